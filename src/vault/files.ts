@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ioError, KagiError } from './errors';
+
+const isWindows = process.platform === 'win32';
+
+/** Files the vault reads are small; anything larger is hostile or a mistake. */
+export const MAX_VAULT_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Creates `dir` and missing parents, each new one 0700 (private material lives below). */
+export function ensurePrivateDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!isWindows) fs.chmodSync(dir, 0o700);
+  } catch (e) {
+    throw ioError('create folder', dir, e);
+  }
+}
+
+/**
+ * Writes `text` so that a reader sees the old file or the new one, never half:
+ * a temp file in the same folder, fsync, rename over the target, fsync the folder.
+ * The temp name ends in `.tmp` so nothing mistakes it for a store.
+ */
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  ensurePrivateDir(dir);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, file);
+    if (!isWindows) fs.chmodSync(file, 0o600);
+    syncDir(dir);
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw ioError('write', file, e);
+  }
+}
+
+function syncDir(dir: string): void {
+  if (isWindows) return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads a UTF-8 file, refusing oversized ones; `undefined` when it does not exist. */
+export function readTextIfExists(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError('read', file, e);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > MAX_VAULT_FILE_BYTES) {
+      throw new KagiError('io', `${file} is ${size} bytes, too large to be a vault file`, 'restore it from Git');
+    }
+    return fs.readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof KagiError) throw e;
+    throw ioError('read', file, e);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readText(file: string, whatIsMissing: () => KagiError): string {
+  const text = readTextIfExists(file);
+  if (text === undefined) throw whatIsMissing();
+  return text;
+}
+
+export function removeFile(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch (e) {
+    throw ioError('delete', file, e);
+  }
+}
+
+/** Removes now-empty folders from `dir` up to (not including) `stop`. */
+export function pruneEmptyDirs(dir: string, stop: string): void {
+  let current = dir;
+  while (current.startsWith(stop + path.sep) && current !== stop) {
+    try {
+      fs.rmdirSync(current);
+    } catch {
+      return;
+    }
+    current = path.dirname(current);
+  }
+}

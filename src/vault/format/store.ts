@@ -1,0 +1,55 @@
+import { KagiError } from '../errors';
+import { isPlainObject, parseJsonFile } from '../encoding';
+import { pickExtra } from './projectConfig';
+
+/** The decrypted content of one scope. */
+export interface Store {
+  name: string;
+  secrets: Map<string, Secret>;
+  extra: Record<string, unknown>;
+}
+
+export interface Secret {
+  key: string;
+  value: string;
+  description?: string;
+  extra: Record<string, unknown>;
+}
+
+export function emptyStore(scope: string): Store {
+  return { name: scope, secrets: new Map(), extra: {} };
+}
+
+/** Errors here describe shape only: the text is decrypted and must never be quoted. */
+export function parseStore(text: string, file: string): Store {
+  const bad = (message: string) =>
+    new KagiError('bad-store', `${file}: decrypted content ${message}`, 'restore the file from Git');
+  const raw = parseJsonFile(text, file, 'bad-store');
+  if (!isPlainObject(raw)) throw bad('is not an object');
+  if (typeof raw.name !== 'string') throw bad('has no "name"');
+  if (!isPlainObject(raw.secrets)) throw bad('has no "secrets" object');
+  const secrets = new Map<string, Secret>();
+  for (const [mapKey, s] of Object.entries(raw.secrets)) {
+    if (!isPlainObject(s) || typeof s.value !== 'string') throw bad(`has a non-string value for ${mapKey}`);
+    if (s.description !== undefined && s.description !== null && typeof s.description !== 'string') {
+      throw bad(`has a non-string description for ${mapKey}`);
+    }
+    // Lookups use the map key; a writer that let secret.key drift is repaired here.
+    const secret: Secret = { key: mapKey, value: s.value, extra: pickExtra(s, ['key', 'value', 'description']) };
+    if (typeof s.description === 'string') secret.description = s.description;
+    secrets.set(mapKey, secret);
+  }
+  return { name: raw.name, secrets, extra: pickExtra(raw, ['name', 'secrets']) };
+}
+
+/** Compact JSON, keys sorted, `name` always the scope being written. */
+export function serializeStore(scope: string, store: Store): string {
+  const secrets: Record<string, unknown> = {};
+  for (const key of [...store.secrets.keys()].sort()) {
+    const s = store.secrets.get(key)!;
+    const out: Record<string, unknown> = { key, value: s.value };
+    if (s.description !== undefined) out.description = s.description;
+    secrets[key] = { ...out, ...s.extra };
+  }
+  return JSON.stringify({ name: scope, secrets, ...store.extra });
+}

@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import { KagiError } from './errors';
+import { ensurePrivateDir, writeFileAtomic } from './files';
+import { defaultMemberName, signingKeyPath, keyCachePath, type HostEnv } from './dataDir';
+import { newProjectKey } from './crypto';
+import { loadOrCreateIdentity } from './identity';
+import { newMemberId, newProjectId, newSigningKey } from './ids';
+import { wrapProjectKey } from './wrap';
+import { Project, KAGI_DIR } from './project';
+import type { ProjectConfig } from './format/projectConfig';
+import type { Member } from './format/access';
+import { validateName } from './scopes';
+import * as path from 'node:path';
+
+export interface InitOptions {
+  /** configured environments; `development` is prepended when missing (as Rust does) */
+  envs?: string[];
+  nested?: boolean | string[];
+  /** the owner's member name; defaults to $USER */
+  name?: string;
+  /** replace an existing vault */
+  force?: boolean;
+}
+
+export interface InitResult {
+  project: Project;
+  owner: Member;
+}
+
+export function initialEnvs(requested: string[] | undefined): string[] {
+  if (requested === undefined) return ['development'];
+  const envs = requested.map((e) => e.trim()).filter((e) => e !== '');
+  envs.forEach((e) => validateName(e, 'environment'));
+  const unique = [...new Set(envs)];
+  return unique.includes('development') ? unique : ['development', ...unique];
+}
+
+/** Creates `.kagi/` with this device as its only owner. No stores are written yet. */
+export async function initProject(root: string, host: HostEnv, opts: InitOptions = {}): Promise<InitResult> {
+  const kagiDir = path.join(root, KAGI_DIR);
+  if (fs.existsSync(kagiDir)) {
+    if (!opts.force) {
+      throw new KagiError('already-initialized', `${kagiDir} already exists`, 'use --force to replace it (this deletes every secret in it)');
+    }
+    fs.rmSync(kagiDir, { recursive: true, force: true });
+  }
+  const project = Project.unopened(root, host);
+  const envs = initialEnvs(opts.envs);
+  const identity = await loadOrCreateIdentity(project.dataDir);
+  const projectKey = newProjectKey();
+  const memberId = newMemberId();
+  const signing = newSigningKey();
+  writeFileAtomic(signingKeyPath(project.dataDir, memberId), signing.seedBase64);
+
+  const cfg: ProjectConfig = {
+    version: '2', projectId: newProjectId(), services: {}, extra: {},
+    settings: { nested: opts.nested ?? false, envs, defaultEnv: 'development', extra: {} },
+  };
+  const owner: Member = {
+    memberId, name: opts.name?.trim() || defaultMemberName(host), recipient: identity.recipient,
+    role: 'owner', status: 'active', wrappedKey: await wrapProjectKey(projectKey, identity.recipient),
+    signingPublicKey: signing.publicKeyBase64, extra: {},
+  };
+  ensurePrivateDir(path.join(kagiDir, 'secrets'));
+  project.writeConfig(cfg);
+  project.writeAccess({ version: '2', members: [owner], extra: {} });
+  refreshKeyCache(project.dataDir, cfg.projectId, projectKey);
+  return { project, owner };
+}
+
+/**
+ * We never create the plaintext key cache (the identity always suffices), but
+ * one left by the Rust CLI must not go stale after a rotation.
+ */
+export function refreshKeyCache(data: string, projectId: string, key: Uint8Array): void {
+  const file = keyCachePath(data, projectId);
+  if (fs.existsSync(file)) writeFileAtomic(file, Buffer.from(key).toString('hex'));
+}

@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import { KagiError } from './errors';
+import { isPlainObject, parseJsonFile } from './encoding';
+import { readTextIfExists, removeFile, writeFileAtomic } from './files';
+import { accessSnapshotPath, journalPath } from './dataDir';
+import { isSafeSecretsPath } from './scopes';
+
+/**
+ * The rotation journal (spec 6.5): everything a key rotation will write, saved
+ * outside the repo before the first write, so a killed rotation can be finished.
+ * `artifacts` is ours (Rust ignores unknown fields): files/ stores re-encrypted too.
+ */
+export interface Journal {
+  projectId: string;
+  accessJson: string;
+  files: Record<string, string>;
+  artifacts: Record<string, string>;
+}
+
+export function serializeJournal(j: Journal): string {
+  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  const out: Record<string, unknown> = { version: 1, project_id: j.projectId, access_json: j.accessJson, files: sorted(j.files) };
+  if (Object.keys(j.artifacts).length > 0) out.artifacts = sorted(j.artifacts);
+  return JSON.stringify(out, null, 2);
+}
+
+function bad(message: string, file: string): KagiError {
+  return new KagiError('journal', `rotation journal ${file}: ${message}`,
+    'the interrupted key rotation cannot be finished automatically; restore .kagi/ from Git and ask the owner who rotated to run `member remove` again, then delete the journal');
+}
+
+export function parseJournal(text: string, file: string, expectedProjectId: string): Journal {
+  const raw = parseJsonFile(text, file, 'journal');
+  if (!isPlainObject(raw)) throw bad('not an object', file);
+  if (raw.version !== 1) throw bad(`unsupported version ${JSON.stringify(raw.version)}`, file);
+  if (raw.project_id !== expectedProjectId) throw bad(`belongs to project ${JSON.stringify(raw.project_id)}, not ${expectedProjectId}`, file);
+  if (typeof raw.access_json !== 'string') throw bad('access_json is missing', file);
+  const files = stringMap(raw.files, 'files', file, isSafeSecretsPath);
+  const artifacts = raw.artifacts === undefined ? {} : stringMap(raw.artifacts, 'artifacts', file, isSafeArtifactPath);
+  return { projectId: expectedProjectId, accessJson: raw.access_json, files, artifacts };
+}
+
+function stringMap(v: unknown, what: string, file: string, safe: (p: string) => boolean): Record<string, string> {
+  if (!isPlainObject(v)) throw bad(`${what} must be an object`, file);
+  const out: Record<string, string> = {};
+  for (const [p, content] of Object.entries(v)) {
+    if (!safe(p)) throw bad(`refusing unsafe path ${JSON.stringify(p)}`, file);
+    if (typeof content !== 'string') throw bad(`${what}[${JSON.stringify(p)}] must be a string`, file);
+    out[p] = content;
+  }
+  return out;
+}
+
+function isSafeArtifactPath(p: string): boolean {
+  return /^files\/(index|kgf_[A-Za-z0-9_-]+)\.enc$/.test(p);
+}
+
+export function readJournal(dataDir: string, projectId: string): Journal | undefined {
+  const file = journalPath(dataDir, projectId);
+  const text = readTextIfExists(file);
+  return text === undefined ? undefined : parseJournal(text, file, projectId);
+}
+
+export function writeJournal(dataDir: string, j: Journal): void {
+  writeFileAtomic(journalPath(dataDir, j.projectId), serializeJournal(j));
+}
+
+/** Writes everything the journal holds, in Rust's order, then deletes it. Idempotent. */
+export function applyJournal(kagiDir: string, dataDir: string, j: Journal): void {
+  for (const [rel, content] of Object.entries({ ...j.files, ...j.artifacts })) {
+    writeFileAtomic(path.join(kagiDir, ...rel.split('/')), content);
+  }
+  writeFileAtomic(path.join(kagiDir, 'access.json'), j.accessJson);
+  writeFileAtomic(accessSnapshotPath(dataDir, j.projectId), j.accessJson);
+  removeFile(journalPath(dataDir, j.projectId));
+}

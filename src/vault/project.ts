@@ -1,0 +1,187 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { KagiError } from './errors';
+import { fromUtf8, utf8 } from './encoding';
+import { pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from './files';
+import { accessSnapshotPath, dataDir, journalPath, type HostEnv } from './dataDir';
+import { open, scopeAad, seal } from './crypto';
+import { parseEnvelope, serializeEnvelope } from './format/envelope';
+import { emptyAccessList, parseAccessList, serializeAccessList, validateAccessList, type AccessList } from './format/access';
+import { parseProjectConfig, serializeProjectConfig, type ProjectConfig } from './format/projectConfig';
+import { emptyStore, parseStore, serializeStore, type Store } from './format/store';
+import { applyJournal, readJournal, type Journal } from './journal';
+import { withLock } from './lock';
+import { resolveProjectKey, type ResolvedKey } from './projectKey';
+import { isSafeSecretsPath, storeFileFor, validateScope } from './scopes';
+
+export const KAGI_DIR = '.kagi';
+
+/**
+ * One project's `.kagi/` folder on this device. Every read goes to disk (the CLI,
+ * Git or a teammate may have changed it); only the unwrapped key is remembered,
+ * and only while access.json stays byte-identical.
+ */
+export class Project {
+  readonly kagiDir: string;
+  readonly dataDir: string;
+  private keyCache?: { accessHash: string; key: ResolvedKey };
+
+  private constructor(readonly root: string, readonly host: HostEnv) {
+    this.kagiDir = path.join(root, KAGI_DIR);
+    this.dataDir = dataDir(host);
+  }
+
+  /** Opens the vault at `root` (the folder that holds `.kagi/`). */
+  static open(root: string, host: HostEnv): Project {
+    const project = new Project(path.resolve(root), host);
+    project.config();
+    return project;
+  }
+
+  /** For `init`: a handle on a folder whose vault does not exist yet. */
+  static unopened(root: string, host: HostEnv): Project {
+    return new Project(path.resolve(root), host);
+  }
+
+  file(rel: string): string {
+    return path.join(this.kagiDir, ...rel.split('/'));
+  }
+
+  config(): ProjectConfig {
+    const text = readText(this.file('kagi.json'), () =>
+      new KagiError('not-a-project', `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
+        'run `kagi init` here, or open the folder that holds .kagi/'));
+    return parseProjectConfig(text);
+  }
+
+  accessText(): string | undefined {
+    return readTextIfExists(this.file('access.json'));
+  }
+
+  access(): AccessList {
+    const text = this.accessText();
+    return text === undefined ? emptyAccessList() : parseAccessList(text);
+  }
+
+  scopes(cfg: ProjectConfig = this.config()): string[] {
+    return Object.keys(cfg.services).sort();
+  }
+
+  async key(cfg: ProjectConfig = this.config()): Promise<ResolvedKey> {
+    const accessHash = createHash('sha256').update(this.accessText() ?? '').digest('hex');
+    if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
+    const key = await resolveProjectKey({
+      env: this.host.env, dataDir: this.dataDir, projectId: cfg.projectId, readAccess: () => this.access(),
+    });
+    this.keyCache = { accessHash, key };
+    return key;
+  }
+
+  forgetKey(): void {
+    this.keyCache = undefined;
+  }
+
+  /** Reads and decrypts one scope named in kagi.json. */
+  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {
+    const entry = cfg.services[scope];
+    if (!entry) {
+      throw new KagiError('scope-not-found', `scope ${scope} does not exist in ${cfg.projectId}`,
+        `existing scopes: ${this.scopes(cfg).join(', ') || '(none)'}`);
+    }
+    if (!isSafeSecretsPath(entry.file)) {
+      throw new KagiError('bad-config', `kagi.json: the file of scope ${scope} (${JSON.stringify(entry.file)}) is outside .kagi/secrets/`,
+        'fix .kagi/kagi.json or restore it from Git');
+    }
+    const text = readText(this.file(entry.file), () =>
+      new KagiError('bad-store', `${entry.file} is missing but kagi.json lists scope ${scope}`,
+        'restore it from Git (git checkout -- .kagi/), or pull the latest changes'));
+    const plain = open(key, scopeAad(scope), parseEnvelope(text, entry.file), entry.file);
+    return parseStore(fromUtf8(plain, entry.file), entry.file);
+  }
+
+  readScopeOrEmpty(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {
+    return cfg.services[scope] ? this.readScope(cfg, scope, key) : emptyStore(scope);
+  }
+
+  /** Encrypts `store` as `scope` and registers it in `cfg` (the caller writes cfg after). */
+  writeScope(cfg: ProjectConfig, scope: string, store: Store, key: Uint8Array): void {
+    validateScope(scope);
+    const file = storeFileFor(scope);
+    writeFileAtomic(this.file(file), sealStore(scope, store, key));
+    cfg.services[scope] = { file, extra: cfg.services[scope]?.extra ?? {} };
+  }
+
+  deleteScope(cfg: ProjectConfig, scope: string): void {
+    const entry = cfg.services[scope];
+    delete cfg.services[scope];
+    if (entry && isSafeSecretsPath(entry.file)) {
+      const file = this.file(entry.file);
+      removeFile(file);
+      pruneEmptyDirs(path.dirname(file), this.file('secrets'));
+    }
+  }
+
+  writeConfig(cfg: ProjectConfig): void {
+    writeFileAtomic(this.file('kagi.json'), serializeProjectConfig(cfg));
+  }
+
+  writeAccess(list: AccessList): void {
+    validateAccessList(list);
+    const text = serializeAccessList(list);
+    writeFileAtomic(this.file('access.json'), text);
+    writeFileAtomic(accessSnapshotPath(this.dataDir, this.config().projectId), text);
+  }
+
+  journal(): Journal | undefined {
+    return readJournal(this.dataDir, this.config().projectId);
+  }
+
+  /**
+   * Runs a read-modify-write under the project lock, after finishing any
+   * interrupted rotation; `fn` must re-read what it changes inside.
+   */
+  async mutate<T>(fn: () => Promise<T>): Promise<T> {
+    return withLock(this.file('.lock'), async () => {
+      this.recoverUnlocked();
+      return fn();
+    });
+  }
+
+  /** Finishes an interrupted rotation, as every store-opening command does first. */
+  async recover(): Promise<boolean> {
+    if (!fs.existsSync(journalPath(this.dataDir, this.config().projectId))) return false;
+    return withLock(this.file('.lock'), async () => this.recoverUnlocked());
+  }
+
+  private recoverUnlocked(): boolean {
+    const j = this.journal();
+    if (!j) return false;
+    applyJournal(this.kagiDir, this.dataDir, j);
+    this.forgetKey();
+    return true;
+  }
+}
+
+export function sealStore(scope: string, store: Store, key: Uint8Array): string {
+  return serializeEnvelope(seal(key, scopeAad(scope), utf8(serializeStore(scope, store))));
+}
+
+/** The nearest folder at or above `start` that holds a `.kagi/` folder. */
+export function findProjectRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (isDir(path.join(dir, KAGI_DIR))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+import { KagiError } from './errors';
+import type { ProjectConfig } from './format/projectConfig';
+import type { Store } from './format/store';
+import type { Project } from './project';
+import { joinScope, splitScope } from './scopes';
+
+export interface SecretInput {
+  key: string;
+  value: string;
+  /** undefined keeps the current description; null removes it */
+  description?: string | null;
+}
+
+export interface SetResult {
+  scope: string;
+  added: string[];
+  updated: string[];
+}
+
+/** Keys end up as environment variable names: refuse what no process could receive. */
+export function validateSecretKey(key: string): string {
+  if (key === '' || /[=\0\r\n]/.test(key)) {
+    throw new KagiError('bad-name', `invalid secret name ${JSON.stringify(key)}`,
+      'use a name without "=", NUL or line breaks, e.g. DATABASE_URL');
+  }
+  return key;
+}
+
+export async function setSecrets(project: Project, scope: string, inputs: SecretInput[]): Promise<SetResult> {
+  inputs.forEach((i) => validateSecretKey(i.key));
+  return project.mutate(async () => {
+    const cfg = project.config();
+    const { key } = await project.key(cfg);
+    const store = project.readScopeOrEmpty(cfg, scope, key);
+    const result = applyInputs(store, inputs);
+    precreateServiceEnvs(project, cfg, scope, key);
+    project.writeScope(cfg, scope, store, key);
+    project.writeConfig(cfg);
+    return { scope, ...result };
+  });
+}
+
+function applyInputs(store: Store, inputs: SecretInput[]): { added: string[]; updated: string[] } {
+  const added: string[] = [];
+  const updated: string[] = [];
+  for (const input of inputs) {
+    const existing = store.secrets.get(input.key);
+    (existing ? updated : added).push(input.key);
+    const description = input.description === undefined ? existing?.description : input.description ?? undefined;
+    store.secrets.set(input.key, {
+      key: input.key, value: input.value, extra: existing?.extra ?? {},
+      ...(description !== undefined ? { description } : {}),
+    });
+  }
+  return { added, updated };
+}
+
+/** Removes keys; returns those that existed. Nothing is written when none did. */
+export async function unsetSecrets(project: Project, scope: string, keys: string[]): Promise<string[]> {
+  return project.mutate(async () => {
+    const cfg = project.config();
+    const { key } = await project.key(cfg);
+    const store = project.readScope(cfg, scope, key);
+    const removed = keys.filter((k) => store.secrets.delete(k));
+    if (removed.length === 0) return removed;
+    project.writeScope(cfg, scope, store, key);
+    project.writeConfig(cfg);
+    return removed;
+  });
+}
+
+/**
+ * Before writing `service/env`, Rust makes sure `service/<e>` exists for every
+ * configured env, so listings agree between the two tools.
+ */
+export function precreateServiceEnvs(project: Project, cfg: ProjectConfig, scope: string, key: Uint8Array): void {
+  const { service } = splitScope(scope);
+  if (service === undefined) return;
+  for (const env of cfg.settings.envs) {
+    const s = joinScope(service, env);
+    if (s !== scope && !cfg.services[s]) project.writeScope(cfg, s, { name: s, secrets: new Map(), extra: {} }, key);
+  }
+}
+
+/** Decrypts every scope (or the given ones); the first failure aborts with its file named. */
+export async function readScopes(project: Project, only?: string[]): Promise<Map<string, Store>> {
+  await project.recover();
+  const cfg = project.config();
+  const { key } = await project.key(cfg);
+  const out = new Map<string, Store>();
+  for (const scope of only ?? project.scopes(cfg)) out.set(scope, project.readScope(cfg, scope, key));
+  return out;
+}
+
+export const MASK = '********';

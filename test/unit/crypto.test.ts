@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { open, scopeAad, seal } from '../../src/vault/crypto';
+import { utf8 } from '../../src/vault/encoding';
+import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
+
+const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
+
+const V1 = `{
+  "version": 1,
+  "algorithm": "XCHACHA20-POLY1305",
+  "nonce": "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZX",
+  "ciphertext": "rxtrEb2FWyytlffXgPgA5PfWwrR+PD3uSB3fNmxnUfViiiBULrDJVazhtQtP+OCKuQAYkU2/ltHzr1u1VPdueHhdmR5h1mfyp2XCkLFZ946RriRWVUA=",
+  "aad": "a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6YXBpL2RldmVsb3BtZW50",
+  "tag": "8hxtp2XPhJi34CXNQjVhmw=="
+}`;
+const V1_PLAIN = '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi"}}}';
+
+describe('store envelope known-answer vectors (spec §11)', () => {
+  it('V1 decrypts to the exact plaintext', () => {
+    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc');
+    assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
+  });
+
+  it('V1 re-encrypted with its nonce is byte-identical', () => {
+    const nonce = Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i);
+    assert.equal(serializeEnvelope(seal(KEY, scopeAad('api/development'), utf8(V1_PLAIN), nonce)), V1);
+  });
+
+  it('V2 (root scope, zero nonce) matches', () => {
+    const env = seal(KEY, scopeAad('development'), utf8('{"name":"development","secrets":{}}'), new Uint8Array(24));
+    const json = JSON.parse(serializeEnvelope(env));
+    assert.equal(json.ciphertext, '7iTipoHtxyM06hpPiXpRmlHZw+dYvG94ro7nOKOVOAsd9x0=');
+    assert.equal(json.tag, 'fYIqpr6DYFDdsfGHNc8eEA==');
+    assert.equal(json.aad, 'a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6ZGV2ZWxvcG1lbnQ=');
+  });
+
+  it('V1 opened as another scope fails authentication', () => {
+    assert.throws(() => open(KEY, scopeAad('api/production'), parseEnvelope(V1, 'v1.enc'), 'v1.enc'),
+      (e: Error & { code?: string }) => e.code === 'auth-failed' && /moved from another scope/.test(e.message));
+  });
+
+  it('the stored aad field is ignored', () => {
+    const edited = V1.replace('a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6YXBpL2RldmVsb3BtZW50', 'AAAA');
+    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(edited, 'v1.enc'), 'v1.enc');
+    assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
+  });
+});

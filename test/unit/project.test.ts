@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initProject } from '../../src/vault/init';
+import { Project } from '../../src/vault/project';
+import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
+import { device, tempDir } from './helpers';
+
+describe('project: init, set, read', () => {
+  it('init writes kagi.json and access.json with this device as active owner', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    const { project, owner } = await initProject(root, alice, { envs: ['staging', 'production'] });
+    const cfg = project.config();
+    assert.match(cfg.projectId, /^kgp_[A-Za-z0-9_-]{12}$/);
+    assert.deepEqual(cfg.settings.envs, ['development', 'staging', 'production']);
+    assert.equal(owner.role, 'owner');
+    assert.match(owner.memberId, /^kgm_[A-Za-z0-9_-]{12}$/);
+    const raw = fs.readFileSync(path.join(root, '.kagi', 'kagi.json'), 'utf8');
+    assert.ok(!raw.endsWith('\n'));
+    assert.equal((fs.statSync(path.join(root, '.kagi', 'access.json')).mode & 0o777), 0o600);
+    assert.equal((fs.statSync(path.join(alice.home, 'identities', 'default.agekey')).mode & 0o777), 0o600);
+  });
+
+  it('set pre-creates the service envs and round-trips values', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    await initProject(root, alice, { envs: ['production'] });
+    const project = Project.open(root, alice);
+    const r = await setSecrets(project, 'api/production', [{ key: 'DB_URL', value: 'line1\nline2 "q" #' }]);
+    assert.deepEqual(r.added, ['DB_URL']);
+    assert.deepEqual(project.scopes(), ['api/development', 'api/production']);
+    const all = await readScopes(Project.open(root, alice));
+    assert.equal(all.get('api/production')!.secrets.get('DB_URL')!.value, 'line1\nline2 "q" #');
+    assert.equal(all.get('api/development')!.secrets.size, 0);
+    assert.deepEqual(await unsetSecrets(project, 'api/production', ['DB_URL', 'NOPE']), ['DB_URL']);
+  });
+
+  it('another device without membership gets a typed error naming the project', async () => {
+    const root = tempDir();
+    await initProject(root, device('alice'));
+    const bob = device('bob');
+    const project = Project.open(root, bob);
+    await assert.rejects(readScopes(project), (e: Error & { code?: string }) => e.code === 'no-identity');
+  });
+});
