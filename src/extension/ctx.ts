@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isKagiError, Project, type HostEnv } from '../vault';
+
+/** A workspace folder that holds a kagi vault. */
+export interface VaultFolder {
+  folder: vscode.WorkspaceFolder;
+  project: Project;
+}
+
+/**
+ * What every adapter shares: the vaults of the open folders, trust, the log and
+ * the active environment. Adapters stay thin; vault logic lives in src/vault.
+ */
+export class Ctx implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  private readonly changed = new vscode.EventEmitter<VaultFolder | undefined>();
+  /** Fires when a vault's files changed on disk or through us (undefined: all). */
+  readonly onDidChangeVault = this.changed.event;
+  private readonly projects = new Map<string, Project>();
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Kagi', { log: true });
+  }
+
+  host(): HostEnv {
+    return { env: process.env };
+  }
+
+  /** One vault per workspace folder that has `.kagi/kagi.json`. */
+  vaults(): VaultFolder[] {
+    const out: VaultFolder[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      if (!fs.existsSync(path.join(folder.uri.fsPath, '.kagi', 'kagi.json'))) continue;
+      out.push({ folder, project: this.projectFor(folder) });
+    }
+    return out;
+  }
+
+  private projectFor(folder: vscode.WorkspaceFolder): Project {
+    const key = folder.uri.fsPath;
+    let p = this.projects.get(key);
+    if (!p) {
+      p = Project.unopened(key, this.host());
+      this.projects.set(key, p);
+    }
+    return p;
+  }
+
+  /** The vault of the folder containing `uri`, else the only vault, else undefined. */
+  vaultFor(uri?: vscode.Uri): VaultFolder | undefined {
+    const all = this.vaults();
+    if (uri) {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      const hit = all.find((v) => v.folder === folder);
+      if (hit) return hit;
+    }
+    return all.length === 1 ? all[0] : undefined;
+  }
+
+  /** Asks which vault when several folders have one. */
+  async pickVault(uri?: vscode.Uri): Promise<VaultFolder | undefined> {
+    const direct = this.vaultFor(uri ?? vscode.window.activeTextEditor?.document.uri);
+    if (direct) return direct;
+    const all = this.vaults();
+    if (all.length === 0) {
+      void vscode.window.showInformationMessage('No kagi vault in this workspace. Run "Kagi: Initialize Vault" first.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(all.map((v) => ({ label: v.folder.name, description: v.folder.uri.fsPath, v })),
+      { placeHolder: 'Which folder\'s vault?' });
+    return pick?.v;
+  }
+
+  /** Restricted Mode: nothing decrypts, reveals or runs. */
+  requireTrust(action: string): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage(
+      `Kagi: ${action} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.`,
+      'Manage Workspace Trust',
+    ).then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+    return false;
+  }
+
+  /** The environment tasks, debugging and completions use by default. */
+  activeEnv(v: VaultFolder): string {
+    const stored = this.extension.workspaceState.get<string>(`kagi.activeEnv:${v.folder.uri.toString()}`);
+    if (stored) return stored;
+    try {
+      return v.project.config().settings.defaultEnv;
+    } catch {
+      return 'development';
+    }
+  }
+
+  async setActiveEnv(v: VaultFolder, env: string): Promise<void> {
+    await this.extension.workspaceState.update(`kagi.activeEnv:${v.folder.uri.toString()}`, env);
+    this.changed.fire(v);
+  }
+
+  fireChanged(v?: VaultFolder): void {
+    this.changed.fire(v);
+  }
+
+  /**
+   * Runs a user action and turns failures into one clear message. KagiError
+   * messages are written never to contain a value; other errors are logged
+   * by type only, because their text may quote data.
+   */
+  async guard<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isKagiError(e)) {
+        this.log.warn(`${what}: ${e.code}: ${e.describe()}`);
+        void vscode.window.showErrorMessage(`Kagi: ${e.describe()}`);
+      } else {
+        const name = e instanceof Error ? e.name : typeof e;
+        this.log.error(`${what}: unexpected ${name}`);
+        void vscode.window.showErrorMessage(`Kagi: ${what} failed unexpectedly (${name}). See the Kagi output for details.`);
+      }
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.log.dispose();
+  }
+}
