@@ -1,0 +1,112 @@
+import { KagiError } from './errors';
+import { newProjectKey } from './crypto';
+import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList, type Member } from './format/access';
+import { applyJournal, writeJournal, type Journal } from './journal';
+import { refreshKeyCache } from './init';
+import { requireOwner } from './members';
+import { resealArtifacts } from './artifacts';
+import { sealStore, type Project } from './project';
+import { wrapProjectKey } from './wrap';
+
+export interface RotationProgress {
+  step: 'journal' | 'stores' | 'access' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface RotationReport {
+  removed: Member;
+  scopes: number;
+  artifacts: number;
+  remaining: Member[];
+}
+
+/** Everything a rotation will write, computed in memory; nothing is on disk yet. */
+export interface RotationPlan {
+  journal: Journal;
+  newKey: Uint8Array;
+  report: RotationReport;
+}
+
+type Progress = (p: RotationProgress) => void;
+
+/**
+ * spec 6.4: removing a member is a key rotation. Inside the lock (after any
+ * interrupted rotation is replayed), everything is decrypted and re-sealed in
+ * memory; the journal is written before the first vault write, so a crash
+ * between files is finished by the next command that opens the vault.
+ */
+export async function removeMember(project: Project, memberId: string, onProgress: Progress = () => {}): Promise<RotationReport> {
+  return project.mutate(async () => {
+    const plan = await planRotation(project, memberId, onProgress);
+    onProgress({ step: 'journal', done: 0, total: 1 });
+    writeJournal(project.dataDir, plan.journal);
+    onProgress({ step: 'journal', done: 1, total: 1 });
+    applyJournal(project.kagiDir, project.dataDir, plan.journal);
+    refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
+    project.forgetKey();
+    onProgress({ step: 'done', done: 1, total: 1 });
+    return plan.report;
+  });
+}
+
+/**
+ * The in-memory half of `removeMember`. Callers must hold the project lock
+ * (exported for tests that simulate a crash after the journal is written).
+ */
+export async function planRotation(project: Project, memberId: string, onProgress: Progress = () => {}): Promise<RotationPlan> {
+  const cfg = project.config();
+  const access = project.access();
+  await requireOwner(project, access);
+  const removed = markRemoved(access, memberId);
+  const { key: oldKey } = await project.key(cfg);
+  const newKey = newProjectKey();
+
+  const scopes = project.scopes(cfg);
+  const files: Record<string, string> = {};
+  scopes.forEach((scope, i) => {
+    onProgress({ step: 'stores', done: i, total: scopes.length });
+    files[cfg.services[scope]!.file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
+  });
+  const artifacts = resealArtifacts(project, cfg, oldKey, newKey);
+  onProgress({ step: 'stores', done: scopes.length, total: scopes.length });
+
+  const remaining = await rewrapActive(access, newKey, onProgress);
+  validateAccessList(access);
+  return {
+    newKey,
+    journal: { projectId: cfg.projectId, accessJson: serializeAccessList(access), files, artifacts },
+    report: { removed, scopes: scopes.length, artifacts: Object.keys(artifacts).length, remaining },
+  };
+}
+
+/** Marks the target removed (any status) and strips what it could still open. */
+function markRemoved(access: AccessList, memberId: string): Member {
+  const target = access.members.find((m) => m.memberId === memberId);
+  if (!target) {
+    throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
+      'check the id with `kagi member list` and pull the latest .kagi/access.json');
+  }
+  if (isActiveOwner(target) && access.members.filter(isActiveOwner).length === 1) {
+    throw new KagiError('last-owner', `${target.name} (${target.memberId}) is the last active owner and cannot be removed`,
+      'promote another member to owner first');
+  }
+  target.status = 'removed';
+  delete target.wrappedKey;
+  delete target.wrappedToken;
+  return target;
+}
+
+/** Every active member (the remover included) gets a fresh wrap of the new key. */
+async function rewrapActive(access: AccessList, newKey: Uint8Array, onProgress: Progress): Promise<Member[]> {
+  const active = access.members.filter((m) => m.status === 'active');
+  if (active.length === 0) {
+    throw new KagiError('last-owner', 'no active member would remain after this removal', 'approve another member first');
+  }
+  for (const [i, m] of active.entries()) {
+    onProgress({ step: 'access', done: i, total: active.length });
+    m.wrappedKey = await wrapProjectKey(newKey, m.recipient);
+  }
+  onProgress({ step: 'access', done: active.length, total: active.length });
+  return active;
+}
