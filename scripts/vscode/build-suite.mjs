@@ -1,0 +1,38 @@
+// Bundles the integration suite for the extension host: test/integration/index.ts ->
+// out/integration/index.js and test/integration/suite/*.test.ts -> out/integration/suite/*.test.js
+// (CommonJS, `vscode` external, mocha and helpers bundled in) so neither tsx nor an ESM-capable
+// require() is needed inside the host (VS Code 1.90's Electron included).
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from './common.mjs';
+
+export const SUITE_OUT = path.join(repoRoot, 'out', 'integration');
+export const SUITE_INDEX = path.join(SUITE_OUT, 'index.js');
+
+export async function buildSuite() {
+  const src = path.join(repoRoot, 'test', 'integration');
+  const suiteDir = path.join(src, 'suite');
+  const tests = existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')) : [];
+  if (!tests.length) throw new Error(`no integration tests in ${suiteDir}`);
+  rmSync(SUITE_OUT, { recursive: true, force: true });
+  const common = {
+    bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: 'inline',
+    external: ['vscode'], logLevel: 'warning', absWorkingDir: repoRoot,
+    // mocha's own dynamic require()s (reporters, test files) must stay real requires.
+    logOverride: { 'unsupported-require-call': 'silent', 'unsupported-dynamic-import': 'silent', 'require-resolve-not-external': 'silent' },
+  };
+  await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], outfile: SUITE_INDEX });
+  await esbuild.build({
+    ...common,
+    entryPoints: tests.map((f) => path.join(suiteDir, f)),
+    outdir: path.join(SUITE_OUT, 'suite'),
+  });
+  return { index: SUITE_INDEX, tests };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const r = await buildSuite();
+  console.log(`[harness] built ${r.tests.length} integration test file(s) -> ${path.relative(repoRoot, r.index)}`);
+}

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, activateExtension, workspaceFolder } from '../helpers';
+
+describe('Kagi extension in a real extension host', () => {
+  it('is installed and activates', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not installed`);
+    await activateExtension();
+    assert.equal(ext.isActive, true);
+  });
+
+  it('registers kagi.refresh', async () => {
+    await activateExtension();
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('kagi.refresh'), 'kagi.refresh is not registered');
+    await vscode.commands.executeCommand('kagi.refresh');
+  });
+
+  it('opens the temp workspace folder of this run', () => {
+    const folder = workspaceFolder();
+    assert.ok(folder, 'no workspace folder is open');
+  });
+});
