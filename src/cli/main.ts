@@ -1,3 +1,59 @@
-// Placeholder: the CLI lands with the vault core.
-process.stderr.write('kagi: not built yet\n');
-process.exit(1);
+import { isKagiError, KagiError } from '../vault/errors';
+import { HelpRequested } from './args';
+import type { CliContext } from './command';
+import { processIo, type Io } from './io';
+import { findCommand, topLevelHelp } from './registry';
+
+/** `kagi <command> …`: returns the exit code; never throws. */
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '-h' || name === '--help') return help(ctx.io, topLevelHelp());
+    if (name === 'help') return help(ctx.io, rest[0] ? requireCommand(rest[0]).help : topLevelHelp());
+    const command = requireCommand(name);
+    try {
+      return await command.run(ctx, rest);
+    } catch (e) {
+      if (e instanceof HelpRequested) return help(ctx.io, command.help);
+      throw e;
+    }
+  } catch (e) {
+    reportError(ctx.io, e, ctx.host.env.KAGI_DEBUG === '1');
+    return 1;
+  }
+}
+
+function requireCommand(name: string) {
+  const command = findCommand(name);
+  if (!command) throw new KagiError('usage', `unknown command ${JSON.stringify(name)}`, 'see `kagi --help` for the commands');
+  return command;
+}
+
+function help(io: Io, text: string): number {
+  io.out(text);
+  return 0;
+}
+
+/**
+ * A KagiError is for people: message and hint, no stack. Anything else is a bug;
+ * its message might quote data, so only its kind is shown unless KAGI_DEBUG=1.
+ */
+export function reportError(io: Io, e: unknown, debug: boolean): void {
+  if (isKagiError(e)) {
+    io.err(`kagi: error: ${e.message}\n`);
+    if (e.hint) io.err(`  hint: ${e.hint}\n`);
+    return;
+  }
+  const kind = e instanceof Error ? `${e.name}${(e as NodeJS.ErrnoException).code ? ` ${(e as NodeJS.ErrnoException).code}` : ''}` : typeof e;
+  io.err(`kagi: error: unexpected internal error (${kind})\n`);
+  io.err(debug && e instanceof Error ? `${e.stack}\n` : '  hint: rerun with KAGI_DEBUG=1 to see the details, and report it\n');
+}
+
+if (require.main === module) {
+  // A closed pipe (`kagi get | head -1`) is not an error worth a message.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo() })
+    .then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,18 @@
+import type { HostEnv } from '../vault/dataDir';
+import type { Io } from './io';
+
+/** What a command may use: the working folder, the environment and the terminal. */
+export interface CliContext {
+  cwd: string;
+  host: HostEnv;
+  io: Io;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** full `--help` text */
+  help: string;
+  /** returns the process exit code */
+  run(ctx: CliContext, args: string[]): Promise<number>;
+}

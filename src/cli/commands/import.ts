@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { applyImport, parseDotenv, planImport, type DotenvEntry, type ImportPlan } from '../../vault/dotenv';
+import { KagiError } from '../../vault/errors';
+import { readTextIfExists } from '../../vault/files';
+import { resolveSetScope } from '../../vault/grammar';
+import { normalizeKey } from '../../vault/scopes';
+import { flag, parseOptions, str } from '../args';
+import type { CliContext, Command } from '../command';
+import { openProject } from '../context';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import a .env file into a scope',
+  help: `Usage: kagi import [--service S] [service] [env] [--file F] [--force] [--dry-run] [--upper-snake]
+
+Reads F (default .env, relative to this folder) into one scope, chosen as for
+\`kagi set\`. Prints which keys are new and which would be overwritten.
+Overwriting existing keys asks y/N on a terminal; anywhere else kagi stops
+without writing anything (exit 0) unless --force is given.
+
+Options:
+  --service S     the service (overrides the one inferred from the folder)
+  --file F        the .env file to read (default .env)
+  --force         overwrite existing keys without asking
+  --dry-run       show the plan, write nothing
+  --upper-snake   normalize keys to UPPER_SNAKE (db-url → DB_URL); kept verbatim otherwise
+`,
+  async run(ctx, args) {
+    const p = parseOptions('import', args, {
+      service: { type: 'string' }, file: { type: 'string' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'upper-snake': { type: 'boolean' },
+    });
+    const file = path.resolve(ctx.cwd, str(p, 'file') ?? '.env');
+    const text = readTextIfExists(file);
+    if (text === undefined) throw new KagiError('bad-dotenv', `${file} does not exist`, 'pass the file to import with --file');
+    let entries = parseDotenv(text, path.basename(file));
+    if (flag(p, 'upper-snake')) entries = entries.map((e): DotenvEntry => ({ ...e, key: normalizeKey(e.key) }));
+    const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
+    const plan = await planImport(project, resolveSetScope(grammar, p.positionals), entries);
+    printPlan(ctx, plan);
+    if (flag(p, 'dry-run')) return done(ctx, 'dry run: nothing was written');
+    if (plan.overwritten.length > 0 && !flag(p, 'force') && !(await mayOverwrite(ctx, plan))) return 0;
+    const applied = await applyImport(project, plan, { overwrite: true });
+    return done(ctx, `imported ${applied.added.length + applied.overwritten.length} key(s) into ${plan.scope}`);
+  },
+};
+
+function printPlan(ctx: CliContext, plan: ImportPlan): void {
+  const list = (keys: string[]) => (keys.length ? keys.join(', ') : '(none)');
+  ctx.io.out(`import into ${plan.scope}\n  new:       ${list(plan.added)}\n  overwrite: ${list(plan.overwritten)}\n`);
+  if (plan.unchanged.length) ctx.io.out(`  unchanged: ${list(plan.unchanged)}\n`);
+}
+
+/** As in Rust: off a terminal without --force, an import that would overwrite stops cleanly. */
+async function mayOverwrite(ctx: CliContext, plan: ImportPlan): Promise<boolean> {
+  if (!ctx.io.interactive) {
+    done(ctx, `not imported: ${plan.overwritten.length} key(s) already exist in ${plan.scope}; rerun with --force to overwrite`);
+    return false;
+  }
+  const answer = (await ctx.io.ask(`Overwrite ${plan.overwritten.length} existing key(s) in ${plan.scope}? [y/N] `)).trim();
+  if (answer === 'y' || answer === 'Y') return true;
+  done(ctx, 'cancelled: nothing was written');
+  return false;
+}
+
+function done(ctx: CliContext, message: string): number {
+  ctx.io.out(message + '\n');
+  return 0;
+}

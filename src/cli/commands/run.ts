@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { KagiError } from '../../vault/errors';
+import { resolveRunTarget } from '../../vault/grammar';
+import { mergeEnv, secretsOf } from '../../vault/inject';
+import { readScopes } from '../../vault/secrets';
+import { HelpRequested, usage } from '../args';
+import type { Command } from '../command';
+import { openProject } from '../context';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a program with a scope\'s secrets in its environment',
+  help: `Usage: kagi run [--service S] [service] [env] [--] PROGRAM [ARGS…]
+
+Starts PROGRAM directly (no shell; looked up on PATH; arguments verbatim) with
+this process's environment plus the scope's secrets, each overriding a variable
+of the same name. The exit code of PROGRAM is kagi's; a signal or a failure to
+start gives 1. For shell syntax use: kagi run api sh -c '…'.
+
+Scope (spec 7.5): kagi run api production node app.js → api/production;
+kagi run api node app.js → api/<default env>. Options are read only before the
+first positional, so everything from PROGRAM on is passed through untouched.
+When no scope matches, PROGRAM runs without secrets after a notice on stderr.
+
+Options:
+  --service S   the service (overrides the one inferred from the folder)
+`,
+  async run(ctx, args) {
+    const { service, rest } = leadingOptions(args);
+    const { project, grammar } = await openProject(ctx, service, { recover: true });
+    const target = resolveRunTarget(grammar, rest);
+    if (target.argv.length === 0) throw usage('run', 'missing the program to run');
+    if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
+    const secrets = target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
+    return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
+  },
+};
+
+/** Only `--service S` and `--help` before the first positional; the program's own flags stay its own. */
+function leadingOptions(args: string[]): { service?: string; rest: string[] } {
+  let service: string | undefined;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-h' || a === '--help') throw new HelpRequested();
+    if (a === '--service') {
+      service = args[++i];
+      if (service === undefined) throw usage('run', 'option --service needs a value');
+    } else if (a.startsWith('--service=')) {
+      service = a.slice('--service='.length);
+    } else if (a === '--') {
+      i++;
+      break;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw usage('run', `unknown option ${a} before the program (put options of the program after it)`);
+    } else break;
+  }
+  return { service, rest: args.slice(i) };
+}
+
+function spawnPassingThrough(argv: string[], env: Record<string, string>, cwd: string): Promise<number> {
+  const [program, ...programArgs] = argv as [string, ...string[]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, programArgs, { stdio: 'inherit', env, cwd, shell: false });
+    // Ctrl-C reaches the child from the terminal itself; kagi just outlives it.
+    // Signals sent to kagi alone (kill, a supervisor) are passed on.
+    const forward = (sig: NodeJS.Signals) => () => void child.kill(sig);
+    const handlers: [NodeJS.Signals, () => void][] = [['SIGINT', () => {}], ['SIGTERM', forward('SIGTERM')], ['SIGHUP', forward('SIGHUP')]];
+    handlers.forEach(([sig, h]) => process.on(sig, h));
+    const cleanup = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(spawnError(program, e));
+    });
+    child.once('exit', (code) => {
+      cleanup();
+      resolve(code ?? 1);
+    });
+  });
+}
+
+function spawnError(program: string, e: NodeJS.ErrnoException): KagiError {
+  if (e.code === 'ENOENT') {
+    return new KagiError('usage', `could not start ${program}: no such program on PATH`,
+      'check the spelling, or give its full path; for shell built-ins use `kagi run … sh -c \'…\'`');
+  }
+  if (e.code === 'EACCES') return new KagiError('usage', `could not start ${program}: permission denied`, 'make it executable (chmod +x)');
+  return new KagiError('io', `could not start ${program} (${e.code ?? 'unknown error'})`);
+}

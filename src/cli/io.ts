@@ -1,0 +1,43 @@
+import * as readline from 'node:readline';
+
+/**
+ * Everything a command reads from or writes to the terminal. Commands never touch
+ * `process` directly, so prompts and output have one place to be reasoned about.
+ */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** stdin AND stdout are terminals: the only case in which we may ask a person */
+  readonly interactive: boolean;
+  readStdin(): Promise<string>;
+  /** asks on stderr (stdout stays clean for pipes) and returns the typed line */
+  ask(question: string): Promise<string>;
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    readStdin,
+    ask,
+  };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function ask(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) => {
+    // Ctrl-D or a closed terminal counts as "no".
+    rl.once('close', () => resolve(''));
+    rl.question(question, (answer) => {
+      resolve(answer);
+      rl.close();
+    });
+  });
+}

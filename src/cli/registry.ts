@@ -1,0 +1,37 @@
+import type { Command } from './command';
+import { envCommand } from './commands/env';
+import { exportCommand } from './commands/export';
+import { getCommand } from './commands/get';
+import { importCommand } from './commands/import';
+import { initCommand } from './commands/init';
+import { memberCommand } from './commands/member';
+import { runCommand } from './commands/run';
+import { setCommand } from './commands/set';
+import { statusCommand } from './commands/status';
+import { syncCommand } from './commands/sync';
+import { unsetCommand } from './commands/unset';
+
+export const COMMANDS: Command[] = [
+  initCommand, statusCommand, setCommand, getCommand, unsetCommand, runCommand,
+  importCommand, exportCommand, syncCommand, envCommand, memberCommand,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export function topLevelHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: kagi <command> [options]
+
+An encrypted team vault in .kagi/, compatible with the kagi CLI (BANG88/kagi).
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`kagi <command> --help\` for its options. Environment: KAGI_HOME (device
+data folder), KAGI_PROJECT_KEY / KAGI_PROJECT_KEY_FILE (64-hex project key,
+e.g. in CI; an invalid value is an error), KAGI_DEBUG=1 (stack traces of
+unexpected errors).
+`;
+}
