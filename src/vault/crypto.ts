@@ -1,5 +1,5 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from 'node:crypto';
+import { aead as defaultAead, type Aead } from './aead';
 import { KagiError } from './errors';
 import { encodeBase64, utf8 } from './encoding';
 import { ALGORITHM, NONCE_BYTES, TAG_BYTES, type Envelope } from './format/envelope';
@@ -15,9 +15,9 @@ export function artifactAad(kind: string, projectId: string, logicalId: string):
   return `kagi:v1:${ALGORITHM}:${kind}:${projectId}:${logicalId}`;
 }
 
-export function seal(key: Uint8Array, aadText: string, plaintext: Uint8Array, nonce: Uint8Array = randomNonce()): Envelope & { aad: string } {
+export function seal(key: Uint8Array, aadText: string, plaintext: Uint8Array, nonce: Uint8Array = randomNonce(), impl: Aead = defaultAead): Envelope & { aad: string } {
   const aad = utf8(aadText);
-  const sealed = xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
+  const sealed = impl.seal(key, nonce, aad, plaintext);
   return {
     nonce,
     ciphertext: sealed.subarray(0, sealed.length - TAG_BYTES),
@@ -30,13 +30,13 @@ export function seal(key: Uint8Array, aadText: string, plaintext: Uint8Array, no
  * Opens an envelope under the AAD the caller expects (never the stored one).
  * Like Rust, only `nonce ‖ ciphertext ‖ tag` matters, split 24 bytes from the front.
  */
-export function open(key: Uint8Array, aadText: string, env: Envelope, file: string): Uint8Array {
+export function open(key: Uint8Array, aadText: string, env: Envelope, file: string, impl: Aead = defaultAead): Uint8Array {
   const blob = new Uint8Array(env.nonce.length + env.ciphertext.length + env.tag.length);
   blob.set(env.nonce, 0);
   blob.set(env.ciphertext, env.nonce.length);
   blob.set(env.tag, env.nonce.length + env.ciphertext.length);
   try {
-    return xchacha20poly1305(key, blob.subarray(0, NONCE_BYTES), utf8(aadText)).decrypt(blob.subarray(NONCE_BYTES));
+    return impl.open(key, blob.subarray(0, NONCE_BYTES), utf8(aadText), blob.subarray(NONCE_BYTES));
   } catch {
     throw new KagiError('auth-failed',
       `${file} failed authentication: it was modified, moved from another scope, or encrypted with another project key`,

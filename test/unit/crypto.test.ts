@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { nativeAead, nobleAead } from '../../src/vault/aead';
 import { open, scopeAad, seal } from '../../src/vault/crypto';
 import { utf8 } from '../../src/vault/encoding';
 import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
@@ -15,19 +17,20 @@ const V1 = `{
 }`;
 const V1_PLAIN = '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi"}}}';
 
-describe('store envelope known-answer vectors (spec §11)', () => {
+for (const impl of [nativeAead, nobleAead]) {
+describe(`store envelope known-answer vectors (spec §11), ${impl.name}`, () => {
   it('V1 decrypts to the exact plaintext', () => {
-    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc');
+    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl);
     assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
   });
 
   it('V1 re-encrypted with its nonce is byte-identical', () => {
     const nonce = Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i);
-    assert.equal(serializeEnvelope(seal(KEY, scopeAad('api/development'), utf8(V1_PLAIN), nonce)), V1);
+    assert.equal(serializeEnvelope(seal(KEY, scopeAad('api/development'), utf8(V1_PLAIN), nonce, impl)), V1);
   });
 
   it('V2 (root scope, zero nonce) matches', () => {
-    const env = seal(KEY, scopeAad('development'), utf8('{"name":"development","secrets":{}}'), new Uint8Array(24));
+    const env = seal(KEY, scopeAad('development'), utf8('{"name":"development","secrets":{}}'), new Uint8Array(24), impl);
     const json = JSON.parse(serializeEnvelope(env));
     assert.equal(json.ciphertext, '7iTipoHtxyM06hpPiXpRmlHZw+dYvG94ro7nOKOVOAsd9x0=');
     assert.equal(json.tag, 'fYIqpr6DYFDdsfGHNc8eEA==');
@@ -35,13 +38,28 @@ describe('store envelope known-answer vectors (spec §11)', () => {
   });
 
   it('V1 opened as another scope fails authentication', () => {
-    assert.throws(() => open(KEY, scopeAad('api/production'), parseEnvelope(V1, 'v1.enc'), 'v1.enc'),
+    assert.throws(() => open(KEY, scopeAad('api/production'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl),
       (e: Error & { code?: string }) => e.code === 'auth-failed' && /moved from another scope/.test(e.message));
   });
 
   it('the stored aad field is ignored', () => {
     const edited = V1.replace('a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6YXBpL2RldmVsb3BtZW50', 'AAAA');
-    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(edited, 'v1.enc'), 'v1.enc');
+    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(edited, 'v1.enc'), 'v1.enc', impl);
     assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
+  });
+});
+}
+
+describe('the OpenSSL and noble implementations agree', () => {
+  it('on random keys, nonces, AADs and lengths, both ways, and both reject a flipped bit', () => {
+    for (let len = 0; len < 300; len += 7) {
+      const key = randomBytes(32), nonce = randomBytes(24), aad = randomBytes(len % 50), pt = randomBytes(len);
+      const a = nativeAead.seal(key, nonce, aad, pt);
+      assert.deepEqual(Buffer.from(a), Buffer.from(nobleAead.seal(key, nonce, aad, pt)));
+      assert.deepEqual(Buffer.from(nobleAead.open(key, nonce, aad, a)), pt);
+      a[len % a.length]! ^= 1;
+      assert.throws(() => nativeAead.open(key, nonce, aad, a));
+      assert.throws(() => nobleAead.open(key, nonce, aad, a));
+    }
   });
 });

@@ -1,0 +1,54 @@
+import { hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { createCipheriv, createDecipheriv, getCiphers } from 'node:crypto';
+
+/** XChaCha20-Poly1305 (IETF draft, as libsodium's `_ietf_`): seal returns ciphertext ‖ tag. */
+export interface Aead {
+  readonly name: string;
+  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** throws on authentication failure */
+  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array;
+}
+
+const TAG = 16;
+
+/** Pure JS; runs everywhere, including Electron builds whose BoringSSL lacks the cipher. */
+export const nobleAead: Aead = {
+  name: 'noble',
+  seal: (key, nonce, aad, pt) => xchacha20poly1305(key, nonce, aad).encrypt(pt),
+  open: (key, nonce, aad, sealed) => xchacha20poly1305(key, nonce, aad).decrypt(sealed),
+};
+
+const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
+
+/**
+ * XChaCha20 = ChaCha20 under an HChaCha20 subkey, with the last 8 nonce bytes.
+ * Only that one block runs in JS; the bulk runs in OpenSSL, ~25× faster.
+ */
+function subkeyAndNonce(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array; iv: Uint8Array } {
+  const words = (b: Uint8Array, n: number) => new Uint32Array(b.slice(0, n * 4).buffer);
+  const out = new Uint32Array(8);
+  hchacha(SIGMA, words(key, 8), words(nonce, 4), out);
+  const iv = new Uint8Array(12);
+  iv.set(nonce.subarray(16, 24), 4);
+  return { subkey: new Uint8Array(out.buffer), iv };
+}
+
+export const nativeAead: Aead = {
+  name: 'openssl',
+  seal(key, nonce, aad, pt) {
+    const { subkey, iv } = subkeyAndNonce(key, nonce);
+    const c = createCipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG });
+    c.setAAD(aad, { plaintextLength: pt.length });
+    return new Uint8Array(Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]));
+  },
+  open(key, nonce, aad, sealed) {
+    if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
+    const { subkey, iv } = subkeyAndNonce(key, nonce);
+    const d = createDecipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG });
+    d.setAAD(aad, { plaintextLength: sealed.length - TAG });
+    d.setAuthTag(sealed.subarray(sealed.length - TAG));
+    return new Uint8Array(Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]));
+  },
+};
+
+export const aead: Aead = getCiphers().includes('chacha20-poly1305') ? nativeAead : nobleAead;
