@@ -1,0 +1,43 @@
+// First UI check: the real workbench loads with the extension installed, the extension
+// activates (exthost log), and the Kagi activity-bar container opens when it is contributed.
+import * as assert from 'node:assert/strict';
+import { extensionManifest, openKagiView, pageText, runCommand, screenshot, treeRows, withSession } from './lib/workbench';
+
+describe('workbench with the Kagi extension', function () {
+  this.timeout(120000);
+  const session = withSession();
+
+  it('loads the workbench on the temp workspace', async () => {
+    const { page, dirs } = session();
+    await page.locator('.part.sidebar, .part.editor').first().waitFor({ state: 'visible' });
+    const title = await page.title();
+    assert.ok(title.includes('workspace'), `window title "${title}" does not name ${dirs.workspace}`);
+    await screenshot(page, 'workbench');
+  });
+
+  it('activates the extension and opens the Kagi view', async function () {
+    const { page } = session();
+    const manifest = extensionManifest();
+    const container = manifest.contributes?.viewsContainers?.activitybar?.find((c) => c.title.startsWith('Kagi'));
+    const command = manifest.contributes?.commands?.[0];
+    if (container) {
+      await openKagiView(page, { title: container.title });
+      await session().waitForActivation(30000);
+      const rows = await treeRows(page);
+      console.log(`      [ui] Kagi view rows: ${JSON.stringify(rows.map((r) => r.text))}`);
+    } else if (command) {
+      // No view container yet: activate through the command palette instead.
+      await runCommand(page, command.category ? `${command.category}: ${command.title}` : command.title);
+      await session().waitForActivation(30000);
+    } else if (manifest.activationEvents?.length) {
+      await session().waitForActivation(30000);
+    } else {
+      console.log('      [ui] the manifest contributes no view container, command or activation event yet: nothing can activate it');
+      this.skip();
+    }
+    assert.ok(session().activationLine(), 'no _doActivateExtension line for the extension');
+    await screenshot(page, 'kagi-view');
+    const text = await pageText(page);
+    assert.ok(!/Extension host terminated/i.test(text), 'the extension host crashed');
+  });
+});
