@@ -44,6 +44,11 @@ export function sealArtifact(cfg: ProjectConfig, key: Uint8Array, kind: Artifact
   return serializeEnvelope({ ...seal(key, artifactAad(kind, cfg.projectId, logicalId), plain), kind });
 }
 
+/** The index plaintext as Rust writes it: compact JSON `{"version":1,"files":[…]}`. */
+export function encodeArtifactIndex(entries: ArtifactEntry[]): Uint8Array {
+  return utf8(JSON.stringify({ version: 1, files: entries }));
+}
+
 /** Opens an artifact envelope after Rust's extra checks (version 1, kind, stored aad). */
 export function openArtifact(cfg: ProjectConfig, key: Uint8Array, kind: ArtifactKind, logicalId: string, text: string, file: string): Uint8Array {
   const env = parseEnvelope(text, file);

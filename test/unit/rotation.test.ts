@@ -1,0 +1,214 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { initProject } from '../../src/vault/init';
+import { Project } from '../../src/vault/project';
+import { approveMember, requestAccess } from '../../src/vault/members';
+import { planRotation, removeMember, type RotationProgress } from '../../src/vault/rotation';
+import { readScopes, setSecrets } from '../../src/vault/secrets';
+import { encodeArtifactIndex, readArtifact, readArtifactIndex, sealArtifact, type ArtifactEntry } from '../../src/vault/artifacts';
+import { parseJournal, writeJournal } from '../../src/vault/journal';
+import { withLock } from '../../src/vault/lock';
+import { unwrapProjectKey } from '../../src/vault/wrap';
+import { decodeBase64Strict, utf8 } from '../../src/vault/encoding';
+import { loadIdentity } from '../../src/vault/identity';
+import { accessSnapshotPath, journalPath, keyCachePath } from '../../src/vault/dataDir';
+import { writeFileAtomic } from '../../src/vault/files';
+import { device, sha256Tree, tempDir } from './helpers';
+
+const code = (c: string, re?: RegExp) => (e: Error & { code?: string }) => e.code === c && (!re || re.test(e.message));
+const BLOB_ID = 'kgf_AbCdEf-_12';
+const BLOB = utf8('-----BEGIN CERT-----\nnot really\n');
+
+/** alice (owner), bob and carol (active), dave (pending); secrets in three scopes; one file artifact. */
+async function team() {
+  const root = tempDir();
+  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => device(n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+  const { project: aliceP, owner } = await initProject(root, alice, { envs: ['production'] });
+  await setSecrets(aliceP, 'api/production', [{ key: 'DB_URL', value: 'postgres://prod-secret' }]);
+  await setSecrets(aliceP, 'production', [{ key: 'ROOT_TOKEN', value: 'root-secret' }]);
+  const bobM = await requestAccess(Project.open(root, bob));
+  const carolM = await requestAccess(Project.open(root, carol));
+  const daveM = await requestAccess(Project.open(root, dave));
+  await approveMember(aliceP, bobM.memberId);
+  await approveMember(aliceP, carolM.memberId);
+  const access = aliceP.access();
+  access.members.find((m) => m.memberId === carolM.memberId)!.wrappedToken = 'c2VydmVyLXRva2Vu';
+  aliceP.writeAccess(access);
+  const cfg = aliceP.config();
+  const oldKey = (await aliceP.key()).key;
+  const entry: ArtifactEntry = {
+    id: BLOB_ID, scope: 'api/production', name: 'cert.pem', location: 'repo', restore_path: 'certs/cert.pem',
+    size: BLOB.length, sha256: createHash('sha256').update(BLOB).digest('hex'),
+    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  };
+  writeFileAtomic(aliceP.file('files/index.enc'), sealArtifact(cfg, oldKey, 'file-index', 'index', encodeArtifactIndex([entry])));
+  writeFileAtomic(aliceP.file(`files/${BLOB_ID}.enc`), sealArtifact(cfg, oldKey, 'file', BLOB_ID, BLOB));
+  const open = (d: ReturnType<typeof device>) => Project.open(root, d);
+  return { root, alice, bob, carol, dave, aliceP, owner, bobM, carolM, daveM, oldKey, open };
+}
+
+async function unwrapFor(d: ReturnType<typeof device>, wrappedKey: string): Promise<Uint8Array | undefined> {
+  return unwrapProjectKey(decodeBase64Strict(wrappedKey)!, (await loadIdentity(d.home))!.secretKey);
+}
+
+const snapshot = (t: { root: string; alice: { home: string } }) => ({ vault: sha256Tree(path.join(t.root, '.kagi')), home: sha256Tree(t.alice.home) });
+
+describe('remove member = key rotation (spec §11 case 15)', () => {
+  it('removes the member, re-wraps every active member and re-encrypts every scope and artifact', async () => {
+    const t = await team();
+    const cfg = t.aliceP.config();
+    fs.writeFileSync(keyCachePath(t.alice.home, cfg.projectId), Buffer.from(t.oldKey).toString('hex'));
+    const events: RotationProgress[] = [];
+    const report = await removeMember(t.aliceP, t.carolM.memberId, (p) => events.push({ ...p }));
+
+    const access = t.aliceP.access();
+    const carol = access.members.find((m) => m.memberId === t.carolM.memberId)!;
+    assert.deepEqual([carol.status, carol.wrappedKey, carol.wrappedToken], ['removed', undefined, undefined]);
+    assert.equal(carol.signingPublicKey, t.carolM.signingPublicKey);
+    assert.equal(carol.recipient, t.carolM.recipient);
+    const dave = access.members.find((m) => m.memberId === t.daveM.memberId)!;
+    assert.deepEqual([dave.status, dave.wrappedKey], ['pending', undefined]);
+
+    const newKey = await unwrapFor(t.alice, access.members.find((m) => m.memberId === t.owner.memberId)!.wrappedKey!);
+    assert.ok(newKey && newKey.length === 32);
+    assert.notDeepEqual(newKey, t.oldKey);
+    assert.deepEqual(await unwrapFor(t.bob, access.members.find((m) => m.memberId === t.bobM.memberId)!.wrappedKey!), newKey);
+
+    for (const scope of t.aliceP.scopes()) {
+      t.aliceP.readScope(cfg, scope, newKey);
+      assert.throws(() => t.aliceP.readScope(cfg, scope, t.oldKey), code('auth-failed'), `${scope} must not open with the old key`);
+    }
+    const bobView = await readScopes(t.open(t.bob));
+    assert.equal(bobView.get('api/production')!.secrets.get('DB_URL')!.value, 'postgres://prod-secret');
+    assert.equal(bobView.get('production')!.secrets.get('ROOT_TOKEN')!.value, 'root-secret');
+    await assert.rejects(t.open(t.carol).key(), code('not-a-member', /was removed/));
+
+    assert.deepEqual(readArtifact(t.aliceP, cfg, newKey, BLOB_ID), BLOB);
+    assert.equal(readArtifactIndex(t.aliceP, cfg, newKey)![0]!.name, 'cert.pem');
+    assert.throws(() => readArtifact(t.aliceP, cfg, t.oldKey, BLOB_ID), code('auth-failed'));
+    assert.throws(() => readArtifactIndex(t.aliceP, cfg, t.oldKey), code('auth-failed'));
+
+    assert.deepEqual([report.removed.memberId, report.scopes, report.artifacts], [t.carolM.memberId, 3, 2]);
+    assert.deepEqual(report.remaining.map((m) => m.memberId).sort(), [t.owner.memberId, t.bobM.memberId].sort());
+    assert.ok(!fs.existsSync(journalPath(t.alice.home, cfg.projectId)), 'the journal is deleted');
+    assert.equal(fs.readFileSync(accessSnapshotPath(t.alice.home, cfg.projectId), 'utf8'), fs.readFileSync(t.aliceP.file('access.json'), 'utf8'));
+    assert.equal(fs.readFileSync(keyCachePath(t.alice.home, cfg.projectId), 'utf8'), Buffer.from(newKey).toString('hex'), 'a stale key cache is refreshed');
+    assert.deepEqual((await t.aliceP.key()).key, newKey, 'the in-memory key is forgotten');
+
+    assert.deepEqual(events.map((e) => e.step).filter((s, i, a) => a[i - 1] !== s), ['stores', 'access', 'journal', 'done']);
+    assert.deepEqual(events.find((e) => e.step === 'stores' && e.done === e.total), { step: 'stores', done: 3, total: 3 });
+    assert.deepEqual(events.find((e) => e.step === 'access' && e.done === e.total), { step: 'access', done: 2, total: 2 });
+  });
+
+  it('may remove a pending member too (any status), still rotating', async () => {
+    const t = await team();
+    await removeMember(t.aliceP, t.daveM.memberId);
+    assert.equal(t.aliceP.access().members.find((m) => m.memberId === t.daveM.memberId)?.status, 'removed');
+    assert.throws(() => t.aliceP.readScope(t.aliceP.config(), 'production', t.oldKey), code('auth-failed'));
+  });
+
+  it('refuses the last active owner, a non-owner and an unknown id, writing nothing', async () => {
+    const t = await team();
+    const before = snapshot(t);
+    await assert.rejects(removeMember(t.aliceP, t.owner.memberId), code('last-owner', /last active owner/));
+    await assert.rejects(removeMember(t.open(t.bob), t.carolM.memberId), code('not-an-owner', /only an owner/));
+    await assert.rejects(removeMember(t.aliceP, 'kgm_nobody000000'), code('member-not-found'));
+    assert.deepEqual(snapshot(t), before);
+  });
+
+  it('aborts before writing anything when one scope or artifact does not decrypt', async () => {
+    const t = await team();
+    // The development store moved onto production: valid JSON, wrong AAD.
+    fs.copyFileSync(t.aliceP.file('secrets/api/development.enc'), t.aliceP.file('secrets/api/production.enc'));
+    const before = snapshot(t);
+    await assert.rejects(removeMember(t.aliceP, t.carolM.memberId), code('auth-failed', /secrets\/api\/production\.enc/));
+    assert.deepEqual(snapshot(t), before);
+
+    const t2 = await team();
+    fs.copyFileSync(t2.aliceP.file('files/index.enc'), t2.aliceP.file(`files/${BLOB_ID}.enc`));
+    const before2 = snapshot(t2);
+    await assert.rejects(removeMember(t2.aliceP, t2.carolM.memberId), code('bad-store', /kind mismatch/));
+    assert.deepEqual(snapshot(t2), before2);
+  });
+});
+
+describe('interrupted rotation: the journal (spec 6.5)', () => {
+  /** Plans a rotation and writes its journal, then "crashes" before applying it. */
+  async function crashAfterJournal() {
+    const t = await team();
+    const projectId = t.aliceP.config().projectId;
+    const plan = await withLock(t.aliceP.file('.lock'), () => planRotation(t.aliceP, t.carolM.memberId));
+    writeJournal(t.alice.home, plan.journal);
+    const jFile = journalPath(t.alice.home, projectId);
+    assert.deepEqual(parseJournal(fs.readFileSync(jFile, 'utf8'), jFile, projectId), plan.journal, 'the journal holds exactly the plan');
+    assert.deepEqual(Object.keys(plan.journal.artifacts).sort(), ['files/index.enc', `files/${BLOB_ID}.enc`]);
+    // Nothing in the vault changed yet.
+    t.aliceP.readScope(t.aliceP.config(), 'production', t.oldKey);
+    return { ...t, plan, jFile, projectId };
+  }
+
+  function assertReplayed(t: Awaited<ReturnType<typeof crashAfterJournal>>, skip: string[] = []): void {
+    for (const [rel, content] of Object.entries({ ...t.plan.journal.files, ...t.plan.journal.artifacts })) {
+      if (!skip.includes(rel)) assert.equal(fs.readFileSync(t.aliceP.file(rel), 'utf8'), content, `${rel} equals the journal`);
+    }
+    assert.equal(fs.readFileSync(t.aliceP.file('access.json'), 'utf8'), t.plan.journal.accessJson);
+    assert.equal(fs.readFileSync(accessSnapshotPath(t.alice.home, t.projectId), 'utf8'), t.plan.journal.accessJson);
+    assert.ok(!fs.existsSync(t.jFile), 'the journal is deleted after replay');
+  }
+
+  it('is replayed by the next read (readScopes) and then deleted', async () => {
+    const t = await crashAfterJournal();
+    const scopes = await readScopes(Project.open(t.root, t.alice));
+    assert.equal(scopes.get('api/production')!.secrets.get('DB_URL')!.value, 'postgres://prod-secret');
+    assertReplayed(t);
+    assert.deepEqual(readArtifact(t.aliceP, t.aliceP.config(), t.plan.newKey, BLOB_ID), BLOB);
+    assert.throws(() => t.aliceP.readScope(t.aliceP.config(), 'production', t.oldKey), code('auth-failed'));
+  });
+
+  it('is replayed by the next write (setSecrets) before it writes with the new key', async () => {
+    const t = await crashAfterJournal();
+    const p = Project.open(t.root, t.alice);
+    await p.key(); // caches the old key: replay must make the project forget it
+    await setSecrets(p, 'production', [{ key: 'NEW', value: 'after-crash' }]);
+    assertReplayed(t, ['secrets/production.enc']);
+    const store = t.aliceP.readScope(t.aliceP.config(), 'production', t.plan.newKey);
+    assert.deepEqual([store.secrets.get('NEW')?.value, store.secrets.get('ROOT_TOKEN')?.value], ['after-crash', 'root-secret']);
+  });
+
+  it('a half-applied journal (some files written) is finished the same way', async () => {
+    const t = await crashAfterJournal();
+    const [firstRel, firstText] = Object.entries(t.plan.journal.files)[0]!;
+    writeFileAtomic(t.aliceP.file(firstRel), firstText);
+    await readScopes(Project.open(t.root, t.alice));
+    assertReplayed(t);
+  });
+
+  const badJournals: [string, (projectId: string, access: string) => unknown, RegExp][] = [
+    ['../x', (id, a) => ({ version: 1, project_id: id, access_json: a, files: { '../x': 'pwned' } }), /unsafe path "\.\.\/x"/],
+    ['secrets/../x', (id, a) => ({ version: 1, project_id: id, access_json: a, files: { 'secrets/../x': 'pwned' } }), /unsafe path/],
+    ['/abs', (id, a) => ({ version: 1, project_id: id, access_json: a, files: { '/tmp/kagi-abs-x': 'pwned' } }), /unsafe path/],
+    ['an artifact path outside files/', (id, a) => ({ version: 1, project_id: id, access_json: a, files: {}, artifacts: { 'files/../kagi.json': 'pwned' } }), /unsafe path/],
+    ['a wrong project_id', (_id, a) => ({ version: 1, project_id: 'kgp_someoneelse', access_json: a, files: {} }), /belongs to project "kgp_someoneelse"/],
+    ['version 2', (id, a) => ({ version: 2, project_id: id, access_json: a, files: {} }), /unsupported version 2/],
+  ];
+  for (const [what, make, re] of badJournals) {
+    it(`refuses a journal with ${what} and writes nothing`, async () => {
+      const root = tempDir();
+      const alice = device('alice');
+      const { project } = await initProject(root, alice);
+      await setSecrets(project, 'development', [{ key: 'A', value: '1' }]);
+      const projectId = project.config().projectId;
+      const jFile = journalPath(alice.home, projectId);
+      const access = fs.readFileSync(project.file('access.json'), 'utf8');
+      writeFileAtomic(jFile, JSON.stringify(make(projectId, access.replace('"version": "2"', '"version": "9"')), null, 2));
+      const before = sha256Tree(root);
+      await assert.rejects(readScopes(Project.open(root, alice)), code('journal', re));
+      await assert.rejects(setSecrets(Project.open(root, alice), 'development', [{ key: 'B', value: '2' }]), code('journal'));
+      assert.deepEqual(sha256Tree(root), before);
+      assert.ok(!fs.existsSync(path.join(root, 'x')) && !fs.existsSync('/tmp/kagi-abs-x'));
+      assert.ok(fs.existsSync(jFile), 'a refused journal is kept for a person to inspect');
+    });
+  }
+});
