@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
 export interface TestRecord {
   title: string;
@@ -14,7 +15,18 @@ export interface TestRecord {
   err?: { message: string; stack?: string; actual?: string; expected?: string };
 }
 
+export interface Activation {
+  extension: string;
+  found: boolean;
+  /** True when something had activated it before the suite started (then no time is measured). */
+  alreadyActive?: boolean;
+  /** Wall time of `await ext.activate()` (load + activate()) when it was not active yet. */
+  activation_ms?: number;
+  error?: string;
+}
+
 export interface SuiteResults {
+  activation?: Activation;
   stats: { suites: number; tests: number; passes: number; pending: number; failures: number; duration: number; start: string; end: string };
   passes: TestRecord[];
   failures: TestRecord[];
@@ -34,8 +46,28 @@ function record(test: Mocha.Runnable, err?: unknown): TestRecord {
   return r;
 }
 
-/** Runs every suite/*.test.js next to this file; never rejects on test failures. */
-export function runWithResults(): Promise<SuiteResults> {
+/** Activates the extension under test (if not active yet) and times it. */
+export async function measureActivation(id = process.env.KAGI_IT_EXTENSION_ID ?? 'kagi-vault.kagi-vscode'): Promise<Activation> {
+  const ext = vscode.extensions.getExtension(id);
+  if (!ext) return { extension: id, found: false };
+  if (ext.isActive) return { extension: id, found: true, alreadyActive: true };
+  const t0 = performance.now();
+  try {
+    await ext.activate();
+  } catch (e) {
+    return { extension: id, found: true, alreadyActive: false, error: String((e as Error)?.stack ?? e) };
+  }
+  return { extension: id, found: true, alreadyActive: false, activation_ms: Math.round((performance.now() - t0) * 10) / 10 };
+}
+
+/** Measures activation, then runs every suite/*.test.js next to this file; never rejects on test failures. */
+export async function runWithResults(): Promise<SuiteResults> {
+  const activation = await measureActivation();
+  const results = await runMocha();
+  return { activation, ...results };
+}
+
+function runMocha(): Promise<SuiteResults> {
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,

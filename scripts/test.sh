@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `npm test`: unit tests, then the integration suite inside code-server's real extension host,
+# then the UI checks in headless Chromium. Every stage runs even if an earlier one failed;
+# the last line is the total, "N passed, N failed". Exit status non-zero on any failure.
+#   KAGI_TEST_SKIP=ui,integration   skip stages (comma list of unit, integration, ui)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+
+total_pass=0
+total_fail=0
+summary=()
+
+skip() { [[ ",${KAGI_TEST_SKIP:-}," == *",$1,"* ]]; }
+
+# Adds a stage's counts: $1 name, $2 passed, $3 failed, $4 exit code.
+record() {
+  local name=$1 passed=${2:-0} failed=${3:-0} code=$4
+  if [[ $code -ne 0 && $failed -eq 0 ]]; then failed=1; fi # crashed before counting
+  total_pass=$((total_pass + passed))
+  total_fail=$((total_fail + failed))
+  summary+=("$name: $passed passed, $failed failed")
+}
+
+# mocha's spec reporter: "N passing", "N failing".
+mocha_counts() {
+  local log=$1
+  local p f
+  p=$(grep -Eo '^ *[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  f=$(grep -Eo '^ *[0-9]+ failing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  echo "${p:-0} ${f:-0}"
+}
+
+echo "== unit tests"
+if skip unit; then echo "(skipped)"; else
+  npm run --silent test:unit 2>&1 | tee test-results/unit.log
+  code=${PIPESTATUS[0]}
+  read -r p f < <(mocha_counts test-results/unit.log)
+  record unit "$p" "$f" "$code"
+fi
+
+if ! skip integration || ! skip ui; then
+  echo "== build + code-server"
+  if ! npm run --silent build; then
+    echo "npm run build failed"; record build 0 1 1
+  elif ! node scripts/vscode/install.mjs; then
+    echo "installing code-server failed"; record install 0 1 1
+  else
+    echo "== integration suite (code-server extension host)"
+    if skip integration; then echo "(skipped)"; else
+      node scripts/vscode/integration.mjs 2>&1 | tee test-results/integration.log
+      code=${PIPESTATUS[0]}
+      line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' test-results/integration.log | tail -1)
+      record integration "$(echo "$line" | awk '{print $1}')" "$(echo "$line" | awk '{print $3}')" "$code"
+    fi
+    echo "== UI checks (headless Chromium)"
+    if skip ui; then echo "(skipped)"; else
+      npx --no-install mocha --config test/ui/.mocharc.json 2>&1 | tee test-results/ui.log
+      code=${PIPESTATUS[0]}
+      read -r p f < <(mocha_counts test-results/ui.log)
+      record ui "$p" "$f" "$code"
+    fi
+  fi
+fi
+
+echo
+echo "== summary"
+for s in "${summary[@]}"; do echo "$s"; done
+[[ -f test-results/activation.json ]] && echo "activation: $(tr -d '\n ' < test-results/activation.json | grep -Eo '"activation_ms":[^,}]*')"
+echo "$total_pass passed, $total_fail failed"
+[[ $total_fail -eq 0 ]]
