@@ -5,6 +5,7 @@
 #   KAGI_TEST_SKIP=ui,integration   skip stages (comma list of unit, integration, ui)
 set -uo pipefail
 cd "$(dirname "$0")/.."
+SECONDS=0
 mkdir -p test-results
 
 total_pass=0
@@ -67,5 +68,6 @@ echo
 echo "== summary"
 for s in "${summary[@]}"; do echo "$s"; done
 [[ -f test-results/activation.json ]] && echo "activation: $(tr -d '\n ' < test-results/activation.json | grep -Eo '"activation_ms":[^,}]*')"
+echo "time: ${SECONDS} s"
 echo "$total_pass passed, $total_fail failed"
 [[ $total_fail -eq 0 ]]
