@@ -10,3 +10,6 @@ export * from './secrets';
 export * from './init';
 export * from './scopes';
 export * from './identity';
+export * from './members';
+export * from './rotation';
+export * from './artifacts';
