@@ -99,6 +99,15 @@ function memberName(requested: string | undefined, project: Project): string {
   return name;
 }
 
+export function findMember(access: AccessList, memberId: string): Member {
+  const member = access.members.find((m) => m.memberId === memberId);
+  if (!member) {
+    throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
+      'check the id with `kagi member list` and pull the latest .kagi/access.json');
+  }
+  return member;
+}
+
 /** Loads access under the lock, checks ownership, finds the member, lets `change` edit it, writes. */
 async function changeMember(
   project: Project, memberId: string,
@@ -107,11 +116,7 @@ async function changeMember(
   return project.mutate(async () => {
     const access = project.access();
     await requireOwner(project, access);
-    const target = access.members.find((m) => m.memberId === memberId);
-    if (!target) {
-      throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
-        'check the id with `kagi member list` and pull the latest .kagi/access.json');
-    }
+    const target = findMember(access, memberId);
     const changed = await change(target, access);
     if (changed) project.writeAccess(access);
     return changed ?? target;

@@ -3,7 +3,7 @@ import { newProjectKey } from './crypto';
 import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList, type Member } from './format/access';
 import { applyJournal, writeJournal, type Journal } from './journal';
 import { refreshKeyCache } from './init';
-import { requireOwner } from './members';
+import { findMember, requireOwner } from './members';
 import { resealArtifacts } from './artifacts';
 import { sealStore, type Project } from './project';
 import { wrapProjectKey } from './wrap';
@@ -82,11 +82,7 @@ export async function planRotation(project: Project, memberId: string, onProgres
 
 /** Marks the target removed (any status) and strips what it could still open. */
 function markRemoved(access: AccessList, memberId: string): Member {
-  const target = access.members.find((m) => m.memberId === memberId);
-  if (!target) {
-    throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
-      'check the id with `kagi member list` and pull the latest .kagi/access.json');
-  }
+  const target = findMember(access, memberId);
   if (isActiveOwner(target) && access.members.filter(isActiveOwner).length === 1) {
     throw new KagiError('last-owner', `${target.name} (${target.memberId}) is the last active owner and cannot be removed`,
       'promote another member to owner first');

@@ -81,8 +81,8 @@ describe('member approve (spec §11 case 14)', () => {
     editAccess(t.aliceP, (a) => {
       const alice = a.members.find((m) => m.memberId === t.owner.memberId)!;
       alice.wrappedToken = 'dG9rZW4=';
-      alice.extra.token_id = 'kgt_1';
-      a.extra.server_hint = { keep: true };
+      alice.extra = { ...alice.extra, token_id: 'kgt_1' };
+      a.extra = { ...a.extra, server_hint: { keep: true } };
     });
     const approved = await approveMember(t.aliceP, t.bobReq.memberId);
     assert.deepEqual([approved.status, approved.role], ['active', 'member']);
