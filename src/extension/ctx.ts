@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKagiError, Project, type HostEnv } from '../vault';
+import { Listings } from './listings';
+import { WindowPrompter, type Prompter } from './prompter';
+import type { SecretsTree } from './tree';
 
 /** A workspace folder that holds a kagi vault. */
 export interface VaultFolder {
@@ -19,9 +22,16 @@ export class Ctx implements vscode.Disposable {
   /** Fires when a vault's files changed on disk or through us (undefined: all). */
   readonly onDidChangeVault = this.changed.event;
   private readonly projects = new Map<string, Project>();
+  /** Every question commands ask; integration tests swap in scripted answers. */
+  prompter: Prompter = new WindowPrompter();
+  /** Key names per vault (never values), shared by the tree and language features. */
+  readonly listings: Listings;
+  /** The sidebar tree's provider, exposed for integration tests via activate()'s return. */
+  secretsTree?: SecretsTree;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Kagi', { log: true });
+    this.listings = new Listings(this);
   }
 
   host(): HostEnv {
@@ -125,7 +135,13 @@ export class Ctx implements vscode.Disposable {
     }
   }
 
+  /** The vault whose root is `root` (a tree node's ref), if it is still open. */
+  vaultAt(root: string): VaultFolder | undefined {
+    return this.vaults().find((v) => v.project.root === root);
+  }
+
   dispose(): void {
+    this.listings.dispose();
     this.changed.dispose();
     this.log.dispose();
   }

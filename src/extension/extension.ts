@@ -1,11 +1,32 @@
 import * as vscode from 'vscode';
 import { Ctx } from './ctx';
+import { registerTasks } from './tasks';
+import { registerDebug } from './debug';
+import { registerTerminals } from './terminals';
+import { registerTree } from './views';
+import { registerWatcher } from './watcher';
+import { registerStatusBar } from './statusBar';
+import { registerSecretCommands } from './secretCommands';
+import { registerGenerateCommand } from './generateCommand';
+import { registerStatusCommand } from './statusCommand';
+import { registerInitCommand } from './initCommand';
+import { registerEnvCommands } from './envCommands';
 
 // Each feature registers itself from its own module; activation does nothing else.
 export function activate(context: vscode.ExtensionContext): Ctx {
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
-  context.subscriptions.push(vscode.commands.registerCommand('kagi.refresh', () => ctx.fireChanged()));
+  registerTree(ctx);
+  registerWatcher(ctx);
+  registerStatusBar(ctx);
+  registerSecretCommands(ctx);
+  registerGenerateCommand(ctx);
+  registerStatusCommand(ctx);
+  registerInitCommand(ctx);
+  registerEnvCommands(ctx);
+  registerTasks(ctx);
+  registerDebug(ctx);
+  registerTerminals(ctx);
   return ctx;
 }
 

@@ -1,0 +1,55 @@
+import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat } from '../vault/generate';
+import { setSecrets } from '../vault/secrets';
+import { registerGuarded } from './commandKit';
+import { refOf, vaultOf } from './target';
+import { pickScope } from './scopePick';
+import { preferredScope } from './preferredScope';
+import { askKeyName } from './secretCommands';
+import type { Ctx } from './ctx';
+
+const DEFAULT_LENGTH: Record<SecretFormat, number> = { hex: 64, base64url: 43, alphanumeric: 32 };
+
+/** Generates a random secret and stores it without ever showing it (Reveal or Copy show it on request). */
+export function registerGenerateCommand(ctx: Ctx): void {
+  registerGuarded(ctx, 'kagi.generateSecret', async (arg) => {
+    const ref = refOf(arg);
+    const v = await vaultOf(ctx, ref);
+    if (!v) return false;
+    const title = 'Kagi: Generate Secret';
+    const scope = ref?.scope ?? (await pickScope(ctx, v, title, await preferredScope(ctx, v)));
+    if (!scope) return false;
+    const key = ref?.key ?? (await askKeyName(ctx, title));
+    if (!key) return false;
+    const format = await ctx.prompter.pick<SecretFormat>([
+      { label: 'Hex', id: 'hex', description: '0-9a-f, 4 bits per character' },
+      { label: 'Base64url', id: 'base64url', description: 'A-Z a-z 0-9 - _, 6 bits per character' },
+      { label: 'Alphanumeric', id: 'alphanumeric', description: 'A-Z a-z 0-9, ~5.95 bits per character' },
+    ], { title, placeHolder: 'Format' });
+    if (!format) return false;
+    const length = await askLength(ctx, title, format);
+    if (length === undefined) return false;
+    if (!(await confirmOverwrite(ctx, v, scope, key))) return false;
+    await setSecrets(v.project, scope, [{ key, value: generateSecret(format, length) }]);
+    ctx.fireChanged(v);
+    ctx.log.info(`generated ${key} in ${scope} (${format}, ${length} characters)`);
+    ctx.prompter.info(`Kagi: generated ${key} in ${scope} (${entropyBits(format, length)} bits). Use Reveal or Copy to see it.`);
+    return true;
+  });
+}
+
+async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise<number | undefined> {
+  const text = await ctx.prompter.input({
+    title, prompt: `Length in characters (${MIN_LENGTH}-${MAX_LENGTH})`, value: String(DEFAULT_LENGTH[format]),
+    validate: (t) => {
+      const n = Number(t);
+      return Number.isInteger(n) && n >= MIN_LENGTH && n <= MAX_LENGTH ? undefined : `Enter a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}`;
+    },
+  });
+  return text === undefined ? undefined : Number(text);
+}
+
+async function confirmOverwrite(ctx: Ctx, v: Parameters<Ctx['listings']['get']>[0], scope: string, key: string): Promise<boolean> {
+  const exists = (await ctx.listings.get(v)).keys?.get(scope)?.some((k) => k.key === key);
+  if (!exists) return true;
+  return (await ctx.prompter.confirm(`Replace ${key} in ${scope}?`, 'The current value is overwritten by a new random one.', ['Replace'])) === 'Replace';
+}

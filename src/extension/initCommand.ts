@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initProject } from '../vault/init';
+import { validateName } from '../vault/scopes';
+import { isKagiError } from '../vault/errors';
+import { registerGuarded } from './commandKit';
+import type { Ctx } from './ctx';
+
+/** Creates `.kagi/` in a workspace folder with this device as its only owner. */
+export function registerInitCommand(ctx: Ctx): void {
+  registerGuarded(ctx, 'kagi.init', async (arg) => {
+    const folder = await pickFolder(ctx, arg instanceof vscode.Uri ? arg : undefined);
+    if (!folder) return false;
+    const envsText = await ctx.prompter.input({
+      title: 'Kagi: Initialize Vault', prompt: 'Environments, comma-separated (development is always included)',
+      value: 'development, staging, production', validate: validateEnvList,
+    });
+    if (envsText === undefined) return false;
+    const { owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
+    ctx.fireChanged();
+    ctx.log.info(`initialized a vault in ${folder.name} (owner ${owner.memberId})`);
+    ctx.prompter.info(`Kagi: vault created in ${folder.name}. Commit .kagi/ to share it.`);
+    return true;
+  });
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+}
+
+function validateEnvList(text: string): string | undefined {
+  try {
+    splitList(text).forEach((e) => validateName(e, 'environment'));
+    return undefined;
+  } catch (e) {
+    return isKagiError(e) ? e.message : 'Invalid environment name';
+  }
+}
+
+/** Folders without a vault yet; the explorer's folder when invoked from there. */
+async function pickFolder(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.WorkspaceFolder | undefined> {
+  const free = (vscode.workspace.workspaceFolders ?? []).filter((f) =>
+    f.uri.scheme === 'file' && !fs.existsSync(path.join(f.uri.fsPath, '.kagi')));
+  const fromUri = uri && vscode.workspace.getWorkspaceFolder(uri);
+  if (fromUri && free.includes(fromUri)) return fromUri;
+  if (free.length === 0) {
+    ctx.prompter.warn('Kagi: every workspace folder already has a vault (or none is open).');
+    return undefined;
+  }
+  if (free.length === 1) return free[0];
+  const id = await ctx.prompter.pick(free.map((f) => ({ label: f.name, id: f.uri.toString(), description: f.uri.fsPath })),
+    { title: 'Kagi: Initialize Vault', placeHolder: 'Folder' });
+  return free.find((f) => f.uri.toString() === id);
+}

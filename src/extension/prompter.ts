@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+
+/** One choice in a pick; `id` is what callers branch on, never a label. */
+export interface Choice<T = string> {
+  label: string;
+  id: T;
+  description?: string;
+  detail?: string;
+  iconPath?: vscode.ThemeIcon;
+}
+
+export interface InputOptions {
+  title: string;
+  prompt?: string;
+  placeHolder?: string;
+  value?: string;
+  password?: boolean;
+  /** returns an error message, or undefined when valid */
+  validate?: (value: string) => string | undefined;
+}
+
+/**
+ * Every question a command asks a person. Modal dialogs can't be clicked from
+ * inside the extension host, so integration tests swap in scripted answers
+ * while the real vault, files and processes still run.
+ */
+export interface Prompter {
+  pick<T>(choices: Choice<T>[], opts: { title: string; placeHolder?: string }): Promise<T | undefined>;
+  input(opts: InputOptions): Promise<string | undefined>;
+  /** A modal question; resolves to the chosen button, undefined when dismissed. */
+  confirm<B extends string>(message: string, detail: string, buttons: B[]): Promise<B | undefined>;
+  /** Shows a secret value in a modal (never logged, never a notification toast). */
+  showValue(title: string, value: string): Promise<void>;
+  /** A modal with a multi-line, value-free report (status). */
+  report(title: string, detail: string): Promise<void>;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** The real thing: QuickPick, InputBox and modal messages. */
+export class WindowPrompter implements Prompter {
+  async pick<T>(choices: Choice<T>[], opts: { title: string; placeHolder?: string }): Promise<T | undefined> {
+    const picked = await vscode.window.showQuickPick(choices, { title: opts.title, placeHolder: opts.placeHolder, ignoreFocusOut: true });
+    return picked?.id;
+  }
+
+  input(opts: InputOptions): Promise<string | undefined> {
+    return Promise.resolve(vscode.window.showInputBox({
+      title: opts.title, prompt: opts.prompt, placeHolder: opts.placeHolder, value: opts.value,
+      password: opts.password, ignoreFocusOut: true, validateInput: opts.validate,
+    }));
+  }
+
+  async confirm<B extends string>(message: string, detail: string, buttons: B[]): Promise<B | undefined> {
+    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+  }
+
+  async showValue(title: string, value: string): Promise<void> {
+    await vscode.window.showInformationMessage(title, { modal: true, detail: value === '' ? '(empty)' : value });
+  }
+
+  async report(title: string, detail: string): Promise<void> {
+    await vscode.window.showInformationMessage(title, { modal: true, detail });
+  }
+
+  info(message: string): void {
+    void vscode.window.showInformationMessage(message);
+  }
+
+  warn(message: string): void {
+    void vscode.window.showWarningMessage(message);
+  }
+}

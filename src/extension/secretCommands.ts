@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { normalizeKey } from '../vault/scopes';
+import { setSecrets, unsetSecrets, validateSecretKey } from '../vault/secrets';
+import { readSecretValue } from '../vault/reveal';
+import { isKagiError } from '../vault/errors';
+import { ClipboardGuard } from './clipboard';
+import { SecretDocuments } from './secretDocuments';
+import { registerGuarded } from './commandKit';
+import { refOf, vaultOf } from './target';
+import { pickKey, pickScope } from './scopePick';
+import { preferredScope } from './preferredScope';
+import type { Ctx, VaultFolder } from './ctx';
+
+/** A secret addressed fully: which vault, scope and key. */
+export interface SecretTarget {
+  v: VaultFolder;
+  scope: string;
+  key: string;
+}
+
+/** Fills in whatever the argument didn't say by asking. */
+export async function secretTarget(ctx: Ctx, arg: unknown, title: string): Promise<SecretTarget | undefined> {
+  const ref = refOf(arg);
+  const v = await vaultOf(ctx, ref);
+  if (!v) return undefined;
+  const scope = ref?.scope ?? (await pickScope(ctx, v, title, await preferredScope(ctx, v)));
+  if (!scope) return undefined;
+  const key = ref?.key ?? (await pickKey(ctx, v, scope, title));
+  return key ? { v, scope, key } : undefined;
+}
+
+export function registerSecretCommands(ctx: Ctx): void {
+  const clipboard = new ClipboardGuard();
+  const documents = new SecretDocuments();
+  ctx.extension.subscriptions.push(clipboard, documents);
+  registerGuarded(ctx, 'kagi.setSecret', (arg) => setSecret(ctx, arg));
+  registerGuarded(ctx, 'kagi.reveal', (arg) => reveal(ctx, documents, arg));
+  registerGuarded(ctx, 'kagi.copyValue', (arg) => copyValue(ctx, clipboard, arg));
+  registerGuarded(ctx, 'kagi.deleteSecret', (arg) => deleteSecret(ctx, arg));
+}
+
+async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
+  const ref = refOf(arg);
+  const v = await vaultOf(ctx, ref);
+  if (!v) return false;
+  const scope = ref?.scope ?? (await pickScope(ctx, v, 'Kagi: Set Secret', await preferredScope(ctx, v)));
+  if (!scope) return false;
+  const key = ref?.key ?? (await askKeyName(ctx, 'Kagi: Set Secret'));
+  if (!key) return false;
+  const value = await askValue(ctx, key, scope);
+  if (value === undefined) return false;
+  const r = await setSecrets(v.project, scope, [{ key, value }]);
+  ctx.fireChanged(v);
+  ctx.log.info(`set ${key} in ${scope} (${r.added.length ? 'added' : 'updated'})`);
+  return true;
+}
+
+/** Asks for a key name and shows the Rust CLI's normalization (abc-d → ABC_D) before using it. */
+export async function askKeyName(ctx: Ctx, title: string): Promise<string | undefined> {
+  const raw = await ctx.prompter.input({
+    title, prompt: 'Secret name (normalized to UPPER_SNAKE like the kagi CLI)', placeHolder: 'DATABASE_URL',
+    validate: (text) => {
+      if (text.trim() === '') return 'Enter a name';
+      try {
+        validateSecretKey(normalizeKey(text.trim()));
+        return undefined;
+      } catch (e) {
+        return isKagiError(e) ? e.message : 'Invalid name';
+      }
+    },
+  });
+  return raw === undefined ? undefined : normalizeKey(raw.trim());
+}
+
+type ValueSource = 'type' | 'clipboard';
+
+/**
+ * Single-line values are typed into a password box. Multi-line values (PEM keys,
+ * JSON) come from the clipboard: an untitled editor would be backed up to disk by
+ * hot exit, and escape sequences in a password box are easy to get wrong.
+ */
+async function askValue(ctx: Ctx, key: string, scope: string): Promise<string | undefined> {
+  const source = await ctx.prompter.pick<ValueSource>([
+    { label: '$(lock) Type the value', id: 'type', description: 'hidden input, single line' },
+    { label: '$(clippy) Paste from clipboard', id: 'clipboard', description: 'any value, including multi-line; the clipboard is then cleared' },
+  ], { title: `Kagi: value of ${key} in ${scope}` });
+  if (source === 'type') {
+    return ctx.prompter.input({ title: `Kagi: value of ${key} in ${scope}`, prompt: 'The value is encrypted and never shown', password: true });
+  }
+  if (source === 'clipboard') return fromClipboard(ctx, key);
+  return undefined;
+}
+
+async function fromClipboard(ctx: Ctx, key: string): Promise<string | undefined> {
+  const value = await vscode.env.clipboard.readText();
+  if (value === '') {
+    ctx.prompter.warn('Kagi: the clipboard is empty.');
+    return undefined;
+  }
+  const lines = value.split(/\r?\n/).length;
+  const ok = await ctx.prompter.confirm(`Store the clipboard as ${key}?`,
+    `${lines} line${lines === 1 ? '' : 's'}, ${value.length} characters. The clipboard is cleared afterwards.`, ['Store']);
+  if (ok !== 'Store') return undefined;
+  await vscode.env.clipboard.writeText('');
+  return value;
+}
+
+type RevealWhere = 'Show in Editor' | 'Show in Dialog';
+
+async function reveal(ctx: Ctx, documents: SecretDocuments, arg: unknown): Promise<boolean> {
+  const t = await secretTarget(ctx, arg, 'Kagi: Reveal Secret');
+  if (!t) return false;
+  const where = await ctx.prompter.confirm<RevealWhere>(`Reveal the value of ${t.key}?`,
+    `Scope ${t.scope}. The value will be visible on screen. The editor view is read-only and never saved to disk.`,
+    ['Show in Editor', 'Show in Dialog']);
+  if (!where) return false;
+  const value = await readSecretValue(t.v.project, t.scope, t.key);
+  ctx.log.info(`revealed ${t.key} in ${t.scope}`);
+  if (where === 'Show in Editor') await documents.show(t.scope, t.key, value);
+  else await ctx.prompter.showValue(`${t.key} (${t.scope})`, value);
+  return true;
+}
+
+async function copyValue(ctx: Ctx, clipboard: ClipboardGuard, arg: unknown): Promise<boolean> {
+  const t = await secretTarget(ctx, arg, 'Kagi: Copy Value');
+  if (!t) return false;
+  const seconds = vscode.workspace.getConfiguration('kagi').get<number>('clipboardClearSeconds', 30);
+  const ok = await ctx.prompter.confirm(`Copy the value of ${t.key} to the clipboard?`,
+    `Scope ${t.scope}. Other applications can read the clipboard. It is cleared after ${seconds} seconds if it still holds this value.`, ['Copy']);
+  if (ok !== 'Copy') return false;
+  await clipboard.copy(await readSecretValue(t.v.project, t.scope, t.key), seconds);
+  ctx.log.info(`copied ${t.key} from ${t.scope}; clearing in ${seconds}s`);
+  vscode.window.setStatusBarMessage(`$(clippy) Kagi: ${t.key} copied; clipboard clears in ${seconds}s`, seconds * 1000);
+  return true;
+}
+
+async function deleteSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
+  const t = await secretTarget(ctx, arg, 'Kagi: Delete Secret');
+  if (!t) return false;
+  const ok = await ctx.prompter.confirm(`Delete ${t.key} from ${t.scope}?`,
+    'Teammates lose it after you commit .kagi/. Git history keeps the old encrypted file.', ['Delete']);
+  if (ok !== 'Delete') return false;
+  await unsetSecrets(t.v.project, t.scope, [t.key]);
+  ctx.fireChanged(t.v);
+  ctx.log.info(`deleted ${t.key} from ${t.scope}`);
+  return true;
+}

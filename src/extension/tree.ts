@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { buildTreeModel, walk, type TreeNode } from './treeModel';
+import type { Ctx } from './ctx';
+
+/** Maps the pure tree model onto VS Code; ids are stable so expansion survives refreshes. */
+export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private model?: Promise<TreeNode[]>;
+  private parents = new Map<string, TreeNode>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly ctx: Ctx) {
+    this.subscription = ctx.onDidChangeVault(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.model = undefined;
+    this.emitter.fire(undefined);
+  }
+
+  /** The whole model, built once per change; tests walk it through getChildren too. */
+  roots(): Promise<TreeNode[]> {
+    this.model ??= this.build();
+    return this.model;
+  }
+
+  private async build(): Promise<TreeNode[]> {
+    const inputs = await Promise.all(this.ctx.vaults().map(async (v) => ({
+      folderName: v.folder.name, listing: await this.ctx.listings.get(v), activeEnv: this.ctx.activeEnv(v),
+    })));
+    const nodes = buildTreeModel(inputs);
+    this.parents = new Map();
+    for (const n of walk(nodes)) for (const c of n.children) this.parents.set(c.id, n);
+    return nodes;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    return node ? node.children : this.roots();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return this.parents.get(node.id);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, COLLAPSIBLE[node.collapsible]);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.contextValue = node.contextValue;
+    item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+    if (node.command) item.command = { ...node.command, arguments: [node.ref] };
+    return item;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+    this.subscription.dispose();
+  }
+}
+
+const COLLAPSIBLE: Record<TreeNode['collapsible'], vscode.TreeItemCollapsibleState> = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+};

@@ -1,0 +1,206 @@
+// The sidebar tree as plain data, built by one pure function over vault listings.
+// No vscode import: the benchmark and unit tests build it in plain Node, and the
+// TreeDataProvider only maps nodes to TreeItems. Listings hold no values, so
+// nothing here can leak one.
+import type { Blocked, KeyInfo, Listing } from '../vault/listing';
+import { joinScope, splitScope } from '../vault/scopes';
+
+export const MASK = '••••••••';
+export const ROOT_GROUP = '(root)';
+
+export type NodeKind = 'folder' | 'service' | 'env' | 'key' | 'notice' | 'action';
+
+/** Where a node points in a vault; commands take this as their argument. */
+export interface NodeRef {
+  /** the vault's root folder (absolute path) */
+  vault: string;
+  service?: string;
+  env?: string;
+  scope?: string;
+  key?: string;
+}
+
+export interface TreeNode {
+  /** stable across refreshes so expansion state survives */
+  id: string;
+  kind: NodeKind;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** a codicon id */
+  icon: string;
+  iconColor?: string;
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  children: TreeNode[];
+  command?: { command: string; title: string };
+  ref: NodeRef;
+}
+
+export interface VaultInput {
+  folderName: string;
+  listing: Listing;
+  /** the env tasks, debugging and completions use in this folder */
+  activeEnv: string;
+}
+
+/** One top-level node per folder when several vaults are open, else the vault's content. */
+export function buildTreeModel(vaults: VaultInput[]): TreeNode[] {
+  if (vaults.length === 1) return vaultChildren(vaults[0]!);
+  return vaults.map((v) => ({
+    id: `${v.listing.root}#folder`, kind: 'folder', label: v.folderName, description: describeFolder(v.listing),
+    tooltip: v.listing.root, icon: v.listing.blocked ? 'lock' : 'folder-library', contextValue: 'kagi.folder',
+    collapsible: 'expanded', children: vaultChildren(v), ref: { vault: v.listing.root },
+  }));
+}
+
+function describeFolder(l: Listing): string | undefined {
+  return l.blocked ? 'locked' : undefined;
+}
+
+function vaultChildren(v: VaultInput): TreeNode[] {
+  const { listing } = v;
+  const notices = listing.blocked ? blockedNodes(listing.root, listing.blocked) : [];
+  if (listing.blocked?.state === 'bad-config') return notices;
+  return [...notices, ...groups(v)];
+}
+
+/** (root) first, then services by name. */
+function groups(v: VaultInput): TreeNode[] {
+  const byService = new Map<string | undefined, Set<string>>();
+  for (const scope of v.listing.scopes) {
+    const { service, env } = splitScope(scope);
+    if (!byService.has(service)) byService.set(service, new Set());
+    byService.get(service)!.add(env);
+  }
+  const services = [...byService.keys()].filter((s): s is string => s !== undefined).sort();
+  const out: TreeNode[] = [];
+  if (byService.has(undefined) || services.length === 0) out.push(groupNode(v, undefined, byService.get(undefined)));
+  for (const s of services) out.push(groupNode(v, s, byService.get(s)));
+  return out;
+}
+
+function groupNode(v: VaultInput, service: string | undefined, existing = new Set<string>()): TreeNode {
+  const root = v.listing.root;
+  const envs = orderedEnvs(v.listing.envs, existing);
+  return {
+    id: `${root}#svc:${service ?? ''}`, kind: 'service', label: service ?? ROOT_GROUP,
+    description: service === undefined ? 'root scopes' : undefined,
+    tooltip: service === undefined ? 'Scopes without a service' : `Service ${service}`,
+    icon: service === undefined ? 'root-folder' : 'server', contextValue: service === undefined ? 'kagi.root' : 'kagi.service',
+    collapsible: 'expanded', children: envs.map((env) => envNode(v, service, env)), ref: { vault: root, ...(service ? { service } : {}) },
+  };
+}
+
+/** Configured envs in their configured order, then envs only found in scopes. */
+function orderedEnvs(configured: string[], existing: Set<string>): string[] {
+  const extra = [...existing].filter((e) => !configured.includes(e)).sort();
+  return [...configured, ...extra];
+}
+
+function envNode(v: VaultInput, service: string | undefined, env: string): TreeNode {
+  const { listing } = v;
+  const scope = joinScope(service, env);
+  const keys = listing.keys?.get(scope);
+  const error = listing.scopeErrors.get(scope);
+  const isDefault = env === listing.defaultEnv;
+  const isActive = env === v.activeEnv;
+  const marks = [keys ? countKeys(keys.length) : undefined, isDefault ? 'default' : undefined, isActive ? 'active' : undefined]
+    .filter((m): m is string => m !== undefined);
+  const children = error ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
+    : (keys ?? []).map((k) => keyNode(listing.root, scope, k));
+  return {
+    id: `${listing.root}#env:${scope}`, kind: 'env', label: env, description: marks.join(' · ') || undefined,
+    tooltip: envTooltip(scope, isDefault, isActive, keys), icon: error ? 'warning' : isActive ? 'layers-active' : 'layers',
+    contextValue: envContext(listing, isDefault), collapsible: children.length > 0 ? 'collapsed' : 'none', children,
+    ref: { vault: listing.root, env, scope, ...(service ? { service } : {}) },
+  };
+}
+
+function envContext(l: Listing, isDefault: boolean): string {
+  if (l.blocked) return 'kagi.env.locked';
+  return isDefault ? 'kagi.env.default' : 'kagi.env';
+}
+
+function countKeys(n: number): string {
+  return n === 1 ? '1 key' : `${n} keys`;
+}
+
+function envTooltip(scope: string, isDefault: boolean, isActive: boolean, keys?: KeyInfo[]): string {
+  const lines = [`Scope ${scope}`];
+  if (keys) lines.push(countKeys(keys.length));
+  if (isDefault) lines.push('Default environment');
+  if (isActive) lines.push('Active environment (tasks, debugging, completions)');
+  return lines.join('\n');
+}
+
+function keyNode(root: string, scope: string, k: KeyInfo): TreeNode {
+  const description = k.description ? `${MASK}  ${k.description}` : MASK;
+  const tooltip = [`${k.key} in ${scope}`, k.description, 'The value stays hidden: use Reveal or Copy.']
+    .filter((l): l is string => !!l).join('\n');
+  return {
+    id: `${root}#key:${scope}:${k.key}`, kind: 'key', label: k.key, description, tooltip, icon: 'key',
+    contextValue: 'kagi.key', collapsible: 'none', children: [], ref: { vault: root, scope, key: k.key },
+  };
+}
+
+interface Remedy {
+  label: string;
+  command: string;
+  icon: string;
+}
+
+/** What a person can do about each blocked state. */
+function remedy(state: Blocked['state']): Remedy | undefined {
+  switch (state) {
+    case 'no-identity':
+    case 'not-a-member':
+      return { label: 'Request access…', command: 'kagi.requestAccess', icon: 'person-add' };
+    case 'pending':
+      return { label: 'Show access status', command: 'kagi.showStatus', icon: 'info' };
+    case 'restricted':
+      return { label: 'Manage Workspace Trust…', command: 'workbench.trust.manage', icon: 'shield' };
+    case 'bad-key':
+    case 'bad-config':
+    case 'error':
+      return { label: 'Show status', command: 'kagi.showStatus', icon: 'info' };
+  }
+}
+
+const HEADLINE: Record<Blocked['state'], string> = {
+  'restricted': 'Restricted Mode: nothing is decrypted',
+  'no-identity': 'This device has no kagi identity',
+  'pending': 'Access request pending approval',
+  'not-a-member': 'This device is not a member',
+  'bad-key': 'The project key is invalid',
+  'bad-config': 'kagi.json can\'t be read',
+  'error': 'The vault can\'t be opened',
+};
+
+function blockedNodes(root: string, b: Blocked): TreeNode[] {
+  const nodes = [noticeNode(`${root}#blocked`, b, { vault: root })];
+  const r = remedy(b.state);
+  if (r) {
+    nodes.push({
+      id: `${root}#remedy`, kind: 'action', label: r.label, icon: r.icon, contextValue: 'kagi.action', collapsible: 'none',
+      children: [], command: { command: r.command, title: r.label }, ref: { vault: root }, tooltip: b.hint,
+    });
+  }
+  return nodes;
+}
+
+function noticeNode(id: string, b: Blocked, ref: NodeRef): TreeNode {
+  const label = id.endsWith('#blocked') ? HEADLINE[b.state] : 'Can\'t decrypt this scope';
+  return {
+    id, kind: 'notice', label, tooltip: [b.message, b.hint].filter(Boolean).join('\n'), icon: 'warning',
+    iconColor: 'problemsWarningIcon.foreground', contextValue: 'kagi.notice', collapsible: 'none', children: [], ref,
+  };
+}
+
+/** Depth-first walk, for tests and lookups by id. */
+export function* walk(nodes: TreeNode[]): Generator<TreeNode> {
+  for (const n of nodes) {
+    yield n;
+    yield* walk(n.children);
+  }
+}

@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import { SecretsTree } from './tree';
+import type { Ctx } from './ctx';
+
+export const SECRETS_VIEW = 'kagi.secrets';
+
+/** The Kagi activity-bar tree, plus the context key its welcome content depends on. */
+export function registerTree(ctx: Ctx): void {
+  const tree = new SecretsTree(ctx);
+  const view = vscode.window.createTreeView(SECRETS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  ctx.secretsTree = tree;
+  ctx.extension.subscriptions.push(tree, view);
+  ctx.extension.subscriptions.push(vscode.commands.registerCommand('kagi.refresh', () => {
+    ctx.fireChanged();
+  }));
+  const updateHasVault = () => void vscode.commands.executeCommand('setContext', 'kagi.hasVault', ctx.vaults().length > 0);
+  updateHasVault();
+  ctx.extension.subscriptions.push(ctx.onDidChangeVault(updateHasVault));
+  ctx.extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.fireChanged()));
+}
