@@ -1,16 +1,26 @@
 import { KagiError, type KagiErrorCode } from './errors';
 
-const BASE64_STANDARD = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * Decodes standard padded base64 as strictly as Rust's `STANDARD` engine:
  * no url-safe alphabet, no missing padding, no whitespace, no non-zero trailing bits.
  */
 export function decodeBase64Strict(text: string): Uint8Array | undefined {
-  if (!BASE64_STANDARD.test(text)) return undefined;
+  if (text.length % 4 !== 0 || text.includes('-') || text.includes('_') || !hasZeroTrailingBits(text)) return undefined;
+  // Node's decoder skips whitespace and stops at stray characters or inner '=': any of
+  // them makes the output shorter than the length the padding promises.
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text) return undefined;
+  if (bytes.length !== (text.length / 4) * 3 - padding) return undefined;
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Only the last quantum can be non-canonical: its padding hides 4 or 2 bits that must be 0. */
+function hasZeroTrailingBits(text: string): boolean {
+  if (text.endsWith('==')) return (ALPHABET.indexOf(text[text.length - 3]!) & 0b1111) === 0;
+  if (text.endsWith('=')) return (ALPHABET.indexOf(text[text.length - 2]!) & 0b11) === 0;
+  return true;
 }
 
 export function encodeBase64(bytes: Uint8Array): string {
@@ -49,13 +59,14 @@ export function hasConflictMarkers(text: string): boolean {
  * which may be a decrypted store.
  */
 export function parseJsonFile(text: string, file: string, code: KagiErrorCode): unknown {
-  if (hasConflictMarkers(text)) {
-    throw new KagiError(code, `${file} has unresolved Git conflict markers`,
-      'resolve the merge (for access.json, keep every member of both sides) and retry');
-  }
   try {
     return JSON.parse(stripBom(text));
   } catch (e) {
+    // Markers can't appear in valid JSON, so they are looked for only on failure.
+    if (hasConflictMarkers(text)) {
+      throw new KagiError(code, `${file} has unresolved Git conflict markers`,
+        'resolve the merge (for access.json, keep every member of both sides) and retry');
+    }
     const where = (e as Error).message.match(/position \d+(?: \(line \d+ column \d+\))?/)?.[0];
     throw new KagiError(code, `${file} is not valid JSON${where ? ` (${where})` : ''}`,
       'restore it from Git or fix the syntax');

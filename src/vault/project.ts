@@ -26,6 +26,8 @@ export class Project {
   readonly kagiDir: string;
   readonly dataDir: string;
   private keyCache?: { accessHash: string; key: ResolvedKey };
+  /** A project's id never changes once created; remembered so journal checks skip a parse. */
+  private knownProjectId?: string;
 
   private constructor(readonly root: string, readonly host: HostEnv) {
     this.kagiDir = path.join(root, KAGI_DIR);
@@ -52,7 +54,13 @@ export class Project {
     const text = readText(this.file('kagi.json'), () =>
       new KagiError('not-a-project', `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
         'run `kagi init` here, or open the folder that holds .kagi/'));
-    return parseProjectConfig(text);
+    const cfg = parseProjectConfig(text);
+    this.knownProjectId = cfg.projectId;
+    return cfg;
+  }
+
+  projectId(): string {
+    return this.knownProjectId ?? this.config().projectId;
   }
 
   accessText(): string | undefined {
@@ -130,11 +138,11 @@ export class Project {
     validateAccessList(list);
     const text = serializeAccessList(list);
     writeFileAtomic(this.file('access.json'), text);
-    writeFileAtomic(accessSnapshotPath(this.dataDir, this.config().projectId), text);
+    writeFileAtomic(accessSnapshotPath(this.dataDir, this.projectId()), text);
   }
 
   journal(): Journal | undefined {
-    return readJournal(this.dataDir, this.config().projectId);
+    return readJournal(this.dataDir, this.projectId());
   }
 
   /**
@@ -150,7 +158,7 @@ export class Project {
 
   /** Finishes an interrupted rotation, as every store-opening command does first. */
   async recover(): Promise<boolean> {
-    if (!fs.existsSync(journalPath(this.dataDir, this.config().projectId))) return false;
+    if (!fs.existsSync(journalPath(this.dataDir, this.projectId()))) return false;
     return withLock(this.file('.lock'), async () => this.recoverUnlocked());
   }
 

@@ -125,11 +125,18 @@ function parseStringList(v: unknown, what: string): string[] {
   return [...v];
 }
 
-export function pickExtra(obj: Record<string, unknown>, known: string[]): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!known.includes(k)) extra[k] = v;
-  return extra;
+/** The fields a reader doesn't know, kept for the next write. Hot on big stores: no allocation when none. */
+export function pickExtra(obj: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
+  let extra: Record<string, unknown> | undefined;
+  for (const k in obj) {
+    if (known.includes(k)) continue;
+    (extra ??= {})[k] = obj[k];
+  }
+  return extra ?? NO_EXTRA;
 }
+
+/** Shared and frozen, so a writer that mutates `extra` by mistake fails loudly. */
+const NO_EXTRA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /** serde_json-pretty bytes, Rust's field order, scopes sorted, unknown fields kept last. */
 export function serializeProjectConfig(cfg: ProjectConfig): string {

@@ -1,0 +1,32 @@
+import { Project, serializeStore } from '../../src/vault';
+import { compare } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+import type { BenchVault } from '../fixtures';
+
+/**
+ * In-process, as the extension does before a launch: the handle (and so the
+ * unwrapped key) is kept between launches, the files are re-read every time.
+ */
+export async function benchInject(v: BenchVault): Promise<BenchResult> {
+  const project = Project.open(v.root, v.host);
+  const scope = v.scopes[0]!;
+  const load = async () => {
+    const cfg = project.config();
+    const { key } = await project.key(cfg);
+    const env: Record<string, string> = {};
+    for (const s of project.readScope(cfg, scope, key).secrets.values()) env[s.key] = s.value;
+    return env;
+  };
+  const env = await load();
+  const cfg = project.config();
+  const plaintext = serializeStore(scope, project.readScope(cfg, scope, (await project.key(cfg)).key));
+  const parse = () => {
+    const out: Record<string, string> = {};
+    for (const s of Object.values(JSON.parse(plaintext).secrets as Record<string, { key: string; value: string }>)) out[s.key] = s.value;
+    return out;
+  };
+  if (Object.keys(parse()).length !== Object.keys(env).length) throw new Error('inject and baseline disagree');
+  const r = await compare(load, parse, { runs: 51, warmup: 5 });
+  return ratioResult('inject_vs_json_parse', r.ratio, `JSON.parse of the ${Object.keys(env).length}-secret plaintext: ${r.baseline.medianMs.toFixed(3)} ms`, 3,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+}

@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as dotenv from 'dotenv';
+import { MASK, Project, readScopes } from '../../src/vault';
+import { compare } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+import type { BenchVault } from '../fixtures';
+
+/** What `kagi get` shows: every key of every scope, masked. */
+export async function openAndList(v: BenchVault): Promise<string[]> {
+  const stores = await readScopes(Project.open(v.root, v.host));
+  const rows: string[] = [];
+  for (const [scope, store] of stores) {
+    for (const key of [...store.secrets.keys()].sort()) rows.push(`${scope} ${key} ${MASK}`);
+  }
+  return rows;
+}
+
+export function plaintextList(dir: string): string[] {
+  const rows: string[] = [];
+  for (const file of fs.readdirSync(dir).sort()) {
+    const parsed = dotenv.parse(fs.readFileSync(path.join(dir, file)));
+    const scope = file.slice(0, -4).replace('__', '/');
+    for (const key of Object.keys(parsed).sort()) rows.push(`${scope} ${key} ${MASK}`);
+  }
+  return rows;
+}
+
+export async function benchOpenList(v: BenchVault, plainDir: string): Promise<BenchResult> {
+  const expected = plaintextList(plainDir).length;
+  const got = (await openAndList(v)).length;
+  if (got !== expected) throw new Error(`open_list listed ${got} rows, the baseline ${expected}`);
+  const r = await compare(() => openAndList(v), () => plaintextList(plainDir), { runs: 7 });
+  return ratioResult('open_list_vs_dotenv', r.ratio, `read + dotenv.parse of ${v.scopes.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`, 1.5,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, rows: got });
+}

@@ -1,0 +1,16 @@
+import { Project, setSecrets } from '../../src/vault';
+import { compare } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+import type { BenchVault } from '../fixtures';
+
+/** A fresh handle each time, as a CLI run would: the key is unwrapped on both sides. */
+async function setOne(v: BenchVault, scope: string, i: number): Promise<void> {
+  await setSecrets(Project.open(v.root, v.host), scope, [{ key: 'BENCH_KEY', value: `value-${i}` }]);
+}
+
+export async function benchSet(big: BenchVault, small: BenchVault): Promise<BenchResult> {
+  let i = 0;
+  const r = await compare(() => setOne(big, big.scopes[big.scopes.length >> 1]!, i++), () => setOne(small, small.scopes[0]!, i++), { runs: 9 });
+  return ratioResult('set_big_vs_small', r.ratio, `set one key in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`, 1.2,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+}

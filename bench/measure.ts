@@ -1,0 +1,51 @@
+/** Medians of repeated runs after warm-up; the only clock the benchmarks use. */
+export interface Timing {
+  medianMs: number;
+  runs: number[];
+}
+
+export async function measure(fn: () => unknown, opts: { runs?: number; warmup?: number; before?: () => unknown } = {}): Promise<Timing> {
+  const runs = opts.runs ?? 7;
+  for (let i = 0; i < (opts.warmup ?? 1); i++) {
+    await opts.before?.();
+    await fn();
+  }
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await opts.before?.();
+    const t = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { medianMs: median(times), runs: times };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Runs subject and baseline alternately so drift on a busy machine hits both alike. */
+export async function compare(subject: () => unknown, baseline: () => unknown, opts: { runs?: number; warmup?: number; before?: () => unknown } = {}): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
+  const runs = opts.runs ?? 7;
+  const s: number[] = [];
+  const b: number[] = [];
+  const once = async (fn: () => unknown, into?: number[]) => {
+    await opts.before?.();
+    const t = process.hrtime.bigint();
+    await fn();
+    into?.push(Number(process.hrtime.bigint() - t) / 1e6);
+  };
+  for (let i = 0; i < (opts.warmup ?? 1); i++) {
+    await once(subject);
+    await once(baseline);
+  }
+  for (let i = 0; i < runs; i++) {
+    await once(subject, s);
+    await once(baseline, b);
+  }
+  const subjectT = { medianMs: median(s), runs: s };
+  const baselineT = { medianMs: median(b), runs: b };
+  return { subject: subjectT, baseline: baselineT, ratio: subjectT.medianMs / baselineT.medianMs };
+}
