@@ -1,0 +1,109 @@
+// Debugging with secrets: any launch configuration with
+//   "kagi": {"service": "api", "env": "production"}   (or "kagi": "api/production")
+//   "kagi": true                                       (the folder's active scope)
+// gets the scope's secrets merged into the debugger's own shape (src/vault/inject.ts):
+// an `env` object (node, pwa-node, python, debugpy, go, codelldb, php…), an `environment`
+// name/value list (cppdbg, cppvsdbg) or an `env` list of "K=V" (lldb-dap, lldb-vscode).
+// Variables the configuration sets itself win over secrets; `envFile` values lose to `env`
+// in every debugger that supports both, so secrets also win over an envFile.
+//
+// The provider is registered for '*' and works in resolveDebugConfigurationWithSubstitutedVariables,
+// i.e. after ${...} substitution and after the debugger's own resolveDebugConfiguration. It
+// returns a modified copy: nothing is written to launch.json. The `kagi` property is removed
+// from the copy, so a configuration is never injected twice (and debuggers that validate
+// their properties never see it). The resolved configuration lives in the debug session (in
+// memory; visible to extensions through DebugSession.configuration, and to the debug adapter,
+// which may echo it in its own trace logs if you turn those on).
+//
+// Errors (no such scope, not a member, Restricted Mode, an `attach` request) stop the launch:
+// the provider shows what to do and returns undefined (undefined aborts; null would open
+// launch.json instead).
+import * as vscode from 'vscode';
+import { isKagiError, KagiError } from '../vault';
+import { injectIntoLaunchConfig, parseKagiProperty } from '../vault/inject';
+import type { Ctx } from './ctx';
+import { loadScope, pickScope, resolveCwd, vaultOrThrow } from './injection';
+
+export class KagiDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    if (config.kagi === undefined || config.kagi === false || config.kagi === null) return config;
+    const action = `Debugging "${config.name ?? config.type}" with secrets`;
+    if (!this.ctx.requireTrust(action)) return undefined;
+    try {
+      const req = parseKagiProperty(config.kagi)!;
+      if (config.request === 'attach') {
+        throw new KagiError('usage', `"${config.name}" attaches to a running process, which cannot receive secrets`,
+          'remove "kagi" from it, or start the process with a kagi task or `kagi run`');
+      }
+      const v = vaultOrThrow(this.ctx, folder?.uri);
+      const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
+      const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
+      const r = injectIntoLaunchConfig(config, secrets);
+      this.ctx.log.info(`${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}`
+        + (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''));
+      return r.config;
+    } catch (e) {
+      if (isKagiError(e)) {
+        this.ctx.log.warn(`${action}: ${e.code}: ${e.describe()}`);
+        void vscode.window.showErrorMessage(`Kagi: ${e.describe()}`, 'Open launch.json').then((c) => {
+          if (c) void vscode.commands.executeCommand('workbench.action.debug.configure');
+        });
+      } else {
+        const name = e instanceof Error ? e.name : typeof e;
+        this.ctx.log.error(`${action}: unexpected ${name}`);
+        void vscode.window.showErrorMessage(`Kagi: ${action} failed unexpectedly (${name}). See the Kagi output for details.`);
+      }
+      return undefined;
+    }
+  }
+}
+
+function shapeName(shape: string): string {
+  return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
+}
+
+declare module './ctx' {
+  interface Ctx {
+    /** The debug provider, exposed on the extension's exports for integration tests. */
+    debugProvider?: KagiDebugConfigurationProvider;
+  }
+}
+
+export function registerDebug(ctx: Ctx): void {
+  const provider = new KagiDebugConfigurationProvider(ctx);
+  ctx.debugProvider = provider;
+  ctx.extension.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider('*', provider),
+    vscode.commands.registerCommand('kagi.runLaunchWithSecrets', (uri?: vscode.Uri) => runLaunch(ctx, false, uri)),
+    vscode.commands.registerCommand('kagi.runLaunchWithSecretsNoDebug', (uri?: vscode.Uri) => runLaunch(ctx, true, uri)),
+  );
+}
+
+async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<boolean> {
+  if (!ctx.requireTrust(noDebug ? 'Running with secrets' : 'Debugging with secrets')) return false;
+  return (await ctx.guard('Run launch configuration with secrets', async () => {
+    const v = await ctx.pickVault(uri);
+    if (!v) return false;
+    const configs = (vscode.workspace.getConfiguration('launch', v.folder.uri).get<vscode.DebugConfiguration[]>('configurations') ?? [])
+      .filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
+    if (configs.length === 0) {
+      const open = await vscode.window.showInformationMessage(`Kagi: ${v.folder.name} has no launch configuration to run.`, 'Open launch.json');
+      if (open) await vscode.commands.executeCommand('workbench.action.debug.configure');
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(
+      configs.map((c) => ({ label: String(c.name ?? c.type), description: c.type, c })),
+      { placeHolder: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
+    if (!picked) return false;
+    const scope = await pickScope(ctx, v, 'With the secrets of which scope?');
+    if (!scope) return false;
+    const i = scope.indexOf('/');
+    const kagi = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
+    return vscode.debug.startDebugging(v.folder, { ...picked.c, kagi }, { noDebug });
+  })) ?? false;
+}

@@ -1,0 +1,85 @@
+// Shared by tasks, debugging and terminals: which scope a task / launch configuration / terminal
+// wants, and loading it. Values are read from the vault at the moment a process starts, kept
+// in memory only, and never logged (only scope names and counts are).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { KagiError, readScopes, servicesOf } from '../vault';
+import { resolveScope, secretsOf, type InjectionRequest, type SecretEnv } from '../vault/inject';
+import { inferService } from './inferService';
+import type { Ctx, VaultFolder } from './ctx';
+
+export interface LoadedScope {
+  vault: VaultFolder;
+  scope: string;
+  secrets: SecretEnv;
+}
+
+/** The vault for a folder/file, else the only vault; throws a KagiError naming what to do. */
+export function vaultOrThrow(ctx: Ctx, uri?: vscode.Uri): VaultFolder {
+  const v = ctx.vaultFor(uri);
+  if (v) return v;
+  const n = ctx.vaults().length;
+  throw n === 0
+    ? new KagiError('not-a-project', 'no kagi vault in this workspace', 'run "Kagi: Initialize Vault" (or `kagi init`) in the folder first')
+    : new KagiError('usage', 'several folders of this workspace have a kagi vault and none was given',
+      'run it from a folder of the workspace (set the task\'s or launch configuration\'s folder)');
+}
+
+/** The scope `req` means, for a process that will run in `cwd` (for service inference). */
+export function scopeFor(ctx: Ctx, v: VaultFolder, req: InjectionRequest, cwd: string | undefined, action: string): string {
+  const cfg = v.project.config();
+  return resolveScope(req, {
+    trusted: vscode.workspace.isTrusted,
+    scopes: v.project.scopes(cfg),
+    activeEnv: ctx.activeEnv(v),
+    inferredService: inferService(v.project.root, cwd ?? v.project.root),
+    action,
+  });
+}
+
+/** Resolves and decrypts a scope. Throws KagiError (no such scope, not a member, untrusted…). */
+export async function loadScope(ctx: Ctx, v: VaultFolder, req: InjectionRequest, cwd: string | undefined, action: string): Promise<LoadedScope> {
+  const scope = scopeFor(ctx, v, req, cwd, action);
+  const store = (await readScopes(v.project, [scope])).get(scope);
+  if (!store) throw new KagiError('scope-not-found', `scope ${scope} could not be read`, 'run "Kagi: Refresh" and try again');
+  const secrets = secretsOf(store);
+  ctx.log.info(`${action}: ${Object.keys(secrets).length} secret(s) from ${scope}`);
+  return { vault: v, scope, secrets };
+}
+
+/** The folder's active scope (active env + the only or root service); undefined when ambiguous. */
+export function activeScope(ctx: Ctx, v: VaultFolder): string | undefined {
+  try {
+    return scopeFor(ctx, v, {}, undefined, 'active scope');
+  } catch {
+    return undefined;
+  }
+}
+
+/** QuickPick of the vault's scopes, the active one first. */
+export async function pickScope(ctx: Ctx, v: VaultFolder, placeHolder: string): Promise<string | undefined> {
+  const scopes = v.project.scopes();
+  if (scopes.length === 0) {
+    void vscode.window.showInformationMessage('Kagi: this vault has no scopes yet. Add a secret first (kagi set <service> <env> KEY VALUE).');
+    return undefined;
+  }
+  const active = activeScope(ctx, v);
+  const env = ctx.activeEnv(v);
+  const ordered = active ? [active, ...scopes.filter((s) => s !== active)] : scopes;
+  const pick = await vscode.window.showQuickPick(
+    ordered.map((s) => ({ label: s, description: s === active ? 'active' : s.endsWith(`/${env}`) || s === env ? 'active environment' : undefined })),
+    { placeHolder },
+  );
+  return pick?.label;
+}
+
+export function servicesOfVault(v: VaultFolder): string[] {
+  return servicesOf(v.project.scopes());
+}
+
+/** A folder path for `cwd` relative to the workspace folder. */
+export function resolveCwd(folder: vscode.WorkspaceFolder | undefined, cwd: string | undefined): string | undefined {
+  if (!cwd) return folder?.uri.fsPath;
+  if (path.isAbsolute(cwd)) return cwd;
+  return folder ? path.join(folder.uri.fsPath, cwd) : undefined;
+}

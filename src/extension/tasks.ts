@@ -1,0 +1,264 @@
+// Task type `kagi`: runs a program with a scope's secrets in its environment, the way
+// `kagi run` does, without a plaintext file and without the CLI.
+//
+// Execution is a CustomExecution whose Pseudoterminal spawns the program directly
+// (child_process.spawn, no shell): arguments reach it verbatim and nothing re-parses them. A
+// shell is used only when the task asks for it (`"shell": true`), or when `command` is a
+// command line without `args` (it contains spaces or shell syntax, e.g. "npm run dev | tee x"),
+// or on Windows for programs that are not .exe/.com (npm, yarn… are .cmd files, which Node
+// can start only through cmd.exe). The environment is the extension host's plus the scope's
+// secrets (secrets win). Values are decrypted when the task starts, never at provideTasks
+// time, held in memory only, and never printed: the terminal shows the scope and a count.
+//
+// Caveat: a Pseudoterminal is not a real pty. The program sees pipes (isatty() is false), so
+// colours may be off; typed input is echoed locally and sent line-buffered-by-the-program to
+// its stdin; Ctrl-C sends SIGINT, Ctrl-D ends stdin. Closing the terminal kills the program.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import * as vscode from 'vscode';
+import { isKagiError } from '../vault';
+import { mergeEnv } from '../vault/inject';
+import type { Ctx, VaultFolder } from './ctx';
+import { loadScope, resolveCwd, scopeFor, servicesOfVault, vaultOrThrow } from './injection';
+
+export const TASK_TYPE = 'kagi';
+
+export interface KagiTaskDefinition extends vscode.TaskDefinition {
+  type: 'kagi';
+  command: string;
+  args?: string[];
+  cwd?: string;
+  service?: string;
+  env?: string;
+  shell?: boolean;
+}
+
+export function registerTasks(ctx: Ctx): void {
+  const provider = new KagiTaskProvider(ctx);
+  ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
+}
+
+class KagiTaskProvider implements vscode.TaskProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  async provideTasks(): Promise<vscode.Task[]> {
+    if (!vscode.workspace.isTrusted) return [];
+    const out: vscode.Task[] = [];
+    for (const v of this.ctx.vaults()) {
+      try {
+        out.push(...this.scriptTasks(v));
+      } catch (e) {
+        this.ctx.log.warn(`tasks: ${v.folder.name}: ${isKagiError(e) ? e.describe() : e instanceof Error ? e.name : 'error'}`);
+      }
+    }
+    return out;
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    const def = task.definition as KagiTaskDefinition;
+    if (def.type !== TASK_TYPE) return undefined;
+    if (typeof def.command !== 'string' || def.command === '') {
+      void vscode.window.showErrorMessage(`Kagi: task "${task.name}" has no "command".`);
+      return undefined;
+    }
+    if (!this.ctx.requireTrust(`Running task "${task.name}"`)) return undefined;
+    return this.makeTask(def, task.scope ?? vscode.TaskScope.Workspace, task.name);
+  }
+
+  makeTask(def: KagiTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task {
+    const folder = typeof scope === 'object' ? scope : undefined;
+    const execution = new vscode.CustomExecution(async (resolved) =>
+      new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name));
+    const task = new vscode.Task(def, scope, name, TASK_TYPE, execution, []);
+    return task;
+  }
+
+  /** package.json scripts of the vault folder (root and one level down), one task each. */
+  private scriptTasks(v: VaultFolder): vscode.Task[] {
+    const root = v.folder.uri.fsPath;
+    const dirs = [root];
+    for (const e of safeReaddir(root)) {
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') dirs.push(path.join(root, e.name));
+    }
+    const env = this.ctx.activeEnv(v);
+    const services = servicesOfVault(v);
+    const out: vscode.Task[] = [];
+    for (const dir of dirs) {
+      const scripts = readScripts(path.join(dir, 'package.json'));
+      if (!scripts.length) continue;
+      const pm = packageManager(dir, root);
+      for (const service of this.servicesFor(v, dir, env, services)) {
+        const scope = service ? `${service}/${env}` : env;
+        for (const script of scripts) {
+          const rel = path.relative(root, dir);
+          const def: KagiTaskDefinition = {
+            type: TASK_TYPE, command: pm, args: ['run', script], service, env,
+            ...(rel ? { cwd: rel.split(path.sep).join('/') } : {}),
+          };
+          const where = rel ? ` (${rel})` : '';
+          out.push(this.makeTask(def, v.folder, `${pm} run ${script}${where} — ${scope}`));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The service of the folder's scope: inferred or the only one; every service when unclear. */
+  private servicesFor(v: VaultFolder, dir: string, env: string, services: string[]): string[] {
+    try {
+      const scope = scopeFor(this.ctx, v, { env }, dir, 'tasks');
+      const i = scope.indexOf('/');
+      return [i < 0 ? '' : scope.slice(0, i)];
+    } catch {
+      return services.filter((s) => v.project.scopes().includes(`${s}/${env}`));
+    }
+  }
+}
+
+function safeReaddir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function readScripts(file: string): string[] {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: Record<string, unknown> };
+    return pkg.scripts && typeof pkg.scripts === 'object' ? Object.keys(pkg.scripts).filter((k) => typeof pkg.scripts![k] === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function packageManager(dir: string, root: string): string {
+  for (const d of dir === root ? [dir] : [dir, root]) {
+    if (fs.existsSync(path.join(d, 'pnpm-lock.yaml'))) return 'pnpm';
+    if (fs.existsSync(path.join(d, 'yarn.lock'))) return 'yarn';
+    if (fs.existsSync(path.join(d, 'bun.lockb')) || fs.existsSync(path.join(d, 'bun.lock'))) return 'bun';
+  }
+  return 'npm';
+}
+
+const SHELL_SYNTAX = /[\s|&;<>()$`\\"'*?[\]#~=%!{}]/;
+
+/** Whether the task needs a shell (see the header comment). */
+export function needsShell(def: { command: string; args?: string[]; shell?: boolean }, platform = process.platform): boolean {
+  if (typeof def.shell === 'boolean') return def.shell;
+  if (def.args === undefined && SHELL_SYNTAX.test(def.command)) return true;
+  if (platform === 'win32' && !/\.(exe|com)$/i.test(def.command)) return true;
+  return false;
+}
+
+/** Quotes an argument for the shell spawn() will use (sh -c on POSIX, cmd.exe /d /s /c on Windows). */
+export function shellQuote(arg: string, platform = process.platform): string {
+  if (platform === 'win32') return /^[\w@%+=:,./\\-]+$/.test(arg) ? arg : `"${arg.replace(/(["^%!])/g, '^$1')}"`;
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
+
+class KagiPty implements vscode.Pseudoterminal {
+  private readonly write = new vscode.EventEmitter<string>();
+  private readonly closed = new vscode.EventEmitter<number | void>();
+  readonly onDidWrite = this.write.event;
+  readonly onDidClose = this.closed.event;
+  private child?: ChildProcess;
+  private done = false;
+  private killTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly def: KagiTaskDefinition,
+    private readonly folder: vscode.WorkspaceFolder | undefined,
+    private readonly name: string,
+  ) {}
+
+  open(): void {
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    const action = `Running task "${this.name}"`;
+    try {
+      if (!this.ctx.requireTrust(action)) return this.finish(1, 'kagi: refused in Restricted Mode. Trust this workspace to run tasks with secrets.');
+      if (typeof this.def.command !== 'string' || !this.def.command) return this.finish(1, 'kagi: the task has no "command".');
+      const cwd = resolveCwd(this.folder, this.def.cwd) ?? this.ctx.vaultFor()?.folder.uri.fsPath;
+      const v = vaultOrThrow(this.ctx, this.folder?.uri ?? (cwd ? vscode.Uri.file(cwd) : undefined));
+      const { scope, secrets } = await loadScope(this.ctx, v, { service: this.def.service, env: this.def.env }, cwd, action);
+      if (this.done) return;
+      const args = Array.isArray(this.def.args) ? this.def.args.map(String) : undefined;
+      const shell = needsShell({ command: this.def.command, args, shell: this.def.shell });
+      const shown = [this.def.command, ...(args ?? [])].join(' ');
+      this.write.fire(crlf(`kagi: ${scope} (${Object.keys(secrets).length} secret(s) in the environment) — ${shown}\n\n`));
+      const child = shell
+        ? spawn([this.def.command, ...(args ?? []).map((a) => shellQuote(a))].join(' '), [], { cwd, env: mergeEnv(process.env, secrets), shell: true })
+        : spawn(this.def.command, args ?? [], { cwd, env: mergeEnv(process.env, secrets), shell: false });
+      this.child = child;
+      for (const stream of [child.stdout, child.stderr]) {
+        const decoder = new StringDecoder('utf8');
+        stream?.on('data', (b: Buffer) => this.write.fire(crlf(decoder.write(b))));
+        stream?.on('end', () => {
+          const rest = decoder.end();
+          if (rest) this.write.fire(crlf(rest));
+        });
+      }
+      child.stdin?.on('error', () => {});
+      child.once('error', (e: NodeJS.ErrnoException) =>
+        this.finish(e.code === 'ENOENT' ? 127 : 1, `kagi: could not start ${this.def.command} (${e.code ?? e.name})${e.code === 'ENOENT' ? ': not found on PATH' : ''}`));
+      child.once('close', (code, signal) => {
+        const exit = code ?? 128 + (signal ? signalNumber(signal) : 0);
+        this.finish(exit, `\nkagi: ${this.def.command} exited with ${code ?? signal}`);
+      });
+    } catch (e) {
+      const msg = isKagiError(e) ? e.describe() : `unexpected ${e instanceof Error ? e.name : typeof e}`;
+      this.ctx.log.warn(`${action}: ${msg}`);
+      if (isKagiError(e)) void vscode.window.showErrorMessage(`Kagi: ${msg}`);
+      this.finish(1, `kagi: ${msg}`);
+    }
+  }
+
+  private finish(code: number, message?: string): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    if (message) this.write.fire(crlf(`${message}\n`));
+    this.closed.fire(code);
+  }
+
+  handleInput(data: string): void {
+    const child = this.child;
+    if (!child || this.done) return;
+    if (data === '\x03') {
+      child.kill('SIGINT');
+      return;
+    }
+    if (data === '\x04') {
+      child.stdin?.end();
+      return;
+    }
+    const text = data.replace(/\r/g, '\n');
+    this.write.fire(crlf(text));
+    if (child.stdin?.writable) child.stdin.write(text);
+  }
+
+  close(): void {
+    const child = this.child;
+    this.done = true;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    this.killTimer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, 3000);
+    this.killTimer.unref?.();
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const n = (os.constants.signals as Record<string, number | undefined>)[signal];
+  return typeof n === 'number' ? n : 0;
+}

@@ -1,0 +1,123 @@
+// Terminals with secrets.
+//
+// `kagi.openTerminalWithScope` opens a terminal whose environment holds a scope's secrets:
+// createTerminal({env, strictEnv: false}) hands the variables in memory to the pty host, which
+// starts the shell with them. VS Code does not persist a terminal's `env` (terminal
+// persistence/reconnection revives the process, not a launch config with its env on disk).
+//
+// `kagi.terminal.injectActiveScope` (opt-in, default false) puts the active scope into
+// context.environmentVariableCollection, i.e. every new integrated terminal of the workspace.
+// `persistent = false` keeps VS Code from caching the collection (values included) in its
+// storage across window reloads; the collection is rebuilt on activation, on vault changes and
+// on active-environment changes, and cleared when the setting is off, the workspace is
+// untrusted, or loading fails. Terminals already open keep what they started with (VS Code
+// flags them as stale).
+import * as vscode from 'vscode';
+import { isKagiError } from '../vault';
+import type { Ctx, VaultFolder } from './ctx';
+import { activeScope, loadScope, pickScope } from './injection';
+
+const SETTING = 'kagi.terminal.injectActiveScope';
+
+export function registerTerminals(ctx: Ctx): void {
+  const collection = ctx.extension.environmentVariableCollection;
+  collection.persistent = false;
+  const sync = new ActiveScopeSync(ctx, collection);
+  ctx.terminalSync = sync;
+  ctx.extension.subscriptions.push(
+    vscode.commands.registerCommand('kagi.openTerminalWithScope', (uri?: vscode.Uri) => openTerminal(ctx, uri)),
+    ctx.onDidChangeVault(() => sync.schedule()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && sync.schedule()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => sync.schedule()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
+    sync,
+  );
+  sync.schedule();
+}
+
+async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal | undefined> {
+  if (!ctx.requireTrust('Opening a terminal with secrets')) return undefined;
+  return ctx.guard('Open terminal with scope', async () => {
+    const v = await ctx.pickVault(uri);
+    if (!v) return undefined;
+    const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?');
+    if (!scope) return undefined;
+    const i = scope.indexOf('/');
+    const req = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
+    const loaded = await loadScope(ctx, v, req, v.folder.uri.fsPath, 'Terminal with secrets');
+    const terminal = vscode.window.createTerminal({
+      name: `kagi: ${loaded.scope}`,
+      cwd: v.folder.uri,
+      env: loaded.secrets,
+      strictEnv: false,
+      iconPath: new vscode.ThemeIcon('key'),
+    });
+    terminal.show();
+    return terminal;
+  });
+}
+
+/** Keeps the environment variable collection equal to the active scope (or empty). */
+class ActiveScopeSync implements vscode.Disposable {
+  private timer?: NodeJS.Timeout;
+  private running = Promise.resolve();
+  private generation = 0;
+
+  constructor(private readonly ctx: Ctx, private readonly collection: vscode.GlobalEnvironmentVariableCollection) {}
+
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const gen = ++this.generation;
+      this.running = this.running.then(() => this.refresh(gen)).catch(() => {});
+    }, 150);
+  }
+
+  /** For tests: waits for pending refreshes. */
+  async settled(): Promise<void> {
+    while (this.timer) await new Promise((r) => setTimeout(r, 50));
+    await this.running;
+  }
+
+  private async refresh(gen: number): Promise<void> {
+    const enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, false);
+    if (!enabled || !vscode.workspace.isTrusted) {
+      this.collection.clear();
+      return;
+    }
+    const vaults = this.ctx.vaults();
+    const v: VaultFolder | undefined = vaults.length === 1 ? vaults[0] : this.ctx.vaultFor(vscode.window.activeTextEditor?.document.uri);
+    const scope = v && activeScope(this.ctx, v);
+    if (!v || !scope) {
+      this.collection.clear();
+      if (v) this.ctx.log.warn('terminal: no single active scope (several services?); nothing injected into terminals');
+      return;
+    }
+    try {
+      const i = scope.indexOf('/');
+      const req = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
+      const loaded = await loadScope(this.ctx, v, req, undefined, 'Terminal environment');
+      if (gen !== this.generation) return;
+      this.collection.clear();
+      for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);
+      this.collection.description = new vscode.MarkdownString(
+        `Kagi: secrets of \`${loaded.scope}\` (${Object.keys(loaded.secrets).length}) from the vault of ${v.folder.name}`);
+    } catch (e) {
+      this.collection.clear();
+      this.ctx.log.warn(`terminal: ${isKagiError(e) ? e.describe() : `unexpected ${e instanceof Error ? e.name : typeof e}`}`);
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.collection.clear();
+  }
+}
+
+declare module './ctx' {
+  interface Ctx {
+    /** The terminal sync, exposed on the extension's exports for integration tests. */
+    terminalSync?: { settled(): Promise<void> };
+  }
+}
