@@ -35,7 +35,9 @@ export async function listMembers(project: Project): Promise<Membership> {
   } catch {
     // A broken wrap of someone else must not hide the member list.
   }
-  me ??= access.members.find((m) => m.status !== 'active' && m.recipient === identity.recipient);
+  // Not active: a waiting request says more than an old removal (a removed device may ask again).
+  const mine = (status: MemberStatus) => access.members.find((m) => m.status === status && m.recipient === identity.recipient);
+  me ??= mine('pending') ?? mine('removed');
   const canManage = (await openOwnerWrap(access, identity, false)) !== undefined;
   return { members: access.members, me, myRecipient: identity.recipient, canManage };
 }

@@ -9,6 +9,7 @@ import {
   approveMember, listMembers, mergeAccessConflict, recipientFingerprint, rejectRequest,
   requestAccess, resolveAccessConflict, setRole,
 } from '../../src/vault/members';
+import { removeMember } from '../../src/vault/rotation';
 import { unwrapProjectKey } from '../../src/vault/wrap';
 import { decodeBase64Strict } from '../../src/vault/encoding';
 import { loadIdentity } from '../../src/vault/identity';
@@ -157,6 +158,10 @@ describe('listMembers', () => {
     await approveMember(t.aliceP, t.bobReq.memberId);
     const b2 = await listMembers(t.open(t.bob));
     assert.deepEqual([b2.me?.status, b2.canManage], ['active', false]);
+    await removeMember(t.aliceP, t.bobReq.memberId);
+    const again = await requestAccess(t.open(t.bob));
+    const b3 = await listMembers(t.open(t.bob));
+    assert.deepEqual([b3.me?.memberId, b3.me?.status], [again.memberId, 'pending'], 'a new request beats the old removal');
     const stranger = await listMembers(t.open(device('eve')));
     assert.deepEqual([stranger.me, stranger.myRecipient, stranger.canManage], [undefined, undefined, false]);
   });
