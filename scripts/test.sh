@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS=0
 mkdir -p test-results
+rm -f test-results/activation.json test-results/integration.json
 
 total_pass=0
 total_fail=0
@@ -67,7 +68,9 @@ fi
 echo
 echo "== summary"
 for s in "${summary[@]}"; do echo "$s"; done
-[[ -f test-results/activation.json ]] && echo "activation: $(tr -d '\n ' < test-results/activation.json | grep -Eo '"activation_ms":[^,}]*')"
+if [[ -f test-results/activation.json ]]; then
+  echo "activation: $(node -p "JSON.parse(require('fs').readFileSync('test-results/activation.json','utf8')).activation_ms") ms (test-results/activation.json)"
+fi
 echo "time: ${SECONDS} s"
 echo "$total_pass passed, $total_fail failed"
 [[ $total_fail -eq 0 ]]

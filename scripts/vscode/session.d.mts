@@ -16,7 +16,7 @@ export interface CodeServer {
 }
 export interface SessionOptions {
   /** Start with workspace trust enabled (Restricted Mode checks); default false = --disable-workspace-trust. */
-  trust?: boolean;
+  trust?: boolean; // true: the workspace opens untrusted (Restricted Mode), see isRestrictedMode()
   /** 'vault' (default: init + one API_TOKEN canary per env), 'empty', or a function making the fixture. */
   fixture?: 'vault' | 'empty' | ((dirs: RunDirs) => Fixture | void | Promise<Fixture | void>);
   /** Extra User/settings.json entries. */

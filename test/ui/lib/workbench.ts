@@ -101,7 +101,7 @@ export async function treeRows(page: Page, { pane }: { pane?: string } = {}): Pr
     }
     const rows = panes.flatMap((p) => Array.from(p.querySelectorAll('.pane-body .monaco-list-row')));
     return rows.map((r, index) => ({
-      label: r.getAttribute('aria-label') ?? '',
+      label: (r.getAttribute('aria-label') ?? '').trim(),
       text: (r as HTMLElement).innerText.trim(),
       level: Number(r.getAttribute('aria-level') ?? 0),
       expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : null,
@@ -170,4 +170,13 @@ export function extensionManifest(): {
   };
 } {
   return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+}
+
+/**
+ * True when the window is in Restricted Mode. A session started with `{ trust: true }` opens its
+ * temp workspace untrusted (Restricted Mode banner, no prompt), so extensions without
+ * `capabilities.untrustedWorkspaces` support stay disabled.
+ */
+export async function isRestrictedMode(page: Page): Promise<boolean> {
+  return (await page.locator('.part.statusbar', { hasText: 'Restricted Mode' }).count()) > 0;
 }
