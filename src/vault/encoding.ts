@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { KagiError, type KagiErrorCode } from './errors';
 
 /**
@@ -32,11 +33,9 @@ export function utf8(text: string): Uint8Array {
 }
 
 export function fromUtf8(bytes: Uint8Array, what: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new KagiError('bad-store', `${what} is not valid UTF-8`, 'restore it from Git');
-  }
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isUtf8(buf)) throw new KagiError('bad-store', `${what} is not valid UTF-8`, 'restore it from Git');
+  return buf.toString('utf8');
 }
 
 export function hexToBytes(hex: string): Uint8Array | undefined {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { KagiError } from './errors';
 import { isPlainObject, parseJsonFile } from './encoding';
-import { readTextIfExists, removeFile, writeFileAtomic } from './files';
+import { readTextIfExists, removeFile, syncAll, writeFileAtomic } from './files';
 import { accessSnapshotPath, journalPath } from './dataDir';
 import { isSafeSecretsPath } from './scopes';
 
@@ -65,11 +65,18 @@ export function writeJournal(dataDir: string, j: Journal): void {
   writeFileAtomic(journalPath(dataDir, j.projectId), serializeJournal(j));
 }
 
-/** Writes everything the journal holds, in Rust's order, then deletes it. Idempotent. */
-export function applyJournal(kagiDir: string, dataDir: string, j: Journal): void {
-  for (const [rel, content] of Object.entries({ ...j.files, ...j.artifacts })) {
-    writeFileAtomic(path.join(kagiDir, ...rel.split('/')), content);
-  }
+/**
+ * Writes everything the journal holds, in Rust's order, then deletes it. Idempotent.
+ * Stores are flushed together before access.json names the new key, and the journal
+ * goes only once everything it describes is on disk.
+ */
+export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
+  const stores = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => {
+    const file = path.join(kagiDir, ...rel.split('/'));
+    writeFileAtomic(file, content, { durable: false });
+    return file;
+  });
+  await syncAll(stores);
   writeFileAtomic(path.join(kagiDir, 'access.json'), j.accessJson);
   writeFileAtomic(accessSnapshotPath(dataDir, j.projectId), j.accessJson);
   removeFile(journalPath(dataDir, j.projectId));

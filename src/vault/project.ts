@@ -151,7 +151,7 @@ export class Project {
    */
   async mutate<T>(fn: () => Promise<T>): Promise<T> {
     return withLock(this.file('.lock'), async () => {
-      this.recoverUnlocked();
+      await this.recoverUnlocked();
       return fn();
     });
   }
@@ -162,10 +162,10 @@ export class Project {
     return withLock(this.file('.lock'), async () => this.recoverUnlocked());
   }
 
-  private recoverUnlocked(): boolean {
+  private async recoverUnlocked(): Promise<boolean> {
     const j = this.journal();
     if (!j) return false;
-    applyJournal(this.kagiDir, this.dataDir, j);
+    await applyJournal(this.kagiDir, this.dataDir, j);
     this.forgetKey();
     return true;
   }

@@ -42,7 +42,7 @@ export async function removeMember(project: Project, memberId: string, onProgres
     onProgress({ step: 'journal', done: 0, total: 1 });
     writeJournal(project.dataDir, plan.journal);
     onProgress({ step: 'journal', done: 1, total: 1 });
-    applyJournal(project.kagiDir, project.dataDir, plan.journal);
+    await applyJournal(project.kagiDir, project.dataDir, plan.journal);
     refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
     project.forgetKey();
     onProgress({ step: 'done', done: 1, total: 1 });
