@@ -97,11 +97,12 @@ export class Ctx implements vscode.Disposable {
   /** The environment tasks, debugging and completions use by default. */
   activeEnv(v: VaultFolder): string {
     const stored = this.extension.workspaceState.get<string>(`kagi.activeEnv:${v.folder.uri.toString()}`);
-    if (stored) return stored;
     try {
-      return v.project.config().settings.defaultEnv;
+      const { envs, defaultEnv } = v.project.config().settings;
+      // An env removed or renamed elsewhere (CLI, a teammate) falls back to the default.
+      return stored && envs.includes(stored) ? stored : defaultEnv;
     } catch {
-      return 'development';
+      return stored ?? 'development';
     }
   }
 

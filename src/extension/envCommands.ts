@@ -1,20 +1,88 @@
+import { addEnv, removeEnv, renameEnv } from '../vault/environments';
+import { validateName } from '../vault/scopes';
+import { isKagiError } from '../vault/errors';
 import { registerGuarded } from './commandKit';
 import { refOf, vaultOf } from './target';
-import type { Ctx } from './ctx';
+import type { Ctx, VaultFolder } from './ctx';
+
+export function registerEnvCommands(ctx: Ctx): void {
+  registerGuarded(ctx, 'kagi.switchEnvironment', (arg) => switchEnv(ctx, arg));
+  registerGuarded(ctx, 'kagi.addEnvironment', (arg) => add(ctx, arg));
+  registerGuarded(ctx, 'kagi.renameEnvironment', (arg) => rename(ctx, arg));
+  registerGuarded(ctx, 'kagi.removeEnvironment', (arg) => remove(ctx, arg));
+}
+
+interface EnvTarget {
+  v: VaultFolder;
+  env: string;
+}
+
+async function envTarget(ctx: Ctx, arg: unknown, title: string): Promise<EnvTarget | undefined> {
+  const ref = refOf(arg);
+  const v = await vaultOf(ctx, ref);
+  if (!v) return undefined;
+  if (ref?.env) return { v, env: ref.env };
+  const listing = await ctx.listings.get(v);
+  const active = ctx.activeEnv(v);
+  const env = await ctx.prompter.pick(listing.envs.map((e) => ({
+    label: e, id: e, description: [e === active ? 'active' : '', e === listing.defaultEnv ? 'default' : ''].filter(Boolean).join(' · '),
+  })), { title, placeHolder: `Environment (active: ${active})` });
+  return env ? { v, env } : undefined;
+}
 
 /** Picks the environment tasks, debugging and completions use in a folder. */
-export function registerEnvCommands(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.switchEnvironment', async (arg) => {
-    const ref = refOf(arg);
-    const v = await vaultOf(ctx, ref);
-    if (!v) return undefined;
-    const listing = await ctx.listings.get(v);
-    const active = ctx.activeEnv(v);
-    const env = ref?.env ?? (await ctx.prompter.pick(listing.envs.map((e) => ({
-      label: e, id: e, description: [e === active ? 'active' : '', e === listing.defaultEnv ? 'default' : ''].filter(Boolean).join(' · '),
-    })), { title: 'Kagi: Switch Environment', placeHolder: `Active: ${active}` }));
-    if (!env) return undefined;
-    await ctx.setActiveEnv(v, env);
-    return env;
+async function switchEnv(ctx: Ctx, arg: unknown): Promise<string | undefined> {
+  const t = await envTarget(ctx, arg, 'Kagi: Switch Environment');
+  if (!t) return undefined;
+  await ctx.setActiveEnv(t.v, t.env);
+  return t.env;
+}
+
+function nameError(text: string): string | undefined {
+  try {
+    validateName(text.trim(), 'environment');
+    return undefined;
+  } catch (e) {
+    return isKagiError(e) ? e.message : 'Invalid name';
+  }
+}
+
+async function add(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
+  const v = await vaultOf(ctx, refOf(arg));
+  if (!v) return undefined;
+  const name = await ctx.prompter.input({ title: 'Kagi: Add Environment', prompt: 'New environment (created empty for every service)', placeHolder: 'staging', validate: nameError });
+  if (!name) return undefined;
+  const envs = await addEnv(v.project, name.trim());
+  ctx.fireChanged(v);
+  ctx.log.info(`added environment ${name.trim()}`);
+  return envs;
+}
+
+async function rename(ctx: Ctx, arg: unknown): Promise<unknown> {
+  const t = await envTarget(ctx, arg, 'Kagi: Rename Environment');
+  if (!t) return undefined;
+  const to = await ctx.prompter.input({ title: `Kagi: Rename ${t.env}`, prompt: 'New name (every scope of this environment is re-encrypted under it)', value: t.env, validate: nameError });
+  if (!to || to.trim() === t.env) return undefined;
+  const wasActive = ctx.activeEnv(t.v) === t.env;
+  const moved = await renameEnv(t.v.project, t.env, to.trim());
+  if (wasActive) await ctx.setActiveEnv(t.v, to.trim());
+  ctx.fireChanged(t.v);
+  ctx.log.info(`renamed environment ${t.env} to ${to.trim()} (${moved.length} scope(s))`);
+  return moved;
+}
+
+/** Like `kagi env remove`: the person types the name, because every secret in it goes. */
+async function remove(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
+  const t = await envTarget(ctx, arg, 'Kagi: Remove Environment');
+  if (!t) return undefined;
+  const typed = await ctx.prompter.input({
+    title: `Kagi: Remove ${t.env}`, prompt: `This deletes every secret of ${t.env} in every service. Type "${t.env}" to confirm.`,
+    validate: (text) => (text === t.env ? undefined : `Type ${t.env} exactly`),
   });
+  if (typed !== t.env) return undefined;
+  const removed = await removeEnv(t.v.project, t.env);
+  if (ctx.activeEnv(t.v) === t.env) await ctx.setActiveEnv(t.v, (await ctx.listings.get(t.v)).defaultEnv);
+  ctx.fireChanged(t.v);
+  ctx.log.info(`removed environment ${t.env} (${removed.length} scope(s))`);
+  return removed;
 }

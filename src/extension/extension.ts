@@ -11,6 +11,8 @@ import { registerGenerateCommand } from './generateCommand';
 import { registerStatusCommand } from './statusCommand';
 import { registerInitCommand } from './initCommand';
 import { registerEnvCommands } from './envCommands';
+import { registerDotenvCommands } from './dotenvCommands';
+import { registerLanguageFeatures } from './language';
 
 // Each feature registers itself from its own module; activation does nothing else.
 export function activate(context: vscode.ExtensionContext): Ctx {
@@ -24,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): Ctx {
   registerStatusCommand(ctx);
   registerInitCommand(ctx);
   registerEnvCommands(ctx);
+  registerDotenvCommands(ctx);
+  registerLanguageFeatures(ctx);
   registerTasks(ctx);
   registerDebug(ctx);
   registerTerminals(ctx);

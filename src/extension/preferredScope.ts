@@ -1,21 +1,26 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { locate } from '../vault/inference';
 import { joinScope } from '../vault/scopes';
 import type { Ctx, VaultFolder } from './ctx';
 
 /**
- * The scope a question should offer first: the service of the active editor's
- * folder (monorepo mappings, nested services) in the active environment.
+ * The scope a question should offer first, and the one completions use: the
+ * service inferred from the document's folder (monorepo mappings, nested
+ * services, as the CLI infers it from the working folder) in the active environment.
  */
 export async function preferredScope(ctx: Ctx, v: VaultFolder, uri = vscode.window.activeTextEditor?.document.uri): Promise<string | undefined> {
-  const env = ctx.activeEnv(v);
   const service = uri?.scheme === 'file' ? serviceAt(v, path.dirname(uri.fsPath)) : undefined;
-  return joinScope(service, env);
+  return joinScope(service, ctx.activeEnv(v));
 }
 
-/** The service inferred for a folder inside this vault, if any. */
+/** The service inferred for a folder, if that folder belongs to this vault. */
 export function serviceAt(v: VaultFolder, dir: string): string | undefined {
-  const rel = path.relative(v.project.root, dir);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  return undefined;
+  try {
+    const loc = locate(dir);
+    return loc && path.resolve(loc.root) === v.project.root ? loc.service : undefined;
+  } catch {
+    // an unreadable kagi.json elsewhere up the tree: no inference
+    return undefined;
+  }
 }

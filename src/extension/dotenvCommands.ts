@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyImport, exportFileName, exportScope, parseDotenv, planImport, type ImportPlan } from '../vault/dotenv';
+import { readTextIfExists, writeFileAtomic } from '../vault/files';
+import { KagiError } from '../vault/errors';
+import { joinScope, splitScope } from '../vault/scopes';
+import { registerGuarded } from './commandKit';
+import { refOf } from './target';
+import { pickScope } from './scopePick';
+import { serviceAt } from './preferredScope';
+import { gitIgnoreState, type IgnoreState } from './gitIgnore';
+import type { Ctx, VaultFolder } from './ctx';
+import type { Choice } from './prompter';
+
+export function registerDotenvCommands(ctx: Ctx): void {
+  registerGuarded(ctx, 'kagi.importDotenv', (arg) => importDotenv(ctx, arg));
+  registerGuarded(ctx, 'kagi.exportDotenv', (arg) => exportDotenv(ctx, arg));
+}
+
+/** `.env` → the active env; `.env.<suffix>` → that env (as `kagi init` maps files, spec 8.4). */
+export function envFromFileName(name: string, fallback: string): string {
+  const m = /^\.env\.([A-Za-z0-9_-]+)$/.exec(name);
+  return m && !['example', 'sample', 'template'].includes(m[1]!) ? m[1]! : fallback;
+}
+
+async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
+  const uri = arg instanceof vscode.Uri ? arg : await chooseDotenvFile();
+  if (!uri) return undefined;
+  const v = ctx.vaultFor(uri) ?? (await ctx.pickVault(uri));
+  if (!v) return undefined;
+  const text = readTextIfExists(uri.fsPath);
+  if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
+  const entries = parseDotenv(text, path.basename(uri.fsPath));
+  const preferred = joinScope(serviceAt(v, path.dirname(uri.fsPath)), envFromFileName(path.basename(uri.fsPath), ctx.activeEnv(v)));
+  const scope = await pickScope(ctx, v, `Kagi: Import ${path.basename(uri.fsPath)}`, preferred);
+  if (!scope) return undefined;
+  const plan = await planImport(v.project, scope, entries);
+  const overwrite = await previewImport(ctx, plan);
+  if (overwrite === undefined) return undefined;
+  const applied = await applyImport(v.project, plan, { overwrite });
+  ctx.fireChanged(v);
+  const count = applied.added.length + (overwrite ? applied.overwritten.length : 0);
+  ctx.log.info(`imported ${count} key(s) from ${path.basename(uri.fsPath)} into ${scope}`);
+  ctx.prompter.info(`Kagi: imported ${count} key${count === 1 ? '' : 's'} into ${scope}.`);
+  return applied;
+}
+
+async function chooseDotenvFile(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({ title: 'Kagi: Import a .env File', canSelectMany: false, openLabel: 'Import' });
+  return picked?.[0];
+}
+
+const names = (keys: string[]) => (keys.length ? keys.join(', ') : 'none');
+
+/**
+ * Shows key names only (never values): which are new, which would be overwritten.
+ * Resolves to whether to overwrite, or undefined when cancelled.
+ */
+async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | undefined> {
+  if (plan.added.length === 0 && plan.overwritten.length === 0) {
+    ctx.prompter.info(`Kagi: nothing to import; ${plan.scope} already has these values.`);
+    return undefined;
+  }
+  const detail = `New: ${names(plan.added)} · Overwrite: ${names(plan.overwritten)} · Unchanged: ${names(plan.unchanged)}`;
+  const choices: Choice<'all' | 'new'>[] = [{ label: `$(check) Import ${plan.added.length} new, overwrite ${plan.overwritten.length}`, id: 'all', detail }];
+  if (plan.overwritten.length > 0) choices.push({ label: `$(add) Import only the ${plan.added.length} new keys`, id: 'new', detail: `Keep: ${names(plan.overwritten)}` });
+  const choice = await ctx.prompter.pick(choices, { title: `Kagi: Import into ${plan.scope}`, placeHolder: detail });
+  if (!choice) return undefined;
+  if (choice === 'new' || plan.overwritten.length === 0) return false;
+  const ok = await ctx.prompter.confirm(`Overwrite ${plan.overwritten.length} existing key${plan.overwritten.length === 1 ? '' : 's'} in ${plan.scope}?`,
+    `Replaced: ${names(plan.overwritten)}. The current values are lost (Git history keeps the old encrypted file).`, ['Overwrite']);
+  return ok === 'Overwrite' ? true : undefined;
+}
+
+export interface ExportResult {
+  file: string;
+  gitignore: IgnoreState;
+}
+
+async function exportDotenv(ctx: Ctx, arg: unknown): Promise<ExportResult | undefined> {
+  const target = await exportTarget(ctx, arg);
+  if (!target) return undefined;
+  const { v, scope, dir } = target;
+  const file = path.join(dir, exportFileName(scope));
+  const rel = vscode.workspace.asRelativePath(file);
+  const replaces = fs.existsSync(file) ? ' It replaces the existing file.' : '';
+  const ok = await ctx.prompter.confirm(`Write the secrets of ${scope} in plaintext to ${rel}?`,
+    `Anyone who can read this file sees the values. It is written with mode 0600.${replaces}`, ['Export']);
+  if (ok !== 'Export') return undefined;
+  const text = await exportScope(v.project, scope);
+  writeFileAtomic(file, text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  const gitignore = await gitIgnoreState(file);
+  ctx.log.info(`exported ${scope} to ${rel} (git: ${gitignore})`);
+  if (gitignore === 'not-ignored') {
+    ctx.prompter.warn(`Kagi: ${rel} is NOT ignored by Git. Add it to .gitignore before committing.`);
+  } else {
+    ctx.prompter.info(`Kagi: wrote ${rel}.`);
+  }
+  return { file, gitignore };
+}
+
+interface ExportTarget {
+  v: VaultFolder;
+  scope: string;
+  dir: string;
+}
+
+/** From an env in the tree: the service's folder. From a folder in the explorer: that folder. */
+async function exportTarget(ctx: Ctx, arg: unknown): Promise<ExportTarget | undefined> {
+  const ref = refOf(arg);
+  if (ref?.scope) {
+    const v = ctx.vaultAt(ref.vault);
+    return v && { v, scope: ref.scope, dir: serviceFolder(v, ref.scope) };
+  }
+  const uri = arg instanceof vscode.Uri ? arg : undefined;
+  const v = await ctx.pickVault(uri);
+  if (!v) return undefined;
+  const dir = uri?.fsPath ?? v.project.root;
+  const scope = await pickScope(ctx, v, 'Kagi: Export to .env', joinScope(serviceAt(v, dir), ctx.activeEnv(v)));
+  return scope ? { v, scope, dir } : undefined;
+}
+
+/** A monorepo service exports next to its code; everything else at the vault root. */
+function serviceFolder(v: VaultFolder, scope: string): string {
+  const { service } = splitScope(scope);
+  const mapping = v.project.config().settings.monorepo?.services.find((m) => m.service === service);
+  const dir = mapping ? path.join(v.project.root, ...mapping.path.split(/[\\/]/).filter(Boolean)) : v.project.root;
+  return fs.existsSync(dir) ? dir : v.project.root;
+}
