@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ioError } from './errors';
+import { readTextIfExists, writeFileAtomic } from './files';
+
+/** The lines `init` makes sure of: plaintext .env files stay out of Git, the template goes in. */
+export const GITIGNORE_LINES = ['.env', '.env.*', '!.env.example'];
+
+/** A Git root: `.git` is a folder with `HEAD` or `commondir`, or a `gitdir:` file (worktrees, submodules). */
+export function isGitRoot(dir: string): boolean {
+  const dotGit = path.join(dir, '.git');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dotGit);
+  } catch {
+    return false;
+  }
+  if (stat.isDirectory()) return fs.existsSync(path.join(dotGit, 'HEAD')) || fs.existsSync(path.join(dotGit, 'commondir'));
+  try {
+    return stat.isFile() && fs.readFileSync(dotGit, 'utf8').startsWith('gitdir:');
+  } catch {
+    return false;
+  }
+}
+
+export function findGitRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (isGitRoot(dir)) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Lines that would keep the vault itself out of Git (which must be committed). */
+function vaultIgnoreLines(relProject: string): Set<string> {
+  const bases = ['.kagi', '.kagi/', '.kagi/*', '.kagi/**'];
+  const forms = relProject === '' ? bases : [...bases, ...bases.map((b) => `${relProject}/${b}`)];
+  return new Set([...forms, ...forms.map((f) => `/${f}`)]);
+}
+
+/** The new `.gitignore` text (spec §8.5): vault-ignoring lines dropped, the three lines appended once. */
+export function updatedGitignoreText(existing: string | undefined, relProject: string): string {
+  if (existing === undefined) return GITIGNORE_LINES.map((l) => `${l}\n`).join('');
+  const lines = existing.replace(/\r\n/g, '\n').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const drop = vaultIgnoreLines(relProject);
+  const kept = lines.filter((l) => !drop.has(l.trim()));
+  for (const wanted of GITIGNORE_LINES) if (!kept.some((l) => l.trim() === wanted)) kept.push(wanted);
+  return kept.join('\n') + '\n';
+}
+
+/** Returns the `.gitignore` written (or already right), or undefined when the project is not in Git. */
+export function updateGitignore(projectRoot: string): string | undefined {
+  const gitRoot = findGitRoot(projectRoot);
+  if (gitRoot === undefined) return undefined;
+  const file = path.join(gitRoot, '.gitignore');
+  const existing = readTextIfExists(file);
+  const rel = path.relative(gitRoot, path.resolve(projectRoot)).split(path.sep).filter((s) => s !== '').join('/');
+  const text = updatedGitignoreText(existing, rel);
+  if (text !== existing) writeKeepingModes(file, text);
+  return file;
+}
+
+/**
+ * writeFileAtomic makes files 0600 and their folder 0700, right for the vault
+ * but wrong for a repository root and a committed `.gitignore`: restore both.
+ */
+function writeKeepingModes(file: string, text: string): void {
+  const dir = path.dirname(file);
+  const dirMode = fs.statSync(dir).mode & 0o7777;
+  const fileMode = fs.existsSync(file) ? fs.statSync(file).mode & 0o7777 : 0o666 & ~process.umask();
+  writeFileAtomic(file, text);
+  try {
+    fs.chmodSync(dir, dirMode);
+    fs.chmodSync(file, fileMode);
+  } catch (e) {
+    throw ioError('set permissions on', file, e);
+  }
+}
