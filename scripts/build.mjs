@@ -24,6 +24,9 @@ if (existsSync('webview-ui/src/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview/team.js',
     platform: 'browser', format: 'iife', target: 'es2022' });
 }
+if (existsSync('webview-ui/src/team.css')) {
+  builds.push({ ...common, entryPoints: ['webview-ui/src/team.css'], outfile: 'dist/webview/team.css', sourcemap: false });
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -1,0 +1,217 @@
+// The team-access webview: renders TeamState from the host and posts typed
+// WebviewMessages back. It holds no data of its own beyond UI flags
+// (collapsed sections), which it keeps with vscode.setState.
+import type { HostMessage, TeamMemberView, TeamState, TeamUiState, WebviewMessage } from '../../src/protocol/team';
+import { isHostMessage } from '../../src/protocol/validate';
+import { button, h } from './dom';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+
+let state: TeamState = { kind: 'loading' };
+let busy: string | undefined;
+let ui: TeamUiState = loadUi();
+
+function post(m: WebviewMessage): void {
+  vscode.postMessage(m);
+}
+
+function loadUi(): TeamUiState {
+  const s = vscode.getState() as Partial<TeamUiState> | undefined;
+  const collapsed = s && typeof s.collapsed === 'object' && s.collapsed ? s.collapsed : { removed: true };
+  return { collapsed: { ...collapsed } };
+}
+
+function saveUi(): void {
+  vscode.setState(ui);
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  const m: unknown = ev.data;
+  if (!isHostMessage(m)) return;
+  const msg = m as HostMessage;
+  if (msg.type === 'state') state = msg.state;
+  else busy = msg.busy;
+  render();
+});
+
+// ---------------------------------------------------------------------------
+
+function render(): void {
+  const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
+  root.replaceChildren(...view(state));
+  root.setAttribute('aria-busy', busy ? 'true' : 'false');
+  root.dataset.state = state.kind;
+  if (focusKey) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+function view(s: TeamState): Node[] {
+  switch (s.kind) {
+    case 'loading':
+      return [notice('Loading members…')];
+    case 'untrusted':
+      return [notice('Team access is disabled in Restricted Mode. Trust this workspace to see and manage who can open the vault.', 'untrusted')];
+    case 'no-vault':
+      return [notice('No kagi vault in this workspace. Run "Kagi: Initialize Vault" to create one, or open a folder that has a .kagi/ folder.', 'no-vault')];
+    case 'error':
+      return [header(s), h('div', { class: 'panel error', role: 'alert' },
+        h('p', { class: 'title', text: 'Could not read the team' }),
+        h('p', { text: s.message }),
+        h('div', { class: 'actions' }, button({ label: 'Retry', key: 'retry', onClick: () => post({ type: 'refresh' }) })),
+      )];
+    case 'conflict':
+      return [header(s), conflictPanel(s.message)];
+    case 'ready':
+      return [header(s), ...readyView(s)];
+  }
+}
+
+function notice(text: string, cls = ''): HTMLElement {
+  return h('p', { class: `notice ${cls}`.trim(), role: 'status', text });
+}
+
+function header(s: { vaults: Array<{ key: string; name: string }>; vault: string }): HTMLElement {
+  const bar = h('div', { class: 'toolbar' });
+  if (s.vaults.length > 1) {
+    const select = h('select', { 'aria-label': 'Vault', 'data-key': 'vault' });
+    for (const v of s.vaults) {
+      const o = h('option', { value: v.key, text: v.name });
+      o.selected = v.key === s.vault;
+      select.append(o);
+    }
+    select.addEventListener('change', () => post({ type: 'selectVault', vault: select.value }));
+    bar.append(select);
+  } else {
+    bar.append(h('span', { class: 'vault-name', text: s.vaults[0]?.name ?? '' }));
+  }
+  bar.append(button({ label: 'Refresh', key: 'refresh', title: 'Re-read .kagi/access.json', onClick: () => post({ type: 'refresh' }) }));
+  if (busy) bar.append(h('span', { class: 'busy', role: 'status', text: `${busy}…` }));
+  return bar;
+}
+
+function conflictPanel(message: string): HTMLElement {
+  return h('div', { class: 'panel error conflict', role: 'alert' },
+    h('p', { class: 'title', text: '.kagi/access.json has Git conflict markers' }),
+    h('p', { text: message }),
+    h('p', { text: 'Two branches changed the member list. "Merge as union" keeps every member and request from both sides (by member id; a removal wins over an active entry, an approval over a pending request). Review the result, then commit it.' }),
+    h('div', { class: 'actions' },
+      button({ label: 'Merge as union', key: 'merge', primary: true, disabledReason: busyReason(), onClick: () => post({ type: 'resolveConflict' }) })),
+  );
+}
+
+type Ready = Extract<TeamState, { kind: 'ready' }>;
+
+function busyReason(): string | undefined {
+  return busy ? `Wait until "${busy}" finishes` : undefined;
+}
+
+function readyView(s: Ready): Node[] {
+  const out: Node[] = [youPanel(s)];
+  const pending = s.members.filter((m) => m.status === 'pending');
+  const active = s.members.filter((m) => m.status === 'active');
+  const removed = s.members.filter((m) => m.status === 'removed');
+  if (!s.canManage) {
+    out.push(h('p', { class: 'hint', text: 'Only an owner of this vault can approve requests, remove members or change roles.' }));
+  }
+  out.push(section('pending', 'Pending requests', pending, s, 'No pending requests.'));
+  out.push(section('active', 'Members', active, s, 'No active members.'));
+  if (removed.length > 0) out.push(section('removed', 'Removed', removed, s, ''));
+  return out;
+}
+
+function youPanel(s: Ready): HTMLElement {
+  const panel = h('div', { class: 'panel you' });
+  const fp = s.myFingerprint ? h('code', { class: 'fp', text: s.myFingerprint }) : undefined;
+  if (s.isMember) {
+    panel.append(h('p', {}, s.canManage ? 'This device is an owner' : 'This device is a member', fp ? ' · ' : '', fp ?? ''));
+  } else if (s.hasPendingRequest) {
+    panel.append(
+      h('p', {}, 'Your access request is pending', fp ? ' · ' : '', fp ?? ''),
+      h('p', { class: 'hint', text: 'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.' }),
+      h('div', { class: 'actions' }, button({ label: 'Copy my recipient', key: 'copy-mine', onClick: () => post({ type: 'copyRecipient' }) })),
+    );
+  } else {
+    panel.append(
+      h('p', { text: 'This device cannot open this vault yet.' }),
+      h('div', { class: 'actions' }, button({
+        label: 'Request access', key: 'request', primary: true, disabledReason: busyReason(),
+        title: 'Adds a pending request for this device to .kagi/access.json',
+        onClick: () => post({ type: 'requestAccess' }),
+      })),
+    );
+  }
+  return panel;
+}
+
+function section(id: 'pending' | 'active' | 'removed', title: string, members: TeamMemberView[], s: Ready, empty: string): HTMLElement {
+  const details = h('details', { class: `section ${id}`, 'data-section': id });
+  details.open = !ui.collapsed[id];
+  details.addEventListener('toggle', () => {
+    if (!!ui.collapsed[id] === !details.open) return; // the initial open = … also fires 'toggle'
+    ui = { collapsed: { ...ui.collapsed, [id]: !details.open } };
+    saveUi();
+  });
+  details.append(h('summary', {}, title, h('span', { class: 'count', text: ` (${members.length})` })));
+  if (members.length === 0) {
+    details.append(h('p', { class: 'empty', text: empty }));
+  } else {
+    details.append(h('ul', { class: 'members' }, ...members.map((m) => memberRow(m, s))));
+  }
+  return details;
+}
+
+function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
+  const li = h('li', { class: `member ${m.status}`, 'data-member': m.id });
+  li.append(h('div', { class: 'line' },
+    h('span', { class: 'name', text: m.name || '(no name)' }),
+    m.isMe ? h('span', { class: 'badge me', text: 'this device' }) : undefined,
+    h('span', { class: `badge role ${m.role}`, text: m.role }),
+    m.status !== 'active' ? h('span', { class: `badge status ${m.status}`, text: m.status }) : undefined,
+  ));
+  li.append(h('div', { class: 'line meta' },
+    h('code', { class: 'fp', title: m.recipient, 'aria-label': `recipient fingerprint ${m.fingerprint}`, text: m.fingerprint }),
+    h('span', { class: 'id', text: m.id }),
+  ));
+  const actions = memberActions(m, s);
+  if (actions.length) li.append(h('div', { class: 'actions' }, ...actions));
+  return li;
+}
+
+function memberActions(m: TeamMemberView, s: Ready): HTMLButtonElement[] {
+  const owners = s.members.filter((x) => x.status === 'active' && x.role === 'owner').length;
+  const lastOwner = m.status === 'active' && m.role === 'owner' && owners <= 1;
+  const why = (verb: string) => (!s.canManage ? `Only an owner can ${verb}` : busyReason());
+  const key = (a: string) => `${a}:${m.id}`;
+  const out: HTMLButtonElement[] = [];
+  if (m.status === 'pending') {
+    out.push(button({ label: 'Approve', key: key('approve'), primary: true, disabledReason: why('approve requests'),
+      title: 'Compare the full recipient with what the requester sent you, then approve', onClick: () => post({ type: 'approve', memberId: m.id }) }));
+    out.push(button({ label: 'Reject', key: key('reject'), disabledReason: why('reject requests'), onClick: () => post({ type: 'reject', memberId: m.id }) }));
+  } else if (m.status === 'active') {
+    if (m.role === 'member') {
+      out.push(button({ label: 'Make owner', key: key('promote'), disabledReason: why('change roles'),
+        onClick: () => post({ type: 'setRole', memberId: m.id, role: 'owner' }) }));
+    } else {
+      out.push(button({ label: 'Make member', key: key('demote'),
+        disabledReason: why('change roles') ?? (lastOwner ? 'The last owner cannot be demoted; make another member an owner first' : undefined),
+        onClick: () => post({ type: 'setRole', memberId: m.id, role: 'member' }) }));
+    }
+    out.push(button({ label: 'Remove', key: key('remove'),
+      disabledReason: why('remove members') ?? (lastOwner ? 'The last owner cannot be removed; make another member an owner first' : undefined),
+      title: 'Removes this member and rotates the project key', onClick: () => post({ type: 'remove', memberId: m.id }) }));
+  }
+  if (m.status !== 'removed') {
+    out.push(button({ label: 'Copy recipient', key: key('copy'), title: m.recipient, onClick: () => post({ type: 'copyRecipient', memberId: m.id }) }));
+  }
+  return out;
+}
+
+render();
+post({ type: 'ready' });
