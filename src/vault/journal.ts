@@ -4,6 +4,8 @@ import { isPlainObject, parseJsonFile } from './encoding';
 import { readTextIfExists, removeFile, syncAll, writeFileAtomic } from './files';
 import { accessSnapshotPath, journalPath } from './dataDir';
 import { isSafeSecretsPath } from './scopes';
+import { parseAccessList } from './format/access';
+import { parseEnvelope } from './format/envelope';
 
 /**
  * The rotation journal (spec 6.5): everything a key rotation will write, saved
@@ -37,7 +39,20 @@ export function parseJournal(text: string, file: string, expectedProjectId: stri
   if (typeof raw.access_json !== 'string') throw bad('access_json is missing', file);
   const files = stringMap(raw.files, 'files', file, isSafeSecretsPath);
   const artifacts = raw.artifacts === undefined ? {} : stringMap(raw.artifacts, 'artifacts', file, isSafeArtifactPath);
-  return { projectId: expectedProjectId, accessJson: raw.access_json, files, artifacts };
+  // Replay writes this content verbatim over the vault: refuse it before the first write.
+  const accessJson = raw.access_json;
+  checkContent(() => parseAccessList(accessJson), 'access_json', file);
+  for (const [p, content] of Object.entries({ ...files, ...artifacts })) checkContent(() => parseEnvelope(content, p), p, file);
+  return { projectId: expectedProjectId, accessJson, files, artifacts };
+}
+
+function checkContent(parse: () => unknown, what: string, file: string): void {
+  try {
+    parse();
+  } catch (e) {
+    if (!(e instanceof KagiError)) throw e;
+    throw bad(`${what} is not valid (${e.message})`, file);
+  }
 }
 
 function stringMap(v: unknown, what: string, file: string, safe: (p: string) => boolean): Record<string, string> {

@@ -65,7 +65,8 @@ function parseProjectId(v: unknown): string {
 
 function parseServices(v: unknown): Record<string, ServiceEntry> {
   if (!isPlainObject(v)) throw bad('services must be an object');
-  const out: Record<string, ServiceEntry> = {};
+  // No prototype: scopes named `constructor`, `toString` or `__proto__` are ordinary keys.
+  const out: Record<string, ServiceEntry> = Object.create(null);
   for (const [scope, entry] of Object.entries(v)) {
     if (!isPlainObject(entry) || typeof entry.file !== 'string') {
       throw bad(`services["${scope}"] must be an object with a "file" string`);
@@ -140,7 +141,7 @@ const NO_EXTRA: Record<string, unknown> = Object.freeze({}) as Record<string, un
 
 /** serde_json-pretty bytes, Rust's field order, scopes sorted, unknown fields kept last. */
 export function serializeProjectConfig(cfg: ProjectConfig): string {
-  const services: Record<string, unknown> = {};
+  const services: Record<string, unknown> = Object.create(null);
   for (const scope of Object.keys(cfg.services).sort()) {
     const entry = cfg.services[scope]!;
     services[scope] = { file: entry.file, ...entry.extra };

@@ -1,0 +1,186 @@
+/**
+ * Issue 8, point 4: hostile input. Every case of the corpus (corpus.ts + the hand-written
+ * test/fixtures/hostile/) is dropped into a private copy of a valid project, then read
+ * through the vault API (and written to, which must fail the same way), and a
+ * representative subset through `node dist/cli.js get --show --yes`. Each must give a
+ * typed KagiError with a useful message, never crash or hang, never change a file in
+ * .kagi/ or the device folder, and never echo the canary.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project } from '../../../src/vault/project';
+import { readScopes, setSecrets } from '../../../src/vault/secrets';
+import type { HostEnv } from '../../../src/vault/dataDir';
+import { tempDir } from '../helpers';
+import { buildCorpus, CANARY, SCOPE, type Content, type HostileCase } from './corpus';
+import { buildValidProject, copyProject, type ValidProject } from './fixture';
+import { assertKagiError, ensureCli, pool, rmTree, runCli, treeDigest, withTimeout } from './support';
+
+const CASE_TIMEOUT_MS = 5_000;
+
+interface Prepared {
+  root: string;
+  home: string;
+  host: HostEnv;
+  digest: () => Record<string, string>;
+}
+
+let outsideFile: string;
+
+function prepare(v: ValidProject, c: HostileCase): Prepared {
+  const { root, home, host } = copyProject(v);
+  for (const [target, content] of Object.entries(c.files)) {
+    const [where, rel] = target.split(/:(.*)/s) as [string, string];
+    const file = path.join(where === 'vault' ? path.join(root, '.kagi') : home, ...rel.split('/'));
+    place(file, content);
+  }
+  for (const [k, val] of Object.entries(c.env ?? {})) {
+    host.env[k] = val.startsWith('@data/') ? path.join(home, val.slice('@data/'.length)) : val;
+  }
+  const digest = () => ({ ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) });
+  return { root, home, host, digest };
+}
+
+function prefix(p: string, o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}:${k}`, v]));
+}
+
+function place(file: string, content: Content): void {
+  fs.rmSync(file, { recursive: true, force: true });
+  if (content === null) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (typeof content === 'string' || Buffer.isBuffer(content)) fs.writeFileSync(file, content);
+  else if ('symlink' in content) fs.symlinkSync(content.symlink === '@outside' ? outsideFile : content.symlink, file);
+  else if ('dir' in content) fs.mkdirSync(file);
+  else {
+    const fd = fs.openSync(file, 'w');
+    fs.ftruncateSync(fd, content.sparse);
+    fs.closeSync(fd);
+  }
+}
+
+/** Cases a write (set in api/development) may legitimately survive: the damage is elsewhere. */
+const WRITE_SURVIVES = [
+  'kagi.json: scope name with traversal',
+  'kagi.json: two scopes share one file',
+  'hand-written: a __proto__ scope',
+];
+
+async function attempt(fn: () => Promise<unknown>, what: string): Promise<unknown> {
+  const started = Date.now();
+  try {
+    await withTimeout(fn(), CASE_TIMEOUT_MS, what);
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    assert.ok(Date.now() - started < CASE_TIMEOUT_MS, `${what} took ${Date.now() - started} ms`);
+  }
+}
+
+describe('reliability: hostile input (corpus through the vault API and the CLI)', function () {
+  this.timeout(120_000);
+  let valid: ValidProject;
+  let corpus: HostileCase[];
+  const scratch: string[] = [];
+
+  before(async () => {
+    valid = await buildValidProject();
+    corpus = await buildCorpus(valid);
+    const outsideDir = tempDir('kagi-outside-');
+    outsideFile = path.join(outsideDir, 'not-a-store.txt');
+    fs.writeFileSync(outsideFile, `this is not json: ${CANARY}\n`);
+    scratch.push(outsideDir);
+  });
+
+  after(() => scratch.forEach(rmTree));
+
+  it('has at least 300 cases, each with a unique name', () => {
+    assert.ok(corpus.length >= 300, `only ${corpus.length} cases`);
+    const names = new Set(corpus.map((c) => c.name));
+    assert.equal(names.size, corpus.length, 'duplicate case names');
+  });
+
+  it('every case: typed error (or accepted), no crash, no hang, no file changed, no canary (vault API)', async () => {
+    const failures: string[] = [];
+    for (const c of corpus) {
+      const p = prepare(valid, c);
+      try {
+        const before = p.digest();
+        const readErr = await attempt(() => readScopes(Project.open(p.root, p.host)), `${c.name} (read)`);
+        if (c.expect === 'ok') {
+          if (readErr !== undefined) throw new Error(`expected success, got ${explain(readErr)}`);
+        } else {
+          assertKagiError(readErr, c.expect.codes, c.expect.message, [CANARY]);
+          const writeErr = await attempt(() => setSecrets(Project.open(p.root, p.host), SCOPE, [{ key: 'NEW', value: CANARY }]), `${c.name} (write)`);
+          if (!(writeErr === undefined && WRITE_SURVIVES.includes(c.name))) {
+            assertKagiError(writeErr, c.expect.codes, /./, [CANARY]);
+          }
+        }
+        if (c.expect === 'ok' || !WRITE_SURVIVES.includes(c.name)) {
+          assert.deepEqual(p.digest(), before, 'files changed');
+        }
+      } catch (e) {
+        failures.push(`${c.name}: ${(e as Error).message.split('\n').slice(0, 6).join('\n    ')}`);
+      } finally {
+        rmTree(p.root);
+        rmTree(p.home);
+      }
+    }
+    assert.equal(failures.length, 0, `${failures.length} of ${corpus.length} cases failed:\n  ${failures.join('\n  ')}`);
+  });
+
+  it('scope names that are Object.prototype members are ordinary scopes (no TypeError)', async () => {
+    const { root, home, host } = copyProject(valid);
+    try {
+      const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'api/constructor', '__proto__/development'];
+      for (const scope of names) await setSecrets(Project.open(root, host), scope, [{ key: 'K', value: `v-${scope}` }]);
+      const project = Project.open(root, host);
+      for (const scope of names) assert.ok(project.scopes().includes(scope), `${scope} missing from kagi.json`);
+      const all = await readScopes(project);
+      for (const scope of names) assert.equal(all.get(scope)?.secrets.get('K')?.value, `v-${scope}`);
+      await assert.rejects(readScopes(project, ['valueOf']), (e: Error & { code?: string }) => e.code === 'scope-not-found');
+    } finally {
+      rmTree(root);
+      rmTree(home);
+    }
+  });
+
+  it('a representative subset through `kagi get --show --yes`: exit 1, `kagi: error:`, no canary, no file changed', async function () {
+    this.timeout(180_000);
+    ensureCli();
+    // Every hand-written case, every `ok` case of a kind, and every 7th generated one.
+    const subset = corpus.filter((c, i) => c.name.startsWith('hand-written') || i % 7 === 0 || c.expect === 'ok' && i % 3 === 0);
+    assert.ok(subset.length >= 50, `subset has ${subset.length} cases`);
+    const failures: string[] = [];
+    await pool(subset, 2, async (c) => {
+      const p = prepare(valid, c);
+      try {
+        const before = p.digest();
+        const r = await runCli(['get', '--show', '--yes'], { cwd: p.root, env: p.host.env, timeoutMs: 15_000 });
+        assert.ok(!r.timedOut, 'the CLI hung');
+        assert.ok(!r.stderr.includes('unexpected internal error'), `crash: ${r.stderr}`);
+        if (c.expect === 'ok') {
+          assert.equal(r.code, 0, `expected success: ${r.stderr}`);
+        } else {
+          assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}`);
+          assert.match(r.stderr, /^kagi: error: /);
+          assert.match(r.stderr, c.expect.message);
+          assert.ok(!r.stdout.includes(CANARY) && !r.stderr.includes(CANARY), 'the canary leaked');
+        }
+        assert.deepEqual(p.digest(), before, 'files changed');
+      } catch (e) {
+        failures.push(`${c.name}: ${(e as Error).message.split('\n').slice(0, 6).join('\n    ')}`);
+      } finally {
+        rmTree(p.root);
+        rmTree(p.home);
+      }
+    });
+    assert.equal(failures.length, 0, `${failures.length} of ${subset.length} CLI cases failed:\n  ${failures.join('\n  ')}`);
+  });
+});
+
+function explain(e: unknown): string {
+  return e instanceof Error ? `${e.name}${(e as { code?: string }).code ? ` ${(e as { code?: string }).code}` : ''}: ${e.message}` : String(e);
+}
