@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseTemplate } from '../vault/dotenv';
 import type { KeyInfo, Listing } from '../vault/listing';
 import { isEnvTemplate, referenceAt, typedKeyAt } from './envAccess';
-import { preferredScope } from './preferredScope';
+import { activeScopes } from './preferredScope';
 import type { Ctx, VaultFolder } from './ctx';
 
 const CODE_LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'svelte', 'astro',
@@ -30,7 +30,9 @@ export function registerLanguageFeatures(ctx: Ctx): void {
 interface ScopeView {
   v: VaultFolder;
   listing: Listing;
-  scope: string;
+  /** the scopes the document's code reads in the active environment */
+  scopes: string[];
+  env: string;
 }
 
 /** Key names are decrypted content: none in Restricted Mode. */
@@ -40,18 +42,25 @@ async function scopeFor(ctx: Ctx, uri: vscode.Uri): Promise<ScopeView | undefine
   if (!v) return undefined;
   const listing = await ctx.listings.get(v);
   if (!listing.keys) return undefined;
-  const scope = await preferredScope(ctx, v, uri);
-  return scope ? { v, listing, scope } : undefined;
+  return { v, listing, scopes: activeScopes(ctx, v, listing.scopes, uri), env: ctx.activeEnv(v) };
+}
+
+/** Each key once, from the first active scope that defines it. */
+function activeKeys(view: ScopeView): Map<string, { info: KeyInfo; scope: string }> {
+  const out = new Map<string, { info: KeyInfo; scope: string }>();
+  for (const scope of view.scopes) {
+    for (const info of view.listing.keys?.get(scope) ?? []) if (!out.has(info.key)) out.set(info.key, { info, scope });
+  }
+  return out;
 }
 
 async function complete(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
   const typed = typedKeyAt(doc.lineAt(pos.line).text.slice(0, pos.character));
   if (typed === undefined) return undefined;
   const view = await scopeFor(ctx, doc.uri);
-  const keys = view?.listing.keys?.get(view.scope);
-  if (!view || !keys) return undefined;
+  if (!view) return undefined;
   const range = new vscode.Range(pos.line, pos.character - typed.length, pos.line, pos.character);
-  return keys.map((k) => completionItem(k, view.scope, range));
+  return [...activeKeys(view).values()].map(({ info, scope }) => completionItem(info, scope, range));
 }
 
 function completionItem(k: KeyInfo, scope: string, range: vscode.Range): vscode.CompletionItem {
@@ -88,7 +97,7 @@ async function hover(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position): 
   md.appendMarkdown(`**${escapeMd(ref.key)}** · Kagi\n\n`);
   if (scopes.length === 0) md.appendMarkdown('Not defined in any scope of this vault.');
   else md.appendMarkdown(`Defined in: ${scopes.map((s) => `\`${s}\``).join(', ')}`);
-  if (!scopes.includes(view.scope)) md.appendMarkdown(`\n\n$(warning) Missing in the active scope \`${view.scope}\`.`);
+  if (!view.scopes.some((s) => scopes.includes(s))) md.appendMarkdown(`\n\n$(warning) Missing in the active environment \`${view.env}\`.`);
   md.supportThemeIcons = true;
   return new vscode.Hover(md, new vscode.Range(pos.line, ref.start, pos.line, ref.end));
 }
@@ -108,16 +117,17 @@ async function checkTemplate(ctx: Ctx, collection: vscode.DiagnosticCollection, 
     collection.delete(doc.uri);
     return;
   }
-  const have = new Set((view.listing.keys?.get(view.scope) ?? []).map((k) => k.key));
+  const have = activeKeys(view);
   const missing = parseTemplate(doc.getText()).filter((e) => !e.commented && !have.has(e.key));
-  collection.set(doc.uri, missing.map((e) => missingDiagnostic(doc, e.key, view.scope)));
+  collection.set(doc.uri, missing.map((e) => missingDiagnostic(doc, e.key, view)));
 }
 
-function missingDiagnostic(doc: vscode.TextDocument, key: string, scope: string): vscode.Diagnostic {
+function missingDiagnostic(doc: vscode.TextDocument, key: string, view: ScopeView): vscode.Diagnostic {
   const line = findKeyLine(doc, key);
   const start = doc.lineAt(line).text.indexOf(key);
   const range = new vscode.Range(line, Math.max(0, start), line, Math.max(0, start) + key.length);
-  const d = new vscode.Diagnostic(range, `${key} is not set in ${scope} (the active Kagi environment)`, vscode.DiagnosticSeverity.Warning);
+  const where = view.scopes.length ? view.scopes.join(', ') : `the ${view.env} environment`;
+  const d = new vscode.Diagnostic(range, `${key} is not set in ${where} (active Kagi environment: ${view.env})`, vscode.DiagnosticSeverity.Warning);
   d.source = 'Kagi';
   d.code = 'missing-key';
   return d;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { locate } from '../vault/inference';
-import { joinScope } from '../vault/scopes';
+import { joinScope, splitScope } from '../vault/scopes';
 import type { Ctx, VaultFolder } from './ctx';
 
 /**
@@ -23,4 +23,16 @@ export function serviceAt(v: VaultFolder, dir: string): string | undefined {
     // an unreadable kagi.json elsewhere up the tree: no inference
     return undefined;
   }
+}
+
+/**
+ * The scopes code in a document reads in the active environment: the inferred
+ * service's scope, or at the root of a vault without inference every scope of
+ * the active env (root scope first), so a single-service repo still completes.
+ */
+export function activeScopes(ctx: Ctx, v: VaultFolder, scopes: string[], uri: vscode.Uri): string[] {
+  const env = ctx.activeEnv(v);
+  const service = uri.scheme === 'file' ? serviceAt(v, path.dirname(uri.fsPath)) : undefined;
+  if (service) return [joinScope(service, env)];
+  return scopes.filter((s) => splitScope(s).env === env).sort((a, b) => (a === env ? -1 : b === env ? 1 : a.localeCompare(b)));
 }
