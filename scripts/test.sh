@@ -11,34 +11,36 @@ rm -f test-results/activation.json test-results/integration.json
 
 total_pass=0
 total_fail=0
+total_skip=0
 summary=()
 
 skip() { [[ ",${KAGI_TEST_SKIP:-}," == *",$1,"* ]]; }
 
-# Adds a stage's counts: $1 name, $2 passed, $3 failed, $4 exit code.
+# Adds a stage's counts: $1 name, $2 passed, $3 failed, $4 exit code, $5 skipped.
 record() {
-  local name=$1 passed=${2:-0} failed=${3:-0} code=$4
+  local name=$1 passed=${2:-0} failed=${3:-0} code=$4 skipped=${5:-0}
   if [[ $code -ne 0 && $failed -eq 0 ]]; then failed=1; fi # crashed before counting
   total_pass=$((total_pass + passed))
   total_fail=$((total_fail + failed))
-  summary+=("$name: $passed passed, $failed failed")
+  total_skip=$((total_skip + skipped))
+  summary+=("$name: $passed passed, $failed failed, $skipped skipped")
 }
 
-# mocha's spec reporter: "N passing", "N failing".
+# mocha's spec reporter: "N passing", "N failing", "N pending" (colors stripped).
 mocha_counts() {
-  local log=$1
-  local p f
-  p=$(grep -Eo '^ *[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
-  f=$(grep -Eo '^ *[0-9]+ failing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
-  echo "${p:-0} ${f:-0}"
+  local log=$1 p f s
+  p=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ passing' | tail -1 | grep -Eo '[0-9]+' || true)
+  f=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ failing' | tail -1 | grep -Eo '[0-9]+' || true)
+  s=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ pending' | tail -1 | grep -Eo '[0-9]+' || true)
+  echo "${p:-0} ${f:-0} ${s:-0}"
 }
 
 echo "== unit tests"
 if skip unit; then echo "(skipped)"; else
   npm run --silent test:unit 2>&1 | tee test-results/unit.log
   code=${PIPESTATUS[0]}
-  read -r p f < <(mocha_counts test-results/unit.log)
-  record unit "$p" "$f" "$code"
+  read -r p f s < <(mocha_counts test-results/unit.log)
+  record unit "$p" "$f" "$code" "$s"
 fi
 
 if ! skip integration || ! skip ui; then
@@ -53,14 +55,14 @@ if ! skip integration || ! skip ui; then
       node scripts/vscode/integration.mjs 2>&1 | tee test-results/integration.log
       code=${PIPESTATUS[0]}
       line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' test-results/integration.log | tail -1)
-      record integration "$(echo "$line" | awk '{print $1}')" "$(echo "$line" | awk '{print $3}')" "$code"
+      record integration "$(echo "$line" | awk '{print $1}')" "$(echo "$line" | awk '{print $3}' | tr -d ,)" "$code" "$(echo "$line" | awk '{print $5}')"
     fi
     echo "== UI checks (headless Chromium)"
     if skip ui; then echo "(skipped)"; else
       npx --no-install mocha --config test/ui/.mocharc.json 2>&1 | tee test-results/ui.log
       code=${PIPESTATUS[0]}
-      read -r p f < <(mocha_counts test-results/ui.log)
-      record ui "$p" "$f" "$code"
+      read -r p f s < <(mocha_counts test-results/ui.log)
+      record ui "$p" "$f" "$code" "$s"
     fi
   fi
 fi
@@ -72,5 +74,5 @@ if [[ -f test-results/activation.json ]]; then
   echo "activation: $(node -p "JSON.parse(require('fs').readFileSync('test-results/activation.json','utf8')).activation_ms") ms (test-results/activation.json)"
 fi
 echo "time: ${SECONDS} s"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [[ $total_fail -eq 0 ]]

@@ -11,25 +11,26 @@ import { repoRoot } from './common.mjs';
 export const SUITE_OUT = path.join(repoRoot, 'out', 'integration');
 export const SUITE_INDEX = path.join(SUITE_OUT, 'index.js');
 
-export async function buildSuite() {
+/** Bundles into `outDir` (default out/integration; the harness uses a per-run folder). */
+export async function buildSuite(outDir = SUITE_OUT) {
   const src = path.join(repoRoot, 'test', 'integration');
   const suiteDir = path.join(src, 'suite');
   const tests = existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')) : [];
   if (!tests.length) throw new Error(`no integration tests in ${suiteDir}`);
-  rmSync(SUITE_OUT, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   const common = {
     bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: 'inline',
     external: ['vscode'], logLevel: 'warning', absWorkingDir: repoRoot,
     // mocha's own dynamic require()s (reporters, test files) must stay real requires.
     logOverride: { 'unsupported-require-call': 'silent', 'unsupported-dynamic-import': 'silent', 'require-resolve-not-external': 'silent' },
   };
-  await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], outfile: SUITE_INDEX });
+  await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], outfile: path.join(outDir, 'index.js') });
   await esbuild.build({
     ...common,
     entryPoints: tests.map((f) => path.join(suiteDir, f)),
-    outdir: path.join(SUITE_OUT, 'suite'),
+    outdir: path.join(outDir, 'suite'),
   });
-  return { index: SUITE_INDEX, tests };
+  return { index: path.join(outDir, 'index.js'), tests };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -17,7 +17,6 @@ const argVersions = process.argv.flatMap((a, i) => (a === '--version' ? [process
 const versions = argVersions.length ? argVersions : [minVersion, 'stable'];
 
 if (!existsSync(path.join(repoRoot, pkg.main))) throw new Error(`${pkg.main} missing: run \`npm run build\``);
-const suite = await buildSuite();
 const resultsRoot = ensureDir(path.join(repoRoot, 'test-results'));
 let passed = 0;
 let failed = 0;
@@ -25,6 +24,7 @@ let failed = 0;
 for (const version of versions) {
   log(`VS Code ${version}`);
   const dirs = makeRunDirs('kagi-electron-');
+  const suite = await buildSuite(path.join(dirs.root, 'suite-bundle'));
   const fixture = defaultFixture({ workspace: dirs.workspace, kagiHome: dirs.kagiHome });
   for (const s of fixture.vault?.secrets ?? []) registerCanary(dirs.results, s.value);
   const fixtureFile = path.join(dirs.results, 'fixture.json');

@@ -60,9 +60,13 @@ export async function measureActivation(id = process.env.KAGI_IT_EXTENSION_ID ??
   return { extension: id, found: true, alreadyActive: false, activation_ms: Math.round((performance.now() - t0) * 10) / 10 };
 }
 
-/** Measures activation, then runs every suite/*.test.js next to this file; never rejects on test failures. */
-export async function runWithResults(): Promise<SuiteResults> {
-  const activation = await measureActivation();
+/**
+ * Measures activation (unless the caller already did: the code-server runner extension observes
+ * it from startup on), then runs every suite/*.test.js next to this file. Never rejects on test
+ * failures.
+ */
+export async function runWithResults(opts: { activation?: Activation } = {}): Promise<SuiteResults> {
+  const activation = opts.activation ?? (await measureActivation());
   const results = await runMocha();
   return { activation, ...results };
 }
