@@ -6,12 +6,22 @@ import { existsSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// X25519 is the only age recipient type kagi uses (docs/architecture.md, "Bundle").
+const stub = new URL('./stubs/unsupported-age-recipients.js', import.meta.url).pathname;
+const x25519Only = {
+  name: 'x25519-only',
+  setup(b) {
+    b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({ path: stub }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
   sourcemap: !production,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [x25519Only],
 };
 
 const builds = [

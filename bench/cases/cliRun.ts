@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project, readScopes } from '../../src/vault';
+import { compare } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+import type { BenchVault } from '../fixtures';
+
+const CLI = path.resolve('dist/cli.js');
+const DOTENVX = path.resolve('node_modules/@dotenvx/dotenvx/src/cli/dotenvx.js');
+/** The child both sides start: it checks it got the secrets, so nothing is skipped. */
+const CHILD = ['-e', 'if(!process.env.SECRET_000)process.exit(3)'];
+
+function run(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): void {
+  const r = spawnSync(process.execPath, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${args.slice(0, 3).join(' ')} exited ${r.status}: ${r.stderr}`);
+}
+
+export function cliRun(v: BenchVault): () => void {
+  const env = { ...process.env, ...v.host.env };
+  return () => run([CLI, 'run', 'svc000', 'development', '--', process.execPath, ...CHILD], { cwd: v.root, env });
+}
+
+/** The floor: a node process that spawns the same child with the secrets already in hand. */
+function bareNode(v: BenchVault, values: Record<string, string>): () => void {
+  const script = `require('child_process').spawnSync(process.execPath, ${JSON.stringify(CHILD)}, {stdio:'inherit', env: {...process.env, ...${JSON.stringify(values)}}})`;
+  return () => run(['-e', script], { cwd: v.root, env: process.env });
+}
+
+async function scopeValues(v: BenchVault): Promise<Record<string, string>> {
+  const store = (await readScopes(Project.open(v.root, v.host), ['svc000/development'])).get('svc000/development')!;
+  return Object.fromEntries([...store.secrets.values()].map((s) => [s.key, s.value]));
+}
+
+export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
+  const r = await compare(cliRun(v), bareNode(v, await scopeValues(v)), { runs: 9 });
+  return ratioResult('run_vs_floor', r.ratio, `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms`, 1.6,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+}
+
+/** dotenvx with its fastest local settings: no cloud, no password-manager lookups. */
+const DOTENVX_ENV = { DOTENVX_NO_ARMOR: 'true', DOTENVX_NO_BITWARDEN: 'true', DOTENVX_NO_1PASSWORD: 'true', DOTENVX_NO_NATIVE: 'true' };
+
+export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<BenchResult> {
+  const values = await scopeValues(v);
+  const lines = Object.entries(values).map(([k, val]) => `${k}="${val}"`);
+  fs.writeFileSync(path.join(dir, '.env'), lines.join('\n') + '\n');
+  const env = { ...process.env, ...DOTENVX_ENV };
+  run([DOTENVX, 'encrypt', '-q', '-f', '.env'], { cwd: dir, env });
+  if (!fs.readFileSync(path.join(dir, '.env'), 'utf8').includes('encrypted:')) throw new Error('dotenvx did not encrypt');
+  const dotenvx = () => run([DOTENVX, 'run', '-q', '-f', '.env', '--', process.execPath, ...CHILD], { cwd: dir, env });
+  const r = await compare(cliRun(v), dotenvx, { runs: 5 });
+  return ratioResult('run_vs_dotenvx', r.ratio, `dotenvx run of an encrypted .env with the same ${lines.length} values: ${r.baseline.medianMs.toFixed(1)} ms`, 0.15,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+}

@@ -1,0 +1,33 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project, approveMember, removeMember, requestAccess } from '../../src/vault';
+import { compare } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+import { device, tempDir, type BenchVault } from '../fixtures';
+
+/** Four more devices, each requested and approved: five active members. */
+export async function addMembers(v: BenchVault, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = await requestAccess(Project.open(v.root, device(`member${i}`)), { name: `member${i}` });
+    await approveMember(Project.open(v.root, v.host), m.memberId);
+    ids.push(m.memberId);
+  }
+  return ids;
+}
+
+export async function benchRotate(v: BenchVault, plainDir: string): Promise<BenchResult> {
+  const ids = await addMembers(v, 4);
+  const pristine = tempDir('pristine');
+  fs.cpSync(v.root, pristine, { recursive: true });
+  const plainFiles = fs.readdirSync(plainDir).map((f) => [path.join(plainDir, f), fs.readFileSync(path.join(plainDir, f))] as const);
+  const reset = () => {
+    fs.rmSync(path.join(v.root, '.kagi'), { recursive: true });
+    fs.cpSync(path.join(pristine, '.kagi'), path.join(v.root, '.kagi'), { recursive: true });
+  };
+  const rotate = () => removeMember(Project.open(v.root, v.host), ids[0]!);
+  const rewrite = () => { for (const [file, data] of plainFiles) fs.writeFileSync(file, data); };
+  const r = await compare(rotate, rewrite, { runs: 5, before: reset });
+  return ratioResult('rotate_vs_plain_rewrite', r.ratio, `rewrite ${plainFiles.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`, 3,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, members: 5, scopes: v.scopes.length });
+}
