@@ -6,7 +6,7 @@
 // Uses the CLI contract: init --envs, set <service> <env> KEY VALUE, member request --name.
 //   node scripts/demo.mjs [--dir demo]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './vscode/common.mjs';
@@ -84,8 +84,11 @@ export function generateDemo({ dir = DEMO_DIR, log = console.log } = {}) {
 export function excludeFromRepo() {
   const exclude = path.join(repoRoot, '.git', 'info', 'exclude');
   try {
-    const cur = existsSync(exclude) ? spawnSync('cat', [exclude], { encoding: 'utf8' }).stdout : '';
-    if (!cur.split('\n').includes('/demo/')) appendFileSync(exclude, '\n/demo/\n');
+    const cur = existsSync(exclude) ? readFileSync(exclude, 'utf8') : '';
+    if (!cur.split('\n').includes('/demo/')) {
+      mkdirSync(path.dirname(exclude), { recursive: true });
+      appendFileSync(exclude, '\n/demo/\n');
+    }
   } catch { /* not a git checkout */ }
 }
 
