@@ -13,6 +13,7 @@ import { registerInitCommand } from './initCommand';
 import { registerEnvCommands } from './envCommands';
 import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
+import { registerTeam } from './team';
 
 // Each feature registers itself from its own module; activation does nothing else.
 export function activate(context: vscode.ExtensionContext): Ctx {
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
   registerTasks(ctx);
   registerDebug(ctx);
   registerTerminals(ctx);
+  registerTeam(ctx);
   return ctx;
 }
 

@@ -1,0 +1,182 @@
+import type { Ctx, VaultFolder } from '../ctx';
+import { defaultMemberName, KagiError } from '../../vault';
+import type { Member } from '../../vault/format/access';
+import {
+  approveMember, listMembers, recipientFingerprint, rejectRequest, requestAccess, resolveAccessConflict, setRole,
+} from '../../vault/members';
+import { removeMember, type RotationProgress } from '../../vault/rotation';
+import type { TeamRole } from '../../protocol';
+import type { TeamPrompter } from './prompter';
+import { recoverInterrupted } from './state';
+
+export const COPY_RECIPIENT = 'Copy recipient';
+
+/**
+ * The team flows, shared by the webview and the palette commands. Each asks
+ * what it must through the prompter, then calls the vault; errors propagate
+ * (the caller runs them under ctx.guard). Returns true when something changed.
+ */
+export class TeamActions {
+  constructor(private readonly ctx: Ctx) {}
+
+  private async member(v: VaultFolder, memberId: string): Promise<Member> {
+    const { members } = await listMembers(v.project);
+    const m = members.find((x) => x.memberId === memberId);
+    if (!m) {
+      throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
+        'refresh the team view and pull the latest .kagi/access.json');
+    }
+    return m;
+  }
+
+  async approve(v: VaultFolder, memberId: string, p: TeamPrompter): Promise<boolean> {
+    const m = await this.member(v, memberId);
+    if (m.status !== 'pending') {
+      throw new KagiError('member-not-found', `${m.name} (${m.memberId}) is ${m.status}, not a pending request`, 'refresh the team view');
+    }
+    const choice = await p.confirm(
+      `Approve ${m.name}'s request for access to ${v.folder.name}?`,
+      [
+        `Recipient (the device key the project key will be encrypted for):`,
+        m.recipient,
+        `Fingerprint: ${recipientFingerprint(m.recipient)}`,
+        '',
+        `Compare this with the recipient ${m.name} sent you through another channel (a call, chat or in person). `
+        + 'Approve only if it matches exactly: whoever holds this key will be able to read every secret in this vault.',
+      ].join('\n'),
+      ['Approve'],
+    );
+    if (choice !== 'Approve') return false;
+    const done = await approveMember(v.project, memberId);
+    this.ctx.log.info(`team: approved ${done.memberId}`);
+    void p.info(`Kagi: approved ${done.name}. Commit .kagi/access.json and push it so they can pull and open the vault.`, []);
+    return true;
+  }
+
+  async reject(v: VaultFolder, memberId: string, p: TeamPrompter): Promise<boolean> {
+    const m = await this.member(v, memberId);
+    const choice = await p.confirm(`Reject ${m.name}'s request?`,
+      `The pending entry ${m.memberId} is deleted from .kagi/access.json. They never had the key, so nothing is rotated.`, ['Reject']);
+    if (choice !== 'Reject') return false;
+    await rejectRequest(v.project, memberId);
+    this.ctx.log.info(`team: rejected ${memberId}`);
+    return true;
+  }
+
+  async setRole(v: VaultFolder, memberId: string, role: TeamRole, p: TeamPrompter): Promise<boolean> {
+    const m = await this.member(v, memberId);
+    if (role === 'owner') {
+      const choice = await p.confirm(`Make ${m.name} an owner of ${v.folder.name}?`,
+        'Owners can approve requests, remove members (rotating the key) and change roles.', ['Make owner']);
+      if (choice !== 'Make owner') return false;
+    }
+    await setRole(v.project, memberId, role);
+    this.ctx.log.info(`team: ${memberId} is now ${role}`);
+    return true;
+  }
+
+  async remove(v: VaultFolder, memberId: string, p: TeamPrompter): Promise<boolean> {
+    const m = await this.member(v, memberId);
+    const expected = m.name.trim() || m.memberId;
+    const typed = await p.input({
+      title: `Remove ${expected} and rotate the project key`,
+      prompt: `Every secret in ${v.folder.name} is re-encrypted under a new key that ${expected}'s device cannot open. `
+        + `Values they already saw stay in Git history: change those secrets too. Type "${expected}" to confirm.`,
+      placeHolder: expected,
+      validate: (s) => (s.trim() === expected ? undefined : `Type the member's name exactly: ${expected}`),
+    });
+    if (typed === undefined || typed.trim() !== expected) return false;
+    const report = await p.progress(`Kagi: removing ${expected}`, async (step) => {
+      let last = 0;
+      return removeMember(v.project, memberId, (r: RotationProgress) => {
+        const pct = progressPercent(r);
+        step(progressText(r), pct > last ? pct - last : undefined);
+        last = Math.max(last, pct);
+      });
+    });
+    this.ctx.log.info(`team: removed ${report.removed.memberId}; re-encrypted ${report.scopes} scope(s), ${report.artifacts} file(s)`);
+    void p.info(`Kagi: removed ${report.removed.name}; the key was rotated (${report.scopes} scope(s) and ${report.artifacts} file(s) `
+      + `re-encrypted, ${report.remaining.length} member(s) keep access). Commit .kagi/ and push; change the secrets they saw.`, []);
+    return true;
+  }
+
+  async requestAccess(v: VaultFolder, p: TeamPrompter): Promise<boolean> {
+    const ms = await listMembers(v.project);
+    if (ms.me?.status === 'active') {
+      void p.info(`Kagi: this device is already a member of ${v.folder.name}.`, []);
+      return false;
+    }
+    const mine = ms.members.find((m) => m.status === 'pending' && m.recipient === ms.myRecipient);
+    if (mine) {
+      this.offerCopy(p, `Kagi: this device already has a pending request in ${v.folder.name} (fingerprint ${recipientFingerprint(mine.recipient)}). `
+        + 'Make sure .kagi/access.json is committed in a pull request, and send your recipient to an owner.', mine.recipient);
+      return false;
+    }
+    const name = await p.input({
+      title: `Request access to ${v.folder.name}`,
+      prompt: 'Your name as the owners will see it in .kagi/access.json',
+      value: defaultMemberName(v.project.host),
+      validate: (s) => (/[\0-\x1f\x7f]/.test(s) ? 'Names cannot contain control characters or line breaks' : undefined),
+    });
+    if (name === undefined) return false;
+    const m = await requestAccess(v.project, { name });
+    this.ctx.log.info(`team: requested access as ${m.memberId}`);
+    this.offerCopy(p, `Kagi: access requested as ${m.name} (fingerprint ${recipientFingerprint(m.recipient)}). `
+      + 'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.',
+    m.recipient);
+    return true;
+  }
+
+  private offerCopy(p: TeamPrompter, message: string, recipient: string): void {
+    void p.info(message, [COPY_RECIPIENT]).then(async (choice) => {
+      if (choice === COPY_RECIPIENT) await p.copy(recipient);
+    }, () => undefined);
+  }
+
+  async copyRecipient(v: VaultFolder, memberId: string | undefined, p: TeamPrompter): Promise<boolean> {
+    let recipient: string | undefined;
+    let whose: string;
+    if (memberId) {
+      const m = await this.member(v, memberId);
+      recipient = m.recipient;
+      whose = `${m.name}'s`;
+    } else {
+      recipient = (await listMembers(v.project)).myRecipient;
+      whose = 'your';
+      if (!recipient) {
+        void p.info('Kagi: this device has no identity yet. "Request access" creates one.', []);
+        return false;
+      }
+    }
+    await p.copy(recipient);
+    void p.info(`Kagi: copied ${whose} recipient (fingerprint ${recipientFingerprint(recipient)}). It is a public key, safe to send.`, []);
+    return false;
+  }
+
+  async resolveConflict(v: VaultFolder, p: TeamPrompter): Promise<boolean> {
+    await recoverInterrupted(this.ctx, v);
+    const merged = await resolveAccessConflict(v.project);
+    this.ctx.log.info(`team: merged access.json as a union (${merged.members.length} member(s))`);
+    void p.info(`Kagi: merged .kagi/access.json as the union of both sides (${merged.members.length} entries). `
+      + 'Review it, then `git add .kagi/access.json` and commit the merge.', []);
+    return true;
+  }
+}
+
+const STEP_SPAN: Record<RotationProgress['step'], [number, number]> = {
+  stores: [0, 70], access: [70, 90], journal: [90, 95], done: [100, 100],
+};
+
+function progressPercent(r: RotationProgress): number {
+  const [from, to] = STEP_SPAN[r.step];
+  return Math.round(from + (to - from) * (r.total > 0 ? r.done / r.total : 1));
+}
+
+function progressText(r: RotationProgress): string {
+  switch (r.step) {
+    case 'stores': return `re-encrypting scopes (${r.done}/${r.total})`;
+    case 'access': return `wrapping the new key for members (${r.done}/${r.total})`;
+    case 'journal': return 'writing the new files';
+    case 'done': return 'done';
+  }
+}

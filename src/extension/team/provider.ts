@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import type { Ctx, VaultFolder } from '../ctx';
+import { describeMessageType, parseWebviewMessage, type HostMessage, type TeamState, type WebviewMessage } from '../../protocol';
+import { TeamActions } from './actions';
+import { teamHtml, webviewRoot } from './html';
+import { WindowTeamPrompter, type TeamPrompter } from './prompter';
+import { buildTeamState, vaultKey } from './state';
+
+export const TEAM_VIEW_ID = 'kagi.team';
+
+type ActionMessage = Exclude<WebviewMessage, { type: 'ready' | 'refresh' | 'selectVault' }>;
+
+const BUSY_LABEL: Record<ActionMessage['type'], string> = {
+  requestAccess: 'Requesting access',
+  approve: 'Approving',
+  reject: 'Rejecting',
+  remove: 'Removing and rotating the key',
+  setRole: 'Changing the role',
+  copyRecipient: 'Copying',
+  resolveConflict: 'Merging access.json',
+};
+
+/**
+ * The "Team" view: a webview that renders TeamState and posts typed messages.
+ * Every message is validated here; the page is never trusted with anything
+ * but public member data and never decides anything on its own.
+ */
+export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view?: vscode.WebviewView;
+  private selected?: string;
+  private generation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last state sent (or computed for a hidden view); read by tests. */
+  lastState: TeamState = { kind: 'loading' };
+  readonly actions: TeamActions;
+
+  constructor(private readonly ctx: Ctx, public prompter: TeamPrompter = new WindowTeamPrompter()) {
+    this.actions = new TeamActions(ctx);
+    this.disposables.push(
+      ctx.onDidChangeVault(() => this.refreshIfVisible()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshIfVisible()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshIfVisible()),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [webviewRoot(this.ctx.extension.extensionUri)],
+    };
+    view.webview.html = teamHtml(view.webview, this.ctx.extension.extensionUri);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)),
+      view.onDidChangeVisibility(() => this.refreshIfVisible()),
+      view.onDidDispose(() => { if (this.view === view) this.view = undefined; }),
+    );
+  }
+
+  /** Entry point for everything the page sends (and for tests, with scripted prompts). */
+  async handleMessage(raw: unknown, prompter: TeamPrompter = this.prompter): Promise<void> {
+    const msg = parseWebviewMessage(raw);
+    if (!msg) {
+      this.ctx.log.warn(`team view: rejected a malformed message (${describeMessageType(raw)})`);
+      return;
+    }
+    switch (msg.type) {
+      case 'ready':
+      case 'refresh':
+        await this.refresh();
+        return;
+      case 'selectVault':
+        if (this.ctx.vaults().some((v) => vaultKey(v) === msg.vault)) this.selected = msg.vault;
+        else this.ctx.log.warn('team view: rejected selectVault for an unknown folder');
+        await this.refresh();
+        return;
+      default:
+        return this.runAction(msg, prompter);
+    }
+  }
+
+  /** The vault the view shows. */
+  current(): VaultFolder | undefined {
+    const all = this.ctx.vaults();
+    return all.find((v) => vaultKey(v) === this.selected) ?? all[0];
+  }
+
+  /** Shows `v` in the view (commands opened for another folder). */
+  select(v: VaultFolder): void {
+    this.selected = vaultKey(v);
+  }
+
+  /** One action at a time: modal prompts and vault locks would interleave otherwise. */
+  private runAction(msg: ActionMessage, prompter: TeamPrompter): Promise<void> {
+    const task = this.queue.then(async () => {
+      if (!this.ctx.requireTrust('Managing team access')) return;
+      const v = this.current();
+      if (!v) return;
+      this.post({ type: 'busy', busy: BUSY_LABEL[msg.type] });
+      try {
+        const changed = await this.ctx.guard(`team: ${msg.type}`, () => this.dispatch(v, msg, prompter));
+        if (changed) this.ctx.fireChanged(v);
+      } finally {
+        this.post({ type: 'busy' });
+        await this.refresh();
+      }
+    });
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  private dispatch(v: VaultFolder, msg: ActionMessage, p: TeamPrompter): Promise<boolean> {
+    switch (msg.type) {
+      case 'requestAccess': return this.actions.requestAccess(v, p);
+      case 'approve': return this.actions.approve(v, msg.memberId, p);
+      case 'reject': return this.actions.reject(v, msg.memberId, p);
+      case 'remove': return this.actions.remove(v, msg.memberId, p);
+      case 'setRole': return this.actions.setRole(v, msg.memberId, msg.role, p);
+      case 'copyRecipient': return this.actions.copyRecipient(v, msg.memberId, p);
+      case 'resolveConflict': return this.actions.resolveConflict(v, p);
+    }
+  }
+
+  private refreshIfVisible(): void {
+    if (this.view?.visible) void this.refresh();
+  }
+
+  /** Recomputes the state and sends it; an older computation never overwrites a newer one. */
+  async refresh(): Promise<TeamState> {
+    const gen = ++this.generation;
+    const { state } = await buildTeamState(this.ctx, this.selected);
+    if (gen === this.generation) {
+      this.lastState = state;
+      this.post({ type: 'state', state });
+    }
+    return state;
+  }
+
+  private post(m: HostMessage): void {
+    if (!this.view) return;
+    this.view.webview.postMessage(m).then(undefined, () => undefined);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
