@@ -54,6 +54,21 @@ export function kagi(args: string[], opts: CliOptions): CliResult {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `kagi` on a pseudo-terminal (util-linux script(1)), so stdin and stdout are
+ * TTYs and prompts are asked; `input` is what the person types. The prompt and
+ * the program's output both arrive on stdout.
+ */
+export function kagiTty(args: string[], opts: CliOptions & { input: string }): CliResult {
+  const quoted = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KAGI_HOME: opts.home, USER: opts.user ?? 'tester', TERM: 'dumb', ...opts.env };
+  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { cwd: opts.cwd, env, input: opts.input, encoding: 'utf8', timeout: 30_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const hasScript = () => fs.existsSync('/usr/bin/script');
+
 /** Like `kagi`, but the command must succeed; the failure message shows stderr only. */
 export function kagiOk(args: string[], opts: CliOptions): CliResult {
   const r = kagi(args, opts);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { unwrapProjectKey } from '../../src/vault/wrap';
-import { assertNoStack, ensureCliBuilt, hashEnvProgram, hashOf, kagi, kagiOk, sha256, type CliOptions } from './cli-harness';
+import { assertNoStack, ensureCliBuilt, hasScript, hashEnvProgram, hashOf, kagi, kagiOk, kagiTty, sha256, type CliOptions } from './cli-harness';
 import { device, tempDir } from './helpers';
 
 /** A fresh vault owned by a fresh device, for tests that need their own. */
@@ -103,14 +103,23 @@ describe('cli: masking and confirmations', function () {
     assert.ok(!r.stderr.includes(secret));
   });
 
-  it('on a terminal, get --show asks y/N (via script(1) for a pty)', function () {
-    if (!fs.existsSync('/usr/bin/script')) this.skip();
-    const ttyRun = (answer: string) => require('node:child_process').spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${path.resolve('dist/cli.js')} get --show`, '/dev/null'],
-      { cwd: v.cwd, env: { PATH: process.env.PATH, KAGI_HOME: v.home, TERM: 'dumb' }, input: answer, encoding: 'utf8', timeout: 20_000 });
-    const no = ttyRun('n\n');
+  it('on a terminal, get --show asks y/N and reveals only after y', function () {
+    if (!hasScript()) this.skip();
+    const no = kagiTty(['get', '--show'], { ...v, input: 'n\n' });
     assert.match(no.stdout, /\[y\/N\]/);
     assert.ok(!no.stdout.includes(secret));
-    assert.ok(ttyRun('y\n').stdout.includes(secret));
+    assert.notEqual(no.code, 0);
+    assert.ok(kagiTty(['get', '--show'], { ...v, input: 'y\n' }).stdout.includes(secret));
+  });
+
+  it('on a terminal, env remove needs the exact name typed', function () {
+    if (!hasScript()) this.skip();
+    kagiOk(['env', 'add', 'scratch'], v);
+    const wrong = kagiTty(['env', 'remove', 'scratch'], { ...v, input: 'scratc\n' });
+    assert.match(wrong.stdout, /Type the environment name scratch/);
+    assert.ok(fs.existsSync(path.join(v.cwd, '.kagi', 'secrets', 'api', 'scratch.enc')));
+    kagiTty(['env', 'remove', 'scratch'], { ...v, input: 'scratch\n' });
+    assert.ok(!fs.existsSync(path.join(v.cwd, '.kagi', 'secrets', 'api', 'scratch.enc')));
   });
 });
 
