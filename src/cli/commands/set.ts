@@ -18,6 +18,7 @@ Stores KEY in one scope. The scope comes from the positionals (spec 7.5):
 Inside a nested service folder (or with --service S): kagi set [env] KEY VALUE.
 
 KEY is normalized to UPPER_SNAKE (db-url → DB_URL), as the Rust CLI does.
+A VALUE that starts with - goes after --: kagi set api KEY -- -value.
 
 Options:
   --service S       the service (overrides the one inferred from the folder)
