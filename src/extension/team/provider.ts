@@ -33,6 +33,8 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly disposables: vscode.Disposable[] = [];
   /** The last state sent (or computed for a hidden view); read by tests. */
   lastState: TeamState = { kind: 'loading' };
+  /** How many times a page announced itself (its script loaded under the CSP); read by tests. */
+  readyCount = 0;
   readonly actions: TeamActions;
 
   constructor(private readonly ctx: Ctx, public prompter: TeamPrompter = new WindowTeamPrompter()) {
@@ -68,6 +70,9 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     switch (msg.type) {
       case 'ready':
+        this.readyCount++;
+        await this.refresh();
+        return;
       case 'refresh':
         await this.refresh();
         return;
