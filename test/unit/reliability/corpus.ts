@@ -448,3 +448,42 @@ function handWritten(t: Template): HostileCase[] {
     };
   });
 }
+
+export interface DotenvCase {
+  name: string;
+  content: string | Buffer;
+  /** undefined: the file is odd but valid */
+  message?: RegExp;
+}
+
+/** Hostile .env files (issue 8, point 4): each is refused as bad-dotenv, naming the file (and line). */
+export function buildDotenvCorpus(): DotenvCase[] {
+  const out: DotenvCase[] = [];
+  const add = (name: string, content: string | Buffer, message?: RegExp) => out.push({ name, content, ...(message ? { message } : {}) });
+  const binary = /line \d+: binary content|not UTF-8 text/;
+  const base = `# database\nDB_URL=postgres://x\nAPI_KEY=${CANARY}\nEMPTY=\n`;
+  for (const at of [0, 5, 20, base.length - 2, base.length]) add(`NUL at ${at}`, base.slice(0, at) + '\0' + base.slice(at), binary);
+  add('NUL bytes only', Buffer.alloc(64), binary);
+  add('random binary', Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 167 + 11) % 256)), binary);
+  add('a PNG header', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(base)]), binary);
+  add('invalid UTF-8 in a value', Buffer.concat([Buffer.from('A='), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`\nB=${CANARY}\n`)]), binary);
+  add('UTF-16 encoded', Buffer.from('\ufeff' + base, 'utf16le'), binary);
+  add('ESC and BEL (terminal escapes) are kept as data, not refused', `A=${CANARY}\x1b[31m\x07\n`);
+  add('a 10 MB line', `A=${CANARY}${'x'.repeat(10 * 1024 * 1024)}\n`, /line 1: the line is \d+ characters long/);
+  add('a 200 KB line after valid lines', `${base}B=${'y'.repeat(200 * 1024)}\n`, /line 5: the line is \d+ characters long/);
+  add('5 MB of short lines', `${'K=v\n'.repeat(1_300_000)}`, /larger than/);
+  for (const q of ['"', "'", '`']) {
+    add(`unterminated ${q} quote at the end`, `${base}BAD=${q}${CANARY}`, /line 5: the value of BAD opens a . quote that is not closed/);
+    add(`unterminated ${q} quote swallowing the next entry`, `BAD=${q}${CANARY}\nNEXT=${q}x${q}\n`, /line 1: the value of BAD opens a . quote/);
+    add(`a lone ${q}`, `A=${q}\n`, /line 1: the value of A opens a . quote that is not closed/);
+  }
+  add('__proto__ key', `__proto__=${CANARY}\n`, /line 1: the key __proto__ cannot be used/);
+  add('empty file', '');
+  add('only comments and blank lines', '# a\n\n#b\n\n');
+  add('CRLF line endings', base.replace(/\n/g, '\r\n'));
+  add('a BOM', '\ufeff' + base);
+  add('export prefixes and inline comments', `export A=1 # one\nexport B="two" # two\n`);
+  add('Git conflict markers (not entries: ignored lines)', `<<<<<<< HEAD\nA=1\n=======\nA=2\n>>>>>>> x\n`);
+  add('a key with spaces is not an entry', `MY KEY=${CANARY}\n`);
+  return out;
+}

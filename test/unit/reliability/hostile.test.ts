@@ -13,7 +13,8 @@ import { Project } from '../../../src/vault/project';
 import { readScopes, setSecrets } from '../../../src/vault/secrets';
 import type { HostEnv } from '../../../src/vault/dataDir';
 import { tempDir } from '../helpers';
-import { buildCorpus, CANARY, SCOPE, type Content, type HostileCase } from './corpus';
+import * as dotenvModule from '../../../src/vault/dotenv';
+import { buildCorpus, buildDotenvCorpus, CANARY, SCOPE, type Content, type HostileCase } from './corpus';
 import { buildValidProject, copyProject, type ValidProject } from './fixture';
 import { assertKagiError, ensureCli, pool, rmTree, runCli, treeDigest, withTimeout } from './support';
 
@@ -145,6 +146,63 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
       rmTree(root);
       rmTree(home);
     }
+  });
+
+  it('hostile .env files: parseDotenv refuses each as bad-dotenv naming the file and line, never quoting it', () => {
+    const failures: string[] = [];
+    for (const c of buildDotenvCorpus()) {
+      const started = Date.now();
+      try {
+        let error: unknown;
+        try {
+          // Bytes are decoded as the CLI and the extension do (strict UTF-8 when the module offers it).
+          const decode = (dotenvModule as { decodeDotenvFile?: (b: Uint8Array, f: string) => string }).decodeDotenvFile;
+          const bytes = Buffer.from(c.content);
+          const text = decode ? decode(bytes, 'hostile.env') : bytes.toString('utf8');
+          dotenvModule.parseDotenv(text, 'hostile.env');
+        } catch (e) {
+          error = e;
+        }
+        if (c.message === undefined) {
+          assert.equal(error, undefined, `expected success, got ${explain(error)}`);
+        } else {
+          assertKagiError(error, ['bad-dotenv'], c.message, [CANARY]);
+          assert.match(error.message, /^hostile\.env\b/);
+        }
+        assert.ok(Date.now() - started < CASE_TIMEOUT_MS, `took ${Date.now() - started} ms`);
+      } catch (e) {
+        failures.push(`${c.name}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    assert.equal(failures.length, 0, `${failures.length} .env cases failed:\n  ${failures.join('\n  ')}`);
+  });
+
+  it('hostile .env files through `kagi import --force`: exit 1, no canary, nothing written', async function () {
+    this.timeout(120_000);
+    ensureCli();
+    const cases = buildDotenvCorpus().filter((c) => c.message !== undefined);
+    const failures: string[] = [];
+    await pool(cases, 2, async (c) => {
+      const p = prepare(valid, { name: c.name, files: {}, expect: 'ok' });
+      const envFile = path.join(p.root, 'hostile.env');
+      try {
+        fs.writeFileSync(envFile, c.content);
+        const before = p.digest();
+        const r = await runCli(['import', 'api', 'development', '--file', envFile, '--force'], { cwd: p.root, env: p.host.env, timeoutMs: 20_000 });
+        assert.ok(!r.timedOut, 'the CLI hung');
+        assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}`);
+        assert.match(r.stderr, /^kagi: error: .*hostile\.env/);
+        assert.match(r.stderr, c.message!);
+        assert.ok(!r.stdout.includes(CANARY) && !r.stderr.includes(CANARY), 'the canary leaked');
+        assert.deepEqual(p.digest(), before, 'files changed');
+      } catch (e) {
+        failures.push(`${c.name}: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
+      } finally {
+        rmTree(p.root);
+        rmTree(p.home);
+      }
+    });
+    assert.equal(failures.length, 0, `${failures.length} CLI .env cases failed:\n  ${failures.join('\n  ')}`);
   });
 
   it('a representative subset through `kagi get --show --yes`: exit 1, `kagi: error:`, no canary, no file changed', async function () {
