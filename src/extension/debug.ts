@@ -92,18 +92,17 @@ async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<
     const configs = (vscode.workspace.getConfiguration('launch', v.folder.uri).get<vscode.DebugConfiguration[]>('configurations') ?? [])
       .filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
     if (configs.length === 0) {
-      const open = await vscode.window.showInformationMessage(`Kagi: ${v.folder.name} has no launch configuration to run.`, 'Open launch.json');
-      if (open) await vscode.commands.executeCommand('workbench.action.debug.configure');
+      ctx.prompter.info(`Kagi: ${v.folder.name} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).`);
       return false;
     }
-    const picked = await vscode.window.showQuickPick(
-      configs.map((c) => ({ label: String(c.name ?? c.type), description: c.type, c })),
-      { placeHolder: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
-    if (!picked) return false;
+    const picked = await ctx.prompter.pick(
+      configs.map((c, i) => ({ label: String(c.name ?? c.type), id: i, description: c.type })),
+      { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
+    if (picked === undefined) return false;
     const scope = await pickScope(ctx, v, 'With the secrets of which scope?');
     if (!scope) return false;
     const i = scope.indexOf('/');
     const kagi = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
-    return vscode.debug.startDebugging(v.folder, { ...picked.c, kagi }, { noDebug });
+    return vscode.debug.startDebugging(v.folder, { ...configs[picked]!, kagi }, { noDebug });
   })) ?? false;
 }

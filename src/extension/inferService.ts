@@ -1,10 +1,10 @@
-// The service a working folder implies. Delegates to the vault's inference (spec §7.4) once
-// src/vault/inference.ts is available; until then: the first folder below the vault root, e.g.
-// <root>/api/src → "api" (resolveScope only uses it when the vault has that service).
+// The service a working folder implies (spec §7.4: monorepo mappings, nested services), via
+// the vault's inference. Only folders inside this vault's root count.
 import * as path from 'node:path';
+import { locate } from '../vault/inference';
 
 export function inferService(root: string, cwd: string): string | undefined {
-  const rel = path.relative(root, cwd);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  return rel.split(/[\\/]/)[0] || undefined;
+  const loc = locate(cwd);
+  if (!loc || path.resolve(loc.root) !== path.resolve(root)) return undefined;
+  return loc.service;
 }

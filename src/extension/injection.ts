@@ -66,11 +66,10 @@ export async function pickScope(ctx: Ctx, v: VaultFolder, placeHolder: string): 
   const active = activeScope(ctx, v);
   const env = ctx.activeEnv(v);
   const ordered = active ? [active, ...scopes.filter((s) => s !== active)] : scopes;
-  const pick = await vscode.window.showQuickPick(
-    ordered.map((s) => ({ label: s, description: s === active ? 'active' : s.endsWith(`/${env}`) || s === env ? 'active environment' : undefined })),
-    { placeHolder },
+  return ctx.prompter.pick(
+    ordered.map((s) => ({ label: s, id: s, description: s === active ? 'active' : s.endsWith(`/${env}`) || s === env ? 'active environment' : undefined })),
+    { title: placeHolder, placeHolder: 'Scope (service/environment)' },
   );
-  return pick?.label;
 }
 
 export function servicesOfVault(v: VaultFolder): string[] {

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { isKagiError } from '../vault';
-import { mergeEnv } from '../vault/inject';
+import { mergeEnv, needsShell, shellQuote } from '../vault/inject';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, servicesOfVault, vaultOrThrow } from './injection';
 
@@ -144,22 +144,6 @@ function packageManager(dir: string, root: string): string {
   return 'npm';
 }
 
-const SHELL_SYNTAX = /[\s|&;<>()$`\\"'*?[\]#~=%!{}]/;
-
-/** Whether the task needs a shell (see the header comment). */
-export function needsShell(def: { command: string; args?: string[]; shell?: boolean }, platform = process.platform): boolean {
-  if (typeof def.shell === 'boolean') return def.shell;
-  if (def.args === undefined && SHELL_SYNTAX.test(def.command)) return true;
-  if (platform === 'win32' && !/\.(exe|com)$/i.test(def.command)) return true;
-  return false;
-}
-
-/** Quotes an argument for the shell spawn() will use (sh -c on POSIX, cmd.exe /d /s /c on Windows). */
-export function shellQuote(arg: string, platform = process.platform): string {
-  if (platform === 'win32') return /^[\w@%+=:,./\\-]+$/.test(arg) ? arg : `"${arg.replace(/(["^%!])/g, '^$1')}"`;
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 
 class KagiPty implements vscode.Pseudoterminal {
@@ -196,7 +180,7 @@ class KagiPty implements vscode.Pseudoterminal {
       const shown = [this.def.command, ...(args ?? [])].join(' ');
       this.write.fire(crlf(`kagi: ${scope} (${Object.keys(secrets).length} secret(s) in the environment) — ${shown}\n\n`));
       const child = shell
-        ? spawn([this.def.command, ...(args ?? []).map((a) => shellQuote(a))].join(' '), [], { cwd, env: mergeEnv(process.env, secrets), shell: true })
+        ? spawn(args === undefined ? this.def.command : [shellQuote(this.def.command), ...args.map((a) => shellQuote(a))].join(' '), [], { cwd, env: mergeEnv(process.env, secrets), shell: true })
         : spawn(this.def.command, args ?? [], { cwd, env: mergeEnv(process.env, secrets), shell: false });
       this.child = child;
       for (const stream of [child.stdout, child.stderr]) {

@@ -1,0 +1,134 @@
+// Task type `kagi` in a real extension host: tasks.json entries resolved by our provider,
+// executed through vscode.tasks.executeTask; the child writes hashes of its environment.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { waitFor, workspaceFolder } from '../helpers';
+import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, sha256 } from './injectHelpers';
+
+interface Ended { exitCode?: number; processEnded: boolean }
+
+/** Executes a task and waits for it to end; exitCode comes from onDidEndTaskProcess. */
+async function run(task: vscode.Task, timeoutMs = 30000): Promise<Ended> {
+  let exitCode: number | undefined;
+  let processEnded = false;
+  let execution: vscode.TaskExecution | undefined;
+  const ended = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`task "${task.name}" did not end within ${timeoutMs} ms`)), timeoutMs);
+    const subs = [
+      vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.name !== task.name) return;
+        processEnded = true;
+        exitCode = e.exitCode;
+      }),
+      vscode.tasks.onDidEndTask((e) => {
+        if (e.execution.task.name !== task.name) return;
+        clearTimeout(timer);
+        subs.forEach((s) => s.dispose());
+        resolve();
+      }),
+    ];
+  });
+  execution = await vscode.tasks.executeTask(task);
+  await ended;
+  // onDidEndTaskProcess may arrive just after onDidEndTask.
+  if (!processEnded) await waitFor(() => processEnded, { timeoutMs: 2000, what: 'onDidEndTaskProcess' }).catch(() => {});
+  void execution;
+  return { exitCode, processEnded };
+}
+
+async function kagiTask(label: string): Promise<vscode.Task> {
+  const task = await waitFor(async () => (await vscode.tasks.fetchTasks({ type: 'kagi' })).find((t) => t.name === label),
+    { timeoutMs: 15000, what: `task "${label}"` });
+  return task!;
+}
+
+describe('kagi tasks', function () {
+  this.timeout(90000);
+  const out = { prod: '', active: '', missing: '', npm: '' };
+  let tasksJson = '';
+
+  before(async function () {
+    fixtureToken(this, 'production');
+    await api();
+    out.prod = outFile('task-prod');
+    out.active = outFile('task-active');
+    out.missing = outFile('task-missing');
+    out.npm = outFile('task-npm');
+    const names = JSON.stringify(['API_TOKEN', 'KAGI_IT_NOT_A_SECRET']);
+    const node = (file: string) => ['-e', HASH_ENV_JS, names, file];
+    tasksJson = path.join(workspaceFolder()!, '.vscode', 'tasks.json');
+    fs.mkdirSync(path.dirname(tasksJson), { recursive: true });
+    fs.writeFileSync(tasksJson, JSON.stringify({
+      version: '2.0.0',
+      tasks: [
+        { label: 'kagi-it: hash production', type: 'kagi', command: 'node', args: node(out.prod), service: 'api', env: 'production' },
+        { label: 'kagi-it: hash active', type: 'kagi', command: 'node', args: node(out.active) },
+        { label: 'kagi-it: exit 3', type: 'kagi', command: 'node', args: ['-e', 'process.exit(3)'], service: 'api', env: 'production' },
+        { label: 'kagi-it: missing scope', type: 'kagi', command: 'node', args: node(out.missing), service: 'api', env: 'no-such-env' },
+      ],
+    }, null, 2));
+    fs.mkdirSync(path.join(workspaceFolder()!, '.kagi-it'), { recursive: true });
+    fs.writeFileSync(path.join(workspaceFolder()!, '.kagi-it', 'hash.js'), HASH_ENV_JS);
+    fs.writeFileSync(path.join(workspaceFolder()!, 'package.json'), JSON.stringify({
+      name: 'kagi-it-workspace', private: true,
+      scripts: { 'kagi-it-hash': `node .kagi-it/hash.js '${names}' '${out.npm}'` },
+    }, null, 2));
+  });
+
+  after(() => {
+    if (tasksJson) fs.rmSync(tasksJson, { force: true });
+    fs.rmSync(path.join(workspaceFolder()!, 'package.json'), { force: true });
+  });
+
+  it('runs a tasks.json kagi task with the scope\'s secret in its environment (hash matches), exit code 0', async function () {
+    const token = fixtureToken(this, 'production');
+    const r = await run(await kagiTask('kagi-it: hash production'));
+    const hashes = await readJsonWhenWritten<Record<string, string>>(out.prod);
+    assert.equal(hashes.API_TOKEN, sha256(token), 'API_TOKEN in the task is not the api/production secret');
+    assert.equal(hashes.KAGI_IT_NOT_A_SECRET, '(unset)');
+    if (r.processEnded) assert.equal(r.exitCode, 0);
+  });
+
+  it('uses the folder\'s active scope when the task names none', async function () {
+    const ctx = await api();
+    const v = ctx.vaults()[0]!;
+    const token = fixtureToken(this, ctx.activeEnv(v));
+    await run(await kagiTask('kagi-it: hash active'));
+    const hashes = await readJsonWhenWritten<Record<string, string>>(out.active);
+    assert.equal(hashes.API_TOKEN, sha256(token), `API_TOKEN is not the api/${ctx.activeEnv(v)} secret`);
+  });
+
+  it('propagates the exit code of the program', async () => {
+    const r = await run(await kagiTask('kagi-it: exit 3'));
+    assert.ok(r.processEnded, 'onDidEndTaskProcess did not fire for the kagi (CustomExecution) task');
+    assert.equal(r.exitCode, 3);
+  });
+
+  it('fails (exit 1, program never started) when the scope does not exist', async () => {
+    const r = await run(await kagiTask('kagi-it: missing scope'));
+    if (r.processEnded) assert.equal(r.exitCode, 1);
+    assert.equal(fs.existsSync(out.missing), false, 'the program ran although its scope does not exist');
+  });
+
+  it('offers package.json scripts as kagi tasks labelled with their scope, and runs them', async function () {
+    const ctx = await api();
+    const env = ctx.activeEnv(ctx.vaults()[0]!);
+    const token = fixtureToken(this, env);
+    const label = `npm run kagi-it-hash — api/${env}`;
+    const task = await kagiTask(label);
+    assert.equal((task.definition as { service?: string }).service, 'api');
+    const r = await run(task, 60000);
+    const hashes = await readJsonWhenWritten<Record<string, string>>(out.npm);
+    assert.equal(hashes.API_TOKEN, sha256(token));
+    if (r.processEnded) assert.equal(r.exitCode, 0);
+  });
+
+  it('never writes a secret value into tasks.json or the workspace', async function () {
+    const token = fixtureToken(this, 'production');
+    const files = [tasksJson, out.prod, out.active, out.npm].filter((f) => fs.existsSync(f));
+    for (const f of files) assert.equal(fs.readFileSync(f, 'utf8').includes(token), false, `${path.basename(f)} contains the secret`);
+    void folder;
+  });
+});

@@ -1,0 +1,65 @@
+// Terminals with secrets in a real extension host.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { waitFor } from '../helpers';
+import { api, fixtureToken, sha256 } from './injectHelpers';
+
+const SETTING = 'terminal.injectActiveScope';
+
+describe('kagi terminals', function () {
+  this.timeout(30000);
+
+  afterEach(async () => {
+    await vscode.workspace.getConfiguration('kagi').update(SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('kagi').update(SETTING, undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('kagi.terminal.injectActiveScope fills the (non-persistent) environment collection with the active scope, and clears it when off', async function () {
+    const ctx = await api();
+    const env = ctx.activeEnv(ctx.vaults()[0]!);
+    const token = fixtureToken(this, env);
+    const collection = ctx.extension.environmentVariableCollection;
+    assert.equal(collection.persistent, false, 'the collection would be cached on disk by VS Code');
+    await ctx.terminalSync?.settled();
+    assert.equal(collection.get('API_TOKEN'), undefined, 'injected although the setting is off (default)');
+
+    await vscode.workspace.getConfiguration('kagi').update(SETTING, true, vscode.ConfigurationTarget.Global);
+    await waitFor(async () => {
+      await ctx.terminalSync?.settled();
+      return collection.get('API_TOKEN') !== undefined;
+    }, { timeoutMs: 10000, what: 'API_TOKEN in the environment collection' });
+    const m = collection.get('API_TOKEN')!;
+    assert.equal(m.type, vscode.EnvironmentVariableMutatorType.Replace);
+    assert.equal(sha256(m.value), sha256(token));
+    const description = String((collection.description as vscode.MarkdownString | undefined)?.value ?? collection.description ?? '');
+    assert.ok(description.includes(`api/${env}`), 'the description does not name the scope');
+    assert.equal(description.includes(token), false);
+
+    await vscode.workspace.getConfiguration('kagi').update(SETTING, false, vscode.ConfigurationTarget.Global);
+    await waitFor(async () => {
+      await ctx.terminalSync?.settled();
+      return collection.get('API_TOKEN') === undefined;
+    }, { timeoutMs: 10000, what: 'the collection to be cleared' });
+  });
+
+  it('kagi.openTerminalWithScope opens "kagi: <scope>" with the secrets in its creation options', async function () {
+    const token = fixtureToken(this, 'production');
+    const ctx = await api();
+    const real = ctx.prompter;
+    ctx.prompter = Object.assign(Object.create(real as object), {
+      pick: async (choices: Array<{ label: string; id: unknown }>) => choices.find((c) => c.label === 'api/production')?.id,
+    });
+    let terminal: vscode.Terminal | undefined;
+    try {
+      terminal = await vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope');
+      assert.ok(terminal, 'no terminal was opened');
+      assert.equal(terminal.name, 'kagi: api/production');
+      const opts = terminal.creationOptions as vscode.TerminalOptions;
+      assert.equal(opts.strictEnv, false);
+      assert.equal(sha256(String(opts.env?.API_TOKEN ?? '')), sha256(token));
+    } finally {
+      ctx.prompter = real;
+      terminal?.dispose();
+    }
+  });
+});
