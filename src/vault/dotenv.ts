@@ -30,8 +30,9 @@ export const MAX_DOTENV_BYTES = 4 * 1024 * 1024;
  */
 const DOTENV_LINE =
   /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dmy;
-const LINE_END = /[\n\u2028\u2029]/g;
-const BINARY = /[\0-\x08\x0e-\x1f\ufffd]/;
+const LINE_END = /\n/g;
+/** Text never holds NUL; binary files (and UTF-16 text) almost always do. */
+const BINARY = /\0/;
 
 function badDotenv(fileName: string, line: number | undefined, message: string, hint: string): KagiError {
   return new KagiError('bad-dotenv', `${fileName}${line === undefined ? '' : `, line ${line}`}: ${message}`, hint);
@@ -77,8 +78,17 @@ function checkShape(text: string, fileName: string, lines: Lines): void {
   }
   const bin = BINARY.exec(text);
   if (bin) {
-    throw badDotenv(fileName, lines.numberAt(bin.index), 'binary content (NUL, control characters or invalid UTF-8)',
+    throw badDotenv(fileName, lines.numberAt(bin.index), 'binary content (a NUL character)',
       'a .env file is UTF-8 text; check that you picked the right file');
+  }
+}
+
+/** Decodes a .env file's bytes: strict UTF-8, so a binary or UTF-16 file is refused instead of read as garbage. */
+export function decodeDotenvFile(bytes: Uint8Array, fileName: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw badDotenv(fileName, undefined, 'the file is not UTF-8 text', 'save it as UTF-8, or check that you picked the right file');
   }
 }
 
@@ -102,14 +112,14 @@ export function parseDotenv(text: string, fileName: string): DotenvEntry[] {
       n++;
       continue;
     }
-    if (trimmed.startsWith('#')) {
+    const isComment = trimmed.startsWith('#');
+    const m = matchEntry(normalized, lines.starts[n - 1]!, line, !isComment);
+    if (isComment && !m) {
       const c = trimmed.slice(1).trim();
       if (c !== '') comments.push(c);
       n++;
       continue;
     }
-    DOTENV_LINE.lastIndex = lines.starts[n - 1]!;
-    const m = DOTENV_LINE.exec(normalized);
     if (!m) {
       comments = []; // not an entry: what came above described something else
       n++;
@@ -122,6 +132,21 @@ export function parseDotenv(text: string, fileName: string): DotenvEntry[] {
     n = lines.numberAt(m.indices![2]?.[1] ?? m.indices![1]![1]) + 1;
   }
   return [...out.values()];
+}
+
+/**
+ * dotenv's `^` also matches after U+2028/U+2029, so an entry can start there
+ * inside a line that does not start with one.
+ */
+function matchEntry(text: string, lineStart: number, line: string, atLineStart: boolean): RegExpExecArray | null {
+  const starts = atLineStart ? [lineStart] : [];
+  for (const m of line.matchAll(/[\u2028\u2029]/g)) starts.push(lineStart + m.index! + 1);
+  for (const start of starts) {
+    DOTENV_LINE.lastIndex = start;
+    const m = DOTENV_LINE.exec(text);
+    if (m) return m;
+  }
+  return null;
 }
 
 function readEntry(m: RegExpExecArray, fileName: string, lines: Lines, comments: string[]): DotenvEntry {
@@ -183,6 +208,10 @@ export function formatDotenv(secrets: Iterable<{ key: string; value: string; des
       throw new KagiError('bad-dotenv', `the key ${JSON.stringify(s.key)} cannot be written to a .env file`,
         'dotenv keys use only letters, digits, "_", "." and "-"; rename the secret');
     }
+    if (s.value.includes('\0')) {
+      throw new KagiError('bad-dotenv', `the value of ${s.key} contains a NUL character, which no environment variable can hold`,
+        'fix the secret with `set`');
+    }
     const block = descriptionLines(s.description) + `${s.key}=${encodeValue(s.key, s.value, later)}\n`;
     blocks.unshift(block);
     later = block + later;
@@ -199,17 +228,24 @@ function descriptionLines(description: string | undefined): string {
 
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 
+/**
+ * dotenv reads `\q` inside q-quotes as part of the value, so a value ending in
+ * `\` lets its closing quote run on to the next q that ends a line later in the
+ * file. Such a value may use q only when no later q can close it.
+ */
+function canCloseLater(q: string, later: string): boolean {
+  return new RegExp(`\\${q}\\s*(?:#.*)?$`, 'm').test(later);
+}
+
 function encodeValue(key: string, value: string, later: string): string {
   const endsInBackslash = value.endsWith('\\');
-  const quotable = (q: string) => !value.includes(q) && (!endsInBackslash || !later.includes(q));
-  if (!value.includes('\r')) {
-    if (!/[\n\u2028\u2029]/.test(value) && quotable("'")) return `'${value}'`;
-    if (fitsDoubleQuotes(value, later)) return `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
-    if (quotable("'")) return `'${value}'`;
-    if (quotable('`')) return `\`${value}\``;
-  } else if (fitsDoubleQuotes(value, later)) {
-    return `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
-  }
+  const quotable = (q: string) => !value.includes(q) && !value.includes('\r') && (!endsInBackslash || !canCloseLater(q, later));
+  const double = () => `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
+  // Single quotes first (nothing is unescaped in them); line breaks read best as `\n` in double quotes.
+  if (!/[\n\u2028\u2029]/.test(value) && quotable("'")) return `'${value}'`;
+  if (fitsDoubleQuotes(value, later)) return double();
+  if (quotable("'")) return `'${value}'`;
+  if (quotable('`')) return `\`${value}\``;
   if (fitsUnquoted(value)) return value;
   throw new KagiError('bad-dotenv', `the value of ${key} cannot be written to a .env file without changing it`,
     'dotenv has no escape for this mix of quotes, line breaks and "#"; export it another way (e.g. `get`)');
@@ -218,7 +254,7 @@ function encodeValue(key: string, value: string, later: string): string {
 /** In double quotes dotenv turns `\n`/`\r` into line breaks and unescapes nothing else. */
 function fitsDoubleQuotes(value: string, later: string): boolean {
   if (value.includes('"') || /\\[nr]/.test(value)) return false;
-  return !value.endsWith('\\') || !later.includes('"');
+  return !value.endsWith('\\') || !canCloseLater('"', later);
 }
 
 function fitsUnquoted(value: string): boolean {
