@@ -38,9 +38,9 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   const plan = await planImport(v.project, scope, entries);
   const overwrite = await previewImport(ctx, plan);
   if (overwrite === undefined) return undefined;
-  const applied = await applyImport(v.project, plan, { overwrite });
+  const applied = await applyImport(v.project, overwrite ? plan : onlyNew(plan), { overwrite });
   ctx.fireChanged(v);
-  const count = applied.added.length + (overwrite ? applied.overwritten.length : 0);
+  const count = applied.added.length + applied.overwritten.length;
   ctx.log.info(`imported ${count} key(s) from ${path.basename(uri.fsPath)} into ${scope}`);
   ctx.prompter.info(`Kagi: imported ${count} key${count === 1 ? '' : 's'} into ${scope}.`);
   return applied;
@@ -49,6 +49,12 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
 async function chooseDotenvFile(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({ title: 'Kagi: Import a .env File', canSelectMany: false, openLabel: 'Import' });
   return picked?.[0];
+}
+
+/** The plan without the keys that would overwrite (applyImport refuses those without overwrite). */
+function onlyNew(plan: ImportPlan): ImportPlan {
+  const keep = new Set([...plan.added, ...plan.unchanged]);
+  return { ...plan, overwritten: [], entries: plan.entries.filter((e) => keep.has(e.key)) };
 }
 
 const names = (keys: string[]) => (keys.length ? keys.join(', ') : 'none');

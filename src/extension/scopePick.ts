@@ -1,4 +1,5 @@
-import { joinScope, servicesOf, splitScope } from '../vault/scopes';
+import { joinScope, servicesOf, splitScope, validateScope } from '../vault/scopes';
+import { isKagiError } from '../vault/errors';
 import type { Listing } from '../vault/listing';
 import type { Choice } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
@@ -19,7 +20,27 @@ export async function pickScope(ctx: Ctx, v: VaultFolder, title: string, preferr
   const choices: Choice[] = ordered.map((scope) => ({
     label: scope, id: scope, description: describeScope(listing, scope, scope === preferred),
   }));
-  return ctx.prompter.pick(choices, { title, placeHolder: 'Scope (service/environment)' });
+  choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
+  const picked = await ctx.prompter.pick(choices, { title, placeHolder: 'Scope (service/environment)' });
+  return picked === OTHER ? askScope(ctx, title) : picked;
+}
+
+/** Not a valid scope name, so it can never collide with a real scope. */
+export const OTHER = '/other';
+
+async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
+  const text = await ctx.prompter.input({
+    title, prompt: 'Scope: service/environment, or a bare environment for a root scope', placeHolder: 'api/production',
+    validate: (t) => {
+      try {
+        validateScope(t.trim());
+        return undefined;
+      } catch (e) {
+        return isKagiError(e) ? e.message : 'Invalid scope';
+      }
+    },
+  });
+  return text?.trim() || undefined;
 }
 
 function describeScope(listing: Listing, scope: string, preferred: boolean): string {

@@ -1,0 +1,117 @@
+// A Prompter with scripted answers for integration tests: commands run for real in the
+// extension host (vault, files, processes), only the questions are answered from a script.
+// Everything the prompter was asked to show is recorded so tests can check no value leaked.
+import type { Choice, InputOptions, Prompter } from '../../src/extension/prompter';
+import type { Ctx } from '../../src/extension/ctx';
+import { activateExtension } from './helpers';
+
+export type Answer =
+  | { pick: string | undefined }
+  | { input: string | undefined }
+  | { confirm: string | undefined };
+
+export class ScriptedPrompter implements Prompter {
+  /** every text shown to the person: titles, prompts, labels, messages, details */
+  readonly shown: string[] = [];
+  /** values passed to showValue (the only place a value may go) */
+  readonly values: string[] = [];
+  readonly infos: string[] = [];
+  readonly warnings: string[] = [];
+  readonly asked: string[] = [];
+  /** script mismatches; commands swallow errors through ctx.guard, so they are kept here too */
+  readonly errors: string[] = [];
+
+  constructor(private readonly answers: Answer[]) {}
+
+  private next<K extends 'pick' | 'input' | 'confirm'>(kind: K, what: string): Answer {
+    this.asked.push(`${kind}: ${what}`);
+    const a = this.answers.shift();
+    if (!a || !(kind in a)) this.fail(`unexpected ${kind} "${what}" (next scripted answer: ${JSON.stringify(a)})`);
+    return a!;
+  }
+
+  private fail(message: string): never {
+    this.errors.push(message);
+    throw new Error(message);
+  }
+
+  async pick<T>(choices: Choice<T>[], opts: { title: string; placeHolder?: string }): Promise<T | undefined> {
+    this.shown.push(opts.title, opts.placeHolder ?? '', ...choices.flatMap((c) => [c.label, c.description ?? '', c.detail ?? '']));
+    const a = this.next('pick', opts.title) as { pick: string | undefined };
+    if (a.pick === undefined) return undefined;
+    const hit = choices.find((c) => String(c.id) === a.pick);
+    if (!hit) this.fail(`no choice ${a.pick} in "${opts.title}": ${choices.map((c) => String(c.id)).join(', ')}`);
+    return hit.id;
+  }
+
+  async input(opts: InputOptions): Promise<string | undefined> {
+    this.shown.push(opts.title, opts.prompt ?? '', opts.value ?? '');
+    const a = this.next('input', opts.title) as { input: string | undefined };
+    if (a.input !== undefined && opts.validate) {
+      const err = opts.validate(a.input);
+      if (err) this.fail(`input "${opts.title}" rejected the scripted answer: ${err}`);
+    }
+    return a.input;
+  }
+
+  async confirm<B extends string>(message: string, detail: string, buttons: B[]): Promise<B | undefined> {
+    this.shown.push(message, detail, ...buttons);
+    const a = this.next('confirm', message) as { confirm: string | undefined };
+    if (a.confirm !== undefined && !buttons.includes(a.confirm as B)) this.fail(`no button ${a.confirm} in "${message}": ${buttons.join(', ')}`);
+    return a.confirm as B | undefined;
+  }
+
+  async showValue(title: string, value: string): Promise<void> {
+    this.shown.push(title);
+    this.values.push(value);
+  }
+
+  async report(title: string, detail: string): Promise<void> {
+    this.shown.push(title, detail);
+  }
+
+  info(message: string): void {
+    this.shown.push(message);
+    this.infos.push(message);
+  }
+
+  warn(message: string): void {
+    this.shown.push(message);
+    this.warnings.push(message);
+  }
+
+  /** Fails when a scripted answer was never asked for. */
+  assertDone(): void {
+    if (this.errors.length) throw new Error(`script mismatch: ${this.errors.join('; ')}`);
+    if (this.answers.length) throw new Error(`scripted answers left over: ${JSON.stringify(this.answers)} (asked: ${this.asked.join(' | ')})`);
+  }
+}
+
+export async function kagiCtx(): Promise<Ctx> {
+  const ctx = (await activateExtension()) as Ctx;
+  if (!ctx || typeof ctx.vaults !== 'function') throw new Error('activate() did not return the extension context');
+  return ctx;
+}
+
+/** Runs `fn` with scripted answers, restoring the real prompter afterwards. */
+export async function withAnswers<T>(answers: Answer[], fn: (p: ScriptedPrompter, ctx: Ctx) => Promise<T>): Promise<{ result: T; prompter: ScriptedPrompter }> {
+  const ctx = await kagiCtx();
+  const prompter = new ScriptedPrompter(answers);
+  const real = ctx.prompter;
+  ctx.prompter = prompter;
+  try {
+    const result = await fn(prompter, ctx);
+    prompter.assertDone();
+    return { result, prompter };
+  } finally {
+    ctx.prompter = real;
+  }
+}
+
+/** Asserts none of `secrets` appears in any of `texts`. */
+export function assertNoValues(texts: Iterable<string | undefined>, secrets: string[], where: string): void {
+  for (const t of texts) {
+    if (!t) continue;
+    for (const s of secrets) if (s && t.includes(s)) throw new Error(`a secret value leaked into ${where}: ${JSON.stringify(t.slice(0, 40))}…`);
+  }
+}

@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { fixture, kagi, registerCanary, waitFor } from '../helpers';
+import { kagiCtx, assertNoValues } from '../scriptedPrompter';
+import type { TreeNode } from '../../../src/extension/treeModel';
+import type { SecretsTree } from '../../../src/extension/tree';
+
+/** Walks the real TreeDataProvider: getChildren from the root, getTreeItem for every node. */
+async function walkTree(tree: SecretsTree): Promise<{ node: TreeNode; item: vscode.TreeItem; depth: number }[]> {
+  const out: { node: TreeNode; item: vscode.TreeItem; depth: number }[] = [];
+  const visit = async (nodes: TreeNode[], depth: number) => {
+    for (const node of nodes) {
+      out.push({ node, item: tree.getTreeItem(node), depth });
+      await visit(await tree.getChildren(node), depth + 1);
+    }
+  };
+  await visit(await tree.getChildren(), 0);
+  return out;
+}
+
+function itemTexts(item: vscode.TreeItem): string[] {
+  const label = typeof item.label === 'string' ? item.label : item.label?.label;
+  const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
+  return [label, typeof item.description === 'string' ? item.description : '', tooltip, item.id].filter((t): t is string => !!t);
+}
+
+async function tree(): Promise<SecretsTree> {
+  const ctx = await kagiCtx();
+  assert.ok(ctx.secretsTree, 'the Kagi tree provider is not exposed on the activation result');
+  return ctx.secretsTree;
+}
+
+describe('Kagi tree view', () => {
+  const fx = fixture();
+  const values = (fx.vault?.secrets ?? []).map((s) => s.value);
+
+  before(() => {
+    assert.ok(fx.vault, `the harness fixture has no vault: ${fx.vaultError}`);
+    values.forEach(registerCanary);
+  });
+
+  it('shows services → environments → keys with masked values only', async () => {
+    const rows = await walkTree(await tree());
+    const api = rows.find((r) => r.depth === 0 && r.node.label === 'api');
+    assert.ok(api, `no api service at the top: ${rows.filter((r) => r.depth === 0).map((r) => r.node.label).join(', ')}`);
+    const envs = rows.filter((r) => r.node.kind === 'env' && r.node.ref.service === 'api').map((r) => r.node.label);
+    for (const env of fx.vault!.envs) assert.ok(envs.includes(env), `env ${env} missing under api: ${envs.join(', ')}`);
+    const dev = rows.find((r) => r.node.id.endsWith('#env:api/development'))!;
+    assert.match(String(dev.item.description), /\d+ keys?/);
+    assert.match(String(dev.item.description), /default/);
+    const key = rows.find((r) => r.node.kind === 'key' && r.node.ref.scope === 'api/development' && r.node.label === 'API_TOKEN');
+    assert.ok(key, 'API_TOKEN is not listed under api/development');
+    assert.equal(key.item.description, '••••••••');
+    assert.equal(key.item.contextValue, 'kagi.key');
+    assert.ok(key.item.iconPath instanceof vscode.ThemeIcon && key.item.iconPath.id === 'key');
+    assertNoValues(rows.flatMap((r) => itemTexts(r.item)), values, 'the tree');
+  });
+
+  it('refreshes by itself after the CLI changes the vault, keeping ids stable', async () => {
+    const t = await tree();
+    const before = new Set((await walkTree(t)).map((r) => r.node.id));
+    const value = `kagi-canary-external-${Date.now()}`;
+    registerCanary(value);
+    kagi(['set', 'api', 'staging', 'EXTERNAL_KEY', value]);
+    const rows = await waitFor(async () => {
+      const r = await walkTree(t);
+      return r.some((x) => x.node.label === 'EXTERNAL_KEY' && x.node.ref.scope === 'api/staging') ? r : undefined;
+    }, { timeoutMs: 15000, what: 'EXTERNAL_KEY to appear in the tree (file watcher)' }) ?? [];
+    const after = new Set(rows.map((r) => r.node.id));
+    for (const id of before) assert.ok(after.has(id), `node id ${id} changed across a refresh`);
+    assertNoValues(rows.flatMap((r) => itemTexts(r.item)), [...values, value], 'the tree after refresh');
+  });
+
+  it('kagi.refresh rebuilds the model', async () => {
+    const t = await tree();
+    const first = await t.roots();
+    await vscode.commands.executeCommand('kagi.refresh');
+    const second = await t.roots();
+    assert.notEqual(first, second, 'refresh returned the cached model');
+    assert.deepEqual(second.map((n) => n.id), first.map((n) => n.id));
+  });
+});
