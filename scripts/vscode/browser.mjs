@@ -13,7 +13,7 @@ export async function launchChromium({ headless = true } = {}) {
 
 /** Opens the workbench URL in a new page and waits until the workbench has rendered. */
 export async function openWorkbench(browser, url, { timeoutMs = 90000, viewport = { width: 1400, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
