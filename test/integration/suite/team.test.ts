@@ -9,6 +9,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TeamPrompter, TeamInputOptions, TeamPickItem, ProgressReport } from '../../../src/extension/team/prompter';
 import type { TeamViewProvider } from '../../../src/extension/team/provider';
+import { journalPath } from '../../../src/vault/dataDir';
+import { writeJournal } from '../../../src/vault/journal';
+import { Project } from '../../../src/vault/project';
+import { planRotation } from '../../../src/vault/rotation';
 import { activateExtension, fixture, kagi, kagiCli, sleep, waitFor, workspaceFolder } from '../helpers';
 
 interface TestApi {
@@ -194,6 +198,48 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     const asOwner = readAs(undefined);
     assert.equal(asOwner.code, 0, `the owner cannot read after rotation: ${asOwner.stderr}`);
     assert.ok(asOwner.stdout.includes(secret.value));
+  });
+
+  it('an interrupted removal (journal left behind) is finished when the view refreshes', async () => {
+    const daveHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-dave-'));
+    try {
+      const out = kagi(['member', 'request', '--name', 'dave'], { cwd: ws, env: { KAGI_HOME: daveHome, USER: 'dave' } });
+      const daveId = /kgm_[A-Za-z0-9_-]+/.exec(out)![0];
+      await api.handleMessage({ type: 'approve', memberId: daveId }, new ScriptedPrompter({ confirm: 'Approve' }));
+      const asDave = () => kagiCli(['get', secret.service, secret.env, '--show', '--yes'], { cwd: ws, env: { KAGI_HOME: daveHome, USER: 'dave' } });
+      assert.equal(asDave().code, 0, 'dave cannot read after approval');
+
+      // A removal that "crashed" right after writing its journal: nothing in .kagi/ changed yet.
+      const project = Project.open(ws, { env: process.env });
+      const plan = await planRotation(project, daveId);
+      writeJournal(project.dataDir, plan.journal);
+      const journal = journalPath(project.dataDir, plan.journal.projectId);
+      assert.ok(fs.existsSync(journal));
+      assert.equal(members().find((m) => m.member_id === daveId)?.status, 'active');
+
+      const state = await api.provider.refresh();
+      assert.equal(state.kind, 'ready');
+      assert.equal(fs.existsSync(journal), false, 'the journal was not replayed');
+      assert.equal(members().find((m) => m.member_id === daveId)?.status, 'removed');
+      assert.notEqual(asDave().code, 0, 'dave can still read after the finished rotation');
+      const asOwner = readAs(undefined);
+      assert.equal(asOwner.code, 0, `the owner cannot read after recovery: ${asOwner.stderr}`);
+      assert.ok(asOwner.stdout.includes(secret.value));
+
+      // A journal that cannot be replayed is reported with what to do, and nothing is written.
+      const hash = accessHash();
+      fs.writeFileSync(journal, '{"version": 1, "project_id": "kgp_someoneElse0", "access_json": "{}", "files": {}}');
+      try {
+        const bad = await api.provider.refresh();
+        assert.equal(bad.kind, 'error');
+        assert.match(bad.kind === 'error' ? bad.message : '', /doctor --fix/);
+        assert.equal(accessHash(), hash);
+      } finally {
+        fs.rmSync(journal, { force: true });
+      }
+    } finally {
+      fs.rmSync(daveHome, { recursive: true, force: true });
+    }
   });
 
   it('conflict markers: the view shows the conflict; "Merge as union" keeps both sides', async () => {
