@@ -120,17 +120,30 @@ export async function clickTreeRow(page: Page, label: string, { button = 'left' 
 
 /**
  * Runs a command by its palette title (e.g. "Kagi: Refresh") through F1: types the name and
- * presses Enter on the first entry whose label contains it.
+ * clicks the first entry whose label contains it. Retries (Escape, F1 again) while the palette
+ * does not list it yet, e.g. while the extension host is still starting.
  */
-export async function runCommand(page: Page, name: string, { timeoutMs = 15000 } = {}): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => {});
-  await page.keyboard.press('F1');
+export async function runCommand(page: Page, name: string, { timeoutMs = 30000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${name}`);
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
-  await row.click();
+  for (let attempt = 1; ; attempt++) {
+    if (!(await input.isVisible())) {
+      await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+    }
+    await input.fill(`>${name}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) });
+      await row.click();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`command "${name}" not found in the palette after ${attempt} attempt(s): ${(e as Error).message}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
 }
 
 /** Answers an open quick pick / input box: types `text` (if any) and presses Enter. */
@@ -141,12 +154,18 @@ export async function answerQuickInput(page: Page, text?: string, { timeoutMs = 
   await page.keyboard.press('Enter');
 }
 
-/** Clicks a button of the modal dialog (showInformationMessage/showWarningMessage with modal: true). */
+/**
+ * Clicks a button of the modal dialog (showInformationMessage/showWarningMessage with modal: true)
+ * and waits until that dialog is gone: either no dialog is open any more or a different one
+ * (a follow-up modal) has replaced it.
+ */
 export async function clickModalButton(page: Page, label: string, { timeoutMs = 15000 } = {}): Promise<void> {
-  const dialog = page.locator('.monaco-dialog-box');
+  const dialog = page.locator('.monaco-dialog-box').last();
   await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const handle = await dialog.elementHandle();
   await dialog.getByRole('button', { name: label, exact: true }).click();
-  await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+  await page.waitForFunction((el) => !el || !el.isConnected || !(el as HTMLElement).offsetParent, handle, { timeout: timeoutMs });
+  await handle?.dispose();
 }
 
 /** Text of the modal dialog, or null when none is open. */
