@@ -18,6 +18,17 @@ async function expandRow(page: Page, text: string): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
 }
 
+/** Runs Reveal from the palette for api/development API_TOKEN up to its confirmation modal. */
+async function startReveal(page: Page): Promise<void> {
+  await runCommand(page, 'Kagi: Reveal Secret');
+  await answerQuickInput(page, 'api/development');
+  await answerQuickInput(page, 'API_TOKEN');
+  await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 15000 });
+}
+
+const devValue = (fixture: { vault: null | { secrets: { env: string; value: string }[] } }) =>
+  fixture.vault!.secrets.find((s) => s.env === 'development')!.value;
+
 describe('Kagi secrets view', function () {
   this.timeout(180000);
   const session = withSession();
@@ -42,11 +53,8 @@ describe('Kagi secrets view', function () {
 
   it('reveal: cancelling the confirmation shows no value', async () => {
     const { page, fixture } = session();
-    const value = fixture.vault!.secrets.find((s) => s.env === 'development')!.value;
-    await runCommand(page, 'Kagi: Reveal Secret');
-    await answerQuickInput(page, 'api/development');
-    await answerQuickInput(page, 'API_TOKEN');
-    await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 15000 });
+    const value = devValue(fixture);
+    await startReveal(page);
     const question = await modalText(page);
     assert.match(question ?? '', /Reveal the value of API_TOKEN\?/);
     assert.ok(!(question ?? '').includes(value), 'the confirmation shows the value');
@@ -58,10 +66,8 @@ describe('Kagi secrets view', function () {
 
   it('reveal: confirming shows the value, dismissing hides it again', async () => {
     const { page, fixture } = session();
-    const value = fixture.vault!.secrets.find((s) => s.env === 'development')!.value;
-    await runCommand(page, 'Kagi: Reveal Secret');
-    await answerQuickInput(page, 'api/development');
-    await answerQuickInput(page, 'API_TOKEN');
+    const value = devValue(fixture);
+    await startReveal(page);
     await clickModalButton(page, 'Show in Dialog');
     await page.locator('.monaco-dialog-box', { hasText: value }).waitFor({ state: 'visible', timeout: 15000 });
     assert.ok((await modalText(page))?.includes(value), 'the confirmed reveal does not show the value');
