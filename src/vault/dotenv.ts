@@ -31,8 +31,12 @@ export const MAX_DOTENV_BYTES = 4 * 1024 * 1024;
 const DOTENV_LINE =
   /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dmy;
 const LINE_END = /\n/g;
-/** Text never holds NUL; binary files (and UTF-16 text) almost always do. */
-const BINARY = /\0/;
+/**
+ * Text never holds NUL; binary files (and UTF-16 text) almost always do. U+FFFD
+ * is what a lenient UTF-8 decode leaves of invalid bytes: refused too, so a
+ * caller that read the file with `toString('utf8')` still cannot import garbage.
+ */
+const BINARY = /[\0\ufffd]/;
 
 function badDotenv(fileName: string, line: number | undefined, message: string, hint: string): KagiError {
   return new KagiError('bad-dotenv', `${fileName}${line === undefined ? '' : `, line ${line}`}: ${message}`, hint);
@@ -65,20 +69,26 @@ class Lines {
   }
 }
 
-function checkShape(text: string, fileName: string, lines: Lines): void {
-  for (let n = 1; n <= lines.count; n++) {
-    const len = (lines.starts[n] ?? text.length + 1) - lines.starts[n - 1]! - 1;
-    if (len > MAX_DOTENV_LINE) {
-      throw badDotenv(fileName, n, `the line is ${len} characters long (at most ${MAX_DOTENV_LINE})`,
+/** Size limits first, with cheap scans, so hostile input fails before any real work. */
+function checkShape(text: string, fileName: string): void {
+  let start = 0;
+  for (let n = 1; start <= text.length; n++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > MAX_DOTENV_LINE) {
+      throw badDotenv(fileName, n, `the line is ${end - start} characters long (at most ${MAX_DOTENV_LINE})`,
         'this does not look like a .env file; check that you picked the right file');
     }
+    if (nl < 0) break;
+    start = nl + 1;
   }
   if (text.length > MAX_DOTENV_BYTES) {
     throw badDotenv(fileName, undefined, `the file is larger than ${MAX_DOTENV_BYTES} characters`, 'split it, or pick the right file');
   }
   const bin = BINARY.exec(text);
   if (bin) {
-    throw badDotenv(fileName, lines.numberAt(bin.index), 'binary content (a NUL character)',
+    const line = text.slice(0, bin.index).split('\n').length;
+    throw badDotenv(fileName, line, `binary content (${bin[0] === '\0' ? 'a NUL character' : 'invalid UTF-8'})`,
       'a .env file is UTF-8 text; check that you picked the right file');
   }
 }
@@ -99,8 +109,8 @@ export function decodeDotenvFile(bytes: Uint8Array, fileName: string): string {
  */
 export function parseDotenv(text: string, fileName: string): DotenvEntry[] {
   const normalized = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  checkShape(normalized, fileName);
   const lines = new Lines(normalized);
-  checkShape(normalized, fileName, lines);
   const out = new Map<string, DotenvEntry>();
   let comments: string[] = [];
   let n = 1;
@@ -211,6 +221,10 @@ export function formatDotenv(secrets: Iterable<{ key: string; value: string; des
     if (s.value.includes('\0')) {
       throw new KagiError('bad-dotenv', `the value of ${s.key} contains a NUL character, which no environment variable can hold`,
         'fix the secret with `set`');
+    }
+    if (s.value.includes('\ufffd')) {
+      throw new KagiError('bad-dotenv', `the value of ${s.key} contains U+FFFD (a sign of invalid UTF-8), which import refuses`,
+        'fix the secret with `set`, or export it another way');
     }
     const block = descriptionLines(s.description) + `${s.key}=${encodeValue(s.key, s.value, later)}\n`;
     blocks.unshift(block);
