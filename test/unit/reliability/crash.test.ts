@@ -20,8 +20,8 @@ import { cleanEnv, ensureCli, rmTree, runCli, TEMP_FILE } from './support';
 /** How many sets; CI keeps the default. A wall-clock budget stops early on a starved machine. */
 const SETS = Number(process.env.KAGI_CRASH_SETS ?? 500);
 const MIN_KILLS = 50;
-const BUDGET_MS = Number(process.env.KAGI_CRASH_BUDGET_MS ?? 150_000);
-const KILL_RATE = 0.35;
+const BUDGET_MS = Number(process.env.KAGI_CRASH_BUDGET_MS ?? 120_000);
+const KILL_RATE = 0.4;
 const LANES = 2;
 const ENVS = ['development', 'production'];
 
