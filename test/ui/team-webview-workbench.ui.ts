@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { REPO_ROOT, clickModalButton, modalText, runCommand, screenshot, withSession, type SessionOptions } from './lib/workbench';
+import {
+  REPO_ROOT, clickModalButton, isRestrictedMode, modalText, runCommand, screenshot, withSession, type SessionOptions,
+} from './lib/workbench';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -81,5 +83,27 @@ describe('Team view in the workbench', function () {
     const asBob = cli(['get', secret.service, secret.env, '--show', '--yes'], dirs.workspace, bobHome, 'bob');
     assert.equal(asBob.code, 0, `bob cannot read after approval: ${asBob.out.split('\n')[0]}`);
     assert.ok(asBob.out.includes(secret.value));
+  });
+});
+
+describe('Team view in Restricted Mode', function () {
+  this.timeout(120000);
+  const session = withSession({ trust: true });
+
+  it('renders a message and no actions', async function () {
+    const { page } = session();
+    await page.locator('.part.sidebar, .part.editor').first().waitFor({ state: 'visible' });
+    await session().waitForActivation(60000);
+    // Without Restricted Mode the check would prove nothing.
+    await page.locator('.part.statusbar', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    assert.ok(await isRestrictedMode(page));
+    await runCommand(page, 'Kagi: Show Team Access');
+    const frame = teamFrame(page);
+    const notice = frame.locator('.notice.untrusted');
+    await notice.waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await notice.innerText(), /Restricted Mode/);
+    assert.equal(await frame.locator('button').count(), 0, 'actions are offered in Restricted Mode');
+    assert.equal(await frame.locator('[data-member]').count(), 0, 'members are listed in Restricted Mode');
+    await screenshot(page, 'team-view-restricted');
   });
 });

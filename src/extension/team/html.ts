@@ -10,7 +10,7 @@ export function newNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 
-const esc = (s: string) => s.replace(/[&"'<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = (s: string) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TeamPrompter, TeamInputOptions, TeamPickItem, ProgressReport } from '../../../src/extension/team/prompter';
 import type { TeamViewProvider } from '../../../src/extension/team/provider';
+import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
 import { journalPath } from '../../../src/vault/dataDir';
 import { writeJournal } from '../../../src/vault/journal';
 import { Project } from '../../../src/vault/project';
@@ -97,6 +98,23 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     bobId = /kgm_[A-Za-z0-9_-]+/.exec(out)?.[0] ?? '';
     assert.ok(bobId, `no member id in: ${out}`);
     assert.equal(bob().status, 'pending');
+  });
+
+  it('page shell: strict CSP, a fresh nonce per render, no inline script or style', () => {
+    const ext = vscode.extensions.getExtension('kagi-vault.kagi-vscode')!;
+    const webview = { cspSource: 'https://csp.example', asWebviewUri: (u: vscode.Uri) => u.with({ scheme: 'https', authority: 'csp.example' }) };
+    const a = teamHtml(webview, ext.extensionUri);
+    const b = teamHtml(webview, ext.extensionUri);
+    const nonceOf = (html: string) => /<script nonce="([^"]+)" src="[^"]+team\.js"><\/script>/.exec(html)?.[1];
+    const na = nonceOf(a);
+    assert.ok(na && na.length >= 16, 'no nonce on the script tag');
+    assert.notEqual(na, nonceOf(b), 'the nonce is reused between renders');
+    assert.ok(a.includes(`content="${contentSecurityPolicy('https://csp.example', na)}"`));
+    assert.equal(contentSecurityPolicy('https://csp.example', na),
+      `default-src 'none'; script-src 'nonce-${na}'; style-src https://csp.example; img-src https://csp.example data:; font-src https://csp.example`);
+    assert.equal((a.match(/<script/g) ?? []).length, 1, 'more than one script tag');
+    assert.ok(!/<style|\sstyle=|\son[a-z]+=/i.test(a), 'inline style or handler in the page shell');
+    assert.match(a, /href="https:\/\/csp\.example[^"]*\/dist\/webview\/team\.css"/);
   });
 
   it('the webview loads under its CSP and asks for state; the state carries no secrets or keys', async () => {
