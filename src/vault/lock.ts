@@ -13,6 +13,9 @@ export interface LockOptions {
   staleMs?: number;
 }
 
+/** How long an empty or unparsable lock may belong to a holder that is still writing it. */
+const HALF_WRITTEN_GRACE_MS = 2_000;
+
 interface LockInfo {
   pid: number;
   host: string;
@@ -62,9 +65,12 @@ function breakIfStale(lockFile: string, staleMs: number): boolean {
   try {
     text = fs.readFileSync(lockFile, 'utf8');
     info = JSON.parse(text) as LockInfo;
+    if (typeof info?.pid !== 'number' || typeof info.host !== 'string' || typeof info.at !== 'number') throw new Error('not a lock');
   } catch {
-    // Unreadable or half-written by a holder that is starting: judge by age alone.
-    return removeIfOlderThan(lockFile, staleMs);
+    // Unreadable, empty or foreign. A live holder writes its body in the same call that
+    // creates the file, so one still empty after a moment lost its holder in between
+    // (SIGKILL, power loss): judge by age, with a short grace instead of the full staleMs.
+    return removeIfOlderThan(lockFile, Math.min(staleMs, HALF_WRITTEN_GRACE_MS));
   }
   const dead = info.host === os.hostname() && !processAlive(info.pid);
   if (!dead && Date.now() - info.at < staleMs) return false;

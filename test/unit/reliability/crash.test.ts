@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject } from '../../../src/vault/init';
 import { Project } from '../../../src/vault/project';
-import { readScopes } from '../../../src/vault/secrets';
+import { readScopes, setSecrets } from '../../../src/vault/secrets';
 import { splitScope } from '../../../src/vault/scopes';
 import { device, tempDir } from '../helpers';
 import { cleanEnv, ensureCli, rmTree, runCli, TEMP_FILE } from './support';
@@ -226,5 +226,24 @@ describe('reliability: crash safety (SIGKILL during set)', function () {
     fs.rmSync(lock);
     const r2 = await pending;
     assert.equal(r2.code, 0, r2.stderr);
+  });
+
+  it('an empty or foreign lock (holder killed between creating and writing it, power loss) does not block for minutes', async () => {
+    const lock = path.join(root, '.kagi', '.lock');
+    const host = { env: { KAGI_HOME: home, USER: 'alice' } };
+    for (const [i, body] of ['', '{"pid":', 'null', '5', '"x"', '{"pid":"1","host":1}', '\0\0\0'].entries()) {
+      fs.writeFileSync(lock, body);
+      // As old as one left by a holder killed a few seconds ago (the full stale age is 2 minutes).
+      const past = new Date(Date.now() - 5_000);
+      fs.utimesSync(lock, past, past);
+      const started = Date.now();
+      await setSecrets(Project.open(root, host), 'api/production', [{ key: `AFTER_EMPTY_${i}`, value: 'ok' }]);
+      assert.ok(Date.now() - started < 5_000, `lock body ${JSON.stringify(body)}: took ${Date.now() - started} ms`);
+      assert.ok(!fs.existsSync(lock));
+    }
+    fs.writeFileSync(lock, '');
+    fs.utimesSync(lock, new Date(Date.now() - 5_000), new Date(Date.now() - 5_000));
+    const r = await runCli(['set', 'api', 'production', 'AFTER_EMPTY_CLI', 'ok'], { cwd: root, env: host.env, timeoutMs: 12_000 });
+    assert.equal(r.code, 0, r.stderr);
   });
 });
