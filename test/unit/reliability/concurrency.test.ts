@@ -78,4 +78,29 @@ describe('reliability: concurrent writers', function () {
       rmTree(alice.home);
     }
   });
+
+  it('a writer that ignores the lock and writes a stale copy (as the Rust CLI can) loses an update: the documented window', async () => {
+    const root = tempDir('kagi-conc-');
+    const alice = device('alice');
+    try {
+      await initProject(root, alice);
+      await setSecrets(Project.open(root, alice), 'development', [{ key: 'BEFORE', value: '1' }]);
+      // "Rust" reads kagi.json and the store…
+      const rust = Project.open(root, alice);
+      const cfg = rust.config();
+      const { key } = await rust.key(cfg);
+      const stale = rust.readScope(cfg, 'development', key);
+      // …we write a key under the lock, re-reading inside it…
+      await setSecrets(Project.open(root, alice), 'development', [{ key: 'OURS', value: 'x' }]);
+      // …and "Rust" writes its stale copy back without looking at the lock.
+      stale.secrets.set('RUST', { key: 'RUST', value: 'y', extra: {} });
+      rust.writeScope(cfg, 'development', stale, key);
+      rust.writeConfig(cfg);
+      const store = (await readScopes(Project.open(root, alice))).get('development')!;
+      assert.deepEqual([...store.secrets.keys()].sort(), ['BEFORE', 'RUST'], 'last writer wins: OURS is lost, as docs/concurrency.md says');
+    } finally {
+      rmTree(root);
+      rmTree(alice.home);
+    }
+  });
 });
