@@ -113,7 +113,7 @@ export function injectIntoLaunchConfig<C extends Record<string, unknown>>(
     split(new Set(own.flatMap((e) => (isRecord(e) && typeof e.name === 'string' ? [norm(e.name)] : []))));
     copy[field] = [...injected.map((k) => ({ name: k, value: secrets[k] })), ...own];
   } else {
-    const own = config.env as string[];
+    const own = Array.isArray(config.env) ? config.env.map(String) : [];
     split(new Set(own.map((e) => norm(e.includes('=') ? e.slice(0, e.indexOf('=')) : e))));
     copy.env = [...injected.map((k) => `${k}=${secrets[k]}`), ...own];
   }

@@ -105,6 +105,11 @@ describe('inject: launch configuration shapes', () => {
     assert.deepEqual(config.env, ['SHARED=from-launch', 'X=a=b']);
   });
 
+  it('env "K=V" list created for lldb-dap without one', () => {
+    const r = injectIntoLaunchConfig<Record<string, unknown>>({ type: 'lldb-dap', request: 'launch' }, { A: '1' });
+    assert.deepEqual(r.config.env, ['A=1']);
+  });
+
   it('case-insensitive precedence on Windows', () => {
     const r = injectIntoLaunchConfig({ type: 'node', env: { api_token: 'mine' } }, { API_TOKEN: 'tok' }, { caseInsensitive: true });
     assert.deepEqual(r.config.env, { api_token: 'mine' });
