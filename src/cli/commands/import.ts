@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { applyImport, parseDotenv, planImport, type DotenvEntry, type ImportPlan } from '../../vault/dotenv';
 import { KagiError } from '../../vault/errors';
-import { readTextIfExists } from '../../vault/files';
 import { resolveSetScope } from '../../vault/grammar';
 import { normalizeKey } from '../../vault/scopes';
 import { flag, parseOptions, str } from '../args';
 import type { CliContext, Command } from '../command';
 import { openProject } from '../context';
+import { readDotenvFile } from '../dotenvFile';
 
 export const importCommand: Command = {
   name: 'import',
@@ -30,7 +30,7 @@ Options:
       service: { type: 'string' }, file: { type: 'string' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'upper-snake': { type: 'boolean' },
     });
     const file = path.resolve(ctx.cwd, str(p, 'file') ?? '.env');
-    const text = readTextIfExists(file);
+    const text = readDotenvFile(file);
     if (text === undefined) throw new KagiError('bad-dotenv', `${file} does not exist`, 'pass the file to import with --file');
     let entries = parseDotenv(text, path.basename(file));
     if (flag(p, 'upper-snake')) entries = entries.map((e): DotenvEntry => ({ ...e, key: normalizeKey(e.key) }));

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { syncFromTemplate } from '../../vault/dotenv';
 import { KagiError } from '../../vault/errors';
-import { readTextIfExists } from '../../vault/files';
 import { commaList, expectPositionals, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
+import { readDotenvFile } from '../dotenvFile';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -27,7 +27,7 @@ Options:
     expectPositionals('sync', p, 0, 0);
     const example = str(p, 'example') ?? '.env.example';
     const sources = [example, ...(commaList(str(p, 'sources')) ?? [])].flatMap((name) => {
-      const text = readTextIfExists(path.resolve(ctx.cwd, name));
+      const text = readDotenvFile(path.resolve(ctx.cwd, name));
       if (text === undefined && name !== example) throw new KagiError('bad-dotenv', `${name} does not exist`, 'fix the --sources list');
       return text === undefined ? [] : [{ name, text }];
     });
