@@ -23,8 +23,13 @@ describe('workbench with the Kagi extension', function () {
     if (container) {
       await openKagiView(page, { title: container.title });
       await session().waitForActivation(30000);
+      if (session().fixture.vault) {
+        await page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: 'api' }).first()
+          .waitFor({ state: 'visible', timeout: 20000 });
+      }
       const rows = await treeRows(page);
       console.log(`      [ui] Kagi view rows: ${JSON.stringify(rows.map((r) => r.text))}`);
+      if (session().fixture.vault) assert.ok(rows.some((r) => r.text.startsWith('api')), 'the vault\'s service api is not in the Kagi view');
     } else if (command) {
       // No view container yet: activate through the command palette instead.
       await runCommand(page, command.category ? `${command.category}: ${command.title}` : command.title);
