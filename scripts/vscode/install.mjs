@@ -100,7 +100,7 @@ export function ensureCodeServer({ force = false } = {}) {
     npm_config_loglevel: 'error',
   };
   log('running code-server postinstall (npm install in lib/vscode and lib/vscode/extensions)');
-  run('sh', ['./postinstall.sh'], { cwd: t.codeServer, env });
+  run('sh', ['./postinstall.sh'], { cwd: t.codeServer, env, quiet: true });
 
   const gyp = npmNodeGyp();
   const nm = path.join(t.codeServer, 'lib', 'vscode', 'node_modules');

@@ -177,6 +177,10 @@ export async function runIntegration() {
     printResults(results);
     passed = results.stats.passes;
     failed = results.stats.failures;
+    if (results.stats.tests === 0 && !process.env.KAGI_IT_GREP) {
+      console.log('[harness] the integration suite ran no test');
+      failed += 1;
+    }
     writeFileSync(path.join(RESULTS_DIR, 'integration.json'), JSON.stringify(results, null, 2));
   } else {
     console.log(`[harness] integration run failed: ${failure?.message ?? failure}`);
