@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workspaceFolder } from '../helpers';
+import { assertNoValues, withAnswers } from '../scriptedPrompter';
 import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, sha256 } from './injectHelpers';
 
 type Config = vscode.DebugConfiguration & Record<string, unknown>;
@@ -41,6 +42,7 @@ describe('kagi launch configurations', function () {
   const jsDebug = () => vscode.extensions.getExtension('ms-vscode.js-debug');
 
   before(async function () {
+    if (!vscode.workspace.isTrusted) this.skip();
     fixtureToken(this, 'production');
     await api();
     program = path.join(workspaceFolder()!, '.kagi-it', 'hash-env.js');
@@ -157,7 +159,6 @@ describe('kagi launch configurations', function () {
   it('kagi.runLaunchWithSecretsNoDebug: picks a launch configuration and a scope, runs it with the secrets', async function () {
     const token = fixtureToken(this, 'production');
     if (!jsDebug()) this.skip();
-    const ctx = await api();
     const out = outFile('debug-command');
     const name = 'kagi-it from launch.json';
     const launch = vscode.workspace.getConfiguration('launch', folder().uri);
@@ -165,19 +166,13 @@ describe('kagi launch configurations', function () {
     await launch.update('configurations', [{
       type: 'node', request: 'launch', name, program, args: [JSON.stringify(['API_TOKEN']), out], console: 'internalConsole',
     }], vscode.ConfigurationTarget.WorkspaceFolder);
-    const realPrompter = ctx.prompter;
-    const answers: Array<(choices: Array<{ label: string; id: unknown }>) => unknown> = [
-      (choices) => choices.find((c) => c.label === name)?.id,
-      (choices) => choices.find((c) => c.label === 'api/production')?.id,
-    ];
-    ctx.prompter = Object.assign(Object.create(realPrompter as object), {
-      pick: async (choices: Array<{ label: string; id: unknown }>) => answers.shift()?.(choices),
-    });
     try {
       let terminated = false;
       const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.name === name) terminated = true; });
-      const ok = await vscode.commands.executeCommand('kagi.runLaunchWithSecretsNoDebug');
-      assert.equal(ok, true);
+      const { result, prompter } = await withAnswers([{ pick: '0' }, { pick: 'api/production' }],
+        () => Promise.resolve(vscode.commands.executeCommand('kagi.runLaunchWithSecretsNoDebug')));
+      assert.equal(result, true);
+      assertNoValues(prompter.shown, [token], 'the questions');
       const hashes = await readJsonWhenWritten<Record<string, string>>(out);
       assert.equal(hashes.API_TOKEN, sha256(token));
       await waitFor(() => terminated, { timeoutMs: 20000, what: 'session end' }).catch(() => {});
@@ -186,8 +181,27 @@ describe('kagi launch configurations', function () {
       assert.equal(after.includes('"kagi"'), false, 'launch.json was changed');
       assert.equal(after.includes(token), false);
     } finally {
-      ctx.prompter = realPrompter;
       await launch.update('configurations', previous, vscode.ConfigurationTarget.WorkspaceFolder);
     }
+  });
+});
+
+describe('kagi launch configurations in Restricted Mode', () => {
+  before(function () {
+    if (vscode.workspace.isTrusted) this.skip();
+  });
+
+  it('aborts every launch that asks for secrets (undefined), lets the others through', async () => {
+    for (const kagi of [true, 'api/production', { service: 'api', env: 'development' }]) {
+      assert.equal(await resolve({ type: 'node', request: 'launch', name: 'r', kagi }), undefined, JSON.stringify(kagi));
+    }
+    const plain: Config = { type: 'node', request: 'launch', name: 'plain' };
+    assert.equal(await resolve(plain), plain);
+  });
+
+  it('kagi.runLaunchWithSecrets asks nothing', async () => {
+    const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand('kagi.runLaunchWithSecrets')));
+    assert.notEqual(result, true);
+    assert.deepEqual(prompter.asked, []);
   });
 });

@@ -50,6 +50,7 @@ describe('kagi tasks', function () {
   let tasksJson = '';
 
   before(async function () {
+    if (!vscode.workspace.isTrusted) this.skip();
     fixtureToken(this, 'production');
     await api();
     out.prod = outFile('task-prod');
@@ -78,6 +79,7 @@ describe('kagi tasks', function () {
   });
 
   after(() => {
+    if (!workspaceFolder()) return;
     if (tasksJson) fs.rmSync(tasksJson, { force: true });
     fs.rmSync(path.join(workspaceFolder()!, 'package.json'), { force: true });
   });
@@ -130,5 +132,23 @@ describe('kagi tasks', function () {
     const files = [tasksJson, out.prod, out.active, out.npm].filter((f) => fs.existsSync(f));
     for (const f of files) assert.equal(fs.readFileSync(f, 'utf8').includes(token), false, `${path.basename(f)} contains the secret`);
     void folder;
+  });
+});
+
+describe('kagi tasks in Restricted Mode', () => {
+  before(function () {
+    if (vscode.workspace.isTrusted) this.skip();
+  });
+
+  it('offers no tasks, even for package.json scripts', async () => {
+    const pkg = path.join(workspaceFolder()!, 'package.json');
+    fs.writeFileSync(pkg, JSON.stringify({ name: 'kagi-it', private: true, scripts: { 'kagi-it-hash': 'node -v' } }));
+    try {
+      await api();
+      const provided = (await vscode.tasks.fetchTasks({ type: 'kagi' })).filter((t) => t.name.startsWith('npm run'));
+      assert.deepEqual(provided.map((t) => t.name), []);
+    } finally {
+      fs.rmSync(pkg, { force: true });
+    }
   });
 });

@@ -2,12 +2,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { waitFor } from '../helpers';
+import { assertNoValues, withAnswers } from '../scriptedPrompter';
 import { api, fixtureToken, sha256 } from './injectHelpers';
 
 const SETTING = 'terminal.injectActiveScope';
 
 describe('kagi terminals', function () {
   this.timeout(30000);
+
+  before(function () {
+    if (!vscode.workspace.isTrusted) this.skip();
+  });
 
   afterEach(async () => {
     await vscode.workspace.getConfiguration('kagi').update(SETTING, undefined, vscode.ConfigurationTarget.Global);
@@ -44,22 +49,45 @@ describe('kagi terminals', function () {
 
   it('kagi.openTerminalWithScope opens "kagi: <scope>" with the secrets in its creation options', async function () {
     const token = fixtureToken(this, 'production');
-    const ctx = await api();
-    const real = ctx.prompter;
-    ctx.prompter = Object.assign(Object.create(real as object), {
-      pick: async (choices: Array<{ label: string; id: unknown }>) => choices.find((c) => c.label === 'api/production')?.id,
-    });
-    let terminal: vscode.Terminal | undefined;
+    const { result: terminal, prompter } = await withAnswers([{ pick: 'api/production' }],
+      () => Promise.resolve(vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope')));
     try {
-      terminal = await vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope');
       assert.ok(terminal, 'no terminal was opened');
       assert.equal(terminal.name, 'kagi: api/production');
       const opts = terminal.creationOptions as vscode.TerminalOptions;
       assert.equal(opts.strictEnv, false);
       assert.equal(sha256(String(opts.env?.API_TOKEN ?? '')), sha256(token));
+      assertNoValues(prompter.shown, [token], 'the questions');
     } finally {
-      ctx.prompter = real;
       terminal?.dispose();
     }
+  });
+});
+
+describe('kagi terminals in Restricted Mode', function () {
+  this.timeout(30000);
+
+  before(function () {
+    if (vscode.workspace.isTrusted) this.skip();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('kagi').update(SETTING, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('injects nothing into terminals even with the setting on', async () => {
+    const ctx = await api();
+    await vscode.workspace.getConfiguration('kagi').update(SETTING, true, vscode.ConfigurationTarget.Global);
+    await new Promise((r) => setTimeout(r, 500));
+    await ctx.terminalSync?.settled();
+    let n = 0;
+    ctx.extension.environmentVariableCollection.forEach(() => n++);
+    assert.equal(n, 0);
+  });
+
+  it('kagi.openTerminalWithScope opens nothing and asks nothing', async () => {
+    const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand('kagi.openTerminalWithScope')));
+    assert.equal(result, undefined);
+    assert.deepEqual(prompter.asked, []);
   });
 });
