@@ -113,6 +113,30 @@ export function removeFile(file: string): void {
   }
 }
 
+/**
+ * Throws if a folder between `root` (excluded) and `file` is a symbolic link. A link
+ * committed inside .kagi/ (say `secrets/api -> ~/.config`) would otherwise redirect
+ * writes, chmods and deletes outside the vault. Missing folders are fine: we create them.
+ */
+export function assertRealFolders(root: string, file: string): void {
+  const rel = path.relative(root, path.dirname(file));
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+  let current = root;
+  for (const segment of rel.split(path.sep)) {
+    current = path.join(current, segment);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(current);
+    } catch {
+      return;
+    }
+    if (st.isSymbolicLink()) {
+      throw new KagiError('bad-store', `${path.relative(path.dirname(root), current)} is a symbolic link; kagi does not read or write through links inside the vault`,
+        'replace it with a real folder (restore .kagi/ from Git), and check who added the link');
+    }
+  }
+}
+
 /** Removes now-empty folders from `dir` up to (not including) `stop`. */
 export function pruneEmptyDirs(dir: string, stop: string): void {
   let current = dir;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { KagiError } from './errors';
 import { isPlainObject, parseJsonFile } from './encoding';
-import { readTextIfExists, removeFile, syncAll, writeFileAtomic } from './files';
+import { assertRealFolders, readTextIfExists, removeFile, syncAll, writeFileAtomic } from './files';
 import { accessSnapshotPath, journalPath } from './dataDir';
 import { isSafeSecretsPath } from './scopes';
 import { parseAccessList } from './format/access';
@@ -86,8 +86,10 @@ export function writeJournal(dataDir: string, j: Journal): void {
  * goes only once everything it describes is on disk.
  */
 export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
-  const stores = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => {
-    const file = path.join(kagiDir, ...rel.split('/'));
+  const targets = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const);
+  // Checked for all before the first write, so a refused journal changes nothing.
+  for (const [file] of targets) assertRealFolders(kagiDir, file);
+  const stores = targets.map(([file, content]) => {
     writeFileAtomic(file, content, { durable: false });
     return file;
   });

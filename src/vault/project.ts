@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { KagiError } from './errors';
 import { fromUtf8, utf8 } from './encoding';
-import { pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from './files';
+import { assertRealFolders, pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from './files';
 import { accessSnapshotPath, dataDir, journalPath, type HostEnv } from './dataDir';
 import { open, scopeAad, seal } from './crypto';
 import { parseEnvelope, serializeEnvelope } from './format/envelope';
@@ -47,7 +47,9 @@ export class Project {
   }
 
   file(rel: string): string {
-    return path.join(this.kagiDir, ...rel.split('/'));
+    const file = path.join(this.kagiDir, ...rel.split('/'));
+    assertRealFolders(this.kagiDir, file);
+    return file;
   }
 
   config(): ProjectConfig {

@@ -10,12 +10,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { writeJournal } from '../../../src/vault/journal';
 import { Project } from '../../../src/vault/project';
 import { readScopes, setSecrets } from '../../../src/vault/secrets';
 import type { HostEnv } from '../../../src/vault/dataDir';
 import { tempDir } from '../helpers';
 import * as dotenvModule from '../../../src/vault/dotenv';
-import { buildCorpus, buildDotenvCorpus, CANARY, SCOPE, type Content, type HostileCase } from './corpus';
+import { buildCorpus, buildDotenvCorpus, CANARY, SCOPE, STORE as STORE_REL, type Content, type HostileCase } from './corpus';
 import { buildValidProject, copyProject, type ValidProject } from './fixture';
 import { assertKagiError, ensureCli, pool, rmTree, runCli, treeDigest, withTimeout } from './support';
 
@@ -232,6 +233,49 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
       }
     });
     assert.equal(failures.length, 0, `${failures.length} CLI .env cases failed:\n  ${failures.join('\n  ')}`);
+  });
+
+  it('a symlinked folder committed inside .kagi/ cannot redirect writes, chmods or deletes outside the vault', async () => {
+    const layouts: [string, string][] = [['secrets/api', 'api folder'], ['secrets', 'secrets folder'], ['files', 'files folder']];
+    for (const [rel, what] of layouts) {
+      const { root, home, host } = copyProject(valid);
+      const outside = tempDir('kagi-outside-');
+      fs.writeFileSync(path.join(outside, 'production.enc'), 'victim');
+      fs.mkdirSync(path.join(outside, 'api'));
+      fs.writeFileSync(path.join(outside, 'api', 'production.enc'), 'victim');
+      fs.chmodSync(outside, 0o755);
+      const outsideBefore = treeDigest(outside);
+      try {
+        const link = path.join(root, '.kagi', ...rel.split('/'));
+        fs.rmSync(link, { recursive: true, force: true });
+        fs.symlinkSync(outside, link);
+        const before = { ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) };
+        const refused = (e: unknown) => { assertKagiError(e, ['bad-store'], /is a symbolic link/); return true; };
+        if (rel !== 'files') {
+          await assert.rejects(setSecrets(Project.open(root, host), 'api/production', [{ key: 'X', value: CANARY }]), refused, `${what}: set`);
+          await assert.rejects(readScopes(Project.open(root, host)), refused, `${what}: read`);
+        }
+        // A rotation journal replayed through the link is refused before its first write.
+        const p = Project.open(root, host);
+        const journal = { projectId: valid.projectId, accessJson: valid.vault['access.json']!.toString(), files: { [STORE_REL]: valid.vault[STORE_REL]!.toString() }, artifacts: {} as Record<string, string> };
+        if (rel === 'files') journal.artifacts['files/index.enc'] = valid.vault[STORE_REL]!.toString();
+        writeJournal(home, journal);
+        const withJournal = { ...before, ...prefix('data', treeDigest(home)) };
+        await assert.rejects(p.recover(), refused, `${what}: journal replay`);
+        assert.deepEqual({ ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) }, withJournal, `${what}: vault changed`);
+        assert.deepEqual(treeDigest(outside), outsideBefore, `${what}: files outside the vault changed`);
+        assert.equal(fs.statSync(outside).mode & 0o777, 0o755, `${what}: the outside folder was chmodded`);
+        if (rel !== 'files') {
+          fs.rmSync(path.join(home, 'projects', `${valid.projectId}.rotation.json`));
+          const r = await runCli(['set', 'api', 'production', 'X', CANARY], { cwd: root, env: host.env });
+          assert.equal(r.code, 1, `${what}: CLI set: ${r.stderr}`);
+          assert.match(r.stderr, /is a symbolic link/);
+          assert.deepEqual(treeDigest(outside), outsideBefore, `${what}: the CLI wrote outside the vault`);
+        }
+      } finally {
+        [root, home, outside].forEach(rmTree);
+      }
+    }
   });
 
   it('a representative subset through `kagi get --show --yes`: exit 1, `kagi: error:`, no canary, no file changed', async function () {
