@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { Monorepo, ProjectConfig } from './format/projectConfig';
 import { normalizeRelPath } from './inference';
 import { joinScope } from './scopes';
+import { applyImport, parseDotenv, planImport } from './dotenv';
+import type { Project } from './project';
 
 /** A `.env*` file `init` offers to import (spec §8.4). `file` is absolute. */
 export interface DiscoveredEnvFile {
@@ -92,4 +94,39 @@ export function pathSuffix(relPath: string): string {
     h = (h * FNV_PRIME) & MASK_64;
   }
   return (h & 0xffffffn).toString(16).padStart(6, '0');
+}
+
+/** Records what discovery mapped, so later runs in `apps/api` infer `apps-api`. */
+export async function recordMonorepo(project: Project, monorepo: Monorepo): Promise<void> {
+  await project.mutate(async () => {
+    const cfg = project.config();
+    cfg.settings.monorepo = monorepo;
+    project.writeConfig(cfg);
+  });
+}
+
+export interface MigrationResult {
+  scope: string;
+  file: string;
+  added: string[];
+  overwritten: string[];
+}
+
+/**
+ * Imports what discovery found: real `.env*` files first (a later file wins within a
+ * scope), then templates, which only fill keys no file set. `read` decodes a file
+ * (the caller's policy: strict UTF-8, size cap).
+ */
+export async function importDiscovered(project: Project, files: DiscoveredEnvFile[], read: (file: string) => string): Promise<MigrationResult[]> {
+  const ordered = [...files.filter((f) => !f.template), ...files.filter((f) => f.template)];
+  const results: MigrationResult[] = [];
+  for (const f of ordered) {
+    const entries = parseDotenv(read(f.file), path.basename(f.file));
+    const plan = await planImport(project, f.scope, entries);
+    const applied = f.template
+      ? await applyImport(project, { ...plan, overwritten: [], entries: entries.filter((e) => plan.added.includes(e.key)) }, { overwrite: false })
+      : await applyImport(project, plan, { overwrite: true });
+    results.push({ scope: f.scope, file: f.file, added: applied.added, overwritten: applied.overwritten });
+  }
+  return results;
 }

@@ -1,5 +1,10 @@
 import { initProject } from '../../vault/init';
 import { updateGitignore } from '../../vault/gitignore';
+import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvFile } from '../../vault/migrate';
+import type { Project } from '../../vault/project';
+import type { CliContext } from '../command';
+import { readDotenvFile } from '../dotenvFile';
+import * as path from 'node:path';
 import { commaList, expectPositionals, flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
 
@@ -8,10 +13,13 @@ const DEFAULT_ENVS_FLAG = ['development', 'test', 'production'];
 export const initCommand: Command = {
   name: 'init',
   summary: 'create a vault (.kagi/) in this folder, with this device as owner',
-  help: `Usage: kagi init [--envs [a,b,…]] [--nested] [--force] [--name NAME]
+  help: `Usage: kagi init [--envs [a,b,…]] [--nested] [--force] [--name NAME] [--no-migrate]
 
 Creates .kagi/ in the current folder with this device as its only owner and
-adds .env lines to the Git root's .gitignore. No secret is stored yet.
+adds .env lines to the Git root's .gitignore. Then it looks for .env files up to
+4 folders deep: with --nested, sub-folders become services (apps/api → apps-api);
+on a terminal it offers to import them (y/N), templates (.env.example) filling
+only missing keys. Nothing is imported without that answer.
 
 Options:
   --envs [a,b]   configured environments; bare --envs means development,test,production;
@@ -19,9 +27,10 @@ Options:
   --nested       infer the service from the sub-folder you run kagi in
   --force        replace an existing .kagi/ (deletes every secret in it)
   --name NAME    your member name (default: $USER)
+  --no-migrate   do not look for .env files
 `,
   async run(ctx, args) {
-    const p = parseOptions('init', bareEnvsFlag(args), { envs: { type: 'string' }, nested: { type: 'boolean' }, force: { type: 'boolean' }, name: { type: 'string' } });
+    const p = parseOptions('init', bareEnvsFlag(args), { envs: { type: 'string' }, nested: { type: 'boolean' }, force: { type: 'boolean' }, name: { type: 'string' }, 'no-migrate': { type: 'boolean' } });
     expectPositionals('init', p, 0, 0);
     const envsText = str(p, 'envs');
     const envs = envsText === BARE ? DEFAULT_ENVS_FLAG : commaList(envsText);
@@ -32,6 +41,7 @@ Options:
     ctx.io.out(`you are owner ${owner.memberId} (${owner.name})\n`);
     const gitignore = updateGitignore(project.root);
     if (gitignore) ctx.io.out(`updated ${gitignore}\n`);
+    if (!flag(p, 'no-migrate')) await migrate(ctx, project);
     ctx.io.out('next: kagi set <service> KEY VALUE, then commit .kagi/\n');
     return 0;
   },
@@ -42,4 +52,27 @@ const BARE = '\0bare';
 /** `--envs` takes an optional value, which parseArgs cannot express: mark a bare one. */
 function bareEnvsFlag(args: string[]): string[] {
   return args.map((a, i) => (a === '--envs' && (args[i + 1] === undefined || args[i + 1]!.startsWith('-')) ? `--envs=${BARE}` : a));
+}
+
+/** spec 8.4: map sub-folders to services, then import the .env files found only on a y. */
+async function migrate(ctx: CliContext, project: Project): Promise<void> {
+  const { files, monorepo } = discoverEnvFiles(project.root, project.config());
+  if (monorepo && monorepo.services.length > 0) {
+    await recordMonorepo(project, monorepo);
+    ctx.io.out(`services by folder: ${monorepo.services.map((m) => `${m.path} → ${m.service}`).join(', ')}\n`);
+  }
+  if (files.length === 0) return;
+  ctx.io.out(`found ${files.length} .env file(s):\n${files.map((f) => `  ${describe(project, f)}`).join('\n')}\n`);
+  if (!ctx.io.interactive) {
+    ctx.io.out('not imported (no terminal to ask): use `kagi import --file F <service> <env>` for each\n');
+    return;
+  }
+  const answer = (await ctx.io.ask('Import them into the vault? [y/N] ')).trim();
+  if (answer !== 'y' && answer !== 'Y') return;
+  const results = await importDiscovered(project, files, (file) => readDotenvFile(file) ?? '');
+  for (const r of results) ctx.io.out(`imported ${r.added.length + r.overwritten.length} key(s) into ${r.scope}\n`);
+}
+
+function describe(project: Project, f: DiscoveredEnvFile): string {
+  return `${path.relative(project.root, f.file)} → ${f.scope}${f.template ? ' (template: missing keys only)' : ''}`;
 }
