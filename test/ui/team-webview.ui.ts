@@ -272,6 +272,9 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     const page = await open();
     await setState(page, ownerState());
     await page.locator('details[data-section="pending"] > summary').click();
+    // 'toggle' is dispatched in a later task
+    await page.waitForFunction(() => (window as unknown as { __getState: () => unknown }).__getState() !== undefined, undefined, { timeout: 5000 })
+      .catch(() => undefined);
     const saved = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
     assert.deepEqual(saved, { collapsed: { removed: true, pending: true } });
     assert.doesNotMatch(JSON.stringify(saved), /age1|kgm_|bob/, 'UI state holds member data');
