@@ -11,8 +11,8 @@
 // time, held in memory only, and never printed: the terminal shows the scope and a count.
 //
 // Caveat: a Pseudoterminal is not a real pty. The program sees pipes (isatty() is false), so
-// colours may be off; typed input is echoed locally and sent line-buffered-by-the-program to
-// its stdin; Ctrl-C sends SIGINT, Ctrl-D ends stdin. Closing the terminal kills the program.
+// colours may be off; typed input is echoed locally and sent to its stdin a line at a time
+// (backspace edits the line); Ctrl-C sends SIGINT, Ctrl-D ends stdin. Closing the terminal kills the program.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -154,6 +154,7 @@ class KagiPty implements vscode.Pseudoterminal {
   private child?: ChildProcess;
   private done = false;
   private killTimer?: NodeJS.Timeout;
+  private line = '';
 
   constructor(
     private readonly ctx: Ctx,
@@ -222,12 +223,27 @@ class KagiPty implements vscode.Pseudoterminal {
       return;
     }
     if (data === '\x04') {
+      if (this.line) child.stdin?.write(this.line);
+      this.line = '';
       child.stdin?.end();
       return;
     }
-    const text = data.replace(/\r/g, '\n');
-    this.write.fire(crlf(text));
-    if (child.stdin?.writable) child.stdin.write(text);
+    // No pty: emulate a cooked line discipline (echo, backspace, send on Enter).
+    for (const ch of data) {
+      if (ch === '\r' || ch === '\n') {
+        this.write.fire('\r\n');
+        if (child.stdin?.writable) child.stdin.write(`${this.line}\n`);
+        this.line = '';
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (this.line) {
+          this.line = this.line.slice(0, -1);
+          this.write.fire('\b \b');
+        }
+      } else if (ch >= ' ') {
+        this.line += ch;
+        this.write.fire(ch);
+      }
+    }
   }
 
   close(): void {

@@ -46,7 +46,7 @@ async function kagiTask(label: string): Promise<vscode.Task> {
 
 describe('kagi tasks', function () {
   this.timeout(90000);
-  const out = { prod: '', active: '', missing: '', npm: '' };
+  const out = { prod: '', active: '', missing: '', npm: '', input: '', pid: '' };
   let tasksJson = '';
 
   before(async function () {
@@ -57,6 +57,10 @@ describe('kagi tasks', function () {
     out.active = outFile('task-active');
     out.missing = outFile('task-missing');
     out.npm = outFile('task-npm');
+    out.input = outFile('task-input');
+    out.pid = outFile('task-pid');
+    const readLine = `let b='';process.stdin.on('data',d=>{b+=d;if(b.includes('\\n')){require('fs').writeFileSync(process.argv[1],JSON.stringify({line:require('crypto').createHash('sha256').update(b.split('\\n')[0]).digest('hex')}));process.exit(0)}})`;
+    const sleepy = `require('fs').writeFileSync(process.argv[1],JSON.stringify({pid:process.pid}));setInterval(()=>{},1000)`;
     const names = JSON.stringify(['API_TOKEN', 'KAGI_IT_NOT_A_SECRET']);
     const node = (file: string) => ['-e', HASH_ENV_JS, names, file];
     tasksJson = path.join(workspaceFolder()!, '.vscode', 'tasks.json');
@@ -67,6 +71,8 @@ describe('kagi tasks', function () {
         { label: 'kagi-it: hash production', type: 'kagi', command: 'node', args: node(out.prod), service: 'api', env: 'production' },
         { label: 'kagi-it: hash active', type: 'kagi', command: 'node', args: node(out.active) },
         { label: 'kagi-it: exit 3', type: 'kagi', command: 'node', args: ['-e', 'process.exit(3)'], service: 'api', env: 'production' },
+        { label: 'kagi-it: read a line', type: 'kagi', command: 'node', args: ['-e', readLine, out.input], service: 'api', env: 'production' },
+        { label: 'kagi-it: runs until stopped', type: 'kagi', command: 'node', args: ['-e', sleepy, out.pid], service: 'api', env: 'production' },
         { label: 'kagi-it: missing scope', type: 'kagi', command: 'node', args: node(out.missing), service: 'api', env: 'no-such-env' },
       ],
     }, null, 2));
@@ -112,6 +118,37 @@ describe('kagi tasks', function () {
     const r = await run(await kagiTask('kagi-it: missing scope'));
     if (r.processEnded) assert.equal(r.exitCode, 1);
     assert.equal(fs.existsSync(out.missing), false, 'the program ran although its scope does not exist');
+  });
+
+  it('forwards typed input to the program\'s stdin', async () => {
+    const task = await kagiTask('kagi-it: read a line');
+    const ended = run(task);
+    const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name.includes('kagi-it: read a line')),
+      { timeoutMs: 10000, what: 'the task terminal' });
+    await new Promise((r) => setTimeout(r, 1000));
+    terminal!.sendText('typed-line', true);
+    const r = await ended;
+    const got = await readJsonWhenWritten<{ line: string }>(out.input);
+    assert.equal(got.line, sha256('typed-line'));
+    if (r.processEnded) assert.equal(r.exitCode, 0);
+  });
+
+  it('terminating the task kills the program', async () => {
+    const task = await kagiTask('kagi-it: runs until stopped');
+    const ended = run(task);
+    const { pid } = await readJsonWhenWritten<{ pid: number }>(out.pid);
+    const execution = vscode.tasks.taskExecutions.find((e) => e.task.name === task.name);
+    assert.ok(execution, 'no running execution');
+    execution.terminate();
+    await ended;
+    await waitFor(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, { timeoutMs: 8000, what: `process ${pid} to exit` });
   });
 
   it('offers package.json scripts as kagi tasks labelled with their scope, and runs them', async function () {
