@@ -27,6 +27,7 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
   const durable = opts.durable ?? true;
   const dir = path.dirname(file);
   ensurePrivateDir(dir);
+  removeOrphanTemps(dir, path.basename(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
@@ -42,6 +43,26 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw ioError('write', file, e);
+  }
+}
+
+/**
+ * A writer killed between creating its temp file and the rename leaves it behind.
+ * Every writer of a vault file holds the project lock, so a temp of the same
+ * target found now belongs to a dead writer.
+ */
+function removeOrphanTemps(dir: string, base: string): void {
+  const prefix = `.${base}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))) {
+      fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
 }
 

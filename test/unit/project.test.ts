@@ -44,3 +44,21 @@ describe('project: init, set, read', () => {
     await assert.rejects(readScopes(project), (e: Error & { code?: string }) => e.code === 'no-identity');
   });
 });
+
+describe('project: temp files of killed writers', () => {
+  it('the next write of the same file removes them, and only them', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    const { project } = await initProject(root, alice);
+    await setSecrets(project, 'api/development', [{ key: 'A', value: '1' }]);
+    const dir = path.join(root, '.kagi', 'secrets', 'api');
+    const orphan = path.join(dir, '.development.enc.0123456789ab.tmp');
+    const foreign = path.join(dir, '.development.enc.not-ours.tmp');
+    fs.writeFileSync(orphan, 'half');
+    fs.writeFileSync(foreign, 'x');
+    await setSecrets(project, 'api/development', [{ key: 'B', value: '2' }]);
+    assert.ok(!fs.existsSync(orphan));
+    assert.ok(fs.existsSync(foreign));
+    assert.deepEqual(project.scopes(), ['api/development']);
+  });
+});
