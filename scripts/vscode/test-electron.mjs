@@ -24,7 +24,8 @@ let failed = 0;
 for (const version of versions) {
   log(`VS Code ${version}`);
   const dirs = makeRunDirs('kagi-electron-');
-  const suite = await buildSuite(path.join(dirs.root, 'suite-bundle'));
+  // Inside the extension folder (out/integration), so the host maps require('vscode') to it.
+  const suite = await buildSuite();
   const fixture = defaultFixture({ workspace: dirs.workspace, kagiHome: dirs.kagiHome });
   for (const s of fixture.vault?.secrets ?? []) registerCanary(dirs.results, s.value);
   const fixtureFile = path.join(dirs.results, 'fixture.json');
