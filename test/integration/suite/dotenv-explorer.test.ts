@@ -28,7 +28,17 @@ describe('.env import and export', () => {
     assert.ok(fixture().vault, 'the harness fixture has no vault');
     [...Object.values(first), changed].forEach(registerCanary);
   });
-  after(() => fs.rmSync(dotenv(), { force: true }));
+  // Leave the shared fixture as found: a second service would make other suites' "active scope" ambiguous.
+  after(async () => {
+    fs.rmSync(dotenv(), { force: true });
+    const p = project();
+    await p.mutate(async () => {
+      const cfg = p.config();
+      for (const scope of p.scopes(cfg).filter((s) => s.startsWith('web/'))) p.deleteScope(cfg, scope);
+      p.writeConfig(cfg);
+    });
+    await vscode.commands.executeCommand('kagi.refresh');
+  });
 
   it('imports new keys into the chosen scope, previewing key names only', async () => {
     write(`# first key\nA_KEY=${first.A_KEY}\nB_KEY=${first.B_KEY}\n`);
