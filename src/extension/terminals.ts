@@ -10,14 +10,17 @@
 // `persistent = false` keeps VS Code from caching the collection (values included) in its
 // storage across window reloads; the collection is rebuilt on activation, on vault changes and
 // on active-environment changes, and cleared when the setting is off, the workspace is
-// untrusted, or loading fails. Terminals already open keep what they started with (VS Code
-// flags them as stale).
+// untrusted, or loading fails. With several services, `kagi.terminal.service` says which one
+// (otherwise nothing is injected and the Kagi output says why). Terminals already open keep
+// what they started with (VS Code flags them as stale).
 import * as vscode from 'vscode';
 import { isKagiError } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
-import { activeScope, loadScope, pickScope } from './injection';
+import { loadScope, pickScope } from './injection';
 
 const SETTING = 'kagi.terminal.injectActiveScope';
+/** Which service's active scope, when the vault has several (default: the only / root one). */
+const SERVICE_SETTING = 'kagi.terminal.service';
 
 export function registerTerminals(ctx: Ctx): void {
   const collection = ctx.extension.environmentVariableCollection;
@@ -27,7 +30,7 @@ export function registerTerminals(ctx: Ctx): void {
   ctx.extension.subscriptions.push(
     vscode.commands.registerCommand('kagi.openTerminalWithScope', (uri?: vscode.Uri) => openTerminal(ctx, uri)),
     ctx.onDidChangeVault(() => sync.schedule()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && sync.schedule()),
+    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(SETTING) || e.affectsConfiguration(SERVICE_SETTING)) && sync.schedule()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sync.schedule()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
     sync,
@@ -88,16 +91,13 @@ class ActiveScopeSync implements vscode.Disposable {
     }
     const vaults = this.ctx.vaults();
     const v: VaultFolder | undefined = vaults.length === 1 ? vaults[0] : this.ctx.vaultFor(vscode.window.activeTextEditor?.document.uri);
-    const scope = v && activeScope(this.ctx, v);
-    if (!v || !scope) {
+    if (!v) {
       this.collection.clear();
-      if (v) this.ctx.log.warn('terminal: no single active scope (several services?); nothing injected into terminals');
       return;
     }
     try {
-      const i = scope.indexOf('/');
-      const req = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
-      const loaded = await loadScope(this.ctx, v, req, undefined, 'Terminal environment');
+      const service = vscode.workspace.getConfiguration().get<string>(SERVICE_SETTING, '').trim();
+      const loaded = await loadScope(this.ctx, v, service ? { service } : {}, undefined, 'Terminal environment');
       if (gen !== this.generation) return;
       this.collection.clear();
       for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, withAnswers } from '../scriptedPrompter';
-import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, sha256 } from './injectHelpers';
+import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, services, sha256 } from './injectHelpers';
 
 type Config = vscode.DebugConfiguration & Record<string, unknown>;
 
@@ -124,11 +124,17 @@ describe('kagi launch configurations', function () {
     assert.equal(sha256(entry.slice('API_TOKEN='.length)), sha256(token));
   });
 
-  it('resolve: `kagi: true` uses the folder\'s active scope', async function () {
+  it('resolve: `kagi: true` uses the folder\'s active scope (only service; refuses to guess among several); {service} gets the active env', async function () {
     const ctx = await api();
     const token = fixtureToken(this, ctx.activeEnv(ctx.vaults()[0]!));
     const out = await resolve({ type: 'python', request: 'launch', name: 'p', kagi: true });
-    assert.equal(sha256((out!.env as Record<string, string>).API_TOKEN ?? ''), sha256(token));
+    if ((await services()).length === 1) {
+      assert.equal(sha256((out!.env as Record<string, string>).API_TOKEN ?? ''), sha256(token));
+    } else {
+      assert.equal(out, undefined, 'guessed a service among several');
+    }
+    const named = await resolve({ type: 'python', request: 'launch', name: 'p', kagi: { service: 'api' } });
+    assert.equal(sha256((named!.env as Record<string, string>).API_TOKEN ?? ''), sha256(token), 'the env is not the active one');
   });
 
   it('resolve: configurations without "kagi" pass through unchanged', async () => {

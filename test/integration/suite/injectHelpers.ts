@@ -9,7 +9,7 @@ export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').dige
 
 /** What the extension exports (Ctx), as far as these tests use it. */
 export interface KagiApi {
-  vaults(): Array<{ folder: vscode.WorkspaceFolder; project: { root: string } }>;
+  vaults(): Array<{ folder: vscode.WorkspaceFolder; project: { root: string; scopes(): string[] } }>;
   activeEnv(v: unknown): string;
   prompter: unknown;
   debugProvider?: vscode.DebugConfigurationProvider;
@@ -61,3 +61,9 @@ const r = {};
 for (const n of names) r[n] = process.env[n] === undefined ? '(unset)' : crypto.createHash('sha256').update(process.env[n], 'utf8').digest('hex');
 fs.writeFileSync(out, JSON.stringify(r));
 `;
+
+/** The services of the fixture vault now (other suites may have added some). */
+export async function services(): Promise<string[]> {
+  const ctx = await api();
+  return [...new Set(ctx.vaults()[0]!.project.scopes().filter((s) => s.includes('/')).map((s) => s.split('/')[0]!))];
+}

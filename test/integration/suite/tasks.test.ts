@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workspaceFolder } from '../helpers';
-import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, sha256 } from './injectHelpers';
+import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, services, sha256 } from './injectHelpers';
 
 interface Ended { exitCode?: number; processEnded: boolean }
 
@@ -46,7 +46,7 @@ async function kagiTask(label: string): Promise<vscode.Task> {
 
 describe('kagi tasks', function () {
   this.timeout(90000);
-  const out = { prod: '', active: '', missing: '', npm: '', input: '', pid: '' };
+  const out = { prod: '', active: '', apiActive: '', missing: '', npm: '', input: '', pid: '' };
   let tasksJson = '';
 
   before(async function () {
@@ -55,6 +55,7 @@ describe('kagi tasks', function () {
     await api();
     out.prod = outFile('task-prod');
     out.active = outFile('task-active');
+    out.apiActive = outFile('task-api-active');
     out.missing = outFile('task-missing');
     out.npm = outFile('task-npm');
     out.input = outFile('task-input');
@@ -70,6 +71,7 @@ describe('kagi tasks', function () {
       tasks: [
         { label: 'kagi-it: hash production', type: 'kagi', command: 'node', args: node(out.prod), service: 'api', env: 'production' },
         { label: 'kagi-it: hash active', type: 'kagi', command: 'node', args: node(out.active) },
+        { label: 'kagi-it: hash api, active env', type: 'kagi', command: 'node', args: node(out.apiActive), service: 'api' },
         { label: 'kagi-it: exit 3', type: 'kagi', command: 'node', args: ['-e', 'process.exit(3)'], service: 'api', env: 'production' },
         { label: 'kagi-it: read a line', type: 'kagi', command: 'node', args: ['-e', readLine, out.input], service: 'api', env: 'production' },
         { label: 'kagi-it: runs until stopped', type: 'kagi', command: 'node', args: ['-e', sleepy, out.pid], service: 'api', env: 'production' },
@@ -99,13 +101,26 @@ describe('kagi tasks', function () {
     if (r.processEnded) assert.equal(r.exitCode, 0);
   });
 
-  it('uses the folder\'s active scope when the task names none', async function () {
+  it('uses the folder\'s active scope when the task names none (the only service), and refuses to guess among several', async function () {
     const ctx = await api();
     const v = ctx.vaults()[0]!;
     const token = fixtureToken(this, ctx.activeEnv(v));
-    await run(await kagiTask('kagi-it: hash active'));
-    const hashes = await readJsonWhenWritten<Record<string, string>>(out.active);
-    assert.equal(hashes.API_TOKEN, sha256(token), `API_TOKEN is not the api/${ctx.activeEnv(v)} secret`);
+    const r = await run(await kagiTask('kagi-it: hash active'));
+    if ((await services()).length === 1) {
+      const hashes = await readJsonWhenWritten<Record<string, string>>(out.active);
+      assert.equal(hashes.API_TOKEN, sha256(token), `API_TOKEN is not the api/${ctx.activeEnv(v)} secret`);
+    } else {
+      assert.equal(fs.existsSync(out.active), false, 'ran with a guessed service');
+      if (r.processEnded) assert.equal(r.exitCode, 1);
+    }
+  });
+
+  it('a task naming only the service gets the active environment', async function () {
+    const ctx = await api();
+    const token = fixtureToken(this, ctx.activeEnv(ctx.vaults()[0]!));
+    await run(await kagiTask('kagi-it: hash api, active env'));
+    const hashes = await readJsonWhenWritten<Record<string, string>>(out.apiActive);
+    assert.equal(hashes.API_TOKEN, sha256(token));
   });
 
   it('propagates the exit code of the program', async () => {

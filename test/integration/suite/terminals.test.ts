@@ -6,6 +6,7 @@ import { assertNoValues, withAnswers } from '../scriptedPrompter';
 import { api, fixtureToken, sha256 } from './injectHelpers';
 
 const SETTING = 'terminal.injectActiveScope';
+const SERVICE = 'terminal.service';
 
 describe('kagi terminals', function () {
   this.timeout(30000);
@@ -15,8 +16,7 @@ describe('kagi terminals', function () {
   });
 
   afterEach(async () => {
-    await vscode.workspace.getConfiguration('kagi').update(SETTING, undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('kagi').update(SETTING, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of [SETTING, SERVICE]) await vscode.workspace.getConfiguration('kagi').update(key, undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('kagi.terminal.injectActiveScope fills the (non-persistent) environment collection with the active scope, and clears it when off', async function () {
@@ -29,6 +29,14 @@ describe('kagi terminals', function () {
     assert.equal(collection.get('API_TOKEN'), undefined, 'injected although the setting is off (default)');
 
     await vscode.workspace.getConfiguration('kagi').update(SETTING, true, vscode.ConfigurationTarget.Global);
+    const services = new Set(ctx.vaults()[0]!.project.scopes().filter((x) => x.includes('/')).map((x) => x.split('/')[0]));
+    if (services.size > 1) {
+      // Several services and no kagi.terminal.service: ambiguous, so nothing is injected.
+      await new Promise((r) => setTimeout(r, 400));
+      await ctx.terminalSync?.settled();
+      assert.equal(collection.get('API_TOKEN'), undefined, 'injected a guessed service');
+    }
+    await vscode.workspace.getConfiguration('kagi').update(SERVICE, 'api', vscode.ConfigurationTarget.Global);
     await waitFor(async () => {
       await ctx.terminalSync?.settled();
       return collection.get('API_TOKEN') !== undefined;
