@@ -91,12 +91,6 @@ async function keyOf(root: string, d: HostEnv): Promise<Uint8Array> {
   return (await resolveProjectKey({ env: d.env, dataDir: p.dataDir, projectId: p.config().projectId, readAccess: () => p.access() })).key;
 }
 
-function allStoreFiles(root: string): string[] {
-  const kagi = path.join(root, '.kagi');
-  return fs.readdirSync(kagi, { recursive: true }).map(String).map((f) => f.split(path.sep).join('/'))
-    .filter((f) => f.endsWith('.enc') && !f.split('/').pop()!.startsWith('.'));
-}
-
 /** Everything after a finished rotation, from every side. */
 async function assertRotated(c: Team, extra: Record<string, Record<string, string>> = {}): Promise<void> {
   const projectId = Project.open(c.root, c.alice).config().projectId;
