@@ -81,14 +81,15 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
   const readAs = (home: string | undefined) => kagiCli(['get', secret.service, secret.env, '--show', '--yes'],
     { cwd: ws, env: home ? { KAGI_HOME: home, USER: 'bob' } : {} });
 
-  before(async () => {
+  before(async function () {
+    // The Restricted Mode half is below (run with KAGI_IT_TRUST=1).
+    if (!vscode.workspace.isTrusted) this.skip();
     const f = fixture();
     assert.ok(f.vault, `the harness could not make the workspace vault: ${f.vaultError}`);
     assert.ok(f.vault.secrets.length > 0, 'the fixture vault has no secrets');
     secret = f.vault.secrets[0]!;
     ws = workspaceFolder()!;
     accessFile = path.join(ws, '.kagi', 'access.json');
-    assert.equal(vscode.workspace.isTrusted, true, 'these tests need a trusted workspace');
     await activateExtension();
     api = (await vscode.commands.executeCommand('kagi.team._testApi')) as TestApi;
     assert.ok(api?.provider, 'kagi.team._testApi did not return the team provider');
@@ -289,5 +290,28 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
 
   after(() => {
     if (bobHome) fs.rmSync(bobHome, { recursive: true, force: true });
+  });
+});
+
+describe('Team access in Restricted Mode', function () {
+  this.timeout(60000);
+
+  it('shows no members and runs no action, even for a well-formed message', async function () {
+    if (vscode.workspace.isTrusted) this.skip();
+    await activateExtension();
+    const api = (await vscode.commands.executeCommand('kagi.team._testApi')) as TestApi;
+    const state = await api.provider.refresh();
+    assert.deepEqual(state, { kind: 'untrusted' });
+    const ws = workspaceFolder()!;
+    const accessFile = path.join(ws, '.kagi', 'access.json');
+    const hash = () => createHash('sha256').update(fs.readFileSync(accessFile)).digest('hex');
+    const before = hash();
+    const ownerId = (JSON.parse(fs.readFileSync(accessFile, 'utf8')) as { members: AccessMember[] }).members[0]!.member_id;
+    const p = new ScriptedPrompter({ confirm: 'Approve', input: 'x' });
+    for (const m of [{ type: 'requestAccess' }, { type: 'remove', memberId: ownerId }, { type: 'resolveConflict' }, { type: 'copyRecipient' }]) {
+      await api.handleMessage(m, p);
+    }
+    assert.deepEqual(p.calls, [], 'an action reached a prompt in Restricted Mode');
+    assert.equal(hash(), before);
   });
 });
