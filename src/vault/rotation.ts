@@ -4,6 +4,7 @@ import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList
 import { applyJournal, writeJournal, type Journal } from './journal';
 import { refreshKeyCache } from './init';
 import { findMember, requireOwner } from './members';
+import { assertRecipientsUnchanged } from './recipientGuard';
 import { resealArtifacts } from './artifacts';
 import { sealStore, type Project } from './project';
 import { wrapProjectKey } from './wrap';
@@ -58,6 +59,7 @@ export async function planRotation(project: Project, memberId: string, onProgres
   const cfg = project.config();
   const access = project.access();
   await requireOwner(project, access);
+  assertRecipientsUnchanged(project.dataDir, cfg.projectId, access);
   const removed = markRemoved(access, memberId);
   const { key: oldKey } = await project.key(cfg);
   const newKey = newProjectKey();

@@ -134,6 +134,27 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
   });
 });
 
+describe('remove member: a substituted recipient', () => {
+  it('is refused when an active member\'s recipient differs from the last access.json this device wrote', async () => {
+    const t = await team();
+    const mallory = device('mallory');
+    const malloryRecipient = (await requestAccess(Project.open(t.root, mallory))).recipient;
+    // An edit in a pull request: carol's entry now names mallory's device.
+    const text = fs.readFileSync(t.aliceP.file('access.json'), 'utf8').replace(t.carolM.recipient, malloryRecipient);
+    fs.writeFileSync(t.aliceP.file('access.json'), text);
+    const before = snapshot(t);
+    await assert.rejects(removeMember(t.open(t.alice), t.bobM.memberId), code('bad-access', /recipient of active member .* changed/));
+    assert.deepEqual(snapshot(t), before);
+  });
+
+  it('passes on a device without a snapshot (nothing to compare with)', async () => {
+    const t = await team();
+    fs.rmSync(accessSnapshotPath(t.alice.home, t.aliceP.projectId()));
+    const report = await removeMember(t.open(t.alice), t.bobM.memberId);
+    assert.equal(report.removed.memberId, t.bobM.memberId);
+  });
+});
+
 describe('interrupted rotation: the journal (spec 6.5)', () => {
   /** Plans a rotation and writes its journal, then "crashes" before applying it. */
   async function crashAfterJournal() {
