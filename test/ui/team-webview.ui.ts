@@ -288,6 +288,23 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     await again.close();
   });
 
+  it('an entry with a malformed member id gets no usable actions', async () => {
+    const page = await open();
+    const s = ownerState();
+    if (s.kind === 'ready') s.members.push({ id: 'not-an-id', name: 'mallory', role: 'member', status: 'pending', fingerprint: '0000-0000-0000-0000', recipient: R('m'), isMe: false });
+    await setState(page, s);
+    const row = page.locator('[data-member="not-an-id"]');
+    await row.waitFor();
+    await clearPosted(page);
+    for (const b of await row.getByRole('button').all()) {
+      assert.equal(await b.getAttribute('aria-disabled'), 'true');
+      assert.match((await b.getAttribute('title')) ?? '', /malformed member id/);
+      await b.click({ force: true });
+    }
+    assert.deepEqual(await posted(page), []);
+    await page.close();
+  });
+
   it('ignores messages that are not host messages', async () => {
     const page = await open();
     await setState(page, ownerState());

@@ -2,7 +2,7 @@
 // WebviewMessages back. It holds no data of its own beyond UI flags
 // (collapsed sections), which it keeps with vscode.setState.
 import type { HostMessage, TeamMemberView, TeamState, TeamUiState, WebviewMessage } from '../../src/protocol/team';
-import { isHostMessage } from '../../src/protocol/validate';
+import { isHostMessage, isMemberId } from '../../src/protocol/validate';
 import { button, h } from './dom';
 
 interface VsCodeApi {
@@ -187,7 +187,8 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
 function memberActions(m: TeamMemberView, s: Ready): HTMLButtonElement[] {
   const owners = s.members.filter((x) => x.status === 'active' && x.role === 'owner').length;
   const lastOwner = m.status === 'active' && m.role === 'owner' && owners <= 1;
-  const why = (verb: string) => (!s.canManage ? `Only an owner can ${verb}` : busyReason());
+  const badId = isMemberId(m.id) ? undefined : 'This entry has a malformed member id; fix .kagi/access.json or use the kagi CLI';
+  const why = (verb: string) => badId ?? (!s.canManage ? `Only an owner can ${verb}` : busyReason());
   const key = (a: string) => `${a}:${m.id}`;
   const out: HTMLButtonElement[] = [];
   if (m.status === 'pending') {
@@ -208,7 +209,7 @@ function memberActions(m: TeamMemberView, s: Ready): HTMLButtonElement[] {
       title: 'Removes this member and rotates the project key', onClick: () => post({ type: 'remove', memberId: m.id }) }));
   }
   if (m.status !== 'removed') {
-    out.push(button({ label: 'Copy recipient', key: key('copy'), title: m.recipient, onClick: () => post({ type: 'copyRecipient', memberId: m.id }) }));
+    out.push(button({ label: 'Copy recipient', key: key('copy'), title: m.recipient, disabledReason: badId, onClick: () => post({ type: 'copyRecipient', memberId: m.id }) }));
   }
   return out;
 }
