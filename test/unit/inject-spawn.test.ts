@@ -52,5 +52,6 @@ describe('inject: Restricted Mode gate for the injection commands', () => {
     assert.deepEqual(def.required, ['command']);
     for (const p of ['command', 'args', 'cwd', 'service', 'env']) assert.ok(p in def.properties, p);
     assert.equal(pkg.contributes.configuration.properties['kagi.terminal.injectActiveScope'].default, false);
+    assert.equal(pkg.contributes.configuration.properties['kagi.terminal.service'].default, '');
   });
 });
