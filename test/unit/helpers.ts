@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { HostEnv } from '../../src/vault/dataDir';
+import { encodeArtifactIndex, sealArtifact, type ArtifactEntry } from '../../src/vault/artifacts';
+import { writeFileAtomic } from '../../src/vault/files';
+import type { ProjectConfig } from '../../src/vault/format/projectConfig';
+import type { Project } from '../../src/vault/project';
 
 /** A fresh folder under the OS temp dir, removed after the current mocha suite. */
 export function tempDir(prefix = 'kagi-test-'): string {
@@ -20,9 +25,23 @@ export function sha256Tree(dir: string): Record<string, string> {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = require('node:crypto').createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+      else out[path.relative(dir, p)] = createHash('sha256').update(fs.readFileSync(p)).digest('hex');
     }
   };
   walk(dir);
   return out;
+}
+
+/** A `files/` artifact as the Rust CLI's `kagi file add` leaves it: an index and one blob. */
+export const CERT_ID = 'kgf_AbCdEf-_12';
+export const CERT = new Uint8Array(Buffer.from('-----BEGIN CERT-----\nnot really\n'));
+
+export function writeCertArtifact(project: Project, cfg: ProjectConfig, key: Uint8Array): void {
+  const entry: ArtifactEntry = {
+    id: CERT_ID, scope: 'api/production', name: 'cert.pem', location: 'repo', restore_path: 'certs/cert.pem',
+    size: CERT.length, sha256: createHash('sha256').update(CERT).digest('hex'),
+    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  };
+  writeFileAtomic(project.file('files/index.enc'), sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex([entry])));
+  writeFileAtomic(project.file(`files/${CERT_ID}.enc`), sealArtifact(cfg, key, 'file', CERT_ID, CERT));
 }

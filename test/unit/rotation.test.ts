@@ -1,25 +1,22 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { approveMember, requestAccess } from '../../src/vault/members';
 import { planRotation, removeMember, type RotationProgress } from '../../src/vault/rotation';
 import { readScopes, setSecrets } from '../../src/vault/secrets';
-import { encodeArtifactIndex, readArtifact, readArtifactIndex, sealArtifact, type ArtifactEntry } from '../../src/vault/artifacts';
+import { readArtifact, readArtifactIndex } from '../../src/vault/artifacts';
 import { parseJournal, writeJournal } from '../../src/vault/journal';
 import { withLock } from '../../src/vault/lock';
 import { unwrapProjectKey } from '../../src/vault/wrap';
-import { decodeBase64Strict, utf8 } from '../../src/vault/encoding';
+import { decodeBase64Strict } from '../../src/vault/encoding';
 import { loadIdentity } from '../../src/vault/identity';
 import { accessSnapshotPath, journalPath, keyCachePath } from '../../src/vault/dataDir';
 import { writeFileAtomic } from '../../src/vault/files';
-import { device, sha256Tree, tempDir } from './helpers';
+import { CERT, CERT_ID, device, sha256Tree, tempDir, writeCertArtifact } from './helpers';
 
 const code = (c: string, re?: RegExp) => (e: Error & { code?: string }) => e.code === c && (!re || re.test(e.message));
-const BLOB_ID = 'kgf_AbCdEf-_12';
-const BLOB = utf8('-----BEGIN CERT-----\nnot really\n');
 
 /** alice (owner), bob and carol (active), dave (pending); secrets in three scopes; one file artifact. */
 async function team() {
@@ -38,13 +35,7 @@ async function team() {
   aliceP.writeAccess(access);
   const cfg = aliceP.config();
   const oldKey = (await aliceP.key()).key;
-  const entry: ArtifactEntry = {
-    id: BLOB_ID, scope: 'api/production', name: 'cert.pem', location: 'repo', restore_path: 'certs/cert.pem',
-    size: BLOB.length, sha256: createHash('sha256').update(BLOB).digest('hex'),
-    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
-  };
-  writeFileAtomic(aliceP.file('files/index.enc'), sealArtifact(cfg, oldKey, 'file-index', 'index', encodeArtifactIndex([entry])));
-  writeFileAtomic(aliceP.file(`files/${BLOB_ID}.enc`), sealArtifact(cfg, oldKey, 'file', BLOB_ID, BLOB));
+  writeCertArtifact(aliceP, cfg, oldKey);
   const open = (d: ReturnType<typeof device>) => Project.open(root, d);
   return { root, alice, bob, carol, dave, aliceP, owner, bobM, carolM, daveM, oldKey, open };
 }
@@ -85,9 +76,9 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     assert.equal(bobView.get('production')!.secrets.get('ROOT_TOKEN')!.value, 'root-secret');
     await assert.rejects(t.open(t.carol).key(), code('not-a-member', /was removed/));
 
-    assert.deepEqual(readArtifact(t.aliceP, cfg, newKey, BLOB_ID), BLOB);
+    assert.deepEqual(readArtifact(t.aliceP, cfg, newKey, CERT_ID), CERT);
     assert.equal(readArtifactIndex(t.aliceP, cfg, newKey)![0]!.name, 'cert.pem');
-    assert.throws(() => readArtifact(t.aliceP, cfg, t.oldKey, BLOB_ID), code('auth-failed'));
+    assert.throws(() => readArtifact(t.aliceP, cfg, t.oldKey, CERT_ID), code('auth-failed'));
     assert.throws(() => readArtifactIndex(t.aliceP, cfg, t.oldKey), code('auth-failed'));
 
     assert.deepEqual([report.removed.memberId, report.scopes, report.artifacts], [t.carolM.memberId, 3, 2]);
@@ -127,7 +118,7 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     assert.deepEqual(snapshot(t), before);
 
     const t2 = await team();
-    fs.copyFileSync(t2.aliceP.file('files/index.enc'), t2.aliceP.file(`files/${BLOB_ID}.enc`));
+    fs.copyFileSync(t2.aliceP.file('files/index.enc'), t2.aliceP.file(`files/${CERT_ID}.enc`));
     const before2 = snapshot(t2);
     await assert.rejects(removeMember(t2.aliceP, t2.carolM.memberId), code('bad-store', /kind mismatch/));
     assert.deepEqual(snapshot(t2), before2);
@@ -164,7 +155,7 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
     writeJournal(t.alice.home, plan.journal);
     const jFile = journalPath(t.alice.home, projectId);
     assert.deepEqual(parseJournal(fs.readFileSync(jFile, 'utf8'), jFile, projectId), plan.journal, 'the journal holds exactly the plan');
-    assert.deepEqual(Object.keys(plan.journal.artifacts).sort(), ['files/index.enc', `files/${BLOB_ID}.enc`]);
+    assert.deepEqual(Object.keys(plan.journal.artifacts).sort(), ['files/index.enc', `files/${CERT_ID}.enc`]);
     // Nothing in the vault changed yet.
     t.aliceP.readScope(t.aliceP.config(), 'production', t.oldKey);
     return { ...t, plan, jFile, projectId };
@@ -184,7 +175,7 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
     const scopes = await readScopes(Project.open(t.root, t.alice));
     assert.equal(scopes.get('api/production')!.secrets.get('DB_URL')!.value, 'postgres://prod-secret');
     assertReplayed(t);
-    assert.deepEqual(readArtifact(t.aliceP, t.aliceP.config(), t.plan.newKey, BLOB_ID), BLOB);
+    assert.deepEqual(readArtifact(t.aliceP, t.aliceP.config(), t.plan.newKey, CERT_ID), CERT);
     assert.throws(() => t.aliceP.readScope(t.aliceP.config(), 'production', t.oldKey), code('auth-failed'));
   });
 

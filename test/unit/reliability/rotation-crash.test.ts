@@ -13,10 +13,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodeArtifactIndex, readArtifact, readArtifactIndex, sealArtifact, type ArtifactEntry } from '../../../src/vault/artifacts';
+import { readArtifact, readArtifactIndex } from '../../../src/vault/artifacts';
 import { journalPath } from '../../../src/vault/dataDir';
 import { decodeBase64Strict } from '../../../src/vault/encoding';
 import { writeFileAtomic } from '../../../src/vault/files';
@@ -30,11 +29,9 @@ import { resolveProjectKey } from '../../../src/vault/projectKey';
 import { planRotation, type RotationPlan } from '../../../src/vault/rotation';
 import { readScopes, setSecrets } from '../../../src/vault/secrets';
 import { unwrapProjectKey } from '../../../src/vault/wrap';
-import { device, tempDir } from '../helpers';
+import { CERT, CERT_ID, device, tempDir, writeCertArtifact } from '../helpers';
 import { cleanEnv, copyTree, ensureCli, rmTree, runCli } from './support';
 
-const BLOB_ID = 'kgf_crashtest01';
-const BLOB = Buffer.from('-----BEGIN CERTIFICATE-----\nrotation crash test\n');
 const VALUES: Record<string, Record<string, string>> = {
   'api/development': { DB_URL: 'postgres://dev', API_KEY: 'dev-key' },
   'api/production': { DB_URL: 'postgres://prod', API_KEY: 'prod-key' },
@@ -64,13 +61,7 @@ async function buildTeam(): Promise<Team> {
   await approveMember(project, carolM.memberId);
   const cfg = project.config();
   const oldKey = (await project.key()).key;
-  const entry: ArtifactEntry = {
-    id: BLOB_ID, scope: 'api/production', name: 'cert.pem', location: 'repo', restore_path: 'certs/cert.pem',
-    size: BLOB.length, sha256: createHash('sha256').update(BLOB).digest('hex'),
-    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
-  };
-  writeFileAtomic(project.file('files/index.enc'), sealArtifact(cfg, oldKey, 'file-index', 'index', encodeArtifactIndex([entry])));
-  writeFileAtomic(project.file(`files/${BLOB_ID}.enc`), sealArtifact(cfg, oldKey, 'file', BLOB_ID, BLOB));
+  writeCertArtifact(project, cfg, oldKey);
   return { root, alice, bob, carol, carolId: carolM.memberId, oldKey };
 }
 
@@ -106,8 +97,8 @@ async function assertRotated(c: Team, extra: Record<string, Record<string, strin
   }
   const p = Project.open(c.root, c.alice);
   const cfg = p.config();
-  assert.equal(readArtifactIndex(p, cfg, newKey)?.[0]?.id, BLOB_ID);
-  assert.deepEqual(Buffer.from(readArtifact(p, cfg, newKey, BLOB_ID)), BLOB);
+  assert.equal(readArtifactIndex(p, cfg, newKey)?.[0]?.id, CERT_ID);
+  assert.deepEqual(Buffer.from(readArtifact(p, cfg, newKey, CERT_ID)), Buffer.from(CERT));
   // The removed member: its device is refused, its wraps are gone, and the key it knew opens nothing.
   const access = p.access();
   const carolEntry = access.members.find((m) => m.memberId === c.carolId)!;
@@ -121,7 +112,7 @@ async function assertRotated(c: Team, extra: Record<string, Record<string, strin
   for (const scope of p.scopes(cfg)) {
     assert.throws(() => p.readScope(cfg, scope, c.oldKey), (e: Error & { code?: string }) => e.code === 'auth-failed', `the old key opens ${scope}`);
   }
-  assert.throws(() => readArtifact(p, cfg, c.oldKey, BLOB_ID), (e: Error & { code?: string }) => e.code === 'auth-failed' || e.code === 'bad-store');
+  assert.throws(() => readArtifact(p, cfg, c.oldKey, CERT_ID), (e: Error & { code?: string }) => e.code === 'auth-failed' || e.code === 'bad-store');
 }
 
 /** Nothing happened: carol is still in, the old key opens everything, no journal. */
@@ -134,7 +125,7 @@ async function assertNotRotated(c: Team): Promise<void> {
   for (const [scope, values] of Object.entries(VALUES)) {
     for (const [k, v] of Object.entries(values)) assert.equal(stores.get(scope)?.secrets.get(k)?.value, v);
   }
-  assert.deepEqual(Buffer.from(readArtifact(p, p.config(), c.oldKey, BLOB_ID)), BLOB);
+  assert.deepEqual(Buffer.from(readArtifact(p, p.config(), c.oldKey, CERT_ID)), Buffer.from(CERT));
 }
 
 type Step = { name: string; apply: (c: Team, plan: RotationPlan, projectId: string) => void; rotated: boolean };
