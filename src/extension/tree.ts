@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildTreeModel, walk, type TreeNode } from './treeModel';
+import { buildTreeModel, type TreeNode } from './treeModel';
 import type { Ctx } from './ctx';
 
 /** Maps the pure tree model onto VS Code; ids are stable so expansion survives refreshes. */
@@ -29,16 +29,17 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const inputs = await Promise.all(this.ctx.vaults().map(async (v) => ({
       folderName: v.folder.name, listing: await this.ctx.listings.get(v), activeEnv: this.ctx.activeEnv(v),
     })));
-    const nodes = buildTreeModel(inputs);
     this.parents = new Map();
-    for (const n of walk(nodes)) for (const c of n.children) this.parents.set(c.id, n);
-    return nodes;
+    return buildTreeModel(inputs);
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    return node ? node.children : this.roots();
+    if (!node) return this.roots();
+    for (const c of node.children) this.parents.set(c.id, node);
+    return node.children;
   }
 
+  /** Known for every node VS Code has been given, which is all it can ask about. */
   getParent(node: TreeNode): TreeNode | undefined {
     return this.parents.get(node.id);
   }

@@ -107,14 +107,24 @@ function envNode(v: VaultInput, service: string | undefined, env: string): TreeN
   const isActive = env === v.activeEnv;
   const marks = [keys ? countKeys(keys.length) : undefined, isDefault ? 'default' : undefined, isActive ? 'active' : undefined]
     .filter((m): m is string => m !== undefined);
-  const children = error ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
-    : (keys ?? []).map((k) => keyNode(listing.root, scope, k));
-  return {
+  const hasChildren = !!error || (keys?.length ?? 0) > 0;
+  return withLazyChildren({
     id: `${listing.root}#env:${scope}`, kind: 'env', label: env, description: marks.join(' · ') || undefined,
     tooltip: envTooltip(scope, isDefault, isActive, keys), icon: error ? 'warning' : isActive ? 'layers-active' : 'layers',
-    contextValue: envContext(listing, isDefault), collapsible: children.length > 0 ? 'collapsed' : 'none', children,
+    contextValue: envContext(listing, isDefault), collapsible: hasChildren ? 'collapsed' : 'none',
     ref: { vault: listing.root, env, scope, ...(service ? { service } : {}) },
-  };
+  }, () => error ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
+    : (keys ?? []).map((k) => keyNode(listing.root, scope, k)));
+}
+
+/**
+ * Environments start collapsed, and VS Code asks for a node's children only when it
+ * is expanded: key nodes are built then, once, instead of for all 30,000 keys of a
+ * large vault on every refresh.
+ */
+function withLazyChildren(node: Omit<TreeNode, 'children'>, build: () => TreeNode[]): TreeNode {
+  let children: TreeNode[] | undefined;
+  return Object.defineProperty(node, 'children', { get: () => (children ??= build()), enumerable: true }) as TreeNode;
 }
 
 function envContext(l: Listing, isDefault: boolean): string {

@@ -7,6 +7,8 @@ export interface Aead {
   seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** throws on authentication failure */
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array;
+  /** the same with ciphertext and tag apart, as stores keep them: no copy to join them */
+  openDetached(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array;
 }
 
 const TAG = 16;
@@ -16,6 +18,12 @@ export const nobleAead: Aead = {
   name: 'noble',
   seal: (key, nonce, aad, pt) => xchacha20poly1305(key, nonce, aad).encrypt(pt),
   open: (key, nonce, aad, sealed) => xchacha20poly1305(key, nonce, aad).decrypt(sealed),
+  openDetached(key, nonce, aad, ciphertext, tag) {
+    const sealed = new Uint8Array(ciphertext.length + tag.length);
+    sealed.set(ciphertext);
+    sealed.set(tag, ciphertext.length);
+    return nobleAead.open(key, nonce, aad, sealed);
+  },
 };
 
 const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
@@ -43,11 +51,16 @@ export const nativeAead: Aead = {
   },
   open(key, nonce, aad, sealed) {
     if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
+    return nativeAead.openDetached(key, nonce, aad, sealed.subarray(0, sealed.length - TAG), sealed.subarray(sealed.length - TAG));
+  },
+  openDetached(key, nonce, aad, ciphertext, tag) {
     const { subkey, iv } = subkeyAndNonce(key, nonce);
     const d = createDecipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG });
-    d.setAAD(aad, { plaintextLength: sealed.length - TAG });
-    d.setAuthTag(sealed.subarray(sealed.length - TAG));
-    return new Uint8Array(Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]));
+    d.setAAD(aad, { plaintextLength: ciphertext.length });
+    d.setAuthTag(tag);
+    const plaintext = d.update(ciphertext);
+    d.final(); // throws when the tag does not authenticate; a stream cipher has nothing left to emit
+    return plaintext;
   },
 };
 

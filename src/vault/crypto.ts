@@ -31,23 +31,18 @@ export function seal(key: Uint8Array, aadText: string, plaintext: Uint8Array, no
  * Like Rust, only `nonce ‖ ciphertext ‖ tag` matters, split 24 bytes from the front.
  */
 export function open(key: Uint8Array, aadText: string, env: Envelope, file: string, impl: Aead = defaultAead): Uint8Array {
-  const { nonce, sealed } = splitBlob(env);
   try {
-    return impl.open(key, nonce, utf8(aadText), sealed);
+    // Rust joins the three fields and splits 24 bytes off; well-formed files need no join.
+    if (env.nonce.length === NONCE_BYTES && env.tag.length === TAG_BYTES) {
+      return impl.openDetached(key, env.nonce, utf8(aadText), env.ciphertext, env.tag);
+    }
+    const blob = concat(env.nonce, env.ciphertext, env.tag);
+    return impl.open(key, blob.subarray(0, NONCE_BYTES), utf8(aadText), blob.subarray(NONCE_BYTES));
   } catch {
     throw new KagiError('auth-failed',
       `${file} failed authentication: it was modified, moved from another scope, or encrypted with another project key`,
       'restore it from Git; if the key was rotated, pull the latest access.json');
   }
-}
-
-/** Rust joins the three fields and splits 24 bytes off; well-formed files skip the copy. */
-function splitBlob(env: Envelope): { nonce: Uint8Array; sealed: Uint8Array } {
-  if (env.nonce.length === NONCE_BYTES && env.tag.length === TAG_BYTES) {
-    return { nonce: env.nonce, sealed: concat(env.ciphertext, env.tag) };
-  }
-  const blob = concat(env.nonce, env.ciphertext, env.tag);
-  return { nonce: blob.subarray(0, NONCE_BYTES), sealed: blob.subarray(NONCE_BYTES) };
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {

@@ -99,24 +99,23 @@ function syncDir(dir: string): void {
 
 /** Reads a UTF-8 file, refusing oversized ones; `undefined` when it does not exist. */
 export function readTextIfExists(file: string): string | undefined {
-  let fd: number;
+  let size: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) return undefined;
+  } catch (e) {
+    throw ioError('read', file, e);
+  }
+  // Checked before reading, so a huge (or sparse) file is never loaded.
+  if (size > MAX_VAULT_FILE_BYTES) {
+    throw new KagiError('io', `${file} is ${size} bytes, too large to be a vault file`, 'restore it from Git');
+  }
+  try {
+    // By path, not by fd: Node reads a whole UTF-8 file by path in one native call.
+    return fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw ioError('read', file, e);
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
-    if (size > MAX_VAULT_FILE_BYTES) {
-      throw new KagiError('io', `${file} is ${size} bytes, too large to be a vault file`, 'restore it from Git');
-    }
-    return fs.readFileSync(fd, 'utf8');
-  } catch (e) {
-    if (e instanceof KagiError) throw e;
-    throw ioError('read', file, e);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

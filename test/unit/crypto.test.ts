@@ -57,9 +57,13 @@ describe('the OpenSSL and noble implementations agree', () => {
       const a = nativeAead.seal(key, nonce, aad, pt);
       assert.deepEqual(Buffer.from(a), Buffer.from(nobleAead.seal(key, nonce, aad, pt)));
       assert.deepEqual(Buffer.from(nobleAead.open(key, nonce, aad, a)), pt);
+      const detached = (s: Uint8Array) => [s.subarray(0, s.length - 16), s.subarray(s.length - 16)] as const;
+      for (const impl of [nativeAead, nobleAead]) assert.deepEqual(Buffer.from(impl.openDetached(key, nonce, aad, ...detached(a))), pt);
       a[len % a.length]! ^= 1;
-      assert.throws(() => nativeAead.open(key, nonce, aad, a));
-      assert.throws(() => nobleAead.open(key, nonce, aad, a));
+      for (const impl of [nativeAead, nobleAead]) {
+        assert.throws(() => impl.open(key, nonce, aad, a));
+        assert.throws(() => impl.openDetached(key, nonce, aad, ...detached(a)));
+      }
     }
   });
 });

@@ -23,6 +23,22 @@ function texts(nodes: TreeNode[]): string[] {
 }
 
 describe('tree model', () => {
+  it('builds an environment\'s key nodes when first asked for, then keeps them', async () => {
+    const { project } = await vault();
+    const listing = await listVault(project, { decrypt: true });
+    const built: string[] = [];
+    const keys = listing.keys!.get('api/production')!;
+    // Observe reads of the listing's key list: they happen only when children are built.
+    listing.keys!.set('api/production', new Proxy(keys, { get: (t, p, r) => { if (p === 'map') built.push('api/production'); return Reflect.get(t, p, r); } }));
+    const env = buildTreeModel([{ folderName: 'w', listing, activeEnv: 'production' }])[1]!.children[1]!;
+    assert.equal(env.collapsible, 'collapsed');
+    assert.deepEqual(built, []);
+    const first = env.children;
+    assert.equal(first[0]!.label, 'DB_URL');
+    assert.equal(env.children, first);
+    assert.deepEqual(built, ['api/production']);
+  });
+
   it('lists (root) then services, envs with key counts, keys masked with descriptions', async () => {
     const { project } = await vault();
     const listing = await listVault(project, { decrypt: true });
