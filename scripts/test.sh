@@ -2,12 +2,13 @@
 # `npm test`: unit tests, then the integration suite inside code-server's real extension host,
 # then the UI checks in headless Chromium. Every stage runs even if an earlier one failed;
 # the last line is the total, "N passed, N failed". Exit status non-zero on any failure.
-#   KAGI_TEST_SKIP=ui,integration   skip stages (comma list of unit, integration, ui)
+#   KAGI_TEST_SKIP=ui,integration   skip stages (comma list of unit, integration,
+#                                   integration-restricted, ui)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS=0
 mkdir -p test-results
-rm -f test-results/activation.json test-results/integration.json
+rm -f test-results/activation*.json test-results/integration*.json
 
 total_pass=0
 total_fail=0
@@ -43,20 +44,24 @@ if skip unit; then echo "(skipped)"; else
   record unit "$p" "$f" "$code" "$s"
 fi
 
-if ! skip integration || ! skip ui; then
+if ! skip integration || ! skip integration-restricted || ! skip ui; then
   echo "== build + code-server"
   if ! npm run --silent build; then
     echo "npm run build failed"; record build 0 1 1
   elif ! node scripts/vscode/install.mjs; then
     echo "installing code-server failed"; record install 0 1 1
   else
-    echo "== integration suite (code-server extension host)"
-    if skip integration; then echo "(skipped)"; else
-      node scripts/vscode/integration.mjs 2>&1 | tee test-results/integration.log
+    # The suite twice: trust off (--disable-workspace-trust), then the folder untrusted
+    # (Restricted Mode; tests read KAGI_IT_TRUST=1 to pick their half).
+    for pass in integration integration-restricted; do
+      echo "== $pass suite (code-server extension host)"
+      if skip "$pass"; then echo "(skipped)"; continue; fi
+      trust=0; [[ $pass == integration-restricted ]] && trust=1
+      KAGI_IT_TRUST=$trust KAGI_IT_LABEL=$pass node scripts/vscode/integration.mjs 2>&1 | tee "test-results/$pass.log"
       code=${PIPESTATUS[0]}
-      line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' test-results/integration.log | tail -1)
-      record integration "$(echo "$line" | awk '{print $1}')" "$(echo "$line" | awk '{print $3}' | tr -d ,)" "$code" "$(echo "$line" | awk '{print $5}')"
-    fi
+      line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "test-results/$pass.log" | tail -1)
+      record "$pass" "$(echo "$line" | awk '{print $1}')" "$(echo "$line" | awk '{print $3}' | tr -d ,)" "$code" "$(echo "$line" | awk '{print $5}')"
+    done
     echo "== UI checks (headless Chromium)"
     if skip ui; then echo "(skipped)"; else
       npx --no-install mocha --config test/ui/.mocharc.json 2>&1 | tee test-results/ui.log

@@ -3,7 +3,7 @@
 // (CommonJS, `vscode` external, mocha and helpers bundled in) so neither tsx nor an ESM-capable
 // require() is needed inside the host (VS Code 1.90's Electron included).
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './common.mjs';
@@ -30,6 +30,13 @@ export async function buildSuite(outDir = SUITE_OUT) {
     entryPoints: tests.map((f) => path.join(suiteDir, f)),
     outdir: path.join(outDir, 'suite'),
   });
+  // Which files also run in the Restricted Mode pass (KAGI_IT_TRUST=1): those whose source reads
+  // KAGI_IT_TRUST, i.e. that pick their trusted/untrusted half themselves.
+  const manifest = tests.map((f) => ({
+    file: f.replace(/\.ts$/, '.js'),
+    restricted: readFileSync(path.join(suiteDir, f), 'utf8').includes('KAGI_IT_TRUST'),
+  }));
+  writeFileSync(path.join(outDir, 'suite', 'manifest.json'), JSON.stringify(manifest, null, 2));
   return { index: path.join(outDir, 'index.js'), tests };
 }
 

@@ -10,7 +10,9 @@
 //      test-results/integration.json and test-results/activation.json, scans logs for canaries.
 // Exit code: 0 when every test passed and no canary leaked.
 // Env: KAGI_IT_TIMEOUT (s, default 600), KAGI_IT_GREP, KAGI_KEEP_RUN=1 (keep the temp folder),
-//      KAGI_IT_VERBOSE=1 (code-server output), KAGI_IT_TRUST=1 (workspace trust on).
+//      KAGI_IT_VERBOSE=1 (code-server output), KAGI_IT_TRUST=1 (workspace trust on: the folder
+//      opens untrusted, Restricted Mode), KAGI_IT_LABEL (output names, default "integration";
+//      test-results/activation.json is written by the "integration" run only).
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, extensionId, log, readPackageJson, repoRoot, sleep } from './common.mjs';
@@ -165,7 +167,8 @@ export async function runIntegration() {
 
   const exthostLog = server.exthostLog();
   ensureDir(RESULTS_DIR);
-  const logsCopy = path.join(RESULTS_DIR, 'integration-logs');
+  const label = process.env.KAGI_IT_LABEL || 'integration';
+  const logsCopy = path.join(RESULTS_DIR, `${label}-logs`);
   rmSync(logsCopy, { recursive: true, force: true });
   if (existsSync(server.logsDir)) cpSync(server.logsDir, logsCopy, { recursive: true });
   log(`exthost log: ${exthostLog ? path.join(logsCopy, path.relative(server.logsDir, exthostLog)) : '(none: the extension host never started)'}`);
@@ -181,7 +184,7 @@ export async function runIntegration() {
       console.log('[harness] the integration suite ran no test');
       failed += 1;
     }
-    writeFileSync(path.join(RESULTS_DIR, 'integration.json'), JSON.stringify(results, null, 2));
+    writeFileSync(path.join(RESULTS_DIR, `${label}.json`), JSON.stringify(results, null, 2));
   } else {
     console.log(`[harness] integration run failed: ${failure?.message ?? failure}`);
     failed = 1;
@@ -189,8 +192,9 @@ export async function runIntegration() {
 
   const line = activationLine(exthostLog, extensionId(pkg));
   const activation = activationReport(results?.activation, line);
-  writeFileSync(path.join(RESULTS_DIR, 'activation.json'), `${JSON.stringify(activation, null, 2)}\n`);
-  log(`activation: ${activation.activation_ms ?? '?'} ms (test-results/activation.json)`);
+  const activationFile = label === 'integration' ? 'activation.json' : `activation-${label}.json`;
+  writeFileSync(path.join(RESULTS_DIR, activationFile), `${JSON.stringify(activation, null, 2)}\n`);
+  log(`activation: ${activation.activation_ms ?? '?'} ms (test-results/${activationFile})`);
   if (!line) log(`no "_doActivateExtension ${extensionId(pkg)}" line in the exthost log`);
 
   const canaries = readCanaries(dirs.results);

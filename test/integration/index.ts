@@ -81,7 +81,15 @@ function runMocha(): Promise<SuiteResults> {
   });
   if (process.env.KAGI_IT_GREP) mocha.grep(process.env.KAGI_IT_GREP);
   const suiteDir = path.join(__dirname, 'suite');
-  const files = fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort();
+  let files = fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort();
+  // Restricted Mode pass: only the files that handle KAGI_IT_TRUST themselves (manifest.json,
+  // written by scripts/vscode/build-suite.mjs).
+  const manifestFile = path.join(suiteDir, 'manifest.json');
+  if (process.env.KAGI_IT_TRUST === '1' && fs.existsSync(manifestFile)) {
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Array<{ file: string; restricted: boolean }>;
+    const aware = new Set(manifest.filter((m) => m.restricted).map((m) => m.file));
+    files = files.filter((f) => aware.has(f));
+  }
   for (const f of files) mocha.addFile(path.join(suiteDir, f));
 
   const passes: TestRecord[] = [];
