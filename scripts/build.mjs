@@ -2,18 +2,10 @@
 // and the team-access webview (browser). The ESM-only crypto packages are bundled in.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { nodePlugins } from './bundle/plugins.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-// X25519 is the only age recipient type kagi uses (docs/architecture.md, "Bundle").
-const stub = new URL('./stubs/unsupported-age-recipients.js', import.meta.url).pathname;
-const x25519Only = {
-  name: 'x25519-only',
-  setup(b) {
-    b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({ path: stub }));
-  },
-};
 
 const common = {
   bundle: true,
@@ -21,7 +13,7 @@ const common = {
   sourcemap: !production,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [x25519Only],
+  plugins: nodePlugins,
 };
 
 const builds = [

@@ -60,7 +60,7 @@ export const nativeAead: Aead = {
     d.setAuthTag(tag);
     const plaintext = d.update(ciphertext);
     d.final(); // throws when the tag does not authenticate; a stream cipher has nothing left to emit
-    return plaintext;
+    return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
   },
 };
 

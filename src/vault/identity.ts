@@ -16,10 +16,18 @@ const IDENTITY = /^AGE-SECRET-KEY-1[02-9ACDEFGHJKLMNPQRSTUVWXYZ]{58}$/;
 export const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
 export async function loadIdentity(data: string): Promise<DeviceIdentity | undefined> {
+  const secretKey = loadSecretKey(data);
+  return secretKey === undefined ? undefined : { secretKey, recipient: await identityToRecipient(secretKey), file: identityPath(data) };
+}
+
+/**
+ * Only the secret key: enough to unwrap the project key, without the X25519
+ * operation that deriving the recipient costs on every CLI run.
+ */
+export function loadSecretKey(data: string): string | undefined {
   const file = identityPath(data);
   const text = readTextIfExists(file);
-  if (text === undefined) return undefined;
-  return toIdentity(text, file);
+  return text === undefined ? undefined : parseSecretKey(text, file);
 }
 
 export async function requireIdentity(data: string): Promise<DeviceIdentity> {
@@ -47,12 +55,12 @@ export async function loadOrCreateIdentity(data: string): Promise<DeviceIdentity
   return { secretKey, recipient: await identityToRecipient(secretKey), file };
 }
 
-async function toIdentity(text: string, file: string): Promise<DeviceIdentity> {
+function parseSecretKey(text: string, file: string): string {
   // Like Rust: the whole trimmed file is one key; comment lines are an error.
   const secretKey = text.trim();
   if (!IDENTITY.test(secretKey)) {
     throw new KagiError('no-identity', `${file} is not a bare age X25519 identity (AGE-SECRET-KEY-1…)`,
       'remove comment lines and keep only the AGE-SECRET-KEY-1… line');
   }
-  return { secretKey, recipient: await identityToRecipient(secretKey), file };
+  return secretKey;
 }

@@ -2,7 +2,8 @@ import { KagiError } from './errors';
 import { decodeBase64Strict, hexToBytes } from './encoding';
 import { readTextIfExists } from './files';
 import { keyCachePath } from './dataDir';
-import { loadIdentity, type DeviceIdentity } from './identity';
+import { identityToRecipient } from 'age-encryption';
+import { loadSecretKey } from './identity';
 import { unwrapProjectKey } from './wrap';
 import type { AccessList, Member } from './format/access';
 
@@ -64,21 +65,21 @@ export function keyFromEnvironment(env: Record<string, string | undefined>): Res
 }
 
 async function keyFromIdentity(ctx: KeyContext): Promise<ResolvedKey> {
-  const identity = await loadIdentity(ctx.dataDir);
-  if (!identity) {
+  const secretKey = loadSecretKey(ctx.dataDir);
+  if (secretKey === undefined) {
     throw new KagiError('no-identity', `this device has no kagi identity yet`,
       'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY');
   }
-  const found = await findMyMembership(ctx.readAccess(), identity);
+  const found = await findMyMembership(ctx.readAccess(), { secretKey });
   if (found) return { ...found, source: 'device identity' };
-  throw notAMember(ctx.projectId, ctx.readAccess(), identity);
+  throw notAMember(ctx.projectId, ctx.readAccess(), await identityToRecipient(secretKey));
 }
 
 /**
  * The first active member whose wrap this identity opens, walking in stored order.
  * Invalid base64 aborts the walk, as in Rust.
  */
-export async function findMyMembership(access: AccessList, identity: DeviceIdentity): Promise<{ key: Uint8Array; member: Member } | undefined> {
+export async function findMyMembership(access: AccessList, identity: { secretKey: string }): Promise<{ key: Uint8Array; member: Member } | undefined> {
   for (const member of access.members) {
     if (member.status !== 'active' || !member.wrappedKey) continue;
     const wrapped = decodeBase64Strict(member.wrappedKey);
@@ -92,13 +93,13 @@ export async function findMyMembership(access: AccessList, identity: DeviceIdent
   return undefined;
 }
 
-function notAMember(projectId: string, access: AccessList, identity: DeviceIdentity): KagiError {
-  const pending = access.members.find((m) => m.status === 'pending' && m.recipient === identity.recipient);
+function notAMember(projectId: string, access: AccessList, recipient: string): KagiError {
+  const pending = access.members.find((m) => m.status === 'pending' && m.recipient === recipient);
   if (pending) {
     return new KagiError('not-a-member', `your access request ${pending.memberId} to ${projectId} is still pending`,
       'ask an owner to approve it (`kagi member approve ' + pending.memberId + '`), then pull the updated access.json');
   }
-  const removed = access.members.find((m) => m.status === 'removed' && m.recipient === identity.recipient);
+  const removed = access.members.find((m) => m.status === 'removed' && m.recipient === recipient);
   if (removed) {
     return new KagiError('not-a-member', `this device's membership ${removed.memberId} in ${projectId} was removed`,
       'run `kagi member request` and ask an owner to approve it again');

@@ -112,7 +112,7 @@ describe('age wrap of the project key (spec §11 case 10)', () => {
       member('kgm_a', 'active', recipient, short),
       member('kgm_b', 'active', recipient, await wrapProjectKey(real, recipient)),
     ]);
-    const found = await findMyMembership(access, { secretKey: id, recipient, file: 'x' });
+    const found = await findMyMembership(access, { secretKey: id });
     assert.equal(found?.member.memberId, 'kgm_b');
     assert.deepEqual(found?.key, real);
   });
