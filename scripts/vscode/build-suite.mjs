@@ -30,11 +30,11 @@ export async function buildSuite(outDir = SUITE_OUT) {
     entryPoints: tests.map((f) => path.join(suiteDir, f)),
     outdir: path.join(outDir, 'suite'),
   });
-  // Which files also run in the Restricted Mode pass (KAGI_IT_TRUST=1): those whose source reads
-  // KAGI_IT_TRUST, i.e. that pick their trusted/untrusted half themselves.
+  // Which files also run in the Restricted Mode pass (KAGI_IT_TRUST=1): those that pick their
+  // trusted/untrusted half themselves, by KAGI_IT_TRUST or by vscode.workspace.isTrusted.
   const manifest = tests.map((f) => ({
     file: f.replace(/\.ts$/, '.js'),
-    restricted: readFileSync(path.join(suiteDir, f), 'utf8').includes('KAGI_IT_TRUST'),
+    restricted: /KAGI_IT_TRUST|workspace\.isTrusted/.test(readFileSync(path.join(suiteDir, f), 'utf8')),
   }));
   writeFileSync(path.join(outDir, 'suite', 'manifest.json'), JSON.stringify(manifest, null, 2));
   return { index: path.join(outDir, 'index.js'), tests };

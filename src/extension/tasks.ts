@@ -36,12 +36,20 @@ export interface KagiTaskDefinition extends vscode.TaskDefinition {
   shell?: boolean;
 }
 
+declare module './ctx' {
+  interface Ctx {
+    /** The task provider, exposed on the extension's exports for integration tests. */
+    taskProvider?: KagiTaskProvider;
+  }
+}
+
 export function registerTasks(ctx: Ctx): void {
   const provider = new KagiTaskProvider(ctx);
+  ctx.taskProvider = provider;
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
 }
 
-class KagiTaskProvider implements vscode.TaskProvider {
+export class KagiTaskProvider implements vscode.TaskProvider {
   constructor(private readonly ctx: Ctx) {}
 
   async provideTasks(): Promise<vscode.Task[]> {

@@ -13,6 +13,7 @@ export interface KagiApi {
   activeEnv(v: unknown): string;
   prompter: unknown;
   debugProvider?: vscode.DebugConfigurationProvider;
+  taskProvider?: { provideTasks(): Promise<vscode.Task[]> };
   terminalSync?: { settled(): Promise<void> };
   extension: vscode.ExtensionContext;
 }
