@@ -17,6 +17,9 @@ import { isSafeSecretsPath, storeFileFor, validateScope } from './scopes';
 
 export const KAGI_DIR = '.kagi';
 
+/** The kagi.json text each parsed config came from. */
+const readFrom = new WeakMap<ProjectConfig, string>();
+
 /**
  * One project's `.kagi/` folder on this device. Every read goes to disk (the CLI,
  * Git or a teammate may have changed it); only the unwrapped key is remembered,
@@ -28,17 +31,27 @@ export class Project {
   private keyCache?: { accessHash: string; key: ResolvedKey };
   /** A project's id never changes once created; remembered so journal checks skip a parse. */
   private knownProjectId?: string;
+  /** A config parsed inside `mutate` for the journal check, handed to the next `config()` call. */
+  private primed?: ProjectConfig;
 
   private constructor(readonly root: string, readonly host: HostEnv) {
     this.kagiDir = path.join(root, KAGI_DIR);
     this.dataDir = dataDir(host);
   }
 
-  /** Opens the vault at `root` (the folder that holds `.kagi/`). */
+  /**
+   * Opens the vault at `root` (the folder that holds `.kagi/`). kagi.json is parsed
+   * on first use, so its errors surface from the operation that needs it.
+   */
   static open(root: string, host: HostEnv): Project {
     const project = new Project(path.resolve(root), host);
-    project.config();
+    if (!fs.existsSync(project.file('kagi.json'))) throw project.notAProject();
     return project;
+  }
+
+  private notAProject(): KagiError {
+    return new KagiError('not-a-project', `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
+      'run `kagi init` here, or open the folder that holds .kagi/');
   }
 
   /** For `init`: a handle on a folder whose vault does not exist yet. */
@@ -53,11 +66,14 @@ export class Project {
   }
 
   config(): ProjectConfig {
-    const text = readText(this.file('kagi.json'), () =>
-      new KagiError('not-a-project', `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
-        'run `kagi init` here, or open the folder that holds .kagi/'));
+    const text = readText(this.file('kagi.json'), () => this.notAProject());
+    const primed = this.primed;
+    this.primed = undefined;
+    // Handed out once, and only if the file is unchanged: no caller ever shares it.
+    if (primed && readFrom.get(primed) === text) return primed;
     const cfg = parseProjectConfig(text);
     this.knownProjectId = cfg.projectId;
+    readFrom.set(cfg, text);
     return cfg;
   }
 
@@ -132,8 +148,15 @@ export class Project {
     }
   }
 
+  /**
+   * Writes kagi.json unless it would come out as the very text it was read from (most
+   * sets change only a store): no rewrite of a large file, no churn for Git or watchers,
+   * and no clobbering of a concurrent writer that ignores our lock.
+   */
   writeConfig(cfg: ProjectConfig): void {
-    writeFileAtomic(this.file('kagi.json'), serializeProjectConfig(cfg));
+    const text = serializeProjectConfig(cfg);
+    if (readFrom.get(cfg) === text) return;
+    writeFileAtomic(this.file('kagi.json'), text);
   }
 
   writeAccess(list: AccessList): void {
@@ -165,8 +188,12 @@ export class Project {
   }
 
   private async recoverUnlocked(): Promise<boolean> {
-    const j = this.journal();
-    if (!j) return false;
+    const cfg = this.config();
+    const j = readJournal(this.dataDir, cfg.projectId);
+    if (!j) {
+      this.primed = cfg;
+      return false;
+    }
     await applyJournal(this.kagiDir, this.dataDir, j);
     this.forgetKey();
     return true;

@@ -62,3 +62,21 @@ describe('project: temp files of killed writers', () => {
     assert.deepEqual(project.scopes(), ['api/development']);
   });
 });
+
+describe('project: kagi.json rewrites', () => {
+  it('a set that changes only a store leaves kagi.json untouched; a new scope rewrites it', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    const { project } = await initProject(root, alice);
+    await setSecrets(project, 'api/development', [{ key: 'A', value: '1' }]);
+    const file = path.join(root, '.kagi', 'kagi.json');
+    const before = fs.statSync(file, { bigint: true });
+    await setSecrets(project, 'api/development', [{ key: 'B', value: '2' }]);
+    const after = fs.statSync(file, { bigint: true });
+    assert.equal(after.ino, before.ino, 'an atomic rewrite would replace the inode');
+    assert.equal(after.mtimeNs, before.mtimeNs);
+    await setSecrets(project, 'web/development', [{ key: 'C', value: '3' }]);
+    assert.notEqual(fs.statSync(file, { bigint: true }).ino, before.ino);
+    assert.deepEqual(project.scopes(), ['api/development', 'web/development']);
+  });
+});
