@@ -23,22 +23,58 @@ export function ensurePrivateDir(dir: string): void {
  * a temp file in the same folder, fsync, rename over the target, fsync the folder.
  * The temp name ends in `.tmp` so nothing mistakes it for a store.
  */
-export function writeFileAtomic(file: string, text: string | Uint8Array, opts: { durable?: boolean } = {}): void {
-  const durable = opts.durable ?? true;
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const dir = path.dirname(file);
-  ensurePrivateDir(dir);
-  removeOrphanTemps(dir, path.basename(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  prepareDir(dir, [path.basename(file)]);
+  const tmp = writeTemp(file, text, true);
+  try {
+    fs.renameSync(tmp, file);
+    if (!isWindows) fs.chmodSync(file, 0o600);
+    syncDir(dir);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw ioError('write', file, e);
+  }
+}
+
+/**
+ * Many files, each replaced atomically as above, for a rotation's hundreds of stores:
+ * folders are prepared once, and the temp files are flushed together before the
+ * renames (parallel fsyncs share the filesystem's journal commits). A failure before
+ * the renames leaves every target untouched.
+ */
+export async function writeFilesAtomic(entries: readonly (readonly [string, string])[]): Promise<void> {
+  const byDir = new Map<string, string[]>();
+  for (const [file] of entries) byDir.set(path.dirname(file), [...(byDir.get(path.dirname(file)) ?? []), path.basename(file)]);
+  for (const [dir, names] of byDir) prepareDir(dir, names);
+  const temps: [string, string][] = [];
+  try {
+    for (const [file, text] of entries) temps.push([writeTemp(file, text, false), file]);
+    await fsyncAll(temps.map(([tmp]) => tmp));
+  } catch (e) {
+    for (const [tmp] of temps) fs.rmSync(tmp, { force: true });
+    throw e instanceof KagiError ? e : ioError('write', entries[0]?.[0] ?? '.', e);
+  }
+  for (const [tmp, file] of temps) {
+    try {
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      throw ioError('write', file, e);
+    }
+  }
+  if (!isWindows) await fsyncAll([...byDir.keys()]);
+}
+
+/** A new temp file beside `file`, created 0600 (never readable by others, whatever the umask). */
+function writeTemp(file: string, text: string | Uint8Array, durable: boolean): string {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     fs.writeFileSync(fd, text);
     if (durable) fs.fsyncSync(fd);
     fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, file);
-    if (!isWindows) fs.chmodSync(file, 0o600);
-    if (durable) syncDir(dir);
+    return tmp;
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -46,45 +82,42 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
   }
 }
 
+function prepareDir(dir: string, names: readonly string[]): void {
+  ensurePrivateDir(dir);
+  removeOrphanTemps(dir, names);
+}
+
 /**
  * A writer killed between creating its temp file and the rename leaves it behind.
  * Every writer of a vault file holds the project lock, so a temp of the same
  * target found now belongs to a dead writer.
  */
-function removeOrphanTemps(dir: string, base: string): void {
-  const prefix = `.${base}.`;
+function removeOrphanTemps(dir: string, targets: readonly string[]): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return;
   }
+  const wanted = new Set(targets);
   for (const name of names) {
-    if (name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))) {
-      fs.rmSync(path.join(dir, name), { force: true });
-    }
+    const m = /^\.(.+)\.[0-9a-f]{12}\.tmp$/.exec(name);
+    if (m && wanted.has(m[1]!)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
-/**
- * Makes many files (written with `durable: false`) and their folders durable at once:
- * parallel fsyncs share the filesystem's journal commits, ~4× faster than one by one.
- */
-export async function syncAll(files: string[]): Promise<void> {
-  const sync = async (p: string) => {
-    const handle = await fs.promises.open(p, 'r');
+async function fsyncAll(paths: string[]): Promise<void> {
+  await Promise.all(paths.map(async (p) => {
+    let handle: fs.promises.FileHandle | undefined;
     try {
+      handle = await fs.promises.open(p, 'r');
       await handle.sync();
+    } catch (e) {
+      throw ioError('flush', p, e);
     } finally {
-      await handle.close();
+      await handle?.close();
     }
-  };
-  const dirs = isWindows ? [] : [...new Set(files.map((f) => path.dirname(f)))];
-  try {
-    await Promise.all([...files, ...dirs].map(sync));
-  } catch (e) {
-    throw ioError('flush', path.dirname(files[0] ?? '.'), e);
-  }
+  }));
 }
 
 function syncDir(dir: string): void {
@@ -141,9 +174,11 @@ export function removeFile(file: string): void {
 export function assertRealFolders(root: string, file: string): void {
   const rel = path.relative(root, path.dirname(file));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+  const seen = checkedThisTurn();
   let current = root;
   for (const segment of rel.split(path.sep)) {
     current = path.join(current, segment);
+    if (seen.has(current)) continue;
     let st: fs.Stats;
     try {
       st = fs.lstatSync(current);
@@ -154,7 +189,23 @@ export function assertRealFolders(root: string, file: string): void {
       throw new KagiError('bad-store', `${path.relative(path.dirname(root), current)} is a symbolic link; kagi does not read or write through links inside the vault`,
         'replace it with a real folder (restore .kagi/ from Git), and check who added the link');
     }
+    seen.add(current);
   }
+}
+
+let checked: Set<string> | undefined;
+
+/**
+ * Folders found real during the current synchronous run: a loop over 600 scopes checks
+ * each folder once. Forgotten at the next microtask, so no await lies between a check
+ * and the reads and writes it covers.
+ */
+function checkedThisTurn(): Set<string> {
+  if (!checked) {
+    checked = new Set();
+    queueMicrotask(() => (checked = undefined));
+  }
+  return checked;
 }
 
 /** Removes now-empty folders from `dir` up to (not including) `stop`. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { KagiError } from './errors';
 import { isPlainObject, parseJsonFile } from './encoding';
-import { assertRealFolders, readTextIfExists, removeFile, syncAll, writeFileAtomic } from './files';
+import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic, writeFilesAtomic } from './files';
 import { accessSnapshotPath, journalPath } from './dataDir';
 import { isSafeSecretsPath } from './scopes';
 import { parseAccessList } from './format/access';
@@ -89,11 +89,7 @@ export async function applyJournal(kagiDir: string, dataDir: string, j: Journal)
   const targets = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const);
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
-  const stores = targets.map(([file, content]) => {
-    writeFileAtomic(file, content, { durable: false });
-    return file;
-  });
-  await syncAll(stores);
+  await writeFilesAtomic(targets);
   writeFileAtomic(path.join(kagiDir, 'access.json'), j.accessJson);
   writeFileAtomic(accessSnapshotPath(dataDir, j.projectId), j.accessJson);
   removeFile(journalPath(dataDir, j.projectId));

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
+import { writeFilesAtomic } from '../../src/vault/files';
 import { device, tempDir } from './helpers';
 
 describe('project: init, set, read', () => {
@@ -78,5 +79,34 @@ describe('project: kagi.json rewrites', () => {
     await setSecrets(project, 'web/development', [{ key: 'C', value: '3' }]);
     assert.notEqual(fs.statSync(file, { bigint: true }).ino, before.ino);
     assert.deepEqual(project.scopes(), ['api/development', 'web/development']);
+  });
+});
+
+describe('files: many atomic writes at once', () => {
+  it('writes every file 0600 in 0700 folders, removes orphan temps of its targets only, leaves no temp', async () => {
+    const root = tempDir();
+    const dir = path.join(root, 'a', 'b');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'x.enc'), 'old');
+    fs.writeFileSync(path.join(dir, '.x.enc.00112233aabb.tmp'), 'orphan');
+    fs.writeFileSync(path.join(dir, '.other.enc.00112233aabb.tmp'), 'not a target');
+    await writeFilesAtomic([[path.join(dir, 'x.enc'), 'new x'], [path.join(root, 'c', 'y.enc'), 'new y']]);
+    assert.equal(fs.readFileSync(path.join(dir, 'x.enc'), 'utf8'), 'new x');
+    assert.equal(fs.readFileSync(path.join(root, 'c', 'y.enc'), 'utf8'), 'new y');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.enc.00112233aabb.tmp', 'x.enc']);
+    assert.equal(fs.statSync(path.join(root, 'c', 'y.enc')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.join(root, 'c')).mode & 0o777, 0o700);
+  });
+
+  it('a failure before the renames leaves every target as it was', async () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 'x.enc'), 'old');
+    // A folder where a file must go: the second write fails.
+    fs.mkdirSync(path.join(root, 'blocked'));
+    fs.writeFileSync(path.join(root, 'blocked', 'f'), '');
+    await assert.rejects(writeFilesAtomic([[path.join(root, 'x.enc'), 'new'], [path.join(root, 'blocked', 'f', 'z.enc'), 'z']]),
+      (e: Error & { code?: string }) => e.code === 'io');
+    assert.equal(fs.readFileSync(path.join(root, 'x.enc'), 'utf8'), 'old');
+    assert.deepEqual(fs.readdirSync(root).sort(), ['blocked', 'x.enc']);
   });
 });
