@@ -10,6 +10,7 @@ import { refOf } from './target';
 import { pickScope } from './scopePick';
 import { serviceAt } from './preferredScope';
 import { gitIgnoreState, type IgnoreState } from './gitIgnore';
+import { initVault } from './initCommand';
 import type { Ctx, VaultFolder } from './ctx';
 import type { Choice } from './prompter';
 
@@ -27,7 +28,7 @@ export function envFromFileName(name: string, fallback: string): string {
 async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
   const uri = arg instanceof vscode.Uri ? arg : await chooseDotenvFile();
   if (!uri) return undefined;
-  const v = ctx.vaultFor(uri) ?? (await ctx.pickVault(uri));
+  const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, uri));
   if (!v) return undefined;
   const text = readTextIfExists(uri.fsPath);
   if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
@@ -44,6 +45,15 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   ctx.log.info(`imported ${count} key(s) from ${path.basename(uri.fsPath)} into ${scope}`);
   ctx.prompter.info(`Kagi: imported ${count} key${count === 1 ? '' : 's'} into ${scope}.`);
   return applied;
+}
+
+/** With no vault yet (the welcome view's "Import a .env File"), offer to create one first. */
+async function vaultToImportInto(ctx: Ctx, uri: vscode.Uri): Promise<VaultFolder | undefined> {
+  if (ctx.vaults().length > 0) return ctx.pickVault(uri);
+  const go = await ctx.prompter.confirm('No kagi vault in this workspace yet',
+    `Create one, then import ${path.basename(uri.fsPath)} into it?`, ['Initialize and Import']);
+  if (go !== 'Initialize and Import' || !(await initVault(ctx, uri))) return undefined;
+  return ctx.vaultFor(uri);
 }
 
 async function chooseDotenvFile(): Promise<vscode.Uri | undefined> {

@@ -9,20 +9,23 @@ import type { Ctx } from './ctx';
 
 /** Creates `.kagi/` in a workspace folder with this device as its only owner. */
 export function registerInitCommand(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.init', async (arg) => {
-    const folder = await pickFolder(ctx, arg instanceof vscode.Uri ? arg : undefined);
-    if (!folder) return false;
-    const envsText = await ctx.prompter.input({
-      title: 'Kagi: Initialize Vault', prompt: 'Environments, comma-separated (development is always included)',
-      value: 'development, staging, production', validate: validateEnvList,
-    });
-    if (envsText === undefined) return false;
-    const { owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
-    ctx.fireChanged();
-    ctx.log.info(`initialized a vault in ${folder.name} (owner ${owner.memberId})`);
-    ctx.prompter.info(`Kagi: vault created in ${folder.name}. Commit .kagi/ to share it.`);
-    return true;
+  registerGuarded(ctx, 'kagi.init', (arg) => initVault(ctx, arg instanceof vscode.Uri ? arg : undefined));
+}
+
+/** Asks for the folder (unless `uri` names one) and the environments; true once created. */
+export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
+  const folder = await pickFolder(ctx, uri);
+  if (!folder) return false;
+  const envsText = await ctx.prompter.input({
+    title: 'Kagi: Initialize Vault', prompt: 'Environments, comma-separated (development is always included)',
+    value: 'development, staging, production', validate: validateEnvList,
   });
+  if (envsText === undefined) return false;
+  const { owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
+  ctx.fireChanged();
+  ctx.log.info(`initialized a vault in ${folder.name} (owner ${owner.memberId})`);
+  ctx.prompter.info(`Kagi: vault created in ${folder.name}. Commit .kagi/ to share it.`);
+  return true;
 }
 
 function splitList(text: string): string[] {
