@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { doctorCommand } from './commands/doctor';
 import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
 import { getCommand } from './commands/get';
@@ -13,7 +14,7 @@ import { unsetCommand } from './commands/unset';
 
 export const COMMANDS: Command[] = [
   initCommand, statusCommand, setCommand, getCommand, unsetCommand, runCommand,
-  importCommand, exportCommand, syncCommand, envCommand, memberCommand,
+  importCommand, exportCommand, syncCommand, envCommand, memberCommand, doctorCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

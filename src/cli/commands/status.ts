@@ -1,6 +1,7 @@
 import { KagiError } from '../../vault/errors';
 import { Project } from '../../vault/project';
 import { listMembers } from '../../vault/members';
+import { failingScopes } from '../../vault/doctor';
 import { expectPositionals, parseOptions } from '../args';
 import type { Command } from '../command';
 import { requireLocation } from '../context';
@@ -41,7 +42,7 @@ async function describeKey(project: Project, line: (label: string, text: string)
     const { key, source } = await project.key(cfg);
     line('key', source);
     const scopes = project.scopes(cfg);
-    const failed = scopes.filter((scope) => !opens(project, scope, key));
+    const failed = [...failingScopes(project, cfg, key).keys()];
     line('decrypts', failed.length === 0 ? `yes (${scopes.length} scope${scopes.length === 1 ? '' : 's'})` : `no: ${failed.join(', ')}`);
     return failed.length === 0;
   } catch (e) {
@@ -49,15 +50,5 @@ async function describeKey(project: Project, line: (label: string, text: string)
     line('key', `unavailable: ${e.describe()}`);
     line('decrypts', 'no');
     return false;
-  }
-}
-
-function opens(project: Project, scope: string, key: Uint8Array): boolean {
-  try {
-    project.readScope(project.config(), scope, key);
-    return true;
-  } catch (e) {
-    if (e instanceof KagiError) return false;
-    throw e;
   }
 }

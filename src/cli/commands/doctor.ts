@@ -1,0 +1,42 @@
+import { diagnose, fix, type Check } from '../../vault/doctor';
+import { Project } from '../../vault/project';
+import { flag, expectPositionals, parseOptions } from '../args';
+import type { CliContext, Command } from '../command';
+import { confirmYesNo } from '../confirm';
+import { requireLocation } from '../context';
+
+const MARK: Record<Check['level'], string> = { ok: 'ok   ', warn: 'warn ', error: 'error' };
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'check the vault and this device; --fix finishes an interrupted rotation',
+  help: `Usage: kagi doctor [--fix] [--yes]
+
+Checks kagi.json, access.json, secrets/, a pending key rotation, the project key,
+every scope and the files/ artifacts, and says what to do about each problem.
+Exit code 2 when something is broken, 1 for warnings, 0 when all is well.
+
+Options:
+  --fix   finish an interrupted key rotation from its journal (asks y/N; --yes in scripts)
+  --yes   confirm --fix without asking
+`,
+  async run(ctx, args) {
+    const p = parseOptions('doctor', args, { fix: { type: 'boolean' }, yes: { type: 'boolean' } });
+    expectPositionals('doctor', p, 0, 0);
+    const project = Project.open(requireLocation(ctx).root, ctx.host);
+    if (flag(p, 'fix') && project.journal()) {
+      await confirmYesNo(ctx.io, flag(p, 'yes'), 'Finish the interrupted key rotation now?');
+      if (await fix(project)) ctx.io.out('finished the interrupted key rotation\n');
+    }
+    return report(ctx, await diagnose(project));
+  },
+};
+
+function report(ctx: CliContext, checks: Check[]): number {
+  for (const c of checks) {
+    ctx.io.out(`${MARK[c.level]}  ${c.name.padEnd(12)}${c.detail}\n`);
+    if (c.hint && c.level !== 'ok') ctx.io.out(`${' '.repeat(19)}hint: ${c.hint}\n`);
+  }
+  if (checks.some((c) => c.level === 'error')) return 2;
+  return checks.some((c) => c.level === 'warn') ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import { isKagiError, KagiError } from './errors';
+import { readArtifact, readArtifactIndex } from './artifacts';
+import type { ProjectConfig } from './format/projectConfig';
+import type { Project } from './project';
+
+export type CheckLevel = 'ok' | 'warn' | 'error';
+
+/** One line of `kagi doctor`: what was checked, how it went, what to do. Never a value. */
+export interface Check {
+  name: string;
+  level: CheckLevel;
+  detail: string;
+  hint?: string;
+}
+
+const ok = (name: string, detail: string): Check => ({ name, level: 'ok', detail });
+
+function failed(name: string, e: unknown, level: CheckLevel = 'error'): Check {
+  if (!isKagiError(e)) throw e;
+  return { name, level, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+}
+
+/**
+ * The Rust CLI's `doctor` checks (spec §10), read-only: kagi.json, access.json,
+ * secrets/, a pending rotation, the key, every scope and the files/ artifacts.
+ */
+export async function diagnose(project: Project): Promise<Check[]> {
+  let cfg: ProjectConfig;
+  try {
+    cfg = project.config();
+  } catch (e) {
+    return [failed('kagi.json', e)];
+  }
+  const checks = [ok('kagi.json', `version ${cfg.version}, ${project.scopes(cfg).length} scope(s)`), accessCheck(project), secretsDirCheck(project, cfg), journalCheck(project)];
+  let key: Uint8Array;
+  try {
+    const resolved = await project.key(cfg);
+    key = resolved.key;
+    checks.push(ok('key', `from ${resolved.source}`));
+  } catch (e) {
+    return [...checks, failed('key', e)];
+  }
+  return [...checks, storesCheck(project, cfg, key), artifactsCheck(project, cfg, key)];
+}
+
+function accessCheck(project: Project): Check {
+  try {
+    const { members } = project.access();
+    const count = (s: string) => members.filter((m) => m.status === s).length;
+    return ok('access.json', `${count('active')} active, ${count('pending')} pending, ${count('removed')} removed`);
+  } catch (e) {
+    return failed('access.json', e);
+  }
+}
+
+function secretsDirCheck(project: Project, cfg: ProjectConfig): Check {
+  if (fs.existsSync(project.file('secrets'))) return ok('secrets/', 'present');
+  if (project.scopes(cfg).length === 0) return { name: 'secrets/', level: 'warn', detail: 'missing (no scope yet)', hint: 'the first `kagi set` creates it' };
+  return { name: 'secrets/', level: 'error', detail: 'missing although kagi.json lists scopes', hint: 'restore .kagi/secrets/ from Git' };
+}
+
+function journalCheck(project: Project): Check {
+  try {
+    if (!project.journal()) return ok('rotation', 'none pending');
+    return { name: 'rotation', level: 'error', detail: 'an interrupted key rotation is pending', hint: 'run `kagi doctor --fix` to finish it' };
+  } catch (e) {
+    return failed('rotation', e);
+  }
+}
+
+/** Scopes that do not open with `key`, each with why. */
+export function failingScopes(project: Project, cfg: ProjectConfig, key: Uint8Array): Map<string, KagiError> {
+  const out = new Map<string, KagiError>();
+  for (const scope of project.scopes(cfg)) {
+    try {
+      project.readScope(cfg, scope, key);
+    } catch (e) {
+      if (!isKagiError(e)) throw e;
+      out.set(scope, e);
+    }
+  }
+  return out;
+}
+
+function storesCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Check {
+  const failing = failingScopes(project, cfg, key);
+  if (failing.size === 0) return ok('stores', `all ${project.scopes(cfg).length} scope(s) decrypt`);
+  const [first] = failing.values();
+  return { name: 'stores', level: 'error', detail: `${failing.size} scope(s) do not decrypt: ${[...failing.keys()].join(', ')} (${first!.message})`, ...(first!.hint ? { hint: first!.hint } : {}) };
+}
+
+function artifactsCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Check {
+  try {
+    const index = readArtifactIndex(project, cfg, key);
+    if (!index) return ok('files/', 'none');
+    for (const entry of index) readArtifact(project, cfg, key, entry.id);
+    return ok('files/', `${index.length} artifact(s) decrypt`);
+  } catch (e) {
+    return failed('files/', e);
+  }
+}
+
+/** `--fix`: finishes a pending rotation (the only repair that needs no decision). */
+export async function fix(project: Project): Promise<boolean> {
+  return project.recover();
+}

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureCliBuilt, kagi, kagiOk, type CliOptions } from './cli-harness';
+import { device, tempDir } from './helpers';
+import { Project } from '../../src/vault/project';
+import { approveMember, requestAccess } from '../../src/vault/members';
+import { planRotation } from '../../src/vault/rotation';
+import { writeJournal } from '../../src/vault/journal';
+import { journalPath } from '../../src/vault/dataDir';
+
+const SECRET = 'doctor-canary-9d2f';
+
+function vault(): CliOptions {
+  const v = { cwd: tempDir('kagi-doctor-'), home: device('owner').home };
+  kagiOk(['init', '--envs', 'production', '--no-migrate'], v);
+  kagiOk(['set', 'api', 'production', 'K', SECRET], v);
+  return v;
+}
+
+describe('cli: doctor (spec §10)', () => {
+  before(ensureCliBuilt);
+
+  it('a healthy vault: every check ok, exit 0', () => {
+    const r = kagi(['doctor'], vault());
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const name of ['kagi.json', 'access.json', 'secrets/', 'rotation', 'key', 'stores', 'files/']) {
+      assert.match(r.stdout, new RegExp(`^ok\\s+${name.replace('.', '\\.').replace('/', '\\/')}`, 'm'));
+    }
+    assert.match(r.stdout, /all 2 scope\(s\) decrypt/);
+  });
+
+  it('a tampered store: exit 2, names the scope and what to do, never the value', () => {
+    const v = vault();
+    const file = path.join(v.cwd, '.kagi', 'secrets', 'api', 'production.enc');
+    const env = JSON.parse(fs.readFileSync(file, 'utf8'));
+    env.tag = Buffer.alloc(16, 7).toString('base64');
+    fs.writeFileSync(file, JSON.stringify(env));
+    const r = kagi(['doctor'], v);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /^error\s+stores\s+1 scope\(s\) do not decrypt: api\/production/m);
+    assert.match(r.stdout, /hint: restore it from Git/);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
+  });
+
+  it('an interrupted rotation: reported (exit 2); --fix off a terminal needs --yes; --fix --yes finishes it', async () => {
+    const v = vault();
+    const owner = { env: { KAGI_HOME: v.home, USER: 'owner' } };
+    const bob = await requestAccess(Project.open(v.cwd, device('bob')));
+    await approveMember(Project.open(v.cwd, owner), bob.memberId);
+    const project = Project.open(v.cwd, owner);
+    const plan = await planRotation(project, bob.memberId);
+    writeJournal(project.dataDir, plan.journal); // as if killed right after the journal
+    const before = kagi(['doctor'], v);
+    assert.equal(before.code, 2);
+    assert.match(before.stdout, /^error\s+rotation\s+an interrupted key rotation is pending/m);
+    assert.match(before.stdout, /hint: run `kagi doctor --fix`/);
+    const refused = kagi(['doctor', '--fix'], v);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /requires confirmation/);
+    assert.ok(fs.existsSync(journalPath(v.home, project.projectId())));
+    const fixed = kagi(['doctor', '--fix', '--yes'], v);
+    assert.equal(fixed.code, 0, fixed.stdout);
+    assert.match(fixed.stdout, /finished the interrupted key rotation/);
+    assert.ok(!fs.existsSync(journalPath(v.home, project.projectId())));
+    assert.equal(kagiOk(['get', '--yes', 'api', 'production', 'K'], v).stdout.trim(), SECRET);
+  });
+
+  it('a device that is not a member: the key check fails with what to do', () => {
+    const v = vault();
+    const r = kagi(['doctor'], { ...v, home: device('stranger').home });
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /^error\s+key\s+this device has no kagi identity yet/m);
+    assert.match(r.stdout, /hint: run `kagi member request`/);
+  });
+});
