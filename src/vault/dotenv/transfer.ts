@@ -1,0 +1,92 @@
+import { KagiError } from '../errors';
+import type { Store } from '../format/store';
+import type { Project } from '../project';
+import { splitScope, validateScope } from '../scopes';
+import { precreateServiceEnvs, readScopes, validateSecretKey } from '../secrets';
+import { formatDotenv } from './format';
+import type { DotenvEntry } from './parse';
+
+/* Moving .env content into and out of a scope: export, and import as plan then apply. */
+
+/** `.env.<env>` for `--out` (spec §8.2): the env is the part after the first `/`. */
+export function exportFileName(scope: string): string {
+  const { env } = splitScope(scope);
+  if (env.includes('/')) {
+    throw new KagiError('bad-name', `scope ${scope} has no single environment name to use in a file name`,
+      'export it to stdout instead');
+  }
+  return `.env.${env}`;
+}
+
+export async function exportScope(project: Project, scope: string): Promise<string> {
+  const store = (await readScopes(project, [scope])).get(scope)!;
+  return formatDotenv(store.secrets.values());
+}
+
+export interface ImportPlan {
+  scope: string;
+  added: string[];
+  overwritten: string[];
+  unchanged: string[];
+  entries: DotenvEntry[];
+}
+
+/** Compares the entries with what the scope holds now; writes nothing. */
+export async function planImport(project: Project, scope: string, entries: DotenvEntry[]): Promise<ImportPlan> {
+  validateScope(scope);
+  const unique = dedupe(entries);
+  unique.forEach((e) => validateSecretKey(e.key));
+  const cfg = project.config();
+  const current = cfg.services[scope] ? project.readScope(cfg, scope, (await project.key(cfg)).key) : undefined;
+  return compare(scope, unique, current);
+}
+
+function dedupe(entries: DotenvEntry[]): DotenvEntry[] {
+  const m = new Map<string, DotenvEntry>();
+  for (const e of entries) {
+    m.delete(e.key);
+    m.set(e.key, e);
+  }
+  return [...m.values()];
+}
+
+function compare(scope: string, entries: DotenvEntry[], store: Store | undefined): ImportPlan {
+  const plan: ImportPlan = { scope, added: [], overwritten: [], unchanged: [], entries };
+  for (const e of entries) {
+    const existing = store?.secrets.get(e.key);
+    if (!existing) plan.added.push(e.key);
+    else if (existing.value === e.value && existing.description === e.description) plan.unchanged.push(e.key);
+    else plan.overwritten.push(e.key);
+  }
+  return plan;
+}
+
+/**
+ * Applies a plan against the scope as it is now (re-read under the lock), so a
+ * change made since the preview is never overwritten unasked.
+ */
+export async function applyImport(project: Project, plan: ImportPlan, opts: { overwrite: boolean }): Promise<ImportPlan> {
+  validateScope(plan.scope);
+  const entries = dedupe(plan.entries);
+  entries.forEach((e) => validateSecretKey(e.key));
+  return project.mutate(async () => {
+    const cfg = project.config();
+    const { key } = await project.key(cfg);
+    const store = project.readScopeOrEmpty(cfg, plan.scope, key);
+    const now = compare(plan.scope, entries, cfg.services[plan.scope] ? store : undefined);
+    if (!opts.overwrite && now.overwritten.length > 0) {
+      throw new KagiError('conflict', `importing into ${plan.scope} would overwrite ${now.overwritten.join(', ')}`,
+        'review the differences, then import with --force (overwrite) to replace them');
+    }
+    if (cfg.services[plan.scope] && now.added.length === 0 && now.overwritten.length === 0) return now;
+    for (const e of entries) {
+      const extra = store.secrets.get(e.key)?.extra ?? {};
+      // As Rust: the description comes from the file, or is removed.
+      store.secrets.set(e.key, { key: e.key, value: e.value, extra, ...(e.description !== undefined ? { description: e.description } : {}) });
+    }
+    precreateServiceEnvs(project, cfg, plan.scope, key);
+    project.writeScope(cfg, plan.scope, store, key);
+    project.writeConfig(cfg);
+    return now;
+  });
+}
