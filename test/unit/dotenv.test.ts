@@ -213,6 +213,11 @@ describe('dotenv: format (dotenv reads back byte-identical values)', () => {
     assert.ok(kept > 600, `kept ${kept}, refused ${refused}`);
   });
 
+  it('a key that spans U+2028 on the last line ("r\u2028=") is refused by name, never written lossy', () => {
+    assert.throws(() => formatDotenv([{ key: 'KEY_0', value: '"\nr\u2028=' }]),
+      (e: Error & { code?: string }) => e.code === 'bad-dotenv' && /KEY_0/.test(e.message));
+  });
+
   it('U+2028 is not a line break for descriptions or the quote check', () => {
     const secrets = [{ key: 'A', value: '\u2028X=' }, { key: 'B', value: "'\u2028Y=" }];
     assert.deepEqual(values(parseDotenv(formatDotenv(secrets), 'x')), { A: '\u2028X=', B: "'\u2028Y=" });
@@ -245,8 +250,10 @@ describe('dotenv: format (dotenv reads back byte-identical values)', () => {
 function hardForDotenv(v: string): boolean {
   const cr = v.includes('\r') && (v.includes('"') || /\\[nr]/.test(v));
   const allQuotes = v.includes("'") && v.includes('`') && (v.includes('"') || /\\[nr]/.test(v) || v.includes('\r'));
-  const lastLine = v.split(/[\n\u2028\u2029]/).pop()!;
-  const looksLikeEntry = /[\n\u2028\u2029]/.test(v) && /^\s*[\w.-]+\s*=\s*$/.test(lastLine);
+  // A tail after any line terminator that reads as `KEY=`; `\s` spans U+2028 too, so
+  // "r\u2028=" is the entry `r=` to dotenv's grammar (found by fast-check).
+  const tails = [...v.matchAll(/[\n\r\u2028\u2029]/g)].map((m) => v.slice(m.index! + 1));
+  const looksLikeEntry = tails.some((t) => /^\s*[\w.-]+\s*=\s*$/.test(t));
   return cr || allQuotes || v.endsWith('\\') || looksLikeEntry || /[\0\ufffd]/.test(v);
 }
 
