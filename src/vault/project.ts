@@ -86,8 +86,7 @@ export class Project {
   }
 
   access(): AccessList {
-    const text = this.accessText();
-    return text === undefined ? emptyAccessList() : parseAccessList(text);
+    return accessFrom(this.accessText());
   }
 
   scopes(cfg: ProjectConfig = this.config()): string[] {
@@ -95,10 +94,12 @@ export class Project {
   }
 
   async key(cfg: ProjectConfig = this.config()): Promise<ResolvedKey> {
-    const accessHash = createHash('sha256').update(this.accessText() ?? '').digest('hex');
+    // One read: the key is searched in the very bytes it is then cached against.
+    const text = this.accessText();
+    const accessHash = createHash('sha256').update(text ?? '').digest('hex');
     if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
     const key = await resolveProjectKey({
-      env: this.host.env, dataDir: this.dataDir, projectId: cfg.projectId, readAccess: () => this.access(),
+      env: this.host.env, dataDir: this.dataDir, projectId: cfg.projectId, readAccess: () => accessFrom(text),
     });
     this.keyCache = { accessHash, key };
     return key;
@@ -198,6 +199,10 @@ export class Project {
     this.forgetKey();
     return true;
   }
+}
+
+function accessFrom(text: string | undefined): AccessList {
+  return text === undefined ? emptyAccessList() : parseAccessList(text);
 }
 
 export function sealStore(scope: string, store: Store, key: Uint8Array): string {

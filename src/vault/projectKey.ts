@@ -70,9 +70,10 @@ async function keyFromIdentity(ctx: KeyContext): Promise<ResolvedKey> {
     throw new KagiError('no-identity', `this device has no kagi identity yet`,
       'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY');
   }
-  const found = await findMyMembership(ctx.readAccess(), { secretKey });
+  const access = ctx.readAccess();
+  const found = await findMyMembership(access, { secretKey });
   if (found) return { ...found, source: 'device identity' };
-  throw notAMember(ctx.projectId, ctx.readAccess(), await identityToRecipient(secretKey));
+  throw notAMember(ctx.projectId, access, await identityToRecipient(secretKey));
 }
 
 /**
