@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyImport, exportFileName, exportScope, parseDotenv, planImport, type ImportPlan } from '../vault/dotenv';
-import { readTextIfExists, writeFileAtomic } from '../vault/files';
+import { applyImport, exportFileName, exportScope, parseDotenv, planImport, readDotenvFile, writeDotenvFile, type ImportPlan } from '../vault/dotenv';
 import { KagiError } from '../vault/errors';
 import { joinScope, splitScope } from '../vault/scopes';
 import { registerGuarded } from './commandKit';
@@ -30,7 +29,7 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   if (!uri) return undefined;
   const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, uri));
   if (!v) return undefined;
-  const text = readTextIfExists(uri.fsPath);
+  const text = readDotenvFile(uri.fsPath);
   if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
   const entries = parseDotenv(text, path.basename(uri.fsPath));
   const preferred = joinScope(serviceAt(v, path.dirname(uri.fsPath)), envFromFileName(path.basename(uri.fsPath), ctx.activeEnv(v)));
@@ -105,7 +104,7 @@ async function exportDotenv(ctx: Ctx, arg: unknown): Promise<ExportResult | unde
     `Anyone who can read this file sees the values. It is written with mode 0600.${replaces}`, ['Export']);
   if (ok !== 'Export') return undefined;
   const text = await exportScope(v.project, scope);
-  writeFileAtomic(file, text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  writeDotenvFile(file, text);
   const gitignore = await gitIgnoreState(file);
   ctx.log.info(`exported ${scope} to ${rel} (git: ${gitignore})`);
   if (gitignore === 'not-ignored') {

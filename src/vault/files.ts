@@ -21,19 +21,29 @@ export function ensurePrivateDir(dir: string): void {
 /**
  * Writes `text` so that a reader sees the old file or the new one, never half:
  * a temp file in the same folder, fsync, rename over the target, fsync the folder.
- * The temp name ends in `.tmp` so nothing mistakes it for a store.
+ * The temp name ends in `.tmp` so nothing mistakes it for a store. Vault files are
+ * 0600 in 0700 folders; a file outside the vault (an exported .env, .gitignore)
+ * passes its `mode`, and its folder is left as it is.
  */
-export function writeFileAtomic(file: string, text: string | Uint8Array): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array, opts: { mode?: number } = {}): void {
   const dir = path.dirname(file);
-  prepareDir(dir, [path.basename(file)]);
-  const tmp = writeTemp(file, text, true);
+  if (opts.mode === undefined) prepareDir(dir, [path.basename(file)]);
+  else ensureDir(dir);
+  const tmp = writeTemp(file, text, true, opts.mode ?? 0o600);
   try {
     fs.renameSync(tmp, file);
-    if (!isWindows) fs.chmodSync(file, 0o600);
     syncDir(dir);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw ioError('write', file, e);
+  }
+}
+
+function ensureDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw ioError('create folder', dir, e);
   }
 }
 
@@ -65,12 +75,13 @@ export async function writeFilesAtomic(entries: readonly (readonly [string, stri
   if (!isWindows) await fsyncAll([...byDir.keys()]);
 }
 
-/** A new temp file beside `file`, created 0600 (never readable by others, whatever the umask). */
-function writeTemp(file: string, text: string | Uint8Array, durable: boolean): string {
+/** A new temp file beside `file` with exactly `mode` (0600 for vault files), whatever the umask. */
+function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600): string {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode & 0o600);
+    if (!isWindows) fs.fchmodSync(fd, mode);
     fs.writeFileSync(fd, text);
     if (durable) fs.fsyncSync(fd);
     fs.closeSync(fd);

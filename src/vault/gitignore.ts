@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ioError } from './errors';
 import { readTextIfExists, writeFileAtomic } from './files';
 
 /** The lines `init` makes sure of: plaintext .env files stay out of Git, the template goes in. */
@@ -63,19 +62,8 @@ export function updateGitignore(projectRoot: string): string | undefined {
   return file;
 }
 
-/**
- * writeFileAtomic makes files 0600 and their folder 0700, right for the vault
- * but wrong for a repository root and a committed `.gitignore`: restore both.
- */
+/** A committed `.gitignore` keeps its mode (a new one gets the umask's); the Git root folder is not touched. */
 function writeKeepingModes(file: string, text: string): void {
-  const dir = path.dirname(file);
-  const dirMode = fs.statSync(dir).mode & 0o7777;
-  const fileMode = fs.existsSync(file) ? fs.statSync(file).mode & 0o7777 : 0o666 & ~process.umask();
-  writeFileAtomic(file, text);
-  try {
-    fs.chmodSync(dir, dirMode);
-    fs.chmodSync(file, fileMode);
-  } catch (e) {
-    throw ioError('set permissions on', file, e);
-  }
+  const mode = fs.existsSync(file) ? fs.statSync(file).mode & 0o777 : 0o666 & ~process.umask();
+  writeFileAtomic(file, text, { mode });
 }

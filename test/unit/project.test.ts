@@ -5,6 +5,7 @@ import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
 import { writeFilesAtomic } from '../../src/vault/files';
+import { writeDotenvFile } from '../../src/vault/dotenv';
 import { device, tempDir } from './helpers';
 
 describe('project: init, set, read', () => {
@@ -108,5 +109,19 @@ describe('files: many atomic writes at once', () => {
       (e: Error & { code?: string }) => e.code === 'io');
     assert.equal(fs.readFileSync(path.join(root, 'x.enc'), 'utf8'), 'old');
     assert.deepEqual(fs.readdirSync(root).sort(), ['blocked', 'x.enc']);
+  });
+});
+
+describe('files outside the vault', () => {
+  it('an exported .env is 0600 (even replacing a 0644 file) and its folder keeps its mode', () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const file = path.join(dir, '.env.production');
+    fs.writeFileSync(file, 'OLD=1\n', { mode: 0o644 });
+    writeDotenvFile(file, 'A=1');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'A=1\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o755);
+    assert.deepEqual(fs.readdirSync(dir), ['.env.production']);
   });
 });

@@ -6,7 +6,7 @@ import { normalizeKey } from '../../vault/scopes';
 import { flag, parseOptions, str } from '../args';
 import type { CliContext, Command } from '../command';
 import { openProject } from '../context';
-import { readDotenvFile } from '../dotenvFile';
+import { readDotenvFile } from '../../vault/dotenv';
 
 export const importCommand: Command = {
   name: 'import',

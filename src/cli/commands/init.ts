@@ -3,7 +3,7 @@ import { updateGitignore } from '../../vault/gitignore';
 import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvFile } from '../../vault/migrate';
 import type { Project } from '../../vault/project';
 import type { CliContext } from '../command';
-import { readDotenvFile } from '../dotenvFile';
+import { readDotenvFile } from '../../vault/dotenv';
 import * as path from 'node:path';
 import { commaList, expectPositionals, flag, parseOptions, str } from '../args';
 import type { Command } from '../command';

@@ -4,7 +4,7 @@ import { KagiError } from '../../vault/errors';
 import { commaList, expectPositionals, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
-import { readDotenvFile } from '../dotenvFile';
+import { readDotenvFile } from '../../vault/dotenv';
 
 export const syncCommand: Command = {
   name: 'sync',

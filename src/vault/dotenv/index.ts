@@ -4,3 +4,4 @@ export * from './parse';
 export * from './format';
 export * from './transfer';
 export * from './sync';
+export * from './file';
