@@ -24,7 +24,7 @@ const SHAPES: Record<WebviewMessageType, { required: Field[]; optional: Field[] 
 
 const FIELD_CHECKS: Record<Field, (v: unknown) => boolean> = {
   memberId: isMemberId,
-  role: (v) => v === 'owner' || v === 'member',
+  role: isRole,
   vault: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_VAULT_KEY_LENGTH,
 };
 

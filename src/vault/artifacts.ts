@@ -33,6 +33,11 @@ const INDEX_FILE = 'files/index.enc';
 const ARTIFACT_ID = /^kgf_[A-Za-z0-9_-]+$/;
 const BLOB_NAME = /^kgf_[A-Za-z0-9_-]+\.enc$/;
 
+/** A path under .kagi/ that can only be the index or a blob (the journal replays only these). */
+export function isArtifactPath(p: string): boolean {
+  return p === INDEX_FILE || (p.startsWith(`${FILES_DIR}/`) && BLOB_NAME.test(p.slice(FILES_DIR.length + 1)));
+}
+
 function bad(file: string, message: string): KagiError {
   return new KagiError('bad-store', `${file}: ${message}`, 'restore .kagi/files/ from Git, or run `kagi doctor`');
 }

@@ -100,8 +100,3 @@ function artifactsCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): 
     return failed('files/', e);
   }
 }
-
-/** `--fix`: finishes a pending rotation (the only repair that needs no decision). */
-export async function fix(project: Project): Promise<boolean> {
-  return project.recover();
-}

@@ -55,7 +55,11 @@ function ensureDir(dir: string): void {
  */
 export async function writeFilesAtomic(entries: readonly (readonly [string, string])[]): Promise<void> {
   const byDir = new Map<string, string[]>();
-  for (const [file] of entries) byDir.set(path.dirname(file), [...(byDir.get(path.dirname(file)) ?? []), path.basename(file)]);
+  for (const [file] of entries) {
+    const dir = path.dirname(file);
+    if (!byDir.has(dir)) byDir.set(dir, []);
+    byDir.get(dir)!.push(path.basename(file));
+  }
   for (const [dir, names] of byDir) prepareDir(dir, names);
   const temps: [string, string][] = [];
   try {

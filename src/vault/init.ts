@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { KagiError } from './errors';
+import { bytesToHex } from './encoding';
 import { ensurePrivateDir, writeFileAtomic } from './files';
 import { defaultMemberName, signingKeyPath, keyCachePath, type HostEnv } from './dataDir';
 import { newProjectKey } from './crypto';
@@ -74,5 +75,5 @@ export async function initProject(root: string, host: HostEnv, opts: InitOptions
  */
 export function refreshKeyCache(data: string, projectId: string, key: Uint8Array): void {
   const file = keyCachePath(data, projectId);
-  if (fs.existsSync(file)) writeFileAtomic(file, Buffer.from(key).toString('hex'));
+  if (fs.existsSync(file)) writeFileAtomic(file, bytesToHex(key));
 }

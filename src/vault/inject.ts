@@ -3,6 +3,7 @@
 // configuration. Nothing here touches `vscode`, the disk or the console; no function mutates
 // its input, and no error message ever contains a value.
 import { KagiError } from './errors';
+import { isPlainObject } from './encoding';
 import type { Store } from './format/store';
 import { joinScope, servicesOf, splitScope } from './scopes';
 
@@ -101,7 +102,7 @@ export function injectIntoLaunchConfig<C extends Record<string, unknown>>(
   };
 
   if (shape === 'object') {
-    const own = isRecord(config.env) ? config.env : {};
+    const own = isPlainObject(config.env) ? config.env : {};
     split(new Set(Object.keys(own).map(norm)));
     const env: Record<string, unknown> = {};
     for (const k of injected) env[k] = secrets[k];
@@ -109,8 +110,8 @@ export function injectIntoLaunchConfig<C extends Record<string, unknown>>(
     copy.env = env;
   } else if (shape === 'nameValueList') {
     const field = Array.isArray(config.environment) || !Array.isArray(config.env) ? 'environment' : 'env';
-    const own = (Array.isArray(config[field]) ? (config[field] as unknown[]) : []).map((e) => (isRecord(e) ? { ...e } : e));
-    split(new Set(own.flatMap((e) => (isRecord(e) && typeof e.name === 'string' ? [norm(e.name)] : []))));
+    const own = (Array.isArray(config[field]) ? (config[field] as unknown[]) : []).map((e) => (isPlainObject(e) ? { ...e } : e));
+    split(new Set(own.flatMap((e) => (isPlainObject(e) && typeof e.name === 'string' ? [norm(e.name)] : []))));
     copy[field] = [...injected.map((k) => ({ name: k, value: secrets[k] })), ...own];
   } else {
     const own = Array.isArray(config.env) ? config.env.map(String) : [];
@@ -118,10 +119,6 @@ export function injectIntoLaunchConfig<C extends Record<string, unknown>>(
     copy.env = [...injected.map((k) => `${k}=${secrets[k]}`), ...own];
   }
   return { config: copy as C, shape, injected, shadowed };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** What a task or launch configuration asks for: `true`, `"api/production"` or `{service, env}`. */
@@ -141,7 +138,7 @@ export function parseKagiProperty(value: unknown): InjectionRequest | undefined 
     const { service, env } = splitScope(value);
     return { ...(service !== undefined ? { service } : {}), env };
   }
-  if (isRecord(value)) {
+  if (isPlainObject(value)) {
     const out: InjectionRequest = {};
     for (const field of ['service', 'env'] as const) {
       const v = value[field];

@@ -4,6 +4,7 @@ import { isPlainObject, parseJsonFile } from './encoding';
 import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic, writeFilesAtomic } from './files';
 import { accessSnapshotPath, journalPath } from './dataDir';
 import { isSafeSecretsPath } from './scopes';
+import { isArtifactPath } from './artifacts';
 import { parseAccessList } from './format/access';
 import { parseEnvelope } from './format/envelope';
 
@@ -38,7 +39,7 @@ export function parseJournal(text: string, file: string, expectedProjectId: stri
   if (raw.project_id !== expectedProjectId) throw bad(`belongs to project ${JSON.stringify(raw.project_id)}, not ${expectedProjectId}`, file);
   if (typeof raw.access_json !== 'string') throw bad('access_json is missing', file);
   const files = stringMap(raw.files, 'files', file, isSafeSecretsPath);
-  const artifacts = raw.artifacts === undefined ? {} : stringMap(raw.artifacts, 'artifacts', file, isSafeArtifactPath);
+  const artifacts = raw.artifacts === undefined ? {} : stringMap(raw.artifacts, 'artifacts', file, isArtifactPath);
   // Replay writes this content verbatim over the vault: refuse it before the first write.
   const accessJson = raw.access_json;
   checkContent(() => parseAccessList(accessJson), 'access_json', file);
@@ -66,10 +67,6 @@ function stringMap(v: unknown, what: string, file: string, safe: (p: string) => 
   return out;
 }
 
-function isSafeArtifactPath(p: string): boolean {
-  return /^files\/(index|kgf_[A-Za-z0-9_-]+)\.enc$/.test(p);
-}
-
 export function readJournal(dataDir: string, projectId: string): Journal | undefined {
   const file = journalPath(dataDir, projectId);
   const text = readTextIfExists(file);
@@ -85,12 +82,20 @@ export function writeJournal(dataDir: string, j: Journal): void {
  * Stores are flushed together before access.json names the new key, and the journal
  * goes only once everything it describes is on disk.
  */
+/**
+ * access.json and this device's snapshot of it, always together: the snapshot is
+ * what recipientGuard compares a later access.json with.
+ */
+export function writeAccessText(kagiDir: string, dataDir: string, projectId: string, text: string): void {
+  writeFileAtomic(path.join(kagiDir, 'access.json'), text);
+  writeFileAtomic(accessSnapshotPath(dataDir, projectId), text);
+}
+
 export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
   const targets = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const);
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
   await writeFilesAtomic(targets);
-  writeFileAtomic(path.join(kagiDir, 'access.json'), j.accessJson);
-  writeFileAtomic(accessSnapshotPath(dataDir, j.projectId), j.accessJson);
+  writeAccessText(kagiDir, dataDir, j.projectId, j.accessJson);
   removeFile(journalPath(dataDir, j.projectId));
 }

@@ -3,7 +3,7 @@ import { KagiError } from './errors';
 import { decodeBase64Strict, hasConflictMarkers } from './encoding';
 import { writeFileAtomic } from './files';
 import { defaultMemberName, signingKeyPath } from './dataDir';
-import { loadIdentity, loadOrCreateIdentity, type DeviceIdentity } from './identity';
+import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from './identity';
 import { newMemberId, newSigningKey } from './ids';
 import { unwrapProjectKey, wrapProjectKey } from './wrap';
 import { findMyMembership } from './projectKey';
@@ -38,7 +38,8 @@ export async function listMembers(project: Project): Promise<Membership> {
   // Not active: a waiting request says more than an old removal (a removed device may ask again).
   const mine = (status: MemberStatus) => access.members.find((m) => m.status === status && m.recipient === identity.recipient);
   me ??= mine('pending') ?? mine('removed');
-  const canManage = (await openOwnerWrap(access, identity, false)) !== undefined;
+  // One unwrap fewer when the entry found is an owner's; else another entry may still be.
+  const canManage = (me !== undefined && isActiveOwner(me)) || (await openOwnerWrap(access, identity, false)) !== undefined;
   return { members: access.members, me, myRecipient: identity.recipient, canManage };
 }
 
@@ -46,7 +47,7 @@ export async function listMembers(project: Project): Promise<Membership> {
  * The spec's owner check: this identity opens the wrap of some active owner.
  * Returns the key it found, or undefined. With `strict`, bad base64 is an error.
  */
-async function openOwnerWrap(access: AccessList, identity: DeviceIdentity, strict: boolean): Promise<Uint8Array | undefined> {
+async function openOwnerWrap(access: AccessList, identity: { secretKey: string }, strict: boolean): Promise<Uint8Array | undefined> {
   for (const m of access.members) {
     if (!isActiveOwner(m) || !m.wrappedKey) continue;
     const wrapped = decodeBase64Strict(m.wrappedKey);
@@ -63,8 +64,8 @@ async function openOwnerWrap(access: AccessList, identity: DeviceIdentity, stric
 
 /** Throws unless this device is an active owner. */
 export async function requireOwner(project: Project, access: AccessList): Promise<void> {
-  const identity = await loadIdentity(project.dataDir);
-  if (!identity || !(await openOwnerWrap(access, identity, true))) {
+  const secretKey = loadSecretKey(project.dataDir);
+  if (!secretKey || !(await openOwnerWrap(access, { secretKey }, true))) {
     throw new KagiError('not-an-owner', 'only an owner can manage project members', NOT_AN_OWNER_HINT);
   }
 }

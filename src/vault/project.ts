@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { KagiError } from './errors';
 import { fromUtf8, utf8 } from './encoding';
 import { assertRealFolders, pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from './files';
-import { accessSnapshotPath, dataDir, journalPath, type HostEnv } from './dataDir';
+import { dataDir, journalPath, type HostEnv } from './dataDir';
 import { open, scopeAad, seal } from './crypto';
 import { parseEnvelope, serializeEnvelope } from './format/envelope';
 import { emptyAccessList, parseAccessList, serializeAccessList, validateAccessList, type AccessList } from './format/access';
 import { parseProjectConfig, serializeProjectConfig, type ProjectConfig } from './format/projectConfig';
 import { emptyStore, parseStore, serializeStore, type Store } from './format/store';
-import { applyJournal, readJournal, type Journal } from './journal';
+import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
 import { withLock } from './lock';
 import { resolveProjectKey, type ResolvedKey } from './projectKey';
 import { isSafeSecretsPath, storeFileFor, validateScope } from './scopes';
@@ -78,7 +78,9 @@ export class Project {
   }
 
   projectId(): string {
-    return this.knownProjectId ?? this.config().projectId;
+    // The parse that learned the id is not thrown away: the next config() call gets it.
+    if (this.knownProjectId === undefined) this.primed = this.config();
+    return this.knownProjectId!;
   }
 
   accessText(): string | undefined {
@@ -162,9 +164,7 @@ export class Project {
 
   writeAccess(list: AccessList): void {
     validateAccessList(list);
-    const text = serializeAccessList(list);
-    writeFileAtomic(this.file('access.json'), text);
-    writeFileAtomic(accessSnapshotPath(this.dataDir, this.projectId()), text);
+    writeAccessText(this.kagiDir, this.dataDir, this.projectId(), serializeAccessList(list));
   }
 
   journal(): Journal | undefined {

@@ -1,6 +1,6 @@
 import { KagiError } from './errors';
 import type { ProjectConfig } from './format/projectConfig';
-import type { Store } from './format/store';
+import { emptyStore, type Store } from './format/store';
 import type { Project } from './project';
 import { joinScope, splitScope } from './scopes';
 
@@ -78,7 +78,7 @@ export function precreateServiceEnvs(project: Project, cfg: ProjectConfig, scope
   if (service === undefined) return;
   for (const env of cfg.settings.envs) {
     const s = joinScope(service, env);
-    if (s !== scope && !cfg.services[s]) project.writeScope(cfg, s, { name: s, secrets: new Map(), extra: {} }, key);
+    if (s !== scope && !cfg.services[s]) project.writeScope(cfg, s, emptyStore(s), key);
   }
 }
 

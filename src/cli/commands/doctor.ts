@@ -1,4 +1,4 @@
-import { diagnose, fix, type Check } from '../../vault/doctor';
+import { diagnose, type Check } from '../../vault/doctor';
 import { Project } from '../../vault/project';
 import { flag, expectPositionals, parseOptions } from '../args';
 import type { CliContext, Command } from '../command';
@@ -26,7 +26,7 @@ Options:
     const project = Project.open(requireLocation(ctx).root, ctx.host);
     if (flag(p, 'fix') && project.journal()) {
       await confirmYesNo(ctx.io, flag(p, 'yes'), 'Finish the interrupted key rotation now?');
-      if (await fix(project)) ctx.io.out('finished the interrupted key rotation\n');
+      if (await project.recover()) ctx.io.out('finished the interrupted key rotation\n');
     }
     return report(ctx, await diagnose(project));
   },
