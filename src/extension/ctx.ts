@@ -120,13 +120,16 @@ export class Ctx implements vscode.Disposable {
    * messages are written never to contain a value; other errors are logged
    * by type only, because their text may quote data.
    */
-  async guard<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  async guard<T>(what: string, fn: () => Promise<T>, onKagiError?: { title: string; command: string }): Promise<T | undefined> {
     try {
       return await fn();
     } catch (e) {
       if (isKagiError(e)) {
         this.log.warn(`${what}: ${e.code}: ${e.describe()}`);
-        void vscode.window.showErrorMessage(`Kagi: ${e.describe()}`);
+        const buttons = onKagiError ? [onKagiError.title] : [];
+        void vscode.window.showErrorMessage(`Kagi: ${e.describe()}`, ...buttons).then((c) => {
+          if (c && onKagiError) void vscode.commands.executeCommand(onKagiError.command);
+        });
       } else {
         const name = e instanceof Error ? e.name : typeof e;
         this.log.error(`${what}: unexpected ${name}`);

@@ -19,7 +19,7 @@
 // the provider shows what to do and returns undefined (undefined aborts; null would open
 // launch.json instead).
 import * as vscode from 'vscode';
-import { isKagiError, KagiError } from '../vault';
+import { KagiError } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty } from '../vault/inject';
 import type { Ctx } from './ctx';
 import { loadScope, pickScope, resolveCwd, vaultOrThrow } from './injection';
@@ -34,7 +34,8 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
     if (config.kagi === undefined || config.kagi === false || config.kagi === null) return config;
     const action = `Debugging "${config.name ?? config.type}" with secrets`;
     if (!this.ctx.requireTrust(action)) return undefined;
-    try {
+    // On failure the launch stops (undefined; null would open launch.json) with what to do.
+    return this.ctx.guard(action, async () => {
       const req = parseKagiProperty(config.kagi)!;
       if (config.request === 'attach') {
         throw new KagiError('usage', `"${config.name}" attaches to a running process, which cannot receive secrets`,
@@ -47,19 +48,7 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
       this.ctx.log.info(`${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}`
         + (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''));
       return r.config;
-    } catch (e) {
-      if (isKagiError(e)) {
-        this.ctx.log.warn(`${action}: ${e.code}: ${e.describe()}`);
-        void vscode.window.showErrorMessage(`Kagi: ${e.describe()}`, 'Open launch.json').then((c) => {
-          if (c) void vscode.commands.executeCommand('workbench.action.debug.configure');
-        });
-      } else {
-        const name = e instanceof Error ? e.name : typeof e;
-        this.ctx.log.error(`${action}: unexpected ${name}`);
-        void vscode.window.showErrorMessage(`Kagi: ${action} failed unexpectedly (${name}). See the Kagi output for details.`);
-      }
-      return undefined;
-    }
+    }, { title: 'Open launch.json', command: 'workbench.action.debug.configure' });
   }
 }
 

@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { isKagiError } from '../vault';
+import { describeError, isKagiError } from '../vault';
 import { mergeEnv, needsShell, shellQuote } from '../vault/inject';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, servicesOfVault, vaultOrThrow } from './injection';
@@ -59,7 +59,7 @@ export class KagiTaskProvider implements vscode.TaskProvider {
       try {
         out.push(...this.scriptTasks(v));
       } catch (e) {
-        this.ctx.log.warn(`tasks: ${v.folder.name}: ${isKagiError(e) ? e.describe() : e instanceof Error ? e.name : 'error'}`);
+        this.ctx.log.warn(`tasks: ${v.folder.name}: ${describeError(e)}`);
       }
     }
     return out;
@@ -208,7 +208,7 @@ class KagiPty implements vscode.Pseudoterminal {
         this.finish(exit, `\nkagi: ${this.def.command} exited with ${code ?? signal}`);
       });
     } catch (e) {
-      const msg = isKagiError(e) ? e.describe() : `unexpected ${e instanceof Error ? e.name : typeof e}`;
+      const msg = describeError(e);
       this.ctx.log.warn(`${action}: ${msg}`);
       if (isKagiError(e)) void vscode.window.showErrorMessage(`Kagi: ${msg}`);
       this.finish(1, `kagi: ${msg}`);

@@ -14,7 +14,7 @@
 // (otherwise nothing is injected and the Kagi output says why). Terminals already open keep
 // what they started with (VS Code flags them as stale).
 import * as vscode from 'vscode';
-import { isKagiError } from '../vault';
+import { describeError } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, pickScope } from './injection';
 
@@ -105,7 +105,7 @@ class ActiveScopeSync implements vscode.Disposable {
         `Kagi: secrets of \`${loaded.scope}\` (${Object.keys(loaded.secrets).length}) from the vault of ${v.folder.name}`);
     } catch (e) {
       this.collection.clear();
-      this.ctx.log.warn(`terminal: ${isKagiError(e) ? e.describe() : `unexpected ${e instanceof Error ? e.name : typeof e}`}`);
+      this.ctx.log.warn(`terminal: ${describeError(e)}`);
     }
   }
 

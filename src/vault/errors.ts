@@ -64,3 +64,13 @@ function hintForErrno(code: string): string | undefined {
       return undefined;
   }
 }
+
+/**
+ * One line about any failure that is safe to log or show: a KagiError's text (written
+ * never to contain a value), else only the error's type, since other errors' messages
+ * may quote the data they failed on.
+ */
+export function describeError(e: unknown): string {
+  if (isKagiError(e)) return e.describe();
+  return `unexpected ${e instanceof Error ? e.name : typeof e}`;
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
-import { isKagiError, KagiError } from '../../vault';
+import { describeError, isKagiError, KagiError } from '../../vault';
 import { hasConflictMarkers } from '../../vault/encoding';
 import { listMembers, recipientFingerprint, type Membership } from '../../vault/members';
 import type { Member } from '../../vault/format/access';
@@ -43,7 +43,7 @@ export async function recoverInterrupted(ctx: Ctx, v: VaultFolder): Promise<bool
 }
 
 function journalError(e: unknown): KagiError {
-  const why = isKagiError(e) ? e.describe() : `unexpected ${e instanceof Error ? e.name : typeof e}`;
+  const why = describeError(e);
   return new KagiError('journal', `an interrupted member removal (key rotation) could not be finished: ${why}`,
     'run `kagi doctor --fix` in this folder, or restore .kagi/ from Git and remove the member again');
 }
