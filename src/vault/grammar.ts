@@ -124,18 +124,23 @@ export interface RunTarget {
 }
 
 /**
- * `run`: `args` is everything after `run` and its flags. A literal `--` ends
- * the scope part explicitly (`run api production -- node x`); without it the
+ * `run`: `args` is everything after `run` and its flags. A literal `--` among the
+ * first three arguments ends the scope part explicitly (`run api production -- node x`);
+ * a later one belongs to the program (`run api node x.js -- --flag`). Without it the
  * scope part is guessed from which scopes exist, as Rust does.
  */
 export function resolveRunTarget(ctx: GrammarContext, args: string[]): RunTarget {
   const dash = args.indexOf('--');
-  const target = dash >= 0 ? explicitRunScope(ctx, args.slice(0, dash), args.slice(dash + 1)) : guessRunScope(ctx, args);
+  const explicit = dash >= 0 && dash <= MAX_SCOPE_PART;
+  const target = explicit ? explicitRunScope(ctx, args.slice(0, dash), args.slice(dash + 1)) : guessRunScope(ctx, args);
   if (target.argv.length === 0) {
     throw usage('no program to run', 'e.g. `run api production -- node server.js`');
   }
   return target;
 }
+
+/** `[service] [env]`: the scope part never has more than two words. */
+const MAX_SCOPE_PART = 2;
 
 function explicitRunScope(ctx: GrammarContext, part: string[], argv: string[]): RunTarget {
   const S = ctx.service;

@@ -94,6 +94,9 @@ describe('grammar (spec §7.5)', () => {
       [root, ['web', 'production', 'node'], { scope: 'web/production', argv: ['node'] }], // production ∈ envs
       [root, ['api', 'production', '--', 'node', 'x'], { scope: 'api/production', argv: ['node', 'x'] }],
       [root, ['api', '--', 'production'], { scope: 'api/development', argv: ['production'] }],
+      // A `--` past the scope part is the program's own.
+      [root, ['api', 'node', 'x.js', '--', '--flag'], { scope: 'api/development', argv: ['node', 'x.js', '--', '--flag'] }],
+      [root, ['api', 'production', 'node', '--', 'x'], { scope: 'api/production', argv: ['node', '--', 'x'] }],
       [flag, ['qa', 'npm', 'start'], { scope: 'api/qa', argv: ['npm', 'start'] }],
       [flag, ['npm', 'start'], { scope: 'api/development', argv: ['npm', 'start'] }],
       [flag, ['--', 'production'], { scope: 'api/development', argv: ['production'] }],

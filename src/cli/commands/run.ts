@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { KagiError } from '../../vault/errors';
-import { resolveRunTarget, type GrammarContext, type RunTarget } from '../../vault/grammar';
+import { resolveRunTarget } from '../../vault/grammar';
 import { mergeEnv, secretsOf } from '../../vault/inject';
 import { readScopes } from '../../vault/secrets';
 import { HelpRequested, usage } from '../args';
@@ -29,26 +29,12 @@ Options:
   async run(ctx, args) {
     const { service, rest } = leadingOptions(args);
     const { project, grammar } = await openProject(ctx, service, { recover: true });
-    const target = runTarget(grammar, rest);
+    const target = resolveRunTarget(grammar, rest);
     if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
     const secrets = target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
     return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
   },
 };
-
-/**
- * A `--` among the first three arguments ends the scope part (`run api prod -- x`);
- * a later one belongs to the program (`run api node x.js -- --flag`), so the
- * grammar only sees what comes before it.
- */
-function runTarget(grammar: GrammarContext, rest: string[]): RunTarget {
-  const dash = rest.indexOf('--');
-  if (dash < 0 || dash <= MAX_SCOPE_POSITIONALS) return resolveRunTarget(grammar, rest);
-  const target = resolveRunTarget(grammar, rest.slice(0, dash));
-  return { ...target, argv: [...target.argv, ...rest.slice(dash)] };
-}
-
-const MAX_SCOPE_POSITIONALS = 2;
 
 /** Only `--service S` and `--help` before the first positional; the program's own flags stay its own. */
 function leadingOptions(args: string[]): { service?: string; rest: string[] } {
