@@ -11,8 +11,13 @@ export async function confirmYesNo(io: Io, yes: boolean, question: string): Prom
     throw new KagiError('usage', 'requires confirmation: rerun with --yes',
       'stdin and stdout are not both terminals, so kagi cannot ask; add --yes if this is intended');
   }
+  if (!(await askYesNo(io, question))) throw cancelled();
+}
+
+/** Asks on the terminal; only `y` or `Y` is a yes. */
+export async function askYesNo(io: Io, question: string): Promise<boolean> {
   const answer = (await io.ask(`${question} [y/N] `)).trim();
-  if (answer !== 'y' && answer !== 'Y') throw cancelled();
+  return answer === 'y' || answer === 'Y';
 }
 
 /** For destructive operations: the person types the exact id or name. */

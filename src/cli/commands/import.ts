@@ -5,6 +5,7 @@ import { resolveSetScope } from '../../vault/grammar';
 import { normalizeKey } from '../../vault/scopes';
 import { flag, parseOptions, str } from '../args';
 import type { CliContext, Command } from '../command';
+import { askYesNo } from '../confirm';
 import { openProject } from '../context';
 import { readDotenvFile } from '../../vault/dotenv';
 
@@ -56,8 +57,7 @@ async function mayOverwrite(ctx: CliContext, plan: ImportPlan): Promise<boolean>
     done(ctx, `not imported: ${plan.overwritten.length} key(s) already exist in ${plan.scope}; rerun with --force to overwrite`);
     return false;
   }
-  const answer = (await ctx.io.ask(`Overwrite ${plan.overwritten.length} existing key(s) in ${plan.scope}? [y/N] `)).trim();
-  if (answer === 'y' || answer === 'Y') return true;
+  if (await askYesNo(ctx.io, `Overwrite ${plan.overwritten.length} existing key(s) in ${plan.scope}?`)) return true;
   done(ctx, 'cancelled: nothing was written');
   return false;
 }

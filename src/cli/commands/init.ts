@@ -4,6 +4,7 @@ import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvF
 import type { Project } from '../../vault/project';
 import type { CliContext } from '../command';
 import { readDotenvFile } from '../../vault/dotenv';
+import { askYesNo } from '../confirm';
 import * as path from 'node:path';
 import { commaList, expectPositionals, flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
@@ -67,8 +68,7 @@ async function migrate(ctx: CliContext, project: Project): Promise<void> {
     ctx.io.out('not imported (no terminal to ask): use `kagi import --file F <service> <env>` for each\n');
     return;
   }
-  const answer = (await ctx.io.ask('Import them into the vault? [y/N] ')).trim();
-  if (answer !== 'y' && answer !== 'Y') return;
+  if (!(await askYesNo(ctx.io, 'Import them into the vault?'))) return;
   const results = await importDiscovered(project, files, (file) => readDotenvFile(file) ?? '');
   for (const r of results) ctx.io.out(`imported ${r.added.length + r.overwritten.length} key(s) into ${r.scope}\n`);
 }
