@@ -19,7 +19,7 @@
 // the provider shows what to do and returns undefined (undefined aborts; null would open
 // launch.json instead).
 import * as vscode from 'vscode';
-import { KagiError } from '../vault';
+import { KagiError, splitScope } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty } from '../vault/inject';
 import type { Ctx } from './ctx';
 import { loadScope, pickScope, resolveCwd, vaultOrThrow } from './injection';
@@ -90,8 +90,8 @@ async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<
     if (picked === undefined) return false;
     const scope = await pickScope(ctx, v, 'With the secrets of which scope?');
     if (!scope) return false;
-    const i = scope.indexOf('/');
-    const kagi = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
+    const { service = '', env } = splitScope(scope);
+    const kagi = { service, env };
     return vscode.debug.startDebugging(v.folder, { ...configs[picked]!, kagi }, { noDebug });
   })) ?? false;
 }

@@ -3,7 +3,7 @@
 // in memory only, and never logged (only scope names and counts are).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { KagiError, readScopes, servicesOf } from '../vault';
+import { KagiError, readScopes } from '../vault';
 import { resolveScope, secretsOf, type InjectionRequest, type SecretEnv } from '../vault/inject';
 import { inferService } from './inferService';
 import type { Ctx, VaultFolder } from './ctx';
@@ -70,10 +70,6 @@ export async function pickScope(ctx: Ctx, v: VaultFolder, placeHolder: string): 
     ordered.map((s) => ({ label: s, id: s, description: s === active ? 'active' : s.endsWith(`/${env}`) || s === env ? 'active environment' : undefined })),
     { title: placeHolder, placeHolder: 'Scope (service/environment)' },
   );
-}
-
-export function servicesOfVault(v: VaultFolder): string[] {
-  return servicesOf(v.project.scopes());
 }
 
 /** A folder path for `cwd` relative to the workspace folder. */

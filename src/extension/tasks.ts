@@ -22,7 +22,8 @@ import * as vscode from 'vscode';
 import { describeError, isKagiError } from '../vault';
 import { mergeEnv, needsShell, shellQuote } from '../vault/inject';
 import type { Ctx, VaultFolder } from './ctx';
-import { loadScope, resolveCwd, scopeFor, servicesOfVault, vaultOrThrow } from './injection';
+import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
+import { joinScope, servicesOf, splitScope } from '../vault/scopes';
 
 export const TASK_TYPE = 'kagi';
 
@@ -92,14 +93,15 @@ export class KagiTaskProvider implements vscode.TaskProvider {
       if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') dirs.push(path.join(root, e.name));
     }
     const env = this.ctx.activeEnv(v);
-    const services = servicesOfVault(v);
+    const scopes = v.project.scopes();
+    const services = servicesOf(scopes);
     const out: vscode.Task[] = [];
     for (const dir of dirs) {
       const scripts = readScripts(path.join(dir, 'package.json'));
       if (!scripts.length) continue;
       const pm = packageManager(dir, root);
-      for (const service of this.servicesFor(v, dir, env, services)) {
-        const scope = service ? `${service}/${env}` : env;
+      for (const service of this.servicesFor(v, dir, env, services, scopes)) {
+        const scope = joinScope(service || undefined, env);
         for (const script of scripts) {
           const rel = path.relative(root, dir);
           const def: KagiTaskDefinition = {
@@ -115,13 +117,11 @@ export class KagiTaskProvider implements vscode.TaskProvider {
   }
 
   /** The service of the folder's scope: inferred or the only one; every service when unclear. */
-  private servicesFor(v: VaultFolder, dir: string, env: string, services: string[]): string[] {
+  private servicesFor(v: VaultFolder, dir: string, env: string, services: string[], scopes: string[]): string[] {
     try {
-      const scope = scopeFor(this.ctx, v, { env }, dir, 'tasks');
-      const i = scope.indexOf('/');
-      return [i < 0 ? '' : scope.slice(0, i)];
+      return [splitScope(scopeFor(this.ctx, v, { env }, dir, 'tasks')).service ?? ''];
     } catch {
-      return services.filter((s) => v.project.scopes().includes(`${s}/${env}`));
+      return services.filter((s) => scopes.includes(joinScope(s, env)));
     }
   }
 }

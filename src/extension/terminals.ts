@@ -14,7 +14,7 @@
 // (otherwise nothing is injected and the Kagi output says why). Terminals already open keep
 // what they started with (VS Code flags them as stale).
 import * as vscode from 'vscode';
-import { describeError } from '../vault';
+import { describeError, splitScope } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, pickScope } from './injection';
 
@@ -45,8 +45,8 @@ async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal
     if (!v) return undefined;
     const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?');
     if (!scope) return undefined;
-    const i = scope.indexOf('/');
-    const req = i < 0 ? { service: '', env: scope } : { service: scope.slice(0, i), env: scope.slice(i + 1) };
+    const { service = '', env } = splitScope(scope);
+    const req = { service, env };
     const loaded = await loadScope(ctx, v, req, v.folder.uri.fsPath, 'Terminal with secrets');
     const terminal = vscode.window.createTerminal({
       name: `kagi: ${loaded.scope}`,
