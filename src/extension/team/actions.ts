@@ -19,9 +19,9 @@ export const COPY_RECIPIENT = 'Copy recipient';
 export class TeamActions {
   constructor(private readonly ctx: Ctx) {}
 
-  private async member(v: VaultFolder, memberId: string): Promise<Member> {
-    const { members } = await listMembers(v.project);
-    const m = members.find((x) => x.memberId === memberId);
+  /** Finding an entry needs access.json only, not the key unwraps listMembers does. */
+  private member(v: VaultFolder, memberId: string): Member {
+    const m = v.project.access().members.find((x) => x.memberId === memberId);
     if (!m) {
       throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
         'refresh the team view and pull the latest .kagi/access.json');

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
 import { isMemberId } from '../../protocol';
 import type { Member } from '../../vault/format/access';
-import { listMembers, recipientFingerprint } from '../../vault/members';
+import { recipientFingerprint } from '../../vault/members';
 import { TeamViewProvider, TEAM_VIEW_ID } from './provider';
 import type { TeamPrompter } from './prompter';
 import { recoverInterrupted } from './state';
@@ -52,8 +52,7 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
   const pickMember = async (v: VaultFolder, arg: unknown, title: string, filter: (m: Member) => boolean): Promise<string | undefined> => {
     const given = memberIdArg(arg);
     if (given) return given;
-    const { members } = await listMembers(v.project);
-    const candidates = members.filter(filter);
+    const candidates = v.project.access().members.filter(filter);
     if (candidates.length === 0) {
       void provider.prompter.info(`Kagi: nobody to choose in ${v.folder.name}.`, []);
       return undefined;
