@@ -28,7 +28,7 @@ const readFrom = new WeakMap<ProjectConfig, string>();
 export class Project {
   readonly kagiDir: string;
   readonly dataDir: string;
-  private keyCache?: { accessHash: string; key: ResolvedKey };
+  private keyCache?: { accessHash: string; key: Promise<ResolvedKey> };
   /** A project's id never changes once created; remembered so journal checks skip a parse. */
   private knownProjectId?: string;
   /** A config parsed inside `mutate` for the journal check, handed to the next `config()` call. */
@@ -95,16 +95,25 @@ export class Project {
     return Object.keys(cfg.services).sort();
   }
 
-  async key(cfg: ProjectConfig = this.config()): Promise<ResolvedKey> {
-    // One read: the key is searched in the very bytes it is then cached against.
-    const text = this.accessText();
-    const accessHash = createHash('sha256').update(text ?? '').digest('hex');
-    if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
-    const key = await resolveProjectKey({
-      env: this.host.env, dataDir: this.dataDir, projectId: cfg.projectId, readAccess: () => accessFrom(text),
-    });
-    this.keyCache = { accessHash, key };
-    return key;
+  /**
+   * The project key, cached against the exact access.json bytes it was found in, and
+   * while in flight, so concurrent callers share one unwrap; a failure is not kept.
+   */
+  key(cfg?: ProjectConfig): Promise<ResolvedKey> {
+    try {
+      const text = this.accessText();
+      const accessHash = createHash('sha256').update(text ?? '').digest('hex');
+      if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
+      const projectId = (cfg ?? this.config()).projectId;
+      const key = resolveProjectKey({ env: this.host.env, dataDir: this.dataDir, projectId, readAccess: () => accessFrom(text) });
+      this.keyCache = { accessHash, key };
+      key.catch(() => {
+        if (this.keyCache?.key === key) this.keyCache = undefined;
+      });
+      return key;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   forgetKey(): void {

@@ -125,3 +125,20 @@ describe('files outside the vault', () => {
     assert.deepEqual(fs.readdirSync(dir), ['.env.production']);
   });
 });
+
+describe('project: the unwrapped key', () => {
+  it('concurrent callers share one unwrap; a failed one is not kept', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    await initProject(root, alice);
+    const project = Project.open(root, alice);
+    const [a, b] = [project.key(), project.key()];
+    assert.equal(a, b, 'the second caller gets the in-flight promise');
+    assert.equal((await a).source, 'device identity');
+    const stranger = Project.open(root, device('stranger'));
+    const failed = stranger.key();
+    await assert.rejects(failed, (e: Error & { code?: string }) => e.code === 'no-identity');
+    assert.notEqual(stranger.key(), failed, 'a failure is retried, not cached');
+    await assert.rejects(stranger.key());
+  });
+});

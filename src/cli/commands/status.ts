@@ -1,4 +1,6 @@
 import { KagiError } from '../../vault/errors';
+import type { Member } from '../../vault/format/access';
+import type { ProjectConfig } from '../../vault/format/projectConfig';
 import { Project } from '../../vault/project';
 import { listMembers } from '../../vault/members';
 import { failingScopes } from '../../vault/doctor';
@@ -29,26 +31,26 @@ Exits 1 when the stores cannot be decrypted.
     line('envs', `${cfg.settings.envs.join(', ')} (default ${cfg.settings.defaultEnv})`);
     const journal = project.journal();
     line('rotation', journal ? 'interrupted rotation pending (the next command that opens a store finishes it)' : 'none pending');
-    const decrypts = await describeKey(project, line);
-    const { me } = await listMembers(project);
+    const { decrypts, member } = await describeKey(project, cfg, line);
+    // The identity's unwrap already named this device's member; otherwise look it up.
+    const me = member ?? (await listMembers(project)).me;
     line('member', me ? `${me.memberId} ${me.name} (${me.role}, ${me.status})` : 'this device is not in access.json');
     return decrypts ? 0 : 1;
   },
 };
 
-async function describeKey(project: Project, line: (label: string, text: string) => void): Promise<boolean> {
-  const cfg = project.config();
+async function describeKey(project: Project, cfg: ProjectConfig, line: (label: string, text: string) => void): Promise<{ decrypts: boolean; member?: Member }> {
   try {
-    const { key, source } = await project.key(cfg);
+    const { key, source, member } = await project.key(cfg);
     line('key', source);
     const scopes = project.scopes(cfg);
     const failed = [...failingScopes(project, cfg, key).keys()];
     line('decrypts', failed.length === 0 ? `yes (${scopes.length} scope${scopes.length === 1 ? '' : 's'})` : `no: ${failed.join(', ')}`);
-    return failed.length === 0;
+    return { decrypts: failed.length === 0, ...(member ? { member } : {}) };
   } catch (e) {
     if (!(e instanceof KagiError)) throw e;
     line('key', `unavailable: ${e.describe()}`);
     line('decrypts', 'no');
-    return false;
+    return { decrypts: false };
   }
 }
