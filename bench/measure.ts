@@ -4,22 +4,6 @@ export interface Timing {
   runs: number[];
 }
 
-export async function measure(fn: () => unknown, opts: { runs?: number; warmup?: number; before?: () => unknown } = {}): Promise<Timing> {
-  const runs = opts.runs ?? 7;
-  for (let i = 0; i < (opts.warmup ?? 1); i++) {
-    await opts.before?.();
-    await fn();
-  }
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    await opts.before?.();
-    const t = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return { medianMs: median(times), runs: times };
-}
-
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;

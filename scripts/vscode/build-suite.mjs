@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from './common.mjs';
 
 export const SUITE_OUT = path.join(repoRoot, 'out', 'integration');
-export const SUITE_INDEX = path.join(SUITE_OUT, 'index.js');
 
 /** Bundles into `outDir` (default out/integration; the harness uses a per-run folder). */
 export async function buildSuite(outDir = SUITE_OUT) {

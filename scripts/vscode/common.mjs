@@ -1,8 +1,8 @@
 // Shared bits of the real-VS-Code harness: versions, cache paths, process helpers.
 // The harness runs the real VS Code workbench (code-server, which needs Node 24) because
 // @vscode/test-electron cannot download VS Code on machines without network access.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,19 +67,6 @@ export function run(cmd, args, opts = {}) {
   return r;
 }
 
-/** Runs a command, resolves with {code, stdout, stderr} (never rejects on exit code). */
-export function runAsync(cmd, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    let stdout = '';
-    let stderr = '';
-    p.stdout?.on('data', (d) => (stdout += d));
-    p.stderr?.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 export function isRoot() {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
@@ -119,6 +106,3 @@ export async function waitFor(fn, { timeoutMs = 60000, intervalMs = 250, what = 
   }
 }
 
-export function fileExists(p) {
-  return existsSync(p);
-}

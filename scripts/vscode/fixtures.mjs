@@ -47,12 +47,6 @@ export function createVault({ workspace, kagiHome, envs = ['development', 'stagi
   return { envs, secrets };
 }
 
-/** A second identity (own KAGI_HOME) asks for access to the vault in `workspace`. */
-export function requestAccess({ workspace, kagiHome, name = 'bob' }) {
-  mkdirSync(kagiHome, { recursive: true });
-  return kagi(['member', 'request', '--name', name], { cwd: workspace, kagiHome });
-}
-
 /**
  * The default fixture of a harness run: a vault with service `api` in three envs and one canary
  * secret per env. Never throws: on a CLI failure it returns { vault: null, vaultError }.

@@ -169,4 +169,3 @@ export function activationLine(logFile, id = extensionId()) {
   return readText(logFile).split('\n').find((l) => l.includes(`_doActivateExtension ${id}`)) ?? null;
 }
 
-export { readPackageJson, extensionId };

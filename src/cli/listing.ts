@@ -4,7 +4,7 @@ import { splitScope } from '../vault/scopes';
 import { boxTable } from './table';
 
 /** One scope's secrets as `Key | Value [| Desc]`, sorted by key, masked unless `show`. */
-export function scopeTable(store: Store, show: boolean, indent = 0): string {
+function scopeTable(store: Store, show: boolean, indent = 0): string {
   const secrets = [...store.secrets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const withDesc = secrets.some((s) => s.description);
   const headers = withDesc ? ['Key', 'Value', 'Desc'] : ['Key', 'Value'];

@@ -12,7 +12,7 @@ import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
 import { unsetCommand } from './commands/unset';
 
-export const COMMANDS: Command[] = [
+const COMMANDS: Command[] = [
   initCommand, statusCommand, setCommand, getCommand, unsetCommand, runCommand,
   importCommand, exportCommand, syncCommand, envCommand, memberCommand, doctorCommand,
 ];

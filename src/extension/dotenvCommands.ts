@@ -19,7 +19,7 @@ export function registerDotenvCommands(ctx: Ctx): void {
 }
 
 /** `.env` → the active env; `.env.<suffix>` → that env (as `kagi init` maps files, spec 8.4). */
-export function envFromFileName(name: string, fallback: string): string {
+function envFromFileName(name: string, fallback: string): string {
   const m = /^\.env\.([A-Za-z0-9_-]+)$/.exec(name);
   return m && !['example', 'sample', 'template'].includes(m[1]!) ? m[1]! : fallback;
 }

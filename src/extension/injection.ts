@@ -48,7 +48,7 @@ export async function loadScope(ctx: Ctx, v: VaultFolder, req: InjectionRequest,
 }
 
 /** The folder's active scope (active env + the only or root service); undefined when ambiguous. */
-export function activeScope(ctx: Ctx, v: VaultFolder): string | undefined {
+function activeScope(ctx: Ctx, v: VaultFolder): string | undefined {
   try {
     return scopeFor(ctx, v, {}, undefined, 'active scope');
   } catch {

@@ -5,7 +5,7 @@ import type { Choice } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 
 /** Every scope a secret can go to: existing ones plus each service's and the root's configured envs. */
-export function candidateScopes(listing: Listing): string[] {
+function candidateScopes(listing: Listing): string[] {
   const out = new Set(listing.scopes);
   for (const service of servicesOf(listing.scopes)) for (const env of listing.envs) out.add(joinScope(service, env));
   for (const env of listing.envs) out.add(env);

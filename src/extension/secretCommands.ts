@@ -19,7 +19,7 @@ export interface SecretTarget {
 }
 
 /** Fills in whatever the argument didn't say by asking. */
-export async function secretTarget(ctx: Ctx, arg: unknown, title: string): Promise<SecretTarget | undefined> {
+async function secretTarget(ctx: Ctx, arg: unknown, title: string): Promise<SecretTarget | undefined> {
   const ref = refOf(arg);
   const v = await vaultOf(ctx, ref);
   if (!v) return undefined;

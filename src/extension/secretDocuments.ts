@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
-export const SECRET_SCHEME = 'kagi-secret';
+const SECRET_SCHEME = 'kagi-secret';
 
 /**
  * Read-only virtual documents showing one revealed value. The text lives only in

@@ -25,7 +25,7 @@ import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
 import { joinScope, servicesOf, splitScope } from '../vault/scopes';
 
-export const TASK_TYPE = 'kagi';
+const TASK_TYPE = 'kagi';
 
 export interface KagiTaskDefinition extends vscode.TaskDefinition {
   type: 'kagi';

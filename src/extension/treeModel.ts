@@ -6,7 +6,7 @@ import type { Blocked, KeyInfo, Listing } from '../vault/listing';
 import { joinScope, splitScope } from '../vault/scopes';
 
 export const MASK = '••••••••';
-export const ROOT_GROUP = '(root)';
+const ROOT_GROUP = '(root)';
 
 export type NodeKind = 'folder' | 'service' | 'env' | 'key' | 'notice' | 'action';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SecretsTree } from './tree';
 import type { Ctx } from './ctx';
 
-export const SECRETS_VIEW = 'kagi.secrets';
+const SECRETS_VIEW = 'kagi.secrets';
 
 /** The Kagi activity-bar tree, plus the context key its welcome content depends on. */
 export function registerTree(ctx: Ctx): void {

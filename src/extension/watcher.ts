@@ -4,7 +4,7 @@ import type { Ctx } from './ctx';
 const DEBOUNCE_MS = 250;
 
 /** The lock and atomic-write temp files change on every write; they never mean new content. */
-export function isNoise(fsPath: string): boolean {
+function isNoise(fsPath: string): boolean {
   const name = fsPath.split(/[\\/]/).pop() ?? '';
   return name === '.lock' || name.endsWith('.tmp') || name.startsWith('.lock');
 }

@@ -9,7 +9,7 @@ import type { TeamRole } from '../../protocol';
 import type { TeamPrompter } from './prompter';
 import { recoverInterrupted } from './state';
 
-export const COPY_RECIPIENT = 'Copy recipient';
+const COPY_RECIPIENT = 'Copy recipient';
 
 /**
  * The team flows, shared by the webview and the palette commands. Each asks

@@ -6,7 +6,7 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
 }
 
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 

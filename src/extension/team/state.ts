@@ -8,7 +8,7 @@ import type { TeamMemberView, TeamState, TeamVaultRef } from '../../protocol';
 
 export const vaultKey = (v: VaultFolder): string => v.folder.uri.toString();
 
-export function isConflictError(e: unknown): boolean {
+function isConflictError(e: unknown): boolean {
   return isKagiError(e) && (e.code === 'conflict' || (e.code === 'bad-access' && /conflict markers/i.test(e.message)));
 }
 
@@ -48,7 +48,7 @@ function journalError(e: unknown): KagiError {
     'run `kagi doctor --fix` in this folder, or restore .kagi/ from Git and remove the member again');
 }
 
-export function memberView(m: Member, ms: Membership): TeamMemberView {
+function memberView(m: Member, ms: Membership): TeamMemberView {
   const isMe = m === ms.me || (ms.me !== undefined && m.memberId === ms.me.memberId)
     || (m.status === 'pending' && ms.myRecipient !== undefined && m.recipient === ms.myRecipient);
   return {
