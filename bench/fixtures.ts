@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { initProject, Project, type HostEnv, type Store } from '../src/vault';
+import { device as testDevice, tempDir as testTempDir } from '../test/unit/helpers';
 
 export interface BenchVault {
   root: string;
@@ -10,14 +10,9 @@ export interface BenchVault {
   scopes: string[];
 }
 
-export function tempDir(name: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `kagi-bench-${name}-`));
-}
-
-export function device(name: string): HostEnv & { home: string } {
-  const home = tempDir(`home-${name}`);
-  return { home, env: { KAGI_HOME: home, USER: name, PATH: process.env.PATH } };
-}
+/** The unit tests' temp folders and devices, so both measure the same setup. */
+export const tempDir = (name: string) => testTempDir(`kagi-bench-${name}-`);
+export const device = (name: string) => testDevice(name);
 
 /** Values shaped like real secrets: URLs, tokens, short flags. */
 export function secretValue(i: number): string {

@@ -1,4 +1,5 @@
-import { Project, serializeStore } from '../../src/vault';
+import { Project, readScopes, serializeStore } from '../../src/vault';
+import { secretsOf } from '../../src/vault/inject';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
@@ -10,13 +11,8 @@ import type { BenchVault } from '../fixtures';
 export async function benchInject(v: BenchVault): Promise<BenchResult> {
   const project = Project.open(v.root, v.host);
   const scope = v.scopes[0]!;
-  const load = async () => {
-    const cfg = project.config();
-    const { key } = await project.key(cfg);
-    const env: Record<string, string> = {};
-    for (const s of project.readScope(cfg, scope, key).secrets.values()) env[s.key] = s.value;
-    return env;
-  };
+  // The extension's own path (injection.ts): readScopes, then the scope as an env.
+  const load = async () => secretsOf((await readScopes(project, [scope])).get(scope)!);
   const env = await load();
   const cfg = project.config();
   const plaintext = serializeStore(scope, project.readScope(cfg, scope, (await project.key(cfg)).key));
