@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Monorepo, ProjectConfig } from './format/projectConfig';
 import { normalizeRelPath } from './inference';
 import { joinScope } from './scopes';
-import { applyImport, parseDotenv, planImport } from './dotenv';
+import { applyImport, parseDotenv, planImport, type DotenvEntry } from './dotenv';
 import type { Project } from './project';
 
 /** A `.env*` file `init` offers to import (spec §8.4). `file` is absolute. */
@@ -96,6 +96,12 @@ export function pathSuffix(relPath: string): string {
   return (h & 0xffffffn).toString(16).padStart(6, '0');
 }
 
+/** A template's entries the scope does not have yet (templates never overwrite). */
+async function missingOnly(project: Project, scope: string, entries: DotenvEntry[]): Promise<DotenvEntry[]> {
+  const { added } = await planImport(project, scope, entries);
+  return entries.filter((e) => added.includes(e.key));
+}
+
 /** Records what discovery mapped, so later runs in `apps/api` infer `apps-api`. */
 export async function recordMonorepo(project: Project, monorepo: Monorepo): Promise<void> {
   await project.mutate(async () => {
@@ -122,10 +128,8 @@ export async function importDiscovered(project: Project, files: DiscoveredEnvFil
   const results: MigrationResult[] = [];
   for (const f of ordered) {
     const entries = parseDotenv(read(f.file), path.basename(f.file));
-    const plan = await planImport(project, f.scope, entries);
-    const applied = f.template
-      ? await applyImport(project, { ...plan, overwritten: [], entries: entries.filter((e) => plan.added.includes(e.key)) }, { overwrite: false })
-      : await applyImport(project, plan, { overwrite: true });
+    const applied = await applyImport(project, { scope: f.scope, entries: f.template ? await missingOnly(project, f.scope, entries) : entries },
+      { overwrite: !f.template });
     results.push({ scope: f.scope, file: f.file, added: applied.added, overwritten: applied.overwritten });
   }
   return results;

@@ -65,7 +65,7 @@ function compare(scope: string, entries: DotenvEntry[], store: Store | undefined
  * Applies a plan against the scope as it is now (re-read under the lock), so a
  * change made since the preview is never overwritten unasked.
  */
-export async function applyImport(project: Project, plan: ImportPlan, opts: { overwrite: boolean }): Promise<ImportPlan> {
+export async function applyImport(project: Project, plan: Pick<ImportPlan, 'scope' | 'entries'>, opts: { overwrite: boolean }): Promise<ImportPlan> {
   validateScope(plan.scope);
   const entries = dedupe(plan.entries);
   entries.forEach((e) => validateSecretKey(e.key));
