@@ -33,6 +33,7 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly disposables: vscode.Disposable[] = [];
   /** The last state sent (or computed for a hidden view); read by tests. */
   lastState: TeamState = { kind: 'loading' };
+  private newest: Promise<TeamState> = Promise.resolve(this.lastState);
   /** How many times a page announced itself (its script loaded under the CSP); read by tests. */
   readyCount = 0;
   readonly actions: TeamActions;
@@ -132,15 +133,26 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (this.view?.visible) void this.refresh();
   }
 
-  /** Recomputes the state and sends it; an older computation never overwrites a newer one. */
+  /**
+   * Recomputes the state and sends it; an older computation never overwrites a newer
+   * one. Resolves with the newest state: if another refresh (say, the file watcher's)
+   * began meanwhile, it waits for that one rather than answer with a discarded result.
+   */
   async refresh(): Promise<TeamState> {
     const gen = ++this.generation;
-    const { state } = await buildTeamState(this.ctx, this.selected);
-    if (gen === this.generation) {
-      this.lastState = state;
-      this.post({ type: 'state', state });
-    }
-    return state;
+    this.newest = buildTeamState(this.ctx, this.selected).then(({ state }) => {
+      if (gen === this.generation) {
+        this.lastState = state;
+        this.post({ type: 'state', state });
+      }
+      return state;
+    });
+    let current: Promise<TeamState>;
+    do {
+      current = this.newest;
+      await current;
+    } while (current !== this.newest);
+    return this.lastState;
   }
 
   private post(m: HostMessage): void {
