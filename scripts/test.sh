@@ -77,6 +77,19 @@ if ! skip integration || ! skip integration-restricted || ! skip ui; then
   fi
 fi
 
+# CI shows only the tail of the output: repeat each stage's failure report just above the
+# summary, so a failure is named where it will be read.
+failures() {
+  local log
+  for log in test-results/unit.log test-results/integration.log test-results/integration-restricted.log test-results/ui.log; do
+    [[ -f $log ]] || continue
+    sed 's/\x1b\[[0-9;]*m//g' "$log" | awk -v name="$log" '
+      /^ *[0-9]+ failing/ { on = 1; print "== failures in " name }
+      on && shown < 60 { print; shown++ }'
+  done
+}
+if [[ $total_fail -ne 0 ]]; then echo; failures; fi
+
 echo
 echo "== summary"
 for s in "${summary[@]}"; do echo "$s"; done

@@ -218,6 +218,15 @@ describe('dotenv: format (dotenv reads back byte-identical values)', () => {
       (e: Error & { code?: string }) => e.code === 'bad-dotenv' && /KEY_0/.test(e.message));
   });
 
+  it('a multi-line value whose last line reads like `NAME=` is written only where import reads it back, else refused by name', () => {
+    // Found by the CLI round trip (fast-check): in single quotes the closing line `_0='` looks like a missing quote to import.
+    const withQuote = { key: 'XR', value: '{"j":1}$(id)  #!\n\n_0=' };
+    assert.throws(() => formatDotenv([withQuote, { key: 'Y', value: 'after' }]),
+      codeIs('bad-dotenv', (e) => /\bXR\b/.test(e.message) && e.message.includes('reads like the start of another entry') && !e.message.includes('$(id)')));
+    const noQuote = [{ key: 'A', value: 'first\nB=' }, { key: 'C', value: 'x' }];
+    assert.deepEqual(values(parseDotenv(formatDotenv(noQuote), 'x')), { A: 'first\nB=', C: 'x' });
+  });
+
   it('U+2028 is not a line break for descriptions or the quote check', () => {
     const secrets = [{ key: 'A', value: '\u2028X=' }, { key: 'B', value: "'\u2028Y=" }];
     assert.deepEqual(values(parseDotenv(formatDotenv(secrets), 'x')), { A: '\u2028X=', B: "'\u2028Y=" });

@@ -1,6 +1,6 @@
 import * as dotenv from 'dotenv';
 import { KagiError } from '../errors';
-import { parseDotenv } from './parse';
+import { looksLikeNextEntry, parseDotenv } from './parse';
 
 /* Writing .env text that `dotenv` (and our parser) read back byte-identical. */
 
@@ -58,7 +58,8 @@ function canCloseLater(q: string, later: string): boolean {
 
 function encodeValue(key: string, value: string, later: string): string {
   const endsInBackslash = value.endsWith('\\');
-  const quotable = (q: string) => !value.includes(q) && !value.includes('\r') && (!endsInBackslash || !canCloseLater(q, later));
+  const quotable = (q: string) => !value.includes(q) && !value.includes('\r') &&
+    (!endsInBackslash || !canCloseLater(q, later)) && !closesLikeAnEntry(value, q);
   const double = () => `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
   // Single quotes first (nothing is unescaped in them); line breaks read best as `\n` in double quotes.
   if (!/[\n\u2028\u2029]/.test(value) && quotable("'")) return `'${value}'`;
@@ -66,8 +67,20 @@ function encodeValue(key: string, value: string, later: string): string {
   if (quotable("'")) return `'${value}'`;
   if (quotable('`')) return `\`${value}\``;
   if (fitsUnquoted(value)) return value;
+  if (closesLikeAnEntry(value, "'")) {
+    throw new KagiError('bad-dotenv', `the value of ${key} cannot be written to a .env file: its last line reads like the start of another entry (NAME=), which import takes for a missing quote`,
+      'export it another way (e.g. `get`), or end the value differently');
+  }
   throw new KagiError('bad-dotenv', `the value of ${key} cannot be written to a .env file without changing it`,
     'dotenv has no escape for this mix of quotes, line breaks and "#"; export it another way (e.g. `get`)');
+}
+
+/**
+ * Our import refuses a multi-line quoted value whose closing line reads like
+ * `NAME='` (see looksLikeNextEntry), so export must not write one.
+ */
+function closesLikeAnEntry(value: string, q: string): boolean {
+  return value.includes('\n') && looksLikeNextEntry(value.slice(value.lastIndexOf('\n') + 1) + q, q);
 }
 
 /** In double quotes dotenv turns `\n`/`\r` into line breaks and unescapes nothing else. */
@@ -83,7 +96,13 @@ function fitsUnquoted(value: string): boolean {
 /** A last guard against a quoting mistake: re-read what we wrote, with dotenv and with our parser. */
 function verifyRoundTrip(text: string, secrets: { key: string; value: string }[]): void {
   const back = dotenv.parse(text);
-  const ours = new Map(parseDotenv(text, '(export)').map((e) => [e.key, e.value]));
+  let ours: Map<string, string>;
+  try {
+    ours = new Map(parseDotenv(text, '(export)').map((e) => [e.key, e.value]));
+  } catch (e) {
+    throw new KagiError('bad-dotenv', `cannot write this scope to a .env file that import reads back: ${(e as Error).message}`,
+      'export those secrets another way (e.g. `get`)');
+  }
   const broken = secrets.filter((s) => back[s.key] !== s.value || ours.get(s.key) !== s.value).map((s) => s.key);
   if (broken.length > 0) {
     throw new KagiError('bad-dotenv', `cannot write ${broken.join(', ')} to a .env file without changing the value`,

@@ -173,6 +173,14 @@ function readEntry(m: RegExpExecArray, fileName: string, lines: Lines, comments:
 }
 
 /**
+ * A multi-line value's closing line that reads like the opening of the next
+ * entry (`B="`): far more often a missing closing quote above than a value.
+ */
+export function looksLikeNextEntry(closingLine: string, q: string): boolean {
+  return new RegExp(`^(?:export\\s+)?[\\w.-]+\\s*=\\s*\\${q}$`).test(closingLine.trim());
+}
+
+/**
  * dotenv silently keeps a stray opening quote as part of the value (`A="abc`)
  * and lets a missing closing quote swallow the following lines up to the next
  * `KEY="` line. Both are almost always a typo that would import a wrong value.
@@ -188,8 +196,7 @@ function checkQuotes(raw: string | undefined, key: string, fileName: string, lin
   if (end === undefined) return;
   const lastLine = lines.numberAt(end - 1);
   if (lastLine === lineNo) return;
-  const closing = lines.line(lastLine).trim();
-  if (new RegExp(`^(?:export\\s+)?[\\w.-]+\\s*=\\s*\\${q}$`).test(closing)) {
+  if (looksLikeNextEntry(lines.line(lastLine), q)) {
     throw badDotenv(fileName, lineNo, `the value of ${key} opens a ${q} quote that is only closed on line ${lastLine}, by what looks like the next entry`,
       'add the missing closing quote');
   }

@@ -8,7 +8,8 @@
  * dotenv has no general escape syntax, so a few mixes (a value holding `'`, `"`, and a
  * line break, say) cannot be written without changing them: export must then refuse
  * the whole scope with a typed error naming the key, and print nothing. A value without
- * `'`, `\`, `\r` or U+2028/2029 always fits in single quotes and must never be refused.
+ * `'`, `\`, `\r` or U+2028/2029 always fits in single quotes and must never be refused, except
+ * a multi-line one whose last line reads like `NAME=` (import would take it for a missing quote).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -36,7 +37,9 @@ const valueArb = fc.oneof(
 const keyArb = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,10}$/);
 const scopeArb = fc.uniqueArray(fc.tuple(keyArb, valueArb), { minLength: 1, maxLength: 6, selector: ([k]) => k });
 
-const alwaysFits = (v: string) => !/['\\\r\u2028\u2029]/.test(v);
+/** …unless it spans lines and its last line reads like `NAME=`, which import takes for a missing quote. */
+const closesLikeAnEntry = (v: string) => v.includes('\n') && /^(?:export\s+)?[\w.-]+\s*=\s*$/.test(v.slice(v.lastIndexOf('\n') + 1).trim());
+const alwaysFits = (v: string) => !/['\\\r\u2028\u2029]/.test(v) && !closesLikeAnEntry(v);
 
 describe('reliability: export → import round trip through the CLI (fast-check)', function () {
   this.timeout(240_000);
