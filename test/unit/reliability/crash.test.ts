@@ -238,7 +238,8 @@ describe('reliability: crash safety (SIGKILL during set)', function () {
       fs.utimesSync(lock, past, past);
       const started = Date.now();
       await setSecrets(Project.open(root, host), 'api/production', [{ key: `AFTER_EMPTY_${i}`, value: 'ok' }]);
-      assert.ok(Date.now() - started < 5_000, `lock body ${JSON.stringify(body)}: took ${Date.now() - started} ms`);
+      // Far below the 2-minute stale age, far above a slow machine's set: this checks which rule applied, not speed.
+      assert.ok(Date.now() - started < 40_000, `lock body ${JSON.stringify(body)}: waited ${Date.now() - started} ms, as for a live lock`);
       assert.ok(!fs.existsSync(lock));
     }
     fs.writeFileSync(lock, '');

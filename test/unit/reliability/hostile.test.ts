@@ -20,7 +20,8 @@ import { buildCorpus, buildDotenvCorpus, CANARY, SCOPE, STORE as STORE_REL, type
 import { buildValidProject, copyProject, type ValidProject } from './fixture';
 import { assertKagiError, ensureCli, pool, rmTree, runCli, treeDigest, withTimeout } from './support';
 
-const CASE_TIMEOUT_MS = 5_000;
+/** A hang guard, not a speed check: generous enough for a starved CI machine. */
+const CASE_TIMEOUT_MS = 15_000;
 
 interface Prepared {
   root: string;
