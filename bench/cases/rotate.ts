@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Project, approveMember, removeMember, requestAccess } from '../../src/vault';
@@ -24,6 +25,8 @@ export async function benchRotate(v: BenchVault, plainDir: string): Promise<Benc
   const reset = () => {
     fs.rmSync(path.join(v.root, '.kagi'), { recursive: true });
     fs.cpSync(path.join(pristine, '.kagi'), path.join(v.root, '.kagi'), { recursive: true });
+    // Untimed: the copy's dirty pages would otherwise be flushed by the rotation's own fsyncs.
+    if (process.platform !== 'win32') execFileSync('sync');
   };
   const rotate = () => removeMember(Project.open(v.root, v.host), ids[0]!);
   const rewrite = () => { for (const [file, data] of plainFiles) fs.writeFileSync(file, data); };

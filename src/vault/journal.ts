@@ -78,11 +78,6 @@ export function writeJournal(dataDir: string, j: Journal): void {
 }
 
 /**
- * Writes everything the journal holds, in Rust's order, then deletes it. Idempotent.
- * Stores are flushed together before access.json names the new key, and the journal
- * goes only once everything it describes is on disk.
- */
-/**
  * access.json and this device's snapshot of it, always together: the snapshot is
  * what recipientGuard compares a later access.json with.
  */
@@ -91,6 +86,11 @@ export function writeAccessText(kagiDir: string, dataDir: string, projectId: str
   writeFileAtomic(accessSnapshotPath(dataDir, projectId), text);
 }
 
+/**
+ * Writes everything the journal holds, in Rust's order, then deletes it. Idempotent.
+ * Stores are flushed together before access.json names the new key, and the journal
+ * goes only once everything it describes is on disk.
+ */
 export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
   const targets = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const);
   // Checked for all before the first write, so a refused journal changes nothing.

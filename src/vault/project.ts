@@ -122,6 +122,12 @@ export class Project {
 
   /** Reads and decrypts one scope named in kagi.json. */
   readScope(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {
+    const { plain, file } = this.openScope(cfg, scope, key);
+    return parseStore(fromUtf8(plain, file), file);
+  }
+
+  /** The decrypted bytes of one scope, authenticated under its scope (not parsed). */
+  openScope(cfg: ProjectConfig, scope: string, key: Uint8Array): { plain: Uint8Array; file: string } {
     const entry = cfg.services[scope];
     if (!entry) {
       throw new KagiError('scope-not-found', `scope ${scope} does not exist in ${cfg.projectId}`,
@@ -134,8 +140,7 @@ export class Project {
     const text = readText(this.file(entry.file), () =>
       new KagiError('bad-store', `${entry.file} is missing but kagi.json lists scope ${scope}`,
         'restore it from Git (git checkout -- .kagi/), or pull the latest changes'));
-    const plain = open(key, scopeAad(scope), parseEnvelope(text, entry.file), entry.file);
-    return parseStore(fromUtf8(plain, entry.file), entry.file);
+    return { plain: open(key, scopeAad(scope), parseEnvelope(text, entry.file), entry.file), file: entry.file };
   }
 
   readScopeOrEmpty(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {
@@ -215,7 +220,11 @@ function accessFrom(text: string | undefined): AccessList {
 }
 
 export function sealStore(scope: string, store: Store, key: Uint8Array): string {
-  return serializeEnvelope(seal(key, scopeAad(scope), utf8(serializeStore(scope, store))));
+  return sealScopeBytes(scope, utf8(serializeStore(scope, store)), key);
+}
+
+export function sealScopeBytes(scope: string, plain: Uint8Array, key: Uint8Array): string {
+  return serializeEnvelope(seal(key, scopeAad(scope), plain));
 }
 
 /** The nearest folder at or above `start` that holds a `.kagi/` folder. */

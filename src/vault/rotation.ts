@@ -6,7 +6,7 @@ import { refreshKeyCache } from './init';
 import { findMember, requireOwner } from './members';
 import { assertRecipientsUnchanged } from './recipientGuard';
 import { resealArtifacts } from './artifacts';
-import { sealStore, type Project } from './project';
+import { sealScopeBytes, type Project } from './project';
 import { wrapProjectKey } from './wrap';
 
 export interface RotationProgress {
@@ -68,7 +68,9 @@ export async function planRotation(project: Project, memberId: string, onProgres
   const files: Record<string, string> = {};
   scopes.forEach((scope, i) => {
     onProgress({ step: 'stores', done: i, total: scopes.length });
-    files[cfg.services[scope]!.file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
+    // The authenticated bytes are re-sealed as they are: nothing a newer writer added can be lost.
+    const { plain, file } = project.openScope(cfg, scope, oldKey);
+    files[file] = sealScopeBytes(scope, plain, newKey);
   });
   const artifacts = resealArtifacts(project, cfg, oldKey, newKey);
   onProgress({ step: 'stores', done: scopes.length, total: scopes.length });

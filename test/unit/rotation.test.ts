@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
+import { Project, sealScopeBytes } from '../../src/vault/project';
 import { approveMember, requestAccess } from '../../src/vault/members';
 import { planRotation, removeMember, type RotationProgress } from '../../src/vault/rotation';
 import { readScopes, setSecrets } from '../../src/vault/secrets';
@@ -91,6 +91,19 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     assert.deepEqual(events.map((e) => e.step).filter((s, i, a) => a[i - 1] !== s), ['stores', 'access', 'journal', 'done']);
     assert.deepEqual(events.find((e) => e.step === 'stores' && e.done === e.total), { step: 'stores', done: 3, total: 3 });
     assert.deepEqual(events.find((e) => e.step === 'access' && e.done === e.total), { step: 'access', done: 2, total: 2 });
+  });
+
+  it('carries every store\'s decrypted bytes over unchanged: field order, unknown fields, drifted keys', async () => {
+    const t = await team();
+    const cfg = t.aliceP.config();
+    // As another writer (a newer kagi) might have stored it: unsorted, extra fields, a drifted `key`.
+    const foreign = '{"secrets":{"Z":{"value":"z","key":"Z","rotation_hint":3},"A":{"key":"a-drift","value":"a"}},"name":"api/production","v":2}';
+    writeFileAtomic(t.aliceP.file(cfg.services['api/production']!.file), sealScopeBytes('api/production', Buffer.from(foreign), t.oldKey));
+    await removeMember(t.aliceP, t.carolM.memberId);
+    const after = t.aliceP.config();
+    const newKey = (await t.aliceP.key(after)).key;
+    assert.notDeepEqual(Buffer.from(newKey), Buffer.from(t.oldKey));
+    assert.equal(Buffer.from(t.aliceP.openScope(after, 'api/production', newKey).plain).toString(), foreign);
   });
 
   it('may remove a pending member too (any status), still rotating', async () => {
