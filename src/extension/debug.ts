@@ -22,7 +22,8 @@ import * as vscode from 'vscode';
 import { KagiError, splitScope } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty } from '../vault/inject';
 import type { Ctx } from './ctx';
-import { loadScope, pickScope, resolveCwd, vaultOrThrow } from './injection';
+import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
+import { pickScope } from './scopePick';
 
 export class KagiDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly ctx: Ctx) {}
@@ -88,7 +89,7 @@ async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<
       configs.map((c, i) => ({ label: String(c.name ?? c.type), id: i, description: c.type })),
       { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
     if (picked === undefined) return false;
-    const scope = await pickScope(ctx, v, 'With the secrets of which scope?');
+    const scope = await pickScope(ctx, v, 'With the secrets of which scope?', { preferred: activeScope(ctx, v) });
     if (!scope) return false;
     const { service = '', env } = splitScope(scope);
     const kagi = { service, env };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyImport, exportFileName, exportScope, parseDotenv, planImport, readDotenvFile, writeDotenvFile, type ImportPlan } from '../vault/dotenv';
 import { KagiError } from '../vault/errors';
+import { envForFileName } from '../vault/migrate';
 import { joinScope, splitScope } from '../vault/scopes';
 import { registerGuarded } from './commandKit';
 import { refOf } from './target';
@@ -18,10 +19,13 @@ export function registerDotenvCommands(ctx: Ctx): void {
   registerGuarded(ctx, 'kagi.exportDotenv', (arg) => exportDotenv(ctx, arg));
 }
 
-/** `.env` → the active env; `.env.<suffix>` → that env (as `kagi init` maps files, spec 8.4). */
-function envFromFileName(name: string, fallback: string): string {
-  const m = /^\.env\.([A-Za-z0-9_-]+)$/.exec(name);
-  return m && !['example', 'sample', 'template'].includes(m[1]!) ? m[1]! : fallback;
+/**
+ * `.env.<suffix>` → that env, as `kagi init` maps files (spec 8.4). A plain `.env` or a
+ * template names no environment here: it goes to the one the person works in.
+ */
+function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {
+  const hit = name === '.env' ? undefined : envForFileName(name, v.project.config());
+  return hit && !hit.template ? hit.env : activeEnv;
 }
 
 async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
@@ -32,8 +36,8 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   const text = readDotenvFile(uri.fsPath);
   if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
   const entries = parseDotenv(text, path.basename(uri.fsPath));
-  const preferred = joinScope(serviceAt(v, path.dirname(uri.fsPath)), envFromFileName(path.basename(uri.fsPath), ctx.activeEnv(v)));
-  const scope = await pickScope(ctx, v, `Kagi: Import ${path.basename(uri.fsPath)}`, preferred);
+  const preferred = joinScope(serviceAt(v, path.dirname(uri.fsPath)), envOfFile(v, path.basename(uri.fsPath), ctx.activeEnv(v)));
+  const scope = await pickScope(ctx, v, `Kagi: Import ${path.basename(uri.fsPath)}`, { preferred, allowNew: true });
   if (!scope) return undefined;
   const plan = await planImport(v.project, scope, entries);
   const overwrite = await previewImport(ctx, plan);
@@ -132,7 +136,7 @@ async function exportTarget(ctx: Ctx, arg: unknown): Promise<ExportTarget | unde
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
   const dir = uri?.fsPath ?? v.project.root;
-  const scope = await pickScope(ctx, v, 'Kagi: Export to .env', joinScope(serviceAt(v, dir), ctx.activeEnv(v)));
+  const scope = await pickScope(ctx, v, 'Kagi: Export to .env', { preferred: joinScope(serviceAt(v, dir), ctx.activeEnv(v)) });
   return scope ? { v, scope, dir } : undefined;
 }
 

@@ -1,8 +1,8 @@
 import { addEnv, removeEnv, renameEnv } from '../vault/environments';
 import { validateName } from '../vault/scopes';
-import { isKagiError } from '../vault/errors';
 import { registerGuarded } from './commandKit';
 import { refOf, vaultOf } from './target';
+import { validator } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 
 export function registerEnvCommands(ctx: Ctx): void {
@@ -38,14 +38,7 @@ async function switchEnv(ctx: Ctx, arg: unknown): Promise<string | undefined> {
   return t.env;
 }
 
-function nameError(text: string): string | undefined {
-  try {
-    validateName(text.trim(), 'environment');
-    return undefined;
-  } catch (e) {
-    return isKagiError(e) ? e.message : 'Invalid name';
-  }
-}
+const nameError = validator((text) => validateName(text.trim(), 'environment'), 'Invalid name');
 
 async function add(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
   const v = await vaultOf(ctx, refOf(arg));

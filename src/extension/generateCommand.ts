@@ -1,25 +1,18 @@
 import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat } from '../vault/generate';
 import { setSecrets } from '../vault/secrets';
 import { registerGuarded } from './commandKit';
-import { refOf, vaultOf } from './target';
-import { pickScope } from './scopePick';
-import { preferredScope } from './preferredScope';
-import { askKeyName } from './secretCommands';
-import type { Ctx } from './ctx';
+import { secretTarget } from './secretCommands';
+import type { Ctx, VaultFolder } from './ctx';
 
 const DEFAULT_LENGTH: Record<SecretFormat, number> = { hex: 64, base64url: 43, alphanumeric: 32 };
 
 /** Generates a random secret and stores it without ever showing it (Reveal or Copy show it on request). */
 export function registerGenerateCommand(ctx: Ctx): void {
   registerGuarded(ctx, 'kagi.generateSecret', async (arg) => {
-    const ref = refOf(arg);
-    const v = await vaultOf(ctx, ref);
-    if (!v) return false;
     const title = 'Kagi: Generate Secret';
-    const scope = ref?.scope ?? (await pickScope(ctx, v, title, await preferredScope(ctx, v)));
-    if (!scope) return false;
-    const key = ref?.key ?? (await askKeyName(ctx, title));
-    if (!key) return false;
+    const t = await secretTarget(ctx, arg, title, true);
+    if (!t) return false;
+    const { v, scope, key } = t;
     const format = await ctx.prompter.pick<SecretFormat>([
       { label: 'Hex', id: 'hex', description: '0-9a-f, 4 bits per character' },
       { label: 'Base64url', id: 'base64url', description: 'A-Z a-z 0-9 - _, 6 bits per character' },
@@ -48,7 +41,7 @@ async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise
   return text === undefined ? undefined : Number(text);
 }
 
-async function confirmOverwrite(ctx: Ctx, v: Parameters<Ctx['listings']['get']>[0], scope: string, key: string): Promise<boolean> {
+async function confirmOverwrite(ctx: Ctx, v: VaultFolder, scope: string, key: string): Promise<boolean> {
   const exists = (await ctx.listings.get(v)).keys?.get(scope)?.some((k) => k.key === key);
   if (!exists) return true;
   return (await ctx.prompter.confirm(`Replace ${key} in ${scope}?`, 'The current value is overwritten by a new random one.', ['Replace'])) === 'Replace';

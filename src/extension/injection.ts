@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KagiError, readScopes } from '../vault';
 import { resolveScope, secretsOf, type InjectionRequest, type SecretEnv } from '../vault/inject';
-import { inferService } from './inferService';
+import { serviceAt } from './preferredScope';
 import type { Ctx, VaultFolder } from './ctx';
 
 export interface LoadedScope {
@@ -32,7 +32,7 @@ export function scopeFor(ctx: Ctx, v: VaultFolder, req: InjectionRequest, cwd: s
     trusted: vscode.workspace.isTrusted,
     scopes: v.project.scopes(cfg),
     activeEnv: ctx.activeEnv(v),
-    inferredService: inferService(v.project.root, cwd ?? v.project.root),
+    inferredService: serviceAt(v, cwd ?? v.project.root),
     action,
   });
 }
@@ -48,28 +48,12 @@ export async function loadScope(ctx: Ctx, v: VaultFolder, req: InjectionRequest,
 }
 
 /** The folder's active scope (active env + the only or root service); undefined when ambiguous. */
-function activeScope(ctx: Ctx, v: VaultFolder): string | undefined {
+export function activeScope(ctx: Ctx, v: VaultFolder): string | undefined {
   try {
     return scopeFor(ctx, v, {}, undefined, 'active scope');
   } catch {
     return undefined;
   }
-}
-
-/** QuickPick of the vault's scopes, the active one first. */
-export async function pickScope(ctx: Ctx, v: VaultFolder, placeHolder: string): Promise<string | undefined> {
-  const scopes = v.project.scopes();
-  if (scopes.length === 0) {
-    void vscode.window.showInformationMessage('Kagi: this vault has no scopes yet. Add a secret first (kagi set <service> <env> KEY VALUE).');
-    return undefined;
-  }
-  const active = activeScope(ctx, v);
-  const env = ctx.activeEnv(v);
-  const ordered = active ? [active, ...scopes.filter((s) => s !== active)] : scopes;
-  return ctx.prompter.pick(
-    ordered.map((s) => ({ label: s, id: s, description: s === active ? 'active' : s.endsWith(`/${env}`) || s === env ? 'active environment' : undefined })),
-    { title: placeHolder, placeHolder: 'Scope (service/environment)' },
-  );
 }
 
 /** A folder path for `cwd` relative to the workspace folder. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isKagiError } from '../vault/errors';
 
 /** One choice in a pick; `id` is what callers branch on, never a label. */
 export interface Choice<T = string> {
@@ -17,6 +18,21 @@ export interface InputOptions {
   password?: boolean;
   /** returns an error message, or undefined when valid */
   validate?: (value: string) => string | undefined;
+}
+
+/**
+ * An InputBox validation from a vault check that throws: the KagiError's message
+ * (written never to contain a value), else `fallback`.
+ */
+export function validator(check: (text: string) => void, fallback: string): (text: string) => string | undefined {
+  return (text) => {
+    try {
+      check(text);
+      return undefined;
+    } catch (e) {
+      return isKagiError(e) ? e.message : fallback;
+    }
+  };
 }
 
 /**

@@ -1,8 +1,14 @@
 import { joinScope, servicesOf, splitScope, validateScope } from '../vault/scopes';
-import { isKagiError } from '../vault/errors';
 import type { Listing } from '../vault/listing';
-import type { Choice } from './prompter';
+import { validator, type Choice } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
+
+export interface ScopeQuestion {
+  /** offered first and marked "current" */
+  preferred?: string;
+  /** a write may create a scope: offer every configured env per service, and "Another scope…" */
+  allowNew?: boolean;
+}
 
 /** Every scope a secret can go to: existing ones plus each service's and the root's configured envs. */
 function candidateScopes(listing: Listing): string[] {
@@ -12,43 +18,41 @@ function candidateScopes(listing: Listing): string[] {
   return [...out].sort();
 }
 
-/** Asks for a scope, the preferred one first; a ref's scope skips the question. */
-export async function pickScope(ctx: Ctx, v: VaultFolder, title: string, preferred?: string): Promise<string | undefined> {
+/** Asks for a scope of the vault, the preferred one first. */
+export async function pickScope(ctx: Ctx, v: VaultFolder, title: string, q: ScopeQuestion = {}): Promise<string | undefined> {
   const listing = await ctx.listings.get(v);
-  const scopes = candidateScopes(listing);
-  const ordered = preferred ? [preferred, ...scopes.filter((s) => s !== preferred)] : scopes;
+  const scopes = q.allowNew ? candidateScopes(listing) : listing.scopes;
+  if (scopes.length === 0) {
+    ctx.prompter.info('Kagi: this vault has no scopes yet. Add a secret first (Kagi: Set Secret…).');
+    return undefined;
+  }
+  const { preferred } = q;
+  const ordered = preferred && (q.allowNew || scopes.includes(preferred)) ? [preferred, ...scopes.filter((s) => s !== preferred)] : scopes;
   const choices: Choice[] = ordered.map((scope) => ({
     label: scope, id: scope, description: describeScope(listing, scope, scope === preferred),
   }));
-  choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
+  if (q.allowNew) choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
   const picked = await ctx.prompter.pick(choices, { title, placeHolder: 'Scope (service/environment)' });
   return picked === OTHER ? askScope(ctx, title) : picked;
 }
 
 /** Not a valid scope name, so it can never collide with a real scope. */
-export const OTHER = '/other';
+const OTHER = '/other';
 
 async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
   const text = await ctx.prompter.input({
     title, prompt: 'Scope: service/environment, or a bare environment for a root scope', placeHolder: 'api/production',
-    validate: (t) => {
-      try {
-        validateScope(t.trim());
-        return undefined;
-      } catch (e) {
-        return isKagiError(e) ? e.message : 'Invalid scope';
-      }
-    },
+    validate: validator((t) => validateScope(t.trim()), 'Invalid scope'),
   });
   return text?.trim() || undefined;
 }
 
 function describeScope(listing: Listing, scope: string, preferred: boolean): string {
   const keys = listing.keys?.get(scope);
-  const parts = [keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : 'new'];
+  const parts = [keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new'];
   if (splitScope(scope).env === listing.defaultEnv) parts.push('default env');
   if (preferred) parts.push('current');
-  return parts.join(' · ');
+  return parts.filter(Boolean).join(' · ');
 }
 
 /** Asks for one of a scope's keys. */

@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import { normalizeKey } from '../vault/scopes';
 import { setSecrets, unsetSecrets, validateSecretKey } from '../vault/secrets';
 import { readSecretValue } from '../vault/reveal';
-import { isKagiError } from '../vault/errors';
 import { ClipboardGuard } from './clipboard';
 import { SecretDocuments } from './secretDocuments';
 import { registerGuarded } from './commandKit';
 import { refOf, vaultOf } from './target';
 import { pickKey, pickScope } from './scopePick';
 import { preferredScope } from './preferredScope';
+import { validator } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 
 /** A secret addressed fully: which vault, scope and key. */
@@ -18,14 +18,17 @@ export interface SecretTarget {
   key: string;
 }
 
-/** Fills in whatever the argument didn't say by asking. */
-async function secretTarget(ctx: Ctx, arg: unknown, title: string): Promise<SecretTarget | undefined> {
+/**
+ * Fills in whatever the argument didn't say by asking. `forWriting`: the key may be new
+ * (typed, and the scope may be new too); otherwise it is picked from the scope's keys.
+ */
+export async function secretTarget(ctx: Ctx, arg: unknown, title: string, forWriting = false): Promise<SecretTarget | undefined> {
   const ref = refOf(arg);
   const v = await vaultOf(ctx, ref);
   if (!v) return undefined;
-  const scope = ref?.scope ?? (await pickScope(ctx, v, title, await preferredScope(ctx, v)));
+  const scope = ref?.scope ?? (await pickScope(ctx, v, title, { preferred: await preferredScope(ctx, v), allowNew: forWriting }));
   if (!scope) return undefined;
-  const key = ref?.key ?? (await pickKey(ctx, v, scope, title));
+  const key = ref?.key ?? (await (forWriting ? askKeyName(ctx, title) : pickKey(ctx, v, scope, title)));
   return key ? { v, scope, key } : undefined;
 }
 
@@ -40,13 +43,9 @@ export function registerSecretCommands(ctx: Ctx): void {
 }
 
 async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
-  const ref = refOf(arg);
-  const v = await vaultOf(ctx, ref);
-  if (!v) return false;
-  const scope = ref?.scope ?? (await pickScope(ctx, v, 'Kagi: Set Secret', await preferredScope(ctx, v)));
-  if (!scope) return false;
-  const key = ref?.key ?? (await askKeyName(ctx, 'Kagi: Set Secret'));
-  if (!key) return false;
+  const t = await secretTarget(ctx, arg, 'Kagi: Set Secret', true);
+  if (!t) return false;
+  const { v, scope, key } = t;
   const value = await askValue(ctx, key, scope);
   if (value === undefined) return false;
   const r = await setSecrets(v.project, scope, [{ key, value }]);
@@ -56,18 +55,12 @@ async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
 }
 
 /** Asks for a key name and shows the Rust CLI's normalization (abc-d → ABC_D) before using it. */
-export async function askKeyName(ctx: Ctx, title: string): Promise<string | undefined> {
+const validKey = validator((text) => validateSecretKey(normalizeKey(text.trim())), 'Invalid name');
+
+async function askKeyName(ctx: Ctx, title: string): Promise<string | undefined> {
   const raw = await ctx.prompter.input({
     title, prompt: 'Secret name (normalized to UPPER_SNAKE like the kagi CLI)', placeHolder: 'DATABASE_URL',
-    validate: (text) => {
-      if (text.trim() === '') return 'Enter a name';
-      try {
-        validateSecretKey(normalizeKey(text.trim()));
-        return undefined;
-      } catch (e) {
-        return isKagiError(e) ? e.message : 'Invalid name';
-      }
-    },
+    validate: (text) => (text.trim() === '' ? 'Enter a name' : validKey(text)),
   });
   return raw === undefined ? undefined : normalizeKey(raw.trim());
 }

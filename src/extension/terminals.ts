@@ -16,7 +16,8 @@
 import * as vscode from 'vscode';
 import { describeError, splitScope } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
-import { loadScope, pickScope } from './injection';
+import { activeScope, loadScope } from './injection';
+import { pickScope } from './scopePick';
 
 const SETTING = 'kagi.terminal.injectActiveScope';
 /** Which service's active scope, when the vault has several (default: the only / root one). */
@@ -43,7 +44,7 @@ async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal
   return ctx.guard('Open terminal with scope', async () => {
     const v = await ctx.pickVault(uri);
     if (!v) return undefined;
-    const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?');
+    const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
     if (!scope) return undefined;
     const { service = '', env } = splitScope(scope);
     const req = { service, env };
