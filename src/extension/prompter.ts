@@ -50,8 +50,17 @@ export interface Prompter {
   /** A modal with a multi-line, value-free report (status). */
   report(title: string, detail: string): Promise<void>;
   info(message: string): void;
+  /** A notification with buttons; resolves to the chosen one (callers need not wait). */
+  offer<B extends string>(message: string, buttons: B[]): Promise<B | undefined>;
   warn(message: string): void;
+  /** Runs a long operation under a progress notification. */
+  progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T>;
+  /** Copies public text (a recipient) to the clipboard; secret values go through ClipboardGuard. */
+  copy(text: string): Promise<void>;
 }
+
+/** Reports a step of a long operation (message, and percent of the total added). */
+export type ProgressReport = (message: string, increment?: number) => void;
 
 /** The real thing: QuickPick, InputBox and modal messages. */
 export class WindowPrompter implements Prompter {
@@ -83,7 +92,20 @@ export class WindowPrompter implements Prompter {
     void vscode.window.showInformationMessage(message);
   }
 
+  async offer<B extends string>(message: string, buttons: B[]): Promise<B | undefined> {
+    return vscode.window.showInformationMessage(message, ...buttons);
+  }
+
   warn(message: string): void {
     void vscode.window.showWarningMessage(message);
+  }
+
+  async progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false },
+      (p) => task((message, increment) => p.report({ message, increment })));
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
   }
 }

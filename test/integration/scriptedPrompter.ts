@@ -1,7 +1,7 @@
 // A Prompter with scripted answers for integration tests: commands run for real in the
 // extension host (vault, files, processes), only the questions are answered from a script.
 // Everything the prompter was asked to show is recorded so tests can check no value leaked.
-import type { Choice, InputOptions, Prompter } from '../../src/extension/prompter';
+import type { Choice, InputOptions, ProgressReport, Prompter } from '../../src/extension/prompter';
 import type { Ctx } from '../../src/extension/ctx';
 import { activateExtension } from './helpers';
 
@@ -18,6 +18,12 @@ export class ScriptedPrompter implements Prompter {
   readonly infos: string[] = [];
   readonly warnings: string[] = [];
   readonly asked: string[] = [];
+  /** every input box's options, so tests can try its validation */
+  readonly inputs: InputOptions[] = [];
+  /** the steps long operations reported */
+  readonly progressSteps: string[] = [];
+  /** public text put on the clipboard (recipients) */
+  readonly copied: string[] = [];
   /** script mismatches; commands swallow errors through ctx.guard, so they are kept here too */
   readonly errors: string[] = [];
 
@@ -46,6 +52,7 @@ export class ScriptedPrompter implements Prompter {
 
   async input(opts: InputOptions): Promise<string | undefined> {
     this.shown.push(opts.title, opts.prompt ?? '', opts.value ?? '');
+    this.inputs.push(opts);
     const a = this.next('input', opts.title) as { input: string | undefined };
     if (a.input !== undefined && opts.validate) {
       const err = opts.validate(a.input);
@@ -75,9 +82,28 @@ export class ScriptedPrompter implements Prompter {
     this.infos.push(message);
   }
 
+  /** Notifications with buttons are recorded like info; no button is chosen. */
+  async offer<B extends string>(message: string, buttons: B[]): Promise<B | undefined> {
+    this.shown.push(message, ...buttons);
+    this.infos.push(message);
+    return undefined;
+  }
+
   warn(message: string): void {
     this.shown.push(message);
     this.warnings.push(message);
+  }
+
+  async progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T> {
+    this.shown.push(title);
+    return task((message) => {
+      this.shown.push(message);
+      this.progressSteps.push(message);
+    });
+  }
+
+  async copy(text: string): Promise<void> {
+    this.copied.push(text);
   }
 
   /** Fails when a scripted answer was never asked for. */

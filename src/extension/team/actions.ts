@@ -6,7 +6,7 @@ import {
 } from '../../vault/members';
 import { removeMember, type RotationProgress } from '../../vault/rotation';
 import type { TeamRole } from '../../protocol';
-import type { TeamPrompter } from './prompter';
+import type { Prompter } from '../prompter';
 import { recoverInterrupted } from './state';
 
 const COPY_RECIPIENT = 'Copy recipient';
@@ -29,7 +29,7 @@ export class TeamActions {
     return m;
   }
 
-  async approve(v: VaultFolder, memberId: string, p: TeamPrompter): Promise<boolean> {
+  async approve(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
     if (m.status !== 'pending') {
       throw new KagiError('member-not-found', `${m.name} (${m.memberId}) is ${m.status}, not a pending request`, 'refresh the team view');
@@ -49,11 +49,11 @@ export class TeamActions {
     if (choice !== 'Approve') return false;
     const done = await approveMember(v.project, memberId);
     this.ctx.log.info(`team: approved ${done.memberId}`);
-    void p.info(`Kagi: approved ${done.name}. Commit .kagi/access.json and push it so they can pull and open the vault.`, []);
+    p.info(`Kagi: approved ${done.name}. Commit .kagi/access.json and push it so they can pull and open the vault.`);
     return true;
   }
 
-  async reject(v: VaultFolder, memberId: string, p: TeamPrompter): Promise<boolean> {
+  async reject(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
     const choice = await p.confirm(`Reject ${m.name}'s request?`,
       `The pending entry ${m.memberId} is deleted from .kagi/access.json. They never had the key, so nothing is rotated.`, ['Reject']);
@@ -63,7 +63,7 @@ export class TeamActions {
     return true;
   }
 
-  async setRole(v: VaultFolder, memberId: string, role: TeamRole, p: TeamPrompter): Promise<boolean> {
+  async setRole(v: VaultFolder, memberId: string, role: TeamRole, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
     if (role === 'owner') {
       const choice = await p.confirm(`Make ${m.name} an owner of ${v.folder.name}?`,
@@ -75,7 +75,7 @@ export class TeamActions {
     return true;
   }
 
-  async remove(v: VaultFolder, memberId: string, p: TeamPrompter): Promise<boolean> {
+  async remove(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
     const expected = m.name.trim() || m.memberId;
     const typed = await p.input({
@@ -95,15 +95,15 @@ export class TeamActions {
       });
     });
     this.ctx.log.info(`team: removed ${report.removed.memberId}; re-encrypted ${report.scopes} scope(s), ${report.artifacts} file(s)`);
-    void p.info(`Kagi: removed ${report.removed.name}; the key was rotated (${report.scopes} scope(s) and ${report.artifacts} file(s) `
-      + `re-encrypted, ${report.remaining.length} member(s) keep access). Commit .kagi/ and push; change the secrets they saw.`, []);
+    p.info(`Kagi: removed ${report.removed.name}; the key was rotated (${report.scopes} scope(s) and ${report.artifacts} file(s) `
+      + `re-encrypted, ${report.remaining.length} member(s) keep access). Commit .kagi/ and push; change the secrets they saw.`);
     return true;
   }
 
-  async requestAccess(v: VaultFolder, p: TeamPrompter): Promise<boolean> {
+  async requestAccess(v: VaultFolder, p: Prompter): Promise<boolean> {
     const ms = await listMembers(v.project);
     if (ms.me?.status === 'active') {
-      void p.info(`Kagi: this device is already a member of ${v.folder.name}.`, []);
+      p.info(`Kagi: this device is already a member of ${v.folder.name}.`);
       return false;
     }
     const mine = ms.members.find((m) => m.status === 'pending' && m.recipient === ms.myRecipient);
@@ -127,13 +127,13 @@ export class TeamActions {
     return true;
   }
 
-  private offerCopy(p: TeamPrompter, message: string, recipient: string): void {
-    void p.info(message, [COPY_RECIPIENT]).then(async (choice) => {
+  private offerCopy(p: Prompter, message: string, recipient: string): void {
+    p.offer(message, [COPY_RECIPIENT]).then(async (choice) => {
       if (choice === COPY_RECIPIENT) await p.copy(recipient);
     }, () => undefined);
   }
 
-  async copyRecipient(v: VaultFolder, memberId: string | undefined, p: TeamPrompter): Promise<boolean> {
+  async copyRecipient(v: VaultFolder, memberId: string | undefined, p: Prompter): Promise<boolean> {
     let recipient: string | undefined;
     let whose: string;
     if (memberId) {
@@ -144,21 +144,21 @@ export class TeamActions {
       recipient = (await listMembers(v.project)).myRecipient;
       whose = 'your';
       if (!recipient) {
-        void p.info('Kagi: this device has no identity yet. "Request access" creates one.', []);
+        p.info('Kagi: this device has no identity yet. "Request access" creates one.');
         return false;
       }
     }
     await p.copy(recipient);
-    void p.info(`Kagi: copied ${whose} recipient (fingerprint ${recipientFingerprint(recipient)}). It is a public key, safe to send.`, []);
+    p.info(`Kagi: copied ${whose} recipient (fingerprint ${recipientFingerprint(recipient)}). It is a public key, safe to send.`);
     return false;
   }
 
-  async resolveConflict(v: VaultFolder, p: TeamPrompter): Promise<boolean> {
+  async resolveConflict(v: VaultFolder, p: Prompter): Promise<boolean> {
     await recoverInterrupted(this.ctx, v);
     const merged = await resolveAccessConflict(v.project);
     this.ctx.log.info(`team: merged access.json as a union (${merged.members.length} member(s))`);
-    void p.info(`Kagi: merged .kagi/access.json as the union of both sides (${merged.members.length} entries). `
-      + 'Review it, then `git add .kagi/access.json` and commit the merge.', []);
+    p.info(`Kagi: merged .kagi/access.json as the union of both sides (${merged.members.length} entries). `
+      + 'Review it, then `git add .kagi/access.json` and commit the merge.');
     return true;
   }
 }

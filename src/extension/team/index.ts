@@ -4,16 +4,15 @@ import { isMemberId } from '../../protocol';
 import type { Member } from '../../vault/format/access';
 import { recipientFingerprint } from '../../vault/members';
 import { TeamViewProvider, TEAM_VIEW_ID } from './provider';
-import type { TeamPrompter } from './prompter';
+import type { Prompter } from '../prompter';
 import { recoverInterrupted } from './state';
 
 export { TeamViewProvider, TEAM_VIEW_ID } from './provider';
-export type { TeamPrompter } from './prompter';
 
 /** What the integration tests reach through the `kagi.team._testApi` command (test runs only). */
 export interface TeamTestApi {
   provider: TeamViewProvider;
-  handleMessage(raw: unknown, prompter?: TeamPrompter): Promise<void>;
+  handleMessage(raw: unknown, prompter?: Prompter): Promise<void>;
 }
 
 /** A member id from a command argument: 'kgm_…', { memberId } or { id } (tree items, links). */
@@ -54,18 +53,18 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
     if (given) return given;
     const candidates = v.project.access().members.filter(filter);
     if (candidates.length === 0) {
-      void provider.prompter.info(`Kagi: nobody to choose in ${v.folder.name}.`, []);
+      ctx.prompter.info(`Kagi: nobody to choose in ${v.folder.name}.`);
       return undefined;
     }
-    return provider.prompter.pick(candidates.map((m) => ({
+    return ctx.prompter.pick(candidates.map((m) => ({
       label: m.name || m.memberId,
       description: `${m.role} · ${m.status}`,
       detail: `${m.memberId} · ${recipientFingerprint(m.recipient)}`,
-      value: m.memberId,
+      id: m.memberId,
     })), { title, placeHolder: 'Which member?' });
   };
 
-  const p = () => provider.prompter;
+  const p = () => ctx.prompter;
   subs.push(
     vscode.commands.registerCommand('kagi.openTeam', async () => {
       await vscode.commands.executeCommand(`${TEAM_VIEW_ID}.focus`);

@@ -3,7 +3,7 @@ import type { Ctx, VaultFolder } from '../ctx';
 import { describeMessageType, parseWebviewMessage, type HostMessage, type TeamState, type WebviewMessage } from '../../protocol';
 import { TeamActions } from './actions';
 import { teamHtml, webviewRoot } from './html';
-import { WindowTeamPrompter, type TeamPrompter } from './prompter';
+import type { Prompter } from '../prompter';
 import { buildTeamState, vaultKey } from './state';
 
 export const TEAM_VIEW_ID = 'kagi.team';
@@ -38,7 +38,7 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   readyCount = 0;
   readonly actions: TeamActions;
 
-  constructor(private readonly ctx: Ctx, public prompter: TeamPrompter = new WindowTeamPrompter()) {
+  constructor(private readonly ctx: Ctx) {
     this.actions = new TeamActions(ctx);
     this.disposables.push(
       ctx.onDidChangeVault(() => this.refreshIfVisible()),
@@ -63,7 +63,7 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Entry point for everything the page sends (and for tests, with scripted prompts). */
-  async handleMessage(raw: unknown, prompter: TeamPrompter = this.prompter): Promise<void> {
+  async handleMessage(raw: unknown, prompter: Prompter = this.ctx.prompter): Promise<void> {
     const msg = parseWebviewMessage(raw);
     if (!msg) {
       this.ctx.log.warn(`team view: rejected a malformed message (${describeMessageType(raw)})`);
@@ -99,7 +99,7 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** One action at a time: modal prompts and vault locks would interleave otherwise. */
-  private runAction(msg: ActionMessage, prompter: TeamPrompter): Promise<void> {
+  private runAction(msg: ActionMessage, prompter: Prompter): Promise<void> {
     const task = this.queue.then(async () => {
       if (!this.ctx.requireTrust('Managing team access')) return;
       const v = this.current();
@@ -117,7 +117,7 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return task;
   }
 
-  private dispatch(v: VaultFolder, msg: ActionMessage, p: TeamPrompter): Promise<boolean> {
+  private dispatch(v: VaultFolder, msg: ActionMessage, p: Prompter): Promise<boolean> {
     switch (msg.type) {
       case 'requestAccess': return this.actions.requestAccess(v, p);
       case 'approve': return this.actions.approve(v, msg.memberId, p);

@@ -1,13 +1,13 @@
 // Team access in the real extension host: the host's webview message handler drives the real
 // vault (owner = this host's KAGI_HOME); a second device is a CLI child process with its own
-// KAGI_HOME. Modal answers are scripted through the injectable TeamPrompter.
+// KAGI_HOME. Modal answers are scripted through the extension's injectable Prompter.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TeamPrompter, TeamInputOptions, TeamPickItem, ProgressReport } from '../../../src/extension/team/prompter';
+import type { Prompter } from '../../../src/extension/prompter';
 import type { TeamViewProvider } from '../../../src/extension/team/provider';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
 import { journalPath } from '../../../src/vault/dataDir';
@@ -15,51 +15,11 @@ import { writeJournal } from '../../../src/vault/journal';
 import { Project } from '../../../src/vault/project';
 import { planRotation } from '../../../src/vault/rotation';
 import { activateExtension, fixture, kagi, kagiCli, sleep, waitFor, workspaceFolder } from '../helpers';
+import { ScriptedPrompter } from '../scriptedPrompter';
 
 interface TestApi {
   provider: TeamViewProvider;
-  handleMessage(raw: unknown, prompter?: TeamPrompter): Promise<void>;
-}
-
-type Call =
-  | { kind: 'confirm'; message: string; detail: string; buttons: string[] }
-  | { kind: 'input'; opts: TeamInputOptions }
-  | { kind: 'pick'; labels: string[] }
-  | { kind: 'info'; message: string; buttons: string[] }
-  | { kind: 'progress'; title: string; steps: string[] }
-  | { kind: 'copy'; text: string };
-
-/** Answers from a script; records every question. */
-class ScriptedPrompter implements TeamPrompter {
-  readonly calls: Call[] = [];
-  constructor(private readonly answers: { confirm?: string; input?: string; pick?: unknown; info?: string } = {}) {}
-  async confirm<B extends string>(message: string, detail: string, buttons: B[]): Promise<B | undefined> {
-    this.calls.push({ kind: 'confirm', message, detail, buttons });
-    return buttons.find((b) => b === this.answers.confirm);
-  }
-  async input(opts: TeamInputOptions): Promise<string | undefined> {
-    this.calls.push({ kind: 'input', opts });
-    return this.answers.input;
-  }
-  async pick<T>(items: TeamPickItem<T>[]): Promise<T | undefined> {
-    this.calls.push({ kind: 'pick', labels: items.map((i) => i.label) });
-    return this.answers.pick as T | undefined;
-  }
-  async info<B extends string>(message: string, buttons: B[]): Promise<B | undefined> {
-    this.calls.push({ kind: 'info', message, buttons });
-    return buttons.find((b) => b === this.answers.info);
-  }
-  async progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T> {
-    const call = { kind: 'progress' as const, title, steps: [] as string[] };
-    this.calls.push(call);
-    return task((message) => call.steps.push(message));
-  }
-  async copy(text: string): Promise<void> {
-    this.calls.push({ kind: 'copy', text });
-  }
-  of<K extends Call['kind']>(kind: K): Extract<Call, { kind: K }>[] {
-    return this.calls.filter((c): c is Extract<Call, { kind: K }> => c.kind === kind);
-  }
+  handleMessage(raw: unknown, prompter?: Prompter): Promise<void>;
 }
 
 interface AccessMember { member_id: string; name: string; recipient: string; role: string; status: string; wrapped_key?: string }
@@ -147,7 +107,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
 
   it('rejects malformed messages from the page without touching access.json', async () => {
     const hash = accessHash();
-    const p = new ScriptedPrompter({ confirm: 'Approve', input: 'bob' });
+    const p = new ScriptedPrompter([{ confirm: 'Approve' }, { input: 'bob' }]);
     const bad: unknown[] = [
       { type: 'approve', memberId: bobId, extra: true },
       { type: 'approve', memberId: bobId.slice(4) },
@@ -161,27 +121,27 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
       [{ type: 'approve', memberId: bobId }],
     ];
     for (const m of bad) await api.handleMessage(m, p);
-    assert.deepEqual(p.calls, [], 'a malformed message reached a prompt');
+    assert.deepEqual(p.shown, [], 'a malformed message reached a prompt');
     assert.equal(accessHash(), hash, 'access.json changed');
     assert.equal(bob().status, 'pending');
   });
 
   it('approve: cancelling the modal changes nothing', async () => {
     const hash = accessHash();
-    const p = new ScriptedPrompter({ confirm: undefined });
+    const p = new ScriptedPrompter([{ confirm: undefined }]);
     await api.handleMessage({ type: 'approve', memberId: bobId }, p);
-    assert.equal(p.of('confirm').length, 1);
+    p.assertDone();
     assert.equal(accessHash(), hash);
   });
 
   it('approve: the modal shows the full recipient; after it the second device reads the vault', async () => {
-    const p = new ScriptedPrompter({ confirm: 'Approve' });
+    const p = new ScriptedPrompter([{ confirm: 'Approve' }]);
     const recipient = bob().recipient;
     await api.handleMessage({ type: 'approve', memberId: bobId }, p);
-    const [c] = p.of('confirm');
-    assert.ok(c, 'no confirmation modal');
-    assert.ok(c.detail.includes(recipient), 'the modal does not show the full recipient');
-    assert.match(c.detail, /another channel/);
+    p.assertDone();
+    const detail = p.shown.find((t) => /another channel/.test(t));
+    assert.ok(detail, 'the modal does not ask for an out-of-band check');
+    assert.ok(detail.includes(recipient), 'the modal does not show the full recipient');
     assert.equal(bob().status, 'active');
     assert.ok(bob().wrapped_key);
     const r = readAs(bobHome);
@@ -193,19 +153,20 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
 
   it('remove: asks for the name, rotates the key; the removed device cannot read, the owner can', async () => {
     const oldWrap = members().find((m) => m.status === 'active' && m.role === 'owner')!.wrapped_key;
-    const wrong = new ScriptedPrompter({ input: 'not-bob' });
+    const wrong = new ScriptedPrompter([{ input: 'not-bob' }]);
     const hash = accessHash();
     await api.handleMessage({ type: 'remove', memberId: bobId }, wrong);
+    assert.match(wrong.errors.join('\n'), /rejected the scripted answer/, 'the name prompt accepts a wrong name');
     assert.equal(accessHash(), hash, 'a wrong confirmation name still removed');
 
-    const p = new ScriptedPrompter({ input: 'bob' });
+    const p = new ScriptedPrompter([{ input: 'bob' }]);
     await api.handleMessage({ type: 'remove', memberId: bobId }, p);
-    const [q] = p.of('input');
-    assert.ok(q?.opts.validate, 'the name prompt has no validation');
-    assert.ok(q.opts.validate('bo'), 'a wrong name is accepted');
-    assert.equal(q.opts.validate('bob'), undefined);
-    const [prog] = p.of('progress');
-    assert.ok(prog && prog.steps.length > 0, 'no progress was reported');
+    p.assertDone();
+    const [q] = p.inputs;
+    assert.ok(q?.validate, 'the name prompt has no validation');
+    assert.ok(q.validate('bo'), 'a wrong name is accepted');
+    assert.equal(q.validate('bob'), undefined);
+    assert.ok(p.progressSteps.length > 0, 'no progress was reported');
     assert.equal(bob().status, 'removed');
     assert.equal(bob().wrapped_key, undefined);
     const owner = members().find((m) => m.status === 'active' && m.role === 'owner')!;
@@ -224,7 +185,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     try {
       const out = kagi(['member', 'request', '--name', 'dave'], { cwd: ws, env: { KAGI_HOME: daveHome, USER: 'dave' } });
       const daveId = /kgm_[A-Za-z0-9_-]+/.exec(out)![0];
-      await api.handleMessage({ type: 'approve', memberId: daveId }, new ScriptedPrompter({ confirm: 'Approve' }));
+      await api.handleMessage({ type: 'approve', memberId: daveId }, new ScriptedPrompter([{ confirm: 'Approve' }]));
       const asDave = () => kagiCli(['get', secret.service, secret.env, '--show', '--yes'], { cwd: ws, env: { KAGI_HOME: daveHome, USER: 'dave' } });
       assert.equal(asDave().code, 0, 'dave cannot read after approval');
 
@@ -273,7 +234,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
       const state = await api.provider.refresh();
       assert.equal(state.kind, 'conflict');
 
-      await api.handleMessage({ type: 'resolveConflict' }, new ScriptedPrompter());
+      await api.handleMessage({ type: 'resolveConflict' }, new ScriptedPrompter([]));
       assert.ok(!accessText().includes('<<<<<<<'), 'conflict markers remain');
       const after = members();
       assert.equal(after.find((m) => m.member_id === carolId)?.status, 'pending', 'their pending request was lost');
@@ -281,7 +242,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
       assert.equal(api.provider.lastState.kind, 'ready');
 
       // tidy up: reject the made-up request through the handler too
-      await api.handleMessage({ type: 'reject', memberId: carolId }, new ScriptedPrompter({ confirm: 'Reject' }));
+      await api.handleMessage({ type: 'reject', memberId: carolId }, new ScriptedPrompter([{ confirm: 'Reject' }]));
       assert.equal(members().some((m) => m.member_id === carolId), false, 'reject did not delete the request');
     } finally {
       if (accessText().includes('<<<<<<<')) fs.writeFileSync(accessFile, ours);
@@ -307,11 +268,11 @@ describe('Team access in Restricted Mode', function () {
     const hash = () => createHash('sha256').update(fs.readFileSync(accessFile)).digest('hex');
     const before = hash();
     const ownerId = (JSON.parse(fs.readFileSync(accessFile, 'utf8')) as { members: AccessMember[] }).members[0]!.member_id;
-    const p = new ScriptedPrompter({ confirm: 'Approve', input: 'x' });
+    const p = new ScriptedPrompter([{ confirm: 'Approve' }, { input: 'x' }]);
     for (const m of [{ type: 'requestAccess' }, { type: 'remove', memberId: ownerId }, { type: 'resolveConflict' }, { type: 'copyRecipient' }]) {
       await api.handleMessage(m, p);
     }
-    assert.deepEqual(p.calls, [], 'an action reached a prompt in Restricted Mode');
+    assert.deepEqual(p.shown, [], 'an action reached a prompt in Restricted Mode');
     assert.equal(hash(), before);
   });
 });
