@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isKagiError, KagiError } from './errors';
 import { readArtifact, readArtifactIndex } from './artifacts';
+import { removeFile, TEMP_NAME } from './files';
 import type { ProjectConfig } from './format/projectConfig';
 import type { Project } from './project';
 
@@ -23,7 +25,8 @@ function failed(name: string, e: unknown, level: CheckLevel = 'error'): Check {
 
 /**
  * The Rust CLI's `doctor` checks (spec §10), read-only: kagi.json, access.json,
- * secrets/, a pending rotation, the key, every scope and the files/ artifacts.
+ * secrets/, a pending rotation, the key, every scope and the files/ artifacts;
+ * and ours: temp files a killed write left in .kagi/.
  */
 export async function diagnose(project: Project): Promise<Check[]> {
   let cfg: ProjectConfig;
@@ -32,7 +35,8 @@ export async function diagnose(project: Project): Promise<Check[]> {
   } catch (e) {
     return [failed('kagi.json', e)];
   }
-  const checks = [ok('kagi.json', `version ${cfg.version}, ${project.scopes(cfg).length} scope(s)`), accessCheck(project), secretsDirCheck(project, cfg), journalCheck(project)];
+  const checks = [ok('kagi.json', `version ${cfg.version}, ${project.scopes(cfg).length} scope(s)`), accessCheck(project), secretsDirCheck(project, cfg),
+    journalCheck(project), tempsCheck(project)];
   let key: Uint8Array;
   try {
     const resolved = await project.key(cfg);
@@ -67,6 +71,38 @@ function journalCheck(project: Project): Check {
   } catch (e) {
     return failed('rotation', e);
   }
+}
+
+/**
+ * Temp files under .kagi/ (relative, `/`-separated), left by a write that was
+ * killed (or, for a moment, one in progress). Never scopes, but `git add .kagi`
+ * would commit them.
+ */
+export function leftoverTemps(project: Project): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(project.kagiDir, { recursive: true }).map(String);
+  } catch {
+    return [];
+  }
+  return names.filter((rel) => TEMP_NAME.test(path.basename(rel))).map((rel) => rel.split(path.sep).join('/')).sort();
+}
+
+/** Deletes the leftover temps inside the project lock, so no live writer's temp goes. */
+export function removeLeftoverTemps(project: Project): Promise<string[]> {
+  return project.mutate(async () => {
+    const temps = leftoverTemps(project);
+    for (const rel of temps) removeFile(project.file(rel));
+    return temps;
+  });
+}
+
+function tempsCheck(project: Project): Check {
+  const temps = leftoverTemps(project);
+  if (temps.length === 0) return ok('temp files', 'none');
+  const shown = temps.slice(0, 3).map((t) => `.kagi/${t}`).join(', ') + (temps.length > 3 ? ', …' : '');
+  return { name: 'temp files', level: 'warn', detail: `${temps.length} left by an interrupted write: ${shown}`,
+    hint: 'run `kagi doctor --fix` to delete them; do not commit them' };
 }
 
 /** Scopes that do not open with `key`, each with why. */

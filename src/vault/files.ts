@@ -47,40 +47,8 @@ function ensureDir(dir: string): void {
   }
 }
 
-/**
- * Many files, each replaced atomically as above, for a rotation's hundreds of stores:
- * folders are prepared once, and the temp files are flushed together before the
- * renames (parallel fsyncs share the filesystem's journal commits). A failure before
- * the renames leaves every target untouched.
- */
-export async function writeFilesAtomic(entries: readonly (readonly [string, string])[]): Promise<void> {
-  const byDir = new Map<string, string[]>();
-  for (const [file] of entries) {
-    const dir = path.dirname(file);
-    if (!byDir.has(dir)) byDir.set(dir, []);
-    byDir.get(dir)!.push(path.basename(file));
-  }
-  for (const [dir, names] of byDir) prepareDir(dir, names);
-  const temps: [string, string][] = [];
-  try {
-    for (const [file, text] of entries) temps.push([writeTemp(file, text, false), file]);
-    await fsyncAll(temps.map(([tmp]) => tmp));
-  } catch (e) {
-    for (const [tmp] of temps) fs.rmSync(tmp, { force: true });
-    throw e instanceof KagiError ? e : ioError('write', entries[0]?.[0] ?? '.', e);
-  }
-  for (const [tmp, file] of temps) {
-    try {
-      fs.renameSync(tmp, file);
-    } catch (e) {
-      throw ioError('write', file, e);
-    }
-  }
-  if (!isWindows) await fsyncAll([...byDir.keys()]);
-}
-
 /** A new temp file beside `file` with exactly `mode` (0600 for vault files), whatever the umask. */
-function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600): string {
+export function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600): string {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
@@ -102,37 +70,35 @@ function prepareDir(dir: string, names: readonly string[]): void {
   removeOrphanTemps(dir, names);
 }
 
+/** `.<target>.<12 hex>.tmp`: a temp file of writeTemp, never a store. */
+export const TEMP_NAME = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
+
 /**
  * A writer killed between creating its temp file and the rename leaves it behind.
  * Every writer of a vault file holds the project lock, so a temp of the same
  * target found now belongs to a dead writer.
  */
 function removeOrphanTemps(dir: string, targets: readonly string[]): void {
+  const orphans = orphanTemps(dir);
+  for (const target of targets) {
+    for (const name of orphans.get(target) ?? []) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/** The temp files in `dir`, by the target they were meant to replace. */
+export function orphanTemps(dir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
-    return;
+    return out;
   }
-  const wanted = new Set(targets);
   for (const name of names) {
-    const m = /^\.(.+)\.[0-9a-f]{12}\.tmp$/.exec(name);
-    if (m && wanted.has(m[1]!)) fs.rmSync(path.join(dir, name), { force: true });
+    const target = TEMP_NAME.exec(name)?.[1];
+    if (target !== undefined) out.set(target, [...(out.get(target) ?? []), name]);
   }
-}
-
-async function fsyncAll(paths: string[]): Promise<void> {
-  await Promise.all(paths.map(async (p) => {
-    let handle: fs.promises.FileHandle | undefined;
-    try {
-      handle = await fs.promises.open(p, 'r');
-      await handle.sync();
-    } catch (e) {
-      throw ioError('flush', p, e);
-    } finally {
-      await handle?.close();
-    }
-  }));
+  return out;
 }
 
 function syncDir(dir: string): void {

@@ -24,7 +24,7 @@ describe('cli: doctor (spec §10)', () => {
   it('a healthy vault: every check ok, exit 0', () => {
     const r = kagi(['doctor'], vault());
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    for (const name of ['kagi.json', 'access.json', 'secrets/', 'rotation', 'key', 'stores', 'files/']) {
+    for (const name of ['kagi.json', 'access.json', 'secrets/', 'rotation', 'temp files', 'key', 'stores', 'files/']) {
       assert.match(r.stdout, new RegExp(`^ok\\s+${name.replace('.', '\\.').replace('/', '\\/')}`, 'm'));
     }
     assert.match(r.stdout, /all 2 scope\(s\) decrypt/);
@@ -63,6 +63,24 @@ describe('cli: doctor (spec §10)', () => {
     assert.equal(fixed.code, 0, fixed.stdout);
     assert.match(fixed.stdout, /finished the interrupted key rotation/);
     assert.ok(!fs.existsSync(journalPath(v.home, project.projectId())));
+    assert.equal(kagiOk(['get', '--yes', 'api', 'production', 'K'], v).stdout.trim(), SECRET);
+  });
+
+  it('temp files a killed write left: a warning (exit 1) naming them; --fix --yes deletes only them', () => {
+    const v = vault();
+    const dir = path.join(v.cwd, '.kagi', 'secrets', 'api');
+    const temps = ['.production.enc.00112233aabb.tmp', '.staging.enc.a1b2c3d4e5f6.tmp'];
+    for (const t of temps) fs.writeFileSync(path.join(dir, t), '{"partial":');
+    fs.writeFileSync(path.join(dir, 'notes.tmp'), 'not ours'); // not a temp name of ours: left alone
+    const before = kagi(['doctor'], v);
+    assert.equal(before.code, 1, before.stdout);
+    assert.match(before.stdout, /^warn\s+temp files\s+2 left by an interrupted write: \.kagi\/secrets\/api\/\.production\.enc\.00112233aabb\.tmp/m);
+    assert.equal(kagi(['doctor', '--fix'], v).code, 1, 'needs --yes off a terminal');
+    assert.ok(fs.existsSync(path.join(dir, temps[0]!)));
+    const fixed = kagi(['doctor', '--fix', '--yes'], v);
+    assert.equal(fixed.code, 0, fixed.stdout);
+    assert.match(fixed.stdout, /deleted 2 temp file\(s\)/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['development.enc', 'notes.tmp', 'production.enc']);
     assert.equal(kagiOk(['get', '--yes', 'api', 'production', 'K'], v).stdout.trim(), SECRET);
   });
 

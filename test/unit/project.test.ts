@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
-import { writeFilesAtomic } from '../../src/vault/files';
+import { AtomicBatch } from '../../src/vault/atomicBatch';
 import { writeDotenvFile } from '../../src/vault/dotenv';
 import { device, tempDir } from './helpers';
 
@@ -83,7 +83,17 @@ describe('project: kagi.json rewrites', () => {
   });
 });
 
-describe('files: many atomic writes at once', () => {
+async function writeBatch(entries: [string, string][]): Promise<void> {
+  const batch = new AtomicBatch();
+  try {
+    for (const [file, text] of entries) batch.add(file, text);
+    await batch.commit();
+  } finally {
+    batch.discard();
+  }
+}
+
+describe('files: many atomic writes at once (AtomicBatch)', () => {
   it('writes every file 0600 in 0700 folders, removes orphan temps of its targets only, leaves no temp', async () => {
     const root = tempDir();
     const dir = path.join(root, 'a', 'b');
@@ -91,7 +101,7 @@ describe('files: many atomic writes at once', () => {
     fs.writeFileSync(path.join(dir, 'x.enc'), 'old');
     fs.writeFileSync(path.join(dir, '.x.enc.00112233aabb.tmp'), 'orphan');
     fs.writeFileSync(path.join(dir, '.other.enc.00112233aabb.tmp'), 'not a target');
-    await writeFilesAtomic([[path.join(dir, 'x.enc'), 'new x'], [path.join(root, 'c', 'y.enc'), 'new y']]);
+    await writeBatch([[path.join(dir, 'x.enc'), 'new x'], [path.join(root, 'c', 'y.enc'), 'new y']]);
     assert.equal(fs.readFileSync(path.join(dir, 'x.enc'), 'utf8'), 'new x');
     assert.equal(fs.readFileSync(path.join(root, 'c', 'y.enc'), 'utf8'), 'new y');
     assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.enc.00112233aabb.tmp', 'x.enc']);
@@ -105,10 +115,32 @@ describe('files: many atomic writes at once', () => {
     // A folder where a file must go: the second write fails.
     fs.mkdirSync(path.join(root, 'blocked'));
     fs.writeFileSync(path.join(root, 'blocked', 'f'), '');
-    await assert.rejects(writeFilesAtomic([[path.join(root, 'x.enc'), 'new'], [path.join(root, 'blocked', 'f', 'z.enc'), 'z']]),
+    await assert.rejects(writeBatch([[path.join(root, 'x.enc'), 'new'], [path.join(root, 'blocked', 'f', 'z.enc'), 'z']]),
       (e: Error & { code?: string }) => e.code === 'io');
     assert.equal(fs.readFileSync(path.join(root, 'x.enc'), 'utf8'), 'old');
     assert.deepEqual(fs.readdirSync(root).sort(), ['blocked', 'x.enc']);
+  });
+
+  it('staged files change nothing a reader sees until commit; discard leaves no trace; a re-staged file keeps one temp', async () => {
+    const root = tempDir();
+    const target = path.join(root, 'x.enc');
+    fs.writeFileSync(target, 'old');
+    const batch = new AtomicBatch();
+    batch.add(target, 'new');
+    assert.equal(fs.readFileSync(target, 'utf8'), 'old');
+    assert.equal(fs.readdirSync(root).filter((n) => n.endsWith('.tmp')).length, 1);
+    batch.add(target, 'newer'); // replaces its own temp
+    assert.equal(fs.readdirSync(root).filter((n) => n.endsWith('.tmp')).length, 1);
+    batch.discard();
+    assert.deepEqual(fs.readdirSync(root), ['x.enc']);
+    assert.equal(fs.readFileSync(target, 'utf8'), 'old');
+
+    const second = new AtomicBatch();
+    for (let i = 0; i < 100; i++) second.add(path.join(root, `d${i % 7}`, `f${i}.enc`), `v${i}`);
+    await second.commit();
+    second.discard(); // a no-op once committed
+    for (let i = 0; i < 100; i++) assert.equal(fs.readFileSync(path.join(root, `d${i % 7}`, `f${i}.enc`), 'utf8'), `v${i}`);
+    assert.equal(fs.readdirSync(root, { recursive: true }).map(String).filter((n) => n.endsWith('.tmp')).length, 0);
   });
 });
 

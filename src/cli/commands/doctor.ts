@@ -1,4 +1,4 @@
-import { diagnose, type Check } from '../../vault/doctor';
+import { diagnose, leftoverTemps, removeLeftoverTemps, type Check } from '../../vault/doctor';
 import { Project } from '../../vault/project';
 import { flag, expectPositionals, parseOptions } from '../args';
 import type { CliContext, Command } from '../command';
@@ -9,28 +9,39 @@ const MARK: Record<Check['level'], string> = { ok: 'ok   ', warn: 'warn ', error
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'check the vault and this device; --fix finishes an interrupted rotation',
+  summary: 'check the vault and this device; --fix finishes an interrupted rotation, removes temp files',
   help: `Usage: kagi doctor [--fix] [--yes]
 
-Checks kagi.json, access.json, secrets/, a pending key rotation, the project key,
-every scope and the files/ artifacts, and says what to do about each problem.
+Checks kagi.json, access.json, secrets/, a pending key rotation, temp files left
+by an interrupted write, the project key, every scope and the files/ artifacts,
+and says what to do about each problem.
 Exit code 2 when something is broken, 1 for warnings, 0 when all is well.
 
 Options:
-  --fix   finish an interrupted key rotation from its journal (asks y/N; --yes in scripts)
+  --fix   finish an interrupted key rotation from its journal and delete leftover
+          temp files (asks y/N; --yes in scripts)
   --yes   confirm --fix without asking
 `,
   async run(ctx, args) {
     const p = parseOptions('doctor', args, { fix: { type: 'boolean' }, yes: { type: 'boolean' } });
     expectPositionals('doctor', p, 0, 0);
     const project = Project.open(requireLocation(ctx).root, ctx.host);
-    if (flag(p, 'fix') && project.journal()) {
-      await confirmYesNo(ctx.io, flag(p, 'yes'), 'Finish the interrupted key rotation now?');
-      if (await project.recover()) ctx.io.out('finished the interrupted key rotation\n');
-    }
+    if (flag(p, 'fix')) await fix(ctx, project, flag(p, 'yes'));
     return report(ctx, await diagnose(project));
   },
 };
+
+async function fix(ctx: CliContext, project: Project, yes: boolean): Promise<void> {
+  if (project.journal()) {
+    await confirmYesNo(ctx.io, yes, 'Finish the interrupted key rotation now?');
+    if (await project.recover()) ctx.io.out('finished the interrupted key rotation\n');
+  }
+  if (leftoverTemps(project).length > 0) {
+    await confirmYesNo(ctx.io, yes, 'Delete the temp files left in .kagi/ by an interrupted write?');
+    const removed = await removeLeftoverTemps(project);
+    ctx.io.out(`deleted ${removed.length} temp file(s)\n`);
+  }
+}
 
 function report(ctx: CliContext, checks: Check[]): number {
   for (const c of checks) {
