@@ -3,6 +3,7 @@ import { HelpRequested } from './args';
 import type { CliContext } from './command';
 import { processIo, type Io } from './io';
 import { findCommand, topLevelHelp } from './registry';
+import { version } from '../../package.json';
 
 /** `kagi <command> …`: returns the exit code; never throws. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
@@ -10,6 +11,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   try {
     if (name === undefined || name === '-h' || name === '--help') return help(ctx.io, topLevelHelp());
     if (name === 'help') return help(ctx.io, rest[0] ? requireCommand(rest[0]).help : topLevelHelp());
+    // The store format is the Rust CLI's; the version is this tool's own.
+    if (name === '--version' || name === '-V') return help(ctx.io, `kagi ${version} (Kagi for VS Code's CLI; the kagi .kagi/ format)\n`);
     const command = requireCommand(name);
     try {
       return await command.run(ctx, rest);

@@ -30,7 +30,7 @@ An encrypted team vault in .kagi/, compatible with the kagi CLI (BANG88/kagi).
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run \`kagi <command> --help\` for its options. Environment: KAGI_HOME (device
+Run \`kagi <command> --help\` for its options, \`kagi --version\` for the version. Environment: KAGI_HOME (device
 data folder), KAGI_PROJECT_KEY / KAGI_PROJECT_KEY_FILE (64-hex project key,
 e.g. in CI; an invalid value is an error), KAGI_DEBUG=1 (stack traces of
 unexpected errors).

@@ -33,6 +33,11 @@ describe('cli: help, errors, exit codes', function () {
     assert.match(kagiOk(['member', '--help'], nowhere).stdout, /rotate/);
   });
 
+  it('--version and -V print package.json\'s version, exit 0', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) assert.match(kagiOk([flag], nowhere).stdout, new RegExp(`^kagi ${version.replace(/\./g, '\\.')} `));
+  });
+
   it('an unknown command or option is a usage error with a hint, exit 1, no stack', () => {
     assertUserError(kagi(['frobnicate'], nowhere), /unknown command/);
     assertUserError(kagi(['get', '--bogus'], nowhere), /--bogus/);
