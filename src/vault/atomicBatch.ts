@@ -73,6 +73,17 @@ export class AtomicBatch {
   }
 }
 
+/** `entries` as one batch: every target replaced, or (failing before the renames) none. */
+export async function writeFilesAtomic(entries: Iterable<readonly [string, string]>): Promise<void> {
+  const batch = new AtomicBatch();
+  try {
+    for (const [file, text] of entries) batch.add(file, text);
+    await batch.commit();
+  } finally {
+    batch.discard();
+  }
+}
+
 function removeTemp(tmp: string): void {
   fs.rmSync(tmp, { force: true });
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { KagiError } from './errors';
 import { isPlainObject, parseJsonFile } from './encoding';
-import { AtomicBatch } from './atomicBatch';
+import { writeFilesAtomic } from './atomicBatch';
 import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic } from './files';
 import { accessSnapshotPath, journalPath } from './dataDir';
 import { isSafeSecretsPath } from './scopes';
@@ -96,13 +96,7 @@ export async function applyJournal(kagiDir: string, dataDir: string, j: Journal)
   const targets = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const);
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
-  const batch = new AtomicBatch();
-  try {
-    for (const [file, content] of targets) batch.add(file, content);
-    await batch.commit();
-  } finally {
-    batch.discard();
-  }
+  await writeFilesAtomic(targets);
   writeAccessText(kagiDir, dataDir, j.projectId, j.accessJson);
   removeFile(journalPath(dataDir, j.projectId));
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
-import { AtomicBatch } from '../../src/vault/atomicBatch';
+import { AtomicBatch, writeFilesAtomic } from '../../src/vault/atomicBatch';
 import { writeDotenvFile } from '../../src/vault/dotenv';
 import { device, tempDir } from './helpers';
 
@@ -83,16 +83,6 @@ describe('project: kagi.json rewrites', () => {
   });
 });
 
-async function writeBatch(entries: [string, string][]): Promise<void> {
-  const batch = new AtomicBatch();
-  try {
-    for (const [file, text] of entries) batch.add(file, text);
-    await batch.commit();
-  } finally {
-    batch.discard();
-  }
-}
-
 describe('files: many atomic writes at once (AtomicBatch)', () => {
   it('writes every file 0600 in 0700 folders, removes orphan temps of its targets only, leaves no temp', async () => {
     const root = tempDir();
@@ -101,7 +91,7 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
     fs.writeFileSync(path.join(dir, 'x.enc'), 'old');
     fs.writeFileSync(path.join(dir, '.x.enc.00112233aabb.tmp'), 'orphan');
     fs.writeFileSync(path.join(dir, '.other.enc.00112233aabb.tmp'), 'not a target');
-    await writeBatch([[path.join(dir, 'x.enc'), 'new x'], [path.join(root, 'c', 'y.enc'), 'new y']]);
+    await writeFilesAtomic([[path.join(dir, 'x.enc'), 'new x'], [path.join(root, 'c', 'y.enc'), 'new y']]);
     assert.equal(fs.readFileSync(path.join(dir, 'x.enc'), 'utf8'), 'new x');
     assert.equal(fs.readFileSync(path.join(root, 'c', 'y.enc'), 'utf8'), 'new y');
     assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.enc.00112233aabb.tmp', 'x.enc']);
@@ -115,7 +105,7 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
     // A folder where a file must go: the second write fails.
     fs.mkdirSync(path.join(root, 'blocked'));
     fs.writeFileSync(path.join(root, 'blocked', 'f'), '');
-    await assert.rejects(writeBatch([[path.join(root, 'x.enc'), 'new'], [path.join(root, 'blocked', 'f', 'z.enc'), 'z']]),
+    await assert.rejects(writeFilesAtomic([[path.join(root, 'x.enc'), 'new'], [path.join(root, 'blocked', 'f', 'z.enc'), 'z']]),
       (e: Error & { code?: string }) => e.code === 'io');
     assert.equal(fs.readFileSync(path.join(root, 'x.enc'), 'utf8'), 'old');
     assert.deepEqual(fs.readdirSync(root).sort(), ['blocked', 'x.enc']);
