@@ -14,6 +14,14 @@ const TITLES: Record<string, string> = {
   'kagi.removeEnvironment': 'Removing an environment',
   'kagi.importDotenv': 'Importing a .env file',
   'kagi.exportDotenv': 'Exporting to .env',
+  'kagi.openTerminalWithScope': 'Opening a terminal with secrets',
+  'kagi.runLaunchWithSecrets': 'Debugging with secrets',
+  'kagi.runLaunchWithSecretsNoDebug': 'Running with secrets',
+  'kagi.requestAccess': 'Requesting access',
+  'kagi.approveMember': 'Approving a member',
+  'kagi.removeMember': 'Removing a member',
+  'kagi.copyRecipient': 'Copying a recipient',
+  'kagi.resolveAccessConflict': 'Merging access.json',
 };
 
 /**

@@ -24,6 +24,8 @@ import { injectIntoLaunchConfig, parseKagiProperty } from '../vault/inject';
 import type { Ctx } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
+import { registerGuarded } from './commandKit';
+import { uriOf } from './target';
 
 export class KagiDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly ctx: Ctx) {}
@@ -67,32 +69,27 @@ declare module './ctx' {
 export function registerDebug(ctx: Ctx): void {
   const provider = new KagiDebugConfigurationProvider(ctx);
   ctx.debugProvider = provider;
-  ctx.extension.subscriptions.push(
-    vscode.debug.registerDebugConfigurationProvider('*', provider),
-    vscode.commands.registerCommand('kagi.runLaunchWithSecrets', (uri?: vscode.Uri) => runLaunch(ctx, false, uri)),
-    vscode.commands.registerCommand('kagi.runLaunchWithSecretsNoDebug', (uri?: vscode.Uri) => runLaunch(ctx, true, uri)),
-  );
+  ctx.extension.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
+  registerGuarded(ctx, 'kagi.runLaunchWithSecrets', (arg) => runLaunch(ctx, false, uriOf(arg)));
+  registerGuarded(ctx, 'kagi.runLaunchWithSecretsNoDebug', (arg) => runLaunch(ctx, true, uriOf(arg)));
 }
 
 async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<boolean> {
-  if (!ctx.requireTrust(noDebug ? 'Running with secrets' : 'Debugging with secrets')) return false;
-  return (await ctx.guard('Run launch configuration with secrets', async () => {
-    const v = await ctx.pickVault(uri);
-    if (!v) return false;
-    const configs = (vscode.workspace.getConfiguration('launch', v.folder.uri).get<vscode.DebugConfiguration[]>('configurations') ?? [])
-      .filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
-    if (configs.length === 0) {
-      ctx.prompter.info(`Kagi: ${v.folder.name} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).`);
-      return false;
-    }
-    const picked = await ctx.prompter.pick(
-      configs.map((c, i) => ({ label: String(c.name ?? c.type), id: i, description: c.type })),
-      { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
-    if (picked === undefined) return false;
-    const scope = await pickScope(ctx, v, 'With the secrets of which scope?', { preferred: activeScope(ctx, v) });
-    if (!scope) return false;
-    const { service = '', env } = splitScope(scope);
-    const kagi = { service, env };
-    return vscode.debug.startDebugging(v.folder, { ...configs[picked]!, kagi }, { noDebug });
-  })) ?? false;
+  const v = await ctx.pickVault(uri);
+  if (!v) return false;
+  const configs = (vscode.workspace.getConfiguration('launch', v.folder.uri).get<vscode.DebugConfiguration[]>('configurations') ?? [])
+    .filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
+  if (configs.length === 0) {
+    ctx.prompter.info(`Kagi: ${v.folder.name} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).`);
+    return false;
+  }
+  const picked = await ctx.prompter.pick(
+    configs.map((c, i) => ({ label: String(c.name ?? c.type), id: i, description: c.type })),
+    { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
+  if (picked === undefined) return false;
+  const scope = await pickScope(ctx, v, 'With the secrets of which scope?', { preferred: activeScope(ctx, v) });
+  if (!scope) return false;
+  const { service = '', env } = splitScope(scope);
+  const kagi = { service, env };
+  return vscode.debug.startDebugging(v.folder, { ...configs[picked]!, kagi }, { noDebug });
 }

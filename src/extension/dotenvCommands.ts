@@ -6,7 +6,7 @@ import { KagiError } from '../vault/errors';
 import { envForFileName } from '../vault/migrate';
 import { joinScope, splitScope } from '../vault/scopes';
 import { registerGuarded } from './commandKit';
-import { refOf } from './target';
+import { refOf, uriOf } from './target';
 import { pickScope } from './scopePick';
 import { serviceAt } from './preferredScope';
 import { gitIgnoreState, type IgnoreState } from './gitIgnore';
@@ -29,7 +29,7 @@ function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {
 }
 
 async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
-  const uri = arg instanceof vscode.Uri ? arg : await chooseDotenvFile();
+  const uri = uriOf(arg) ?? (await chooseDotenvFile());
   if (!uri) return undefined;
   const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, uri));
   if (!v) return undefined;
@@ -132,7 +132,7 @@ async function exportTarget(ctx: Ctx, arg: unknown): Promise<ExportTarget | unde
     const v = ctx.vaultAt(ref.vault);
     return v && { v, scope: ref.scope, dir: serviceFolder(v, ref.scope) };
   }
-  const uri = arg instanceof vscode.Uri ? arg : undefined;
+  const uri = uriOf(arg);
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
   const dir = uri?.fsPath ?? v.project.root;

@@ -3,13 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject } from '../vault/init';
 import { validateName } from '../vault/scopes';
-import { isKagiError } from '../vault/errors';
 import { registerGuarded } from './commandKit';
+import { uriOf } from './target';
+import { validator } from './prompter';
 import type { Ctx } from './ctx';
 
 /** Creates `.kagi/` in a workspace folder with this device as its only owner. */
 export function registerInitCommand(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.init', (arg) => initVault(ctx, arg instanceof vscode.Uri ? arg : undefined));
+  registerGuarded(ctx, 'kagi.init', (arg) => initVault(ctx, uriOf(arg)));
 }
 
 /** Asks for the folder (unless `uri` names one) and the environments; true once created. */
@@ -32,14 +33,7 @@ function splitList(text: string): string[] {
   return text.split(',').map((e) => e.trim()).filter((e) => e !== '');
 }
 
-function validateEnvList(text: string): string | undefined {
-  try {
-    splitList(text).forEach((e) => validateName(e, 'environment'));
-    return undefined;
-  } catch (e) {
-    return isKagiError(e) ? e.message : 'Invalid environment name';
-  }
-}
+const validateEnvList = validator((text) => splitList(text).forEach((e) => validateName(e, 'environment')), 'Invalid environment name');
 
 /** Folders without a vault yet; the explorer's folder when invoked from there. */
 async function pickFolder(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.WorkspaceFolder | undefined> {

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { NodeRef, TreeNode } from './treeModel';
 import type { Ctx, VaultFolder } from './ctx';
 
@@ -18,4 +18,9 @@ export function refOf(arg: unknown): NodeRef | undefined {
 export async function vaultOf(ctx: Ctx, ref: NodeRef | undefined, uri?: vscode.Uri): Promise<VaultFolder | undefined> {
   if (ref) return ctx.vaultAt(ref.vault);
   return ctx.pickVault(uri);
+}
+
+/** A command's file or folder argument (Explorer context menus pass a Uri). */
+export function uriOf(arg: unknown): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri ? arg : undefined;
 }

@@ -18,6 +18,8 @@ import { describeError, splitScope } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope } from './injection';
 import { pickScope } from './scopePick';
+import { registerGuarded } from './commandKit';
+import { uriOf } from './target';
 
 const SETTING = 'kagi.terminal.injectActiveScope';
 /** Which service's active scope, when the vault has several (default: the only / root one). */
@@ -29,36 +31,32 @@ export function registerTerminals(ctx: Ctx): void {
   const sync = new ActiveScopeSync(ctx, collection);
   ctx.terminalSync = sync;
   ctx.extension.subscriptions.push(
-    vscode.commands.registerCommand('kagi.openTerminalWithScope', (uri?: vscode.Uri) => openTerminal(ctx, uri)),
     ctx.onDidChangeVault(() => sync.schedule()),
     vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(SETTING) || e.affectsConfiguration(SERVICE_SETTING)) && sync.schedule()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sync.schedule()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
     sync,
   );
+  registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) => openTerminal(ctx, uriOf(arg)));
   sync.schedule();
 }
 
 async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal | undefined> {
-  if (!ctx.requireTrust('Opening a terminal with secrets')) return undefined;
-  return ctx.guard('Open terminal with scope', async () => {
-    const v = await ctx.pickVault(uri);
-    if (!v) return undefined;
-    const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
-    if (!scope) return undefined;
-    const { service = '', env } = splitScope(scope);
-    const req = { service, env };
-    const loaded = await loadScope(ctx, v, req, v.folder.uri.fsPath, 'Terminal with secrets');
-    const terminal = vscode.window.createTerminal({
-      name: `kagi: ${loaded.scope}`,
-      cwd: v.folder.uri,
-      env: loaded.secrets,
-      strictEnv: false,
-      iconPath: new vscode.ThemeIcon('key'),
-    });
-    terminal.show();
-    return terminal;
+  const v = await ctx.pickVault(uri);
+  if (!v) return undefined;
+  const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
+  if (!scope) return undefined;
+  const { service = '', env } = splitScope(scope);
+  const loaded = await loadScope(ctx, v, { service, env }, v.folder.uri.fsPath, 'Terminal with secrets');
+  const terminal = vscode.window.createTerminal({
+    name: `kagi: ${loaded.scope}`,
+    cwd: v.folder.uri,
+    env: loaded.secrets,
+    strictEnv: false,
+    iconPath: new vscode.ThemeIcon('key'),
   });
+  terminal.show();
+  return terminal;
 }
 
 /** Keeps the environment variable collection equal to the active scope (or empty). */

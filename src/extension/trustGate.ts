@@ -1,13 +1,14 @@
 // Which commands may run in Restricted Mode. Pure, so a unit test can check the
 // whole table (a single extension host can't toggle workspace trust).
 
-/** What a command does with the vault. */
-export type Capability = 'structure' | 'decrypt' | 'write';
+/** What a command does with the vault ('run': starts a program or terminal with secrets). */
+export type Capability = 'structure' | 'decrypt' | 'write' | 'run';
 
 export const COMMAND_CAPABILITY: Record<string, Capability> = {
   'kagi.refresh': 'structure',
   'kagi.showStatus': 'structure',
   'kagi.switchEnvironment': 'structure',
+  'kagi.openTeam': 'structure',
   'kagi.init': 'write',
   'kagi.setSecret': 'write',
   'kagi.generateSecret': 'write',
@@ -19,6 +20,15 @@ export const COMMAND_CAPABILITY: Record<string, Capability> = {
   'kagi.reveal': 'decrypt',
   'kagi.copyValue': 'decrypt',
   'kagi.exportDotenv': 'decrypt',
+  'kagi.openTerminalWithScope': 'run',
+  'kagi.runLaunchWithSecrets': 'run',
+  'kagi.runLaunchWithSecretsNoDebug': 'run',
+  'kagi.requestAccess': 'write',
+  'kagi.approveMember': 'write',
+  'kagi.removeMember': 'write',
+  'kagi.resolveAccessConflict': 'write',
+  // without a member: this device's own recipient, read with its identity
+  'kagi.copyRecipient': 'decrypt',
 };
 
 /**

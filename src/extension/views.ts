@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SecretsTree } from './tree';
+import { registerGuarded } from './commandKit';
 import type { Ctx } from './ctx';
 
 const SECRETS_VIEW = 'kagi.secrets';
@@ -10,9 +11,7 @@ export function registerTree(ctx: Ctx): void {
   const view = vscode.window.createTreeView(SECRETS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   ctx.secretsTree = tree;
   ctx.extension.subscriptions.push(tree, view);
-  ctx.extension.subscriptions.push(vscode.commands.registerCommand('kagi.refresh', () => {
-    ctx.fireChanged();
-  }));
+  registerGuarded(ctx, 'kagi.refresh', async () => ctx.fireChanged());
   const updateHasVault = () => void vscode.commands.executeCommand('setContext', 'kagi.hasVault', ctx.vaults().length > 0);
   updateHasVault();
   ctx.extension.subscriptions.push(ctx.onDidChangeVault(updateHasVault));

@@ -6,6 +6,8 @@ import { recipientFingerprint } from '../../vault/members';
 import { TeamViewProvider, TEAM_VIEW_ID } from './provider';
 import type { Prompter } from '../prompter';
 import { recoverInterrupted } from './state';
+import { registerGuarded } from '../commandKit';
+import { uriOf } from '../target';
 
 export { TeamViewProvider, TEAM_VIEW_ID } from './provider';
 
@@ -26,27 +28,25 @@ function memberIdArg(arg: unknown): string | undefined {
   return undefined;
 }
 
-function uriArg(arg: unknown): vscode.Uri | undefined {
-  return arg instanceof vscode.Uri ? arg : undefined;
-}
-
 export function registerTeam(ctx: Ctx): TeamViewProvider {
   const provider = new TeamViewProvider(ctx);
   const subs = ctx.extension.subscriptions;
   subs.push(provider, vscode.window.registerWebviewViewProvider(TEAM_VIEW_ID, provider));
 
-  /** Picks the vault, checks trust, runs the flow like the webview does (guarded, refreshes). */
-  const withVault = (what: string, fn: (v: VaultFolder) => Promise<boolean>) => async (arg?: unknown) => {
-    if (!ctx.requireTrust(what)) return;
-    const v = await ctx.pickVault(uriArg(arg));
-    if (!v) return;
-    const changed = await ctx.guard(what, async () => {
-      await recoverInterrupted(ctx, v);
-      return fn(v);
+  /** A team command: runs the flow on the vault as the webview does; the view shows the outcome, a failed one too. */
+  const teamCommand = (id: string, fn: (v: VaultFolder, arg: unknown) => Promise<boolean>) =>
+    registerGuarded(ctx, id, async (arg) => {
+      const v = await ctx.pickVault(uriOf(arg));
+      if (!v) return;
+      let changed = false;
+      try {
+        await recoverInterrupted(ctx, v);
+        changed = await fn(v, arg);
+      } finally {
+        if (changed) ctx.fireChanged(v);
+        await provider.refresh();
+      }
     });
-    if (changed) ctx.fireChanged(v);
-    await provider.refresh();
-  };
 
   const pickMember = async (v: VaultFolder, arg: unknown, title: string, filter: (m: Member) => boolean): Promise<string | undefined> => {
     const given = memberIdArg(arg);
@@ -65,25 +65,18 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
   };
 
   const p = () => ctx.prompter;
-  subs.push(
-    vscode.commands.registerCommand('kagi.openTeam', async () => {
-      await vscode.commands.executeCommand(`${TEAM_VIEW_ID}.focus`);
-    }),
-    vscode.commands.registerCommand('kagi.requestAccess',
-      withVault('Requesting access', (v) => provider.actions.requestAccess(v, p()))),
-    vscode.commands.registerCommand('kagi.approveMember', (arg?: unknown) => withVault('Approving a member', async (v) => {
-      const id = await pickMember(v, arg, 'Approve a request', (m) => m.status === 'pending');
-      return id ? provider.actions.approve(v, id, p()) : false;
-    })()),
-    vscode.commands.registerCommand('kagi.removeMember', (arg?: unknown) => withVault('Removing a member', async (v) => {
-      const id = await pickMember(v, arg, 'Remove a member (rotates the key)', (m) => m.status === 'active');
-      return id ? provider.actions.remove(v, id, p()) : false;
-    })()),
-    vscode.commands.registerCommand('kagi.copyRecipient', (arg?: unknown) => withVault('Copying a recipient',
-      (v) => provider.actions.copyRecipient(v, memberIdArg(arg), p()))()),
-    vscode.commands.registerCommand('kagi.resolveAccessConflict',
-      withVault('Merging access.json', (v) => provider.actions.resolveConflict(v, p()))),
-  );
+  registerGuarded(ctx, 'kagi.openTeam', () => Promise.resolve(vscode.commands.executeCommand(`${TEAM_VIEW_ID}.focus`)));
+  teamCommand('kagi.requestAccess', (v) => provider.actions.requestAccess(v, p()));
+  teamCommand('kagi.approveMember', async (v, arg) => {
+    const id = await pickMember(v, arg, 'Approve a request', (m) => m.status === 'pending');
+    return id ? provider.actions.approve(v, id, p()) : false;
+  });
+  teamCommand('kagi.removeMember', async (v, arg) => {
+    const id = await pickMember(v, arg, 'Remove a member (rotates the key)', (m) => m.status === 'active');
+    return id ? provider.actions.remove(v, id, p()) : false;
+  });
+  teamCommand('kagi.copyRecipient', (v, arg) => provider.actions.copyRecipient(v, memberIdArg(arg), p()));
+  teamCommand('kagi.resolveAccessConflict', (v) => provider.actions.resolveConflict(v, p()));
 
   // Integration tests drive the host's message handler with scripted prompts.
   if (ctx.extension.extensionMode === vscode.ExtensionMode.Test || process.env.KAGI_IT_RESULTS) {

@@ -6,15 +6,18 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { workspaceFolder } from '../helpers';
 import { kagiCtx, withAnswers } from '../scriptedPrompter';
+import { COMMAND_CAPABILITY } from '../../../src/extension/trustGate';
 
 describe('Restricted Mode', () => {
-  it('untrusted: refuses to reveal, copy, set or export without asking anything', async function () {
+  it('untrusted: refuses every command that is not structure-only without asking anything', async function () {
     if (vscode.workspace.isTrusted) this.skip();
     const ref = { vault: workspaceFolder()!, scope: 'api/development', key: 'API_TOKEN' };
-    for (const id of ['kagi.reveal', 'kagi.copyValue', 'kagi.setSecret', 'kagi.exportDotenv', 'kagi.generateSecret']) {
+    const refused = Object.keys(COMMAND_CAPABILITY).filter((id) => COMMAND_CAPABILITY[id] !== 'structure');
+    assert.ok(refused.includes('kagi.openTerminalWithScope') && refused.includes('kagi.approveMember'));
+    for (const id of refused) {
       const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand(id, ref)));
       assert.equal(result, undefined, id);
-      assert.deepEqual(prompter.asked, [], `${id} asked a question in Restricted Mode`);
+      assert.deepEqual(prompter.shown, [], `${id} asked or showed something in Restricted Mode`);
     }
   });
 
