@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKagiError, Project, type HostEnv } from '../vault';
 import { Listings } from './listings';
+import { AnnouncedStates } from './vaultChanges';
 import { WindowPrompter, type Prompter } from './prompter';
 import type { SecretsTree } from './tree';
 
@@ -22,6 +23,7 @@ export class Ctx implements vscode.Disposable {
   /** Fires when a vault's files changed on disk or through us (undefined: all). */
   readonly onDidChangeVault = this.changed.event;
   private readonly projects = new Map<string, Project>();
+  private readonly announced = new AnnouncedStates();
   /** Every question commands ask; integration tests swap in scripted answers. */
   prompter: Prompter = new WindowPrompter();
   /** Key names per vault (never values), shared by the tree and language features. */
@@ -111,8 +113,24 @@ export class Ctx implements vscode.Disposable {
     this.changed.fire(v);
   }
 
+  /** A vault changed through us (or everything should be re-read): listeners re-read it now. */
   fireChanged(v?: VaultFolder): void {
+    this.announced.remember((v ? [v] : this.vaults()).map((x) => x.project.kagiDir));
     this.changed.fire(v);
+  }
+
+  /**
+   * The `.kagi/` watcher saw files change: announces only the vaults that differ from their
+   * last announcement, so our own writes (announced already) are not re-read a second time.
+   */
+  fireChangedOnDisk(): void {
+    const vaults = this.vaults();
+    const { changed, gone } = this.announced.changed(vaults.map((v) => v.project.kagiDir));
+    if (gone) {
+      this.changed.fire(undefined);
+      return;
+    }
+    for (const v of vaults) if (changed.includes(v.project.kagiDir)) this.changed.fire(v);
   }
 
   /**

@@ -1,27 +1,32 @@
 import * as vscode from 'vscode';
+import { isNoise } from './vaultChanges';
 import type { Ctx } from './ctx';
 
 const DEBOUNCE_MS = 250;
 
-/** The lock and atomic-write temp files change on every write; they never mean new content. */
-function isNoise(fsPath: string): boolean {
-  const name = fsPath.split(/[\\/]/).pop() ?? '';
-  return name === '.lock' || name.endsWith('.tmp') || name.startsWith('.lock');
+declare module './ctx' {
+  interface Ctx {
+    /** How many quiet periods the watcher has handled; integration tests wait on it. */
+    watcherFlushes?: number;
+  }
 }
 
 /**
- * Refreshes when `.kagi/` changes on disk (the CLI, Git, a teammate's pull),
- * debounced so a multi-file write refreshes once.
+ * Re-reads a vault when `.kagi/` changes on disk (the CLI, Git, a teammate's pull),
+ * debounced so a multi-file write counts once; our own writes were announced already
+ * and are skipped (ctx.fireChangedOnDisk).
  */
 export function registerWatcher(ctx: Ctx): void {
   const watcher = vscode.workspace.createFileSystemWatcher('**/.kagi/**');
   let timer: NodeJS.Timeout | undefined;
+  ctx.watcherFlushes = 0;
   const onChange = (uri: vscode.Uri) => {
     if (isNoise(uri.fsPath)) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      ctx.fireChanged();
+      ctx.fireChangedOnDisk();
+      ctx.watcherFlushes = (ctx.watcherFlushes ?? 0) + 1;
     }, DEBOUNCE_MS);
   };
   watcher.onDidChange(onChange);

@@ -43,8 +43,7 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
         await recoverInterrupted(ctx, v);
         changed = await fn(v, arg);
       } finally {
-        if (changed) ctx.fireChanged(v);
-        await provider.refresh();
+        await provider.afterAction(v, changed);
       }
     });
 

@@ -36,6 +36,10 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private newest: Promise<TeamState> = Promise.resolve(this.lastState);
   /** How many times a page announced itself (its script loaded under the CSP); read by tests. */
   readyCount = 0;
+  /** How many times the state was computed; read by tests. */
+  get refreshCount(): number {
+    return this.generation;
+  }
   readonly actions: TeamActions;
 
   constructor(private readonly ctx: Ctx) {
@@ -105,12 +109,12 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       const v = this.current();
       if (!v) return;
       this.post({ type: 'busy', busy: BUSY_LABEL[msg.type] });
+      let changed: boolean | undefined;
       try {
-        const changed = await this.ctx.guard(`team: ${msg.type}`, () => this.dispatch(v, msg, prompter));
-        if (changed) this.ctx.fireChanged(v);
+        changed = await this.ctx.guard(`team: ${msg.type}`, () => this.dispatch(v, msg, prompter));
       } finally {
         this.post({ type: 'busy' });
-        await this.refresh();
+        await this.afterAction(v, changed === true);
       }
     });
     this.queue = task.catch(() => undefined);
@@ -147,12 +151,27 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       }
       return state;
     });
+    return this.settled();
+  }
+
+  /** The newest state: waits for whichever refresh began last. */
+  private async settled(): Promise<TeamState> {
     let current: Promise<TeamState>;
     do {
       current = this.newest;
       await current;
     } while (current !== this.newest);
     return this.lastState;
+  }
+
+  /**
+   * After an action (from the page or a command): announces a change, and shows the outcome
+   * with one refresh, the one the announcement began when the view is visible.
+   */
+  async afterAction(v: VaultFolder, changed: boolean): Promise<TeamState> {
+    const before = this.generation;
+    if (changed) this.ctx.fireChanged(v);
+    return this.generation === before ? this.refresh() : this.settled();
   }
 
   private post(m: HostMessage): void {

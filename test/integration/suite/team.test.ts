@@ -15,7 +15,7 @@ import { writeJournal } from '../../../src/vault/journal';
 import { Project } from '../../../src/vault/project';
 import { planRotation } from '../../../src/vault/rotation';
 import { activateExtension, fixture, kagi, kagiCli, sleep, waitFor, workspaceFolder } from '../helpers';
-import { ScriptedPrompter } from '../scriptedPrompter';
+import { kagiCtx, ScriptedPrompter } from '../scriptedPrompter';
 
 interface TestApi {
   provider: TeamViewProvider;
@@ -78,13 +78,18 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     assert.match(a, /href="https:\/\/csp\.example[^"]*\/dist\/webview\/team\.css"/);
   });
 
-  it('the webview loads under its CSP and asks for state; the state carries no secrets or keys', async () => {
+  /** Opens the view afresh and waits until its page has loaded and been sent a state. */
+  const showView = async () => {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await sleep(300);
     const before = api.provider.readyCount;
     await vscode.commands.executeCommand('kagi.openTeam');
     await waitFor(() => api.provider.readyCount > before, { timeoutMs: 30000, what: 'the team webview to post {type:"ready"}' });
     await waitFor(() => api.provider.lastState.kind === 'ready', { timeoutMs: 10000, what: 'a ready state' });
+  };
+
+  it('the webview loads under its CSP and asks for state; the state carries no secrets or keys', async () => {
+    await showView();
     const state = api.provider.lastState;
     assert.ok(state.kind === 'ready');
     const bobView = state.members.find((m) => m.id === bobId);
@@ -137,8 +142,16 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
   it('approve: the modal shows the full recipient; after it the second device reads the vault', async () => {
     const p = new ScriptedPrompter([{ confirm: 'Approve' }]);
     const recipient = bob().recipient;
+    // Visible, the view also hears the vault's change announcement: still one refresh.
+    await showView();
+    await api.provider.refresh();
+    const ctx = await kagiCtx();
+    const flushes = ctx.watcherFlushes ?? 0;
+    const refreshes = api.provider.refreshCount;
     await api.handleMessage({ type: 'approve', memberId: bobId }, p);
     p.assertDone();
+    await waitFor(() => (ctx.watcherFlushes ?? 0) > flushes, { timeoutMs: 15000, what: 'the .kagi/ watcher to see access.json change' });
+    assert.equal(api.provider.refreshCount - refreshes, 1, 'the view computed its state more than once for one approval');
     const detail = p.shown.find((t) => /another channel/.test(t));
     assert.ok(detail, 'the modal does not ask for an out-of-band check');
     assert.ok(detail.includes(recipient), 'the modal does not show the full recipient');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { fixture, kagi, registerCanary, waitFor } from '../helpers';
-import { kagiCtx, assertNoValues } from '../scriptedPrompter';
+import { kagiCtx, assertNoValues, withAnswers } from '../scriptedPrompter';
 import type { TreeNode } from '../../../src/extension/treeModel';
 import type { SecretsTree } from '../../../src/extension/tree';
 
@@ -69,6 +69,28 @@ describe('Kagi tree view', () => {
     const after = new Set(rows.map((r) => r.node.id));
     for (const id of before) assert.ok(after.has(id), `node id ${id} changed across a refresh`);
     assertNoValues(rows.flatMap((r) => itemTexts(r.item)), [...values, value], 'the tree after refresh');
+  });
+
+  it('a write through a command is re-read once: the watcher skips what the command announced', async () => {
+    const ctx = await kagiCtx();
+    const v = ctx.vaults()[0]!;
+    const value = `kagi-canary-once-${Date.now()}`;
+    registerCanary(value);
+    let announced = 0;
+    const sub = ctx.onDidChangeVault((x) => { if (!x || x.project.root === v.project.root) announced++; });
+    const flushes = ctx.watcherFlushes ?? 0;
+    try {
+      const { result } = await withAnswers([{ pick: 'type' }, { input: value }], () => Promise.resolve(
+        vscode.commands.executeCommand('kagi.setSecret', { vault: v.project.root, scope: 'api/staging', key: 'ONCE_KEY' })));
+      assert.equal(result, true);
+      const listing = await ctx.listings.get(v);
+      assert.ok(listing.keys?.get('api/staging')?.some((k) => k.key === 'ONCE_KEY'), 'the command did not refresh the listing');
+      await waitFor(() => (ctx.watcherFlushes ?? 0) > flushes, { timeoutMs: 15000, what: 'the .kagi/ watcher to see the write' });
+      assert.equal(announced, 1, 'the vault was announced (re-listed, re-decrypted) more than once for one write');
+      assert.equal(await ctx.listings.get(v), listing, 'the watcher dropped the listing the command had refreshed');
+    } finally {
+      sub.dispose();
+    }
   });
 
   it('kagi.refresh rebuilds the model', async () => {
