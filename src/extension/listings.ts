@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listVault, type Listing } from '../vault/listing';
+import { KeyNameCache, listVault, type Listing } from '../vault/listing';
 import type { Ctx, VaultFolder } from './ctx';
 
 /**
@@ -8,6 +8,8 @@ import type { Ctx, VaultFolder } from './ctx';
  */
 export class Listings implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<Listing>>();
+  /** Per vault: key names by store text, so a change decrypts only the stores it touched. */
+  private readonly keyNames = new Map<string, KeyNameCache>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx) {
@@ -26,7 +28,9 @@ export class Listings implements vscode.Disposable {
   }
 
   private async load(v: VaultFolder): Promise<Listing> {
-    const listing = await listVault(v.project, { decrypt: vscode.workspace.isTrusted });
+    const root = v.project.root;
+    if (!this.keyNames.has(root)) this.keyNames.set(root, new KeyNameCache());
+    const listing = await listVault(v.project, { decrypt: vscode.workspace.isTrusted, cache: this.keyNames.get(root) });
     if (listing.recovered) {
       this.ctx.log.info(`${v.folder.name}: finished an interrupted key rotation (rotation journal replayed)`);
       void vscode.window.showInformationMessage(`Kagi: finished an interrupted key rotation in ${v.folder.name}. Commit the changed .kagi/ files.`);
@@ -37,7 +41,10 @@ export class Listings implements vscode.Disposable {
 
   invalidate(v?: VaultFolder): void {
     if (v) this.cache.delete(v.project.root);
-    else this.cache.clear();
+    else {
+      this.cache.clear();
+      this.keyNames.clear(); // folders may have gone: start over rather than keep their names
+    }
   }
 
   dispose(): void {

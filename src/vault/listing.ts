@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { isKagiError, type KagiErrorCode } from './errors';
+import type { Store } from './format/store';
 import { loadIdentity } from './identity';
 import type { Project } from './project';
 import type { KeySource } from './projectKey';
@@ -44,6 +46,31 @@ export interface Listing {
 export interface ListOptions {
   /** false in Restricted Mode: read kagi.json only */
   decrypt: boolean;
+  /** kept between listings of one vault, so only changed stores are decrypted again */
+  cache?: KeyNameCache;
+}
+
+/**
+ * Key names per scope, remembered with the encrypted text they were read from and
+ * the key that opened it: a listing after a change decrypts only the stores whose
+ * file changed. Holds names and descriptions, what a listing shows anyway.
+ */
+export class KeyNameCache {
+  private readonly entries = new Map<string, { text: string; keyId: string; keys: KeyInfo[] }>();
+
+  lookup(scope: string, text: string, keyId: string): KeyInfo[] | undefined {
+    const e = this.entries.get(scope);
+    return e && e.text === text && e.keyId === keyId ? e.keys : undefined;
+  }
+
+  remember(scope: string, text: string, keyId: string, keys: KeyInfo[]): void {
+    this.entries.set(scope, { text, keyId, keys });
+  }
+
+  /** Forgets scopes that are gone (or failed), so the cache never outgrows the vault. */
+  keepOnly(scopes: Set<string>): void {
+    for (const scope of this.entries.keys()) if (!scopes.has(scope)) this.entries.delete(scope);
+  }
 }
 
 export async function listVault(project: Project, opts: ListOptions): Promise<Listing> {
@@ -66,27 +93,37 @@ export async function listVault(project: Project, opts: ListOptions): Promise<Li
     const resolved = await project.key(cfg);
     listing.keySource = resolved.source;
     if (resolved.member) listing.member = resolved.member;
-    listing.keys = readKeyNames(project, cfg, resolved.key, listing.scopeErrors);
+    listing.keys = readKeyNames(project, cfg, resolved.key, listing.scopeErrors, opts.cache ?? new KeyNameCache());
   } catch (e) {
     listing.blocked = await classify(project, e);
   }
   return listing;
 }
 
-function readKeyNames(project: Project, cfg: ReturnType<Project['config']>, key: Uint8Array, errors: Map<string, Blocked>): Map<string, KeyInfo[]> {
+function readKeyNames(project: Project, cfg: ReturnType<Project['config']>, key: Uint8Array, errors: Map<string, Blocked>, cache: KeyNameCache): Map<string, KeyInfo[]> {
+  const keyId = createHash('sha256').update(key).digest('hex');
   const out = new Map<string, KeyInfo[]>();
   for (const scope of project.scopes(cfg)) {
     try {
-      const store = project.readScope(cfg, scope, key);
-      const keys = [...store.secrets.values()]
-        .map((s) => (s.description === undefined ? { key: s.key } : { key: s.key, description: s.description }))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const sealed = project.sealedScope(cfg, scope);
+      let keys = cache.lookup(scope, sealed.text, keyId);
+      if (!keys) {
+        keys = keyNames(project.readScope(cfg, scope, key, sealed));
+        cache.remember(scope, sealed.text, keyId, keys);
+      }
       out.set(scope, keys);
     } catch (e) {
       errors.set(scope, blockedFrom(e, 'error'));
     }
   }
+  cache.keepOnly(new Set(out.keys()));
   return out;
+}
+
+function keyNames(store: Store): KeyInfo[] {
+  return [...store.secrets.values()]
+    .map((s) => (s.description === undefined ? { key: s.key } : { key: s.key, description: s.description }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 async function classify(project: Project, e: unknown): Promise<Blocked> {

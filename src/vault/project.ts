@@ -121,13 +121,18 @@ export class Project {
   }
 
   /** Reads and decrypts one scope named in kagi.json. */
-  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {
-    const { plain, file } = this.openScope(cfg, scope, key);
+  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array, sealed = this.sealedScope(cfg, scope)): Store {
+    const { plain, file } = this.openScope(cfg, scope, key, sealed);
     return parseStore(fromUtf8(plain, file), file);
   }
 
   /** The decrypted bytes of one scope, authenticated under its scope (not parsed). */
-  openScope(cfg: ProjectConfig, scope: string, key: Uint8Array): { plain: Uint8Array; file: string } {
+  openScope(cfg: ProjectConfig, scope: string, key: Uint8Array, sealed = this.sealedScope(cfg, scope)): { plain: Uint8Array; file: string } {
+    return { plain: open(key, scopeAad(scope), parseEnvelope(sealed.text, sealed.file), sealed.file), file: sealed.file };
+  }
+
+  /** The encrypted text of one scope named in kagi.json, as it is on disk. */
+  sealedScope(cfg: ProjectConfig, scope: string): { text: string; file: string } {
     const entry = cfg.services[scope];
     if (!entry) {
       throw new KagiError('scope-not-found', `scope ${scope} does not exist in ${cfg.projectId}`,
@@ -140,7 +145,7 @@ export class Project {
     const text = readText(this.file(entry.file), () =>
       new KagiError('bad-store', `${entry.file} is missing but kagi.json lists scope ${scope}`,
         'restore it from Git (git checkout -- .kagi/), or pull the latest changes'));
-    return { plain: open(key, scopeAad(scope), parseEnvelope(text, entry.file), entry.file), file: entry.file };
+    return { text, file: entry.file };
   }
 
   readScopeOrEmpty(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { initProject } from '../../src/vault/init';
+import { Project } from '../../src/vault/project';
+import { setSecrets } from '../../src/vault/secrets';
+import { KeyNameCache, listVault } from '../../src/vault/listing';
+import { device, tempDir } from './helpers';
+
+const VALUE = 'listing-canary-4b1e';
+
+async function vault() {
+  const root = tempDir();
+  const alice = device('alice');
+  await initProject(root, alice, { envs: ['production'] });
+  const project = Project.open(root, alice);
+  await setSecrets(project, 'api/production', [{ key: 'DB_URL', value: VALUE }]);
+  await setSecrets(project, 'development', [{ key: 'ROOT_KEY', value: VALUE }]);
+  return { root, alice, project };
+}
+
+/** Records which scopes the real readScope decrypts (it still runs). */
+function countReads(project: Project): string[] {
+  const reads: string[] = [];
+  const real = project.readScope.bind(project);
+  project.readScope = (cfg, scope, key, sealed) => {
+    reads.push(scope);
+    return real(cfg, scope, key, sealed);
+  };
+  return reads;
+}
+
+const names = (l: Awaited<ReturnType<typeof listVault>>) =>
+  Object.fromEntries([...l.keys!].map(([scope, keys]) => [scope, keys.map((k) => k.key)]));
+
+describe('listing: key names cached by store text', () => {
+  it('after a change, decrypts only the stores whose file changed, and lists every scope right', async () => {
+    const { project } = await vault();
+    const cache = new KeyNameCache();
+    const reads = countReads(project);
+    const first = await listVault(project, { decrypt: true, cache });
+    assert.deepEqual(reads.sort(), ['api/development', 'api/production', 'development']);
+
+    await setSecrets(project, 'api/production', [{ key: 'API_TOKEN', value: VALUE }]);
+    reads.length = 0;
+    const second = await listVault(project, { decrypt: true, cache });
+    assert.deepEqual(reads, ['api/production']);
+    assert.deepEqual(names(second), { ...names(first), 'api/production': ['API_TOKEN', 'DB_URL'] });
+    assert.ok(!JSON.stringify(names(second)).includes(VALUE));
+  });
+
+  it('a store put back to an older file (git checkout) shows that file\'s keys', async () => {
+    const { project } = await vault();
+    const cache = new KeyNameCache();
+    const file = project.file(project.config().services['api/production']!.file);
+    const older = fs.readFileSync(file, 'utf8');
+    await setSecrets(project, 'api/production', [{ key: 'LATER', value: VALUE }]);
+    assert.deepEqual((await listVault(project, { decrypt: true, cache })).keys!.get('api/production')!.map((k) => k.key), ['DB_URL', 'LATER']);
+    fs.writeFileSync(file, older);
+    assert.deepEqual((await listVault(project, { decrypt: true, cache })).keys!.get('api/production')!.map((k) => k.key), ['DB_URL']);
+  });
+
+  it('never answers for another key: the same files under a wrong KAGI_PROJECT_KEY fail to decrypt', async () => {
+    const { root, alice, project } = await vault();
+    const cache = new KeyNameCache();
+    await listVault(project, { decrypt: true, cache });
+    const wrong = Project.open(root, { env: { ...alice.env, KAGI_PROJECT_KEY: randomBytes(32).toString('hex') } });
+    const listing = await listVault(wrong, { decrypt: true, cache });
+    assert.deepEqual([...listing.keys!.keys()], []);
+    assert.deepEqual([...listing.scopeErrors.keys()].sort(), ['api/development', 'api/production', 'development']);
+    assert.equal(listing.scopeErrors.get('development')!.code, 'auth-failed');
+  });
+});
