@@ -6,7 +6,9 @@ import type { HostEnv } from '../../src/vault/dataDir';
 import { encodeArtifactIndex, sealArtifact, type ArtifactEntry } from '../../src/vault/artifacts';
 import { writeFileAtomic } from '../../src/vault/files';
 import type { ProjectConfig } from '../../src/vault/format/projectConfig';
-import type { Project } from '../../src/vault/project';
+import { Project } from '../../src/vault/project';
+import { initProject } from '../../src/vault/init';
+import { setSecrets } from '../../src/vault/secrets';
 
 /** A fresh folder under the OS temp dir, removed after the current mocha suite. */
 export function tempDir(prefix = 'kagi-test-'): string {
@@ -44,4 +46,18 @@ export function writeCertArtifact(project: Project, cfg: ProjectConfig, key: Uin
   };
   writeFileAtomic(project.file('files/index.enc'), sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex([entry])));
   writeFileAtomic(project.file(`files/${CERT_ID}.enc`), sealArtifact(cfg, key, 'file', CERT_ID, CERT));
+}
+
+/**
+ * alice's vault (envs development, production) with `value` in two scopes: api/production
+ * DB_URL (described "primary database") and development ROOT_KEY (`value`-root).
+ */
+export async function twoScopeVault(value: string) {
+  const root = tempDir();
+  const alice = device('alice');
+  await initProject(root, alice, { envs: ['production'] });
+  const project = Project.open(root, alice);
+  await setSecrets(project, 'api/production', [{ key: 'DB_URL', value, description: 'primary database' }]);
+  await setSecrets(project, 'development', [{ key: 'ROOT_KEY', value: `${value}-root` }]);
+  return { root, alice, project };
 }

@@ -1,23 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { setSecrets } from '../../src/vault/secrets';
 import { KeyNameCache, listVault } from '../../src/vault/listing';
-import { device, tempDir } from './helpers';
+import { twoScopeVault } from './helpers';
 
 const VALUE = 'listing-canary-4b1e';
 
-async function vault() {
-  const root = tempDir();
-  const alice = device('alice');
-  await initProject(root, alice, { envs: ['production'] });
-  const project = Project.open(root, alice);
-  await setSecrets(project, 'api/production', [{ key: 'DB_URL', value: VALUE }]);
-  await setSecrets(project, 'development', [{ key: 'ROOT_KEY', value: VALUE }]);
-  return { root, alice, project };
-}
 
 /** Records which scopes the real readScope decrypts (it still runs). */
 function countReads(project: Project): string[] {
@@ -35,7 +25,7 @@ const names = (l: Awaited<ReturnType<typeof listVault>>) =>
 
 describe('listing: key names cached by store text', () => {
   it('after a change, decrypts only the stores whose file changed, and lists every scope right', async () => {
-    const { project } = await vault();
+    const { project } = await twoScopeVault(VALUE);
     const cache = new KeyNameCache();
     const reads = countReads(project);
     const first = await listVault(project, { decrypt: true, cache });
@@ -50,7 +40,7 @@ describe('listing: key names cached by store text', () => {
   });
 
   it('a store put back to an older file (git checkout) shows that file\'s keys', async () => {
-    const { project } = await vault();
+    const { project } = await twoScopeVault(VALUE);
     const cache = new KeyNameCache();
     const file = project.file(project.config().services['api/production']!.file);
     const older = fs.readFileSync(file, 'utf8');
@@ -61,7 +51,7 @@ describe('listing: key names cached by store text', () => {
   });
 
   it('never answers for another key: the same files under a wrong KAGI_PROJECT_KEY fail to decrypt', async () => {
-    const { root, alice, project } = await vault();
+    const { root, alice, project } = await twoScopeVault(VALUE);
     const cache = new KeyNameCache();
     await listVault(project, { decrypt: true, cache });
     const wrong = Project.open(root, { env: { ...alice.env, KAGI_PROJECT_KEY: randomBytes(32).toString('hex') } });

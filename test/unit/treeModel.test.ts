@@ -1,22 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
 import { setSecrets } from '../../src/vault/secrets';
 import { listVault } from '../../src/vault/listing';
 import { buildTreeModel, MASK, walk, type TreeNode } from '../../src/extension/treeModel';
-import { device, tempDir } from './helpers';
+import { device, tempDir, twoScopeVault } from './helpers';
 
 const CANARY = 'canary-value-7f3a91';
 
-async function vault() {
-  const root = tempDir();
-  const alice = device('alice');
-  await initProject(root, alice, { envs: ['production'] });
-  const project = Project.open(root, alice);
-  await setSecrets(project, 'api/production', [{ key: 'DB_URL', value: CANARY, description: 'primary database' }]);
-  await setSecrets(project, 'development', [{ key: 'ROOT_KEY', value: `${CANARY}-root` }]);
-  return { root, alice, project };
-}
 
 function texts(nodes: TreeNode[]): string[] {
   return [...walk(nodes)].flatMap((n) => [n.label, n.description ?? '', n.tooltip ?? '', n.id]);
@@ -24,7 +14,7 @@ function texts(nodes: TreeNode[]): string[] {
 
 describe('tree model', () => {
   it('builds an environment\'s key nodes when first asked for, then keeps them', async () => {
-    const { project } = await vault();
+    const { project } = await twoScopeVault(CANARY);
     const listing = await listVault(project, { decrypt: true });
     const built: string[] = [];
     const keys = listing.keys!.get('api/production')!;
@@ -40,7 +30,7 @@ describe('tree model', () => {
   });
 
   it('lists (root) then services, envs with key counts, keys masked with descriptions', async () => {
-    const { project } = await vault();
+    const { project } = await twoScopeVault(CANARY);
     const listing = await listVault(project, { decrypt: true });
     const nodes = buildTreeModel([{ folderName: 'w', listing, activeEnv: 'production' }]);
     assert.deepEqual(nodes.map((n) => n.label), ['(root)', 'api']);
@@ -57,7 +47,7 @@ describe('tree model', () => {
   });
 
   it('keeps ids stable across rebuilds so expansion survives a refresh', async () => {
-    const { project } = await vault();
+    const { project } = await twoScopeVault(CANARY);
     const a = buildTreeModel([{ folderName: 'w', listing: await listVault(project, { decrypt: true }), activeEnv: 'development' }]);
     await setSecrets(project, 'api/production', [{ key: 'NEW', value: 'x' }]);
     const b = buildTreeModel([{ folderName: 'w', listing: await listVault(project, { decrypt: true }), activeEnv: 'development' }]);
@@ -67,7 +57,7 @@ describe('tree model', () => {
   });
 
   it('shows structure and a Request access action when this device is not a member', async () => {
-    const { root } = await vault();
+    const { root } = await twoScopeVault(CANARY);
     const bob = device('bob');
     const listing = await listVault(Project.open(root, bob), { decrypt: true });
     assert.equal(listing.blocked?.state, 'no-identity');
@@ -81,7 +71,7 @@ describe('tree model', () => {
   });
 
   it('decrypts nothing in Restricted Mode and offers trust management', async () => {
-    const { project } = await vault();
+    const { project } = await twoScopeVault(CANARY);
     const listing = await listVault(project, { decrypt: false });
     assert.equal(listing.keys, undefined);
     const nodes = buildTreeModel([{ folderName: 'w', listing, activeEnv: 'development' }]);
@@ -90,8 +80,8 @@ describe('tree model', () => {
   });
 
   it('puts one folder node per vault in a multi-root workspace', async () => {
-    const one = await vault();
-    const two = await vault();
+    const one = await twoScopeVault(CANARY);
+    const two = await twoScopeVault(CANARY);
     const nodes = buildTreeModel([
       { folderName: 'one', listing: await listVault(one.project, { decrypt: true }), activeEnv: 'development' },
       { folderName: 'two', listing: await listVault(two.project, { decrypt: true }), activeEnv: 'development' },
