@@ -8,6 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { sleep, waitFor as poll } from '../../scripts/vscode/poll.mjs';
+
+export { sleep };
 
 export const EXTENSION_ID = 'kagi-vault.kagi-vscode';
 
@@ -82,14 +85,7 @@ export function registerCanary(value: string): void {
   fs.appendFileSync(path.join(out, 'canaries.txt'), `${value}\n`);
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
+/** The suite polls more often and gives up sooner than the harness. */
+export function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}): Promise<T> {
+  return poll(fn, { timeoutMs, intervalMs, what });
 }
