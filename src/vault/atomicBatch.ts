@@ -15,9 +15,9 @@ interface Staged {
 
 /**
  * Many vault files replaced together (a rotation's hundreds of stores), each
- * atomically: `add` writes a temp file beside its target and starts flushing it
- * in the background, so writing the next temp overlaps the disk's work; `commit`
- * waits for the flushes, renames every temp over its target and flushes the
+ * atomically: `add` writes a temp file beside its target and queues its flush;
+ * the flushes run in parallel (they share the filesystem's journal commits);
+ * `commit` waits for them, renames every temp over its target and flushes the
  * folders. Temps are not vault files: until `commit` nothing a reader sees has
  * changed, and `discard` removes them. The caller holds the project lock.
  */
@@ -33,14 +33,14 @@ export class AtomicBatch {
     if (previous) removeTemp(previous.tmp);
     this.removeOrphansOf(file);
     const tmp = writeTemp(file, text, false);
-    this.staged.set(file, { tmp, flushed: this.flusher.flush(tmp) });
+    this.staged.set(file, { tmp, flushed: this.flusher.flush(tmp, 'file') });
   }
 
   async commit(): Promise<void> {
     const entries = [...this.staged];
-    for (const [, s] of entries) await s.flushed;
+    await settleAll(entries.map(([, s]) => s.flushed));
     // Independent renames run in parallel; all-or-nothing comes from the rotation journal.
-    await Promise.all(entries.map(async ([file, s]) => {
+    await settleAll(entries.map(async ([file, s]) => {
       try {
         await fs.promises.rename(s.tmp, file);
       } catch (e) {
@@ -48,7 +48,7 @@ export class AtomicBatch {
       }
     }));
     this.committed = true;
-    if (!isWindows) await Promise.all([...this.dirs.keys()].map((dir) => this.flusher.flush(dir)));
+    if (!isWindows) await settleAll([...this.dirs.keys()].map((dir) => this.flusher.flush(dir, 'dir')));
   }
 
   /** Removes every temp not yet renamed; a no-op after `commit`. */
@@ -84,6 +84,15 @@ export async function writeFilesAtomic(entries: Iterable<readonly [string, strin
   }
 }
 
+/**
+ * Waits for every operation, then throws the first failure: nothing is left running
+ * (no rename racing a discard, no lock released with I/O in flight).
+ */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
 function removeTemp(tmp: string): void {
   fs.rmSync(tmp, { force: true });
 }
@@ -93,8 +102,8 @@ class Flusher {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  flush(p: string): Promise<void> {
-    const done = this.slot().then(() => fsyncPath(p)).finally(() => this.release());
+  flush(p: string, kind: 'file' | 'dir'): Promise<void> {
+    const done = this.slot().then(() => fsyncPath(p, kind)).finally(() => this.release());
     done.catch(() => {}); // observed by commit; a discarded batch ignores it
     return done;
   }
@@ -114,10 +123,11 @@ class Flusher {
   }
 }
 
-async function fsyncPath(p: string): Promise<void> {
+async function fsyncPath(p: string, kind: 'file' | 'dir'): Promise<void> {
   let handle: fs.promises.FileHandle | undefined;
   try {
-    handle = await fs.promises.open(p, 'r');
+    // Windows flushes a file only through a handle that may write (FlushFileBuffers); folders open read-only.
+    handle = await fs.promises.open(p, kind === 'file' ? 'r+' : 'r');
     await handle.sync();
   } catch (e) {
     throw e instanceof KagiError ? e : ioError('flush', p, e);

@@ -73,19 +73,32 @@ function journalCheck(project: Project): Check {
   }
 }
 
+/** Deeper than any store or artifact path (secrets/<service>/<env>.enc, nested services). */
+const MAX_DEPTH = 16;
+
 /**
  * Temp files under .kagi/ (relative, `/`-separated), left by a write that was
  * killed (or, for a moment, one in progress). Never scopes, but `git add .kagi`
  * would commit them.
  */
 export function leftoverTemps(project: Project): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(project.kagiDir, { recursive: true }).map(String);
-  } catch {
-    return [];
-  }
-  return names.filter((rel) => TEMP_NAME.test(path.basename(rel))).map((rel) => rel.split(path.sep).join('/')).sort();
+  const out: string[] = [];
+  const walk = (dir: string, rel: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const child = rel === '' ? e.name : `${rel}/${e.name}`;
+      // Links are never followed: a committed link could point anywhere, or at itself.
+      if (e.isDirectory() && depth < MAX_DEPTH) walk(path.join(dir, e.name), child, depth + 1);
+      else if (e.isFile() && TEMP_NAME.test(e.name)) out.push(child);
+    }
+  };
+  walk(project.kagiDir, '', 0);
+  return out.sort();
 }
 
 /** Deletes the leftover temps inside the project lock, so no live writer's temp goes. */

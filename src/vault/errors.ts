@@ -12,6 +12,7 @@ export type KagiErrorCode =
   | 'scope-not-found'
   | 'key-not-found'
   | 'bad-name'
+  | 'bad-value'
   | 'bad-key'
   | 'no-identity'
   | 'not-a-member'

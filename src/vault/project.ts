@@ -225,11 +225,7 @@ function accessFrom(text: string | undefined): AccessList {
 }
 
 export function sealStore(scope: string, store: Store, key: Uint8Array): string {
-  return sealScopeBytes(scope, utf8(serializeStore(scope, store)), key);
-}
-
-export function sealScopeBytes(scope: string, plain: Uint8Array, key: Uint8Array): string {
-  return serializeEnvelope(seal(key, scopeAad(scope), plain));
+  return serializeEnvelope(seal(key, scopeAad(scope), utf8(serializeStore(scope, store))));
 }
 
 /** The nearest folder at or above `start` that holds a `.kagi/` folder. */

@@ -6,7 +6,7 @@ import { refreshKeyCache } from './init';
 import { findMember, requireOwner } from './members';
 import { assertRecipientsUnchanged } from './recipientGuard';
 import { resealArtifacts } from './artifacts';
-import { sealScopeBytes, type Project } from './project';
+import { sealStore, type Project } from './project';
 import { wrapProjectKey } from './wrap';
 
 export interface RotationProgress {
@@ -68,9 +68,9 @@ export async function planRotation(project: Project, memberId: string, onProgres
   const files: Record<string, string> = {};
   scopes.forEach((scope, i) => {
     onProgress({ step: 'stores', done: i, total: scopes.length });
-    // The authenticated bytes are re-sealed as they are: nothing a newer writer added can be lost.
-    const { plain, file } = project.openScope(cfg, scope, oldKey);
-    files[file] = sealScopeBytes(scope, plain, newKey);
+    // Parsed, not just decrypted: a store that is not one aborts (spec 6.4), and the writer
+    // rules hold (name == scope, map key == secret.key); unknown fields are carried over.
+    files[cfg.services[scope]!.file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
   });
   const artifacts = resealArtifacts(project, cfg, oldKey, newKey);
   onProgress({ step: 'stores', done: scopes.length, total: scopes.length });

@@ -1,4 +1,5 @@
 import { KagiError } from './errors';
+import { isWellFormedText } from './encoding';
 import type { ProjectConfig } from './format/projectConfig';
 import { emptyStore, type Store } from './format/store';
 import type { Project } from './project';
@@ -26,8 +27,17 @@ export function validateSecretKey(key: string): string {
   return key;
 }
 
+/** Values are text: refuse what would come back changed from any file or process. */
+export function validateSecretValue(key: string, value: string): string {
+  if (!isWellFormedText(value)) {
+    throw new KagiError('bad-value', `the value of ${key} is not valid Unicode text (it holds a lone surrogate)`,
+      'set it again from its source; binary data belongs in base64');
+  }
+  return value;
+}
+
 export async function setSecrets(project: Project, scope: string, inputs: SecretInput[]): Promise<SetResult> {
-  inputs.forEach((i) => validateSecretKey(i.key));
+  inputs.forEach((i) => validateSecretValue(validateSecretKey(i.key), i.value));
   return project.mutate(async () => {
     const cfg = project.config();
     const { key } = await project.key(cfg);

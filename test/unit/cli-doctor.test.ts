@@ -84,6 +84,22 @@ describe('cli: doctor (spec §10)', () => {
     assert.equal(kagiOk(['get', '--yes', 'api', 'production', 'K'], v).stdout.trim(), SECRET);
   });
 
+  it('temp files: links inside .kagi/ are never followed (no loop, nothing outside listed or deleted)', () => {
+    const v = vault();
+    const outside = tempDir('kagi-doctor-outside-');
+    const foreign = path.join(outside, '.notes.enc.00112233aabb.tmp');
+    fs.writeFileSync(foreign, 'not ours');
+    fs.symlinkSync('.', path.join(v.cwd, '.kagi', 'loop-a'));
+    fs.symlinkSync('.', path.join(v.cwd, '.kagi', 'loop-b'));
+    fs.symlinkSync(outside, path.join(v.cwd, '.kagi', 'secrets', 'elsewhere'));
+    fs.writeFileSync(path.join(v.cwd, '.kagi', 'secrets', '.api.enc.a1b2c3d4e5f6.tmp'), '{');
+    const r = kagi(['doctor'], v);
+    assert.match(r.stdout, /^warn\s+temp files\s+1 left by an interrupted write: \.kagi\/secrets\/\.api\.enc\.a1b2c3d4e5f6\.tmp$/m);
+    const fixed = kagi(['doctor', '--fix', '--yes'], v);
+    assert.match(fixed.stdout, /deleted 1 temp file\(s\)/);
+    assert.ok(fs.existsSync(foreign), 'a file outside the vault was deleted');
+  });
+
   it('a device that is not a member: the key check fails with what to do', () => {
     const v = vault();
     const r = kagi(['doctor'], { ...v, home: device('stranger').home });

@@ -238,6 +238,18 @@ describe('dotenv: format (dotenv reads back byte-identical values)', () => {
   it('refuses NUL and U+FFFD in a value (import would refuse them), naming the key', () => {
     assert.throws(() => formatDotenv([{ key: 'NUL_KEY', value: 'a\0b' }]), codeIs('bad-dotenv', (e) => e.message.includes('NUL_KEY')));
     assert.throws(() => formatDotenv([{ key: 'BAD_UTF8', value: 'a\ufffdb' }]), codeIs('bad-dotenv', (e) => e.message.includes('BAD_UTF8')));
+    // Written as UTF-8 a lone surrogate becomes U+FFFD, which import refuses (found in review).
+    for (const value of ['a\ud800b', 'a\udc00', '\ud83d']) {
+      assert.throws(() => formatDotenv([{ key: 'LONE', value }]), codeIs('bad-dotenv', (e) => e.message.includes('LONE') && e.message.includes('surrogate')));
+    }
+    assert.equal(dotenv.parse(formatDotenv([{ key: 'PAIR', value: 'a\ud83d\ude00b' }])).PAIR, 'a😀b');
+  });
+
+  it('set refuses a value with a lone surrogate (no file or process could hold it), writing nothing', async () => {
+    const p = await project();
+    const before = sha256Tree(p.kagiDir);
+    await assert.rejects(setSecrets(p, 'development', [{ key: 'LONE', value: 'x\ud800' }]), codeIs('bad-value', (e) => e.message.includes('LONE')));
+    assert.deepEqual(sha256Tree(p.kagiDir), before);
   });
 
   it('refuses keys dotenv cannot read, naming the key', () => {

@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject } from '../../src/vault/init';
-import { Project, sealScopeBytes } from '../../src/vault/project';
+import { Project } from '../../src/vault/project';
+import { scopeAad, seal } from '../../src/vault/crypto';
+import { serializeEnvelope } from '../../src/vault/format/envelope';
+import { utf8 } from '../../src/vault/encoding';
 import { approveMember, requestAccess } from '../../src/vault/members';
 import { planRotation, removeMember, type RotationProgress } from '../../src/vault/rotation';
 import { readScopes, setSecrets } from '../../src/vault/secrets';
@@ -93,17 +96,30 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     assert.deepEqual(events.find((e) => e.step === 'access' && e.done === e.total), { step: 'access', done: 2, total: 2 });
   });
 
-  it('carries every store\'s decrypted bytes over unchanged: field order, unknown fields, drifted keys', async () => {
+  it('re-seals every store by the writer rules: unknown fields kept, name == scope, map key == secret.key', async () => {
     const t = await team();
     const cfg = t.aliceP.config();
-    // As another writer (a newer kagi) might have stored it: unsorted, extra fields, a drifted `key`.
-    const foreign = '{"secrets":{"Z":{"value":"z","key":"Z","rotation_hint":3},"A":{"key":"a-drift","value":"a"}},"name":"api/production","v":2}';
-    writeFileAtomic(t.aliceP.file(cfg.services['api/production']!.file), sealScopeBytes('api/production', Buffer.from(foreign), t.oldKey));
+    // As another writer might have stored it: unsorted, extra fields, a drifted `key`, another name.
+    const foreign = '{"secrets":{"Z":{"value":"z","key":"Z","rotation_hint":3},"A":{"key":"a-drift","value":"a"}},"name":"elsewhere","v":2}';
+    writeFileAtomic(t.aliceP.file(cfg.services['api/production']!.file), serializeEnvelope(seal(t.oldKey, scopeAad('api/production'), utf8(foreign))));
     await removeMember(t.aliceP, t.carolM.memberId);
     const after = t.aliceP.config();
     const newKey = (await t.aliceP.key(after)).key;
     assert.notDeepEqual(Buffer.from(newKey), Buffer.from(t.oldKey));
-    assert.equal(Buffer.from(t.aliceP.openScope(after, 'api/production', newKey).plain).toString(), foreign);
+    const plain = JSON.parse(Buffer.from(t.aliceP.openScope(after, 'api/production', newKey).plain).toString());
+    assert.deepEqual(plain, {
+      name: 'api/production', v: 2,
+      secrets: { A: { key: 'A', value: 'a' }, Z: { key: 'Z', value: 'z', rotation_hint: 3 } },
+    });
+  });
+
+  it('aborts, writing nothing, when a store decrypts to something that is not a store', async () => {
+    const t = await team();
+    const cfg = t.aliceP.config();
+    writeFileAtomic(t.aliceP.file(cfg.services['production']!.file), serializeEnvelope(seal(t.oldKey, scopeAad('production'), utf8('{"name":"production"}'))));
+    const before = snapshot(t);
+    await assert.rejects(removeMember(t.aliceP, t.carolM.memberId), code('bad-store', /has no "secrets" object/));
+    assert.deepEqual(snapshot(t), before);
   });
 
   it('may remove a pending member too (any status), still rotating', async () => {

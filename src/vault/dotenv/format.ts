@@ -1,6 +1,7 @@
 import * as dotenv from 'dotenv';
 import { KagiError } from '../errors';
 import { looksLikeNextEntry, parseDotenv } from './parse';
+import { isWellFormedText } from '../encoding';
 
 /* Writing .env text that `dotenv` (and our parser) read back byte-identical. */
 
@@ -25,6 +26,10 @@ export function formatDotenv(secrets: Iterable<{ key: string; value: string; des
     }
     if (s.value.includes('\0')) {
       throw new KagiError('bad-dotenv', `the value of ${s.key} contains a NUL character, which no environment variable can hold`,
+        'fix the secret with `set`');
+    }
+    if (!isWellFormedText(s.value)) {
+      throw new KagiError('bad-dotenv', `the value of ${s.key} cannot be written to a .env file: it is not valid Unicode text (a lone surrogate)`,
         'fix the secret with `set`');
     }
     if (s.value.includes('\ufffd')) {
