@@ -28,8 +28,8 @@ export function ensurePrivateDir(dir: string): void {
 export function writeFileAtomic(file: string, text: string | Uint8Array, opts: { mode?: number } = {}): void {
   const dir = path.dirname(file);
   if (opts.mode === undefined) prepareDir(dir, [path.basename(file)]);
-  else ensureDir(dir);
-  const tmp = writeTemp(file, text, true, opts.mode ?? 0o600);
+  else prepareOutsideDir(dir, path.basename(file));
+  const tmp = writeTemp(file, text, true, opts.mode ?? 0o600, opts.mode === undefined ? 'vault' : 'outside');
   try {
     fs.renameSync(tmp, file);
     syncDir(dir);
@@ -39,17 +39,30 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
   }
 }
 
-function ensureDir(dir: string): void {
+/**
+ * Outside the vault (an exported .env) a temp holds plaintext: it is named
+ * `<name>.<hex>.tmp`, so `.env.production.<hex>.tmp` falls under the `.env.*`
+ * line of .gitignore, and one left by a killed export goes at the next export.
+ */
+function prepareOutsideDir(dir: string, name: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
+    const own = new RegExp(`^${escapeRegExp(name)}\\.[0-9a-f]{12}\\.tmp$`);
+    for (const other of fs.readdirSync(dir)) if (own.test(other)) fs.rmSync(path.join(dir, other), { force: true });
   } catch (e) {
     throw ioError('create folder', dir, e);
   }
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A new temp file beside `file` with exactly `mode` (0600 for vault files), whatever the umask. */
-export function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600): string {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+export function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600, where: 'vault' | 'outside' = 'vault'): string {
+  const hex = randomBytes(6).toString('hex');
+  const name = where === 'vault' ? `.${path.basename(file)}.${hex}.tmp` : `${path.basename(file)}.${hex}.tmp`;
+  const tmp = path.join(path.dirname(file), name);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode & 0o600);

@@ -6,6 +6,7 @@ import { Project } from '../../src/vault/project';
 import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
 import { AtomicBatch, writeFilesAtomic } from '../../src/vault/atomicBatch';
 import { writeDotenvFile } from '../../src/vault/dotenv';
+import { writeTemp } from '../../src/vault/files';
 import { device, tempDir } from './helpers';
 
 describe('project: init, set, read', () => {
@@ -145,6 +146,16 @@ describe('files outside the vault', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     assert.equal(fs.statSync(dir).mode & 0o777, 0o755);
     assert.deepEqual(fs.readdirSync(dir), ['.env.production']);
+  });
+
+  it('the plaintext temp of a killed export is git-ignored by `.env.*` and removed by the next export of that file', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, '.env.production.00112233aabb.tmp'), 'SECRET=half'); // as a killed export leaves it
+    fs.writeFileSync(path.join(dir, '.env.staging.00112233aabb.tmp'), 'another file\'s');
+    const temp = path.basename(writeTemp(path.join(dir, '.env.production'), 'x', false, 0o600, 'outside'));
+    assert.match(temp, /^\.env\.production\.[0-9a-f]{12}\.tmp$/); // under the `.env.*` line of .gitignore
+    writeDotenvFile(path.join(dir, '.env.production'), 'A=1');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.env.production', '.env.staging.00112233aabb.tmp']);
   });
 });
 
