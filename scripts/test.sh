@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS=0
 mkdir -p test-results
-rm -f test-results/activation*.json test-results/integration*.json
+rm -f test-results/activation*.json test-results/integration*.json test-results/*.log # no stale report from a skipped stage
 
 total_pass=0
 total_fail=0

@@ -236,10 +236,9 @@ describe('reliability: crash safety (SIGKILL during set)', function () {
       // As old as one left by a holder killed a few seconds ago (the full stale age is 2 minutes).
       const past = new Date(Date.now() - 5_000);
       fs.utimesSync(lock, past, past);
-      const started = Date.now();
+      // Waiting on it as on a live lock would end in a `locked` error (the lock gives up long
+      // before the 2-minute stale age), so success means the short rule for broken locks applied.
       await setSecrets(Project.open(root, host), 'api/production', [{ key: `AFTER_EMPTY_${i}`, value: 'ok' }]);
-      // Far below the 2-minute stale age, far above a slow machine's set: this checks which rule applied, not speed.
-      assert.ok(Date.now() - started < 40_000, `lock body ${JSON.stringify(body)}: waited ${Date.now() - started} ms, as for a live lock`);
       assert.ok(!fs.existsSync(lock));
     }
     fs.writeFileSync(lock, '');
