@@ -23,7 +23,7 @@ export class Ctx implements vscode.Disposable {
   /** Fires when a vault's files changed on disk or through us (undefined: all). */
   readonly onDidChangeVault = this.changed.event;
   private readonly projects = new Map<string, Project>();
-  private readonly announced = new AnnouncedStates();
+  private readonly announced: AnnouncedStates;
   /** Every question commands ask; integration tests swap in scripted answers. */
   prompter: Prompter = new WindowPrompter();
   /** Key names per vault (never values), shared by the tree and language features. */
@@ -34,6 +34,11 @@ export class Ctx implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Kagi', { log: true });
     this.listings = new Listings(this);
+    this.announced = new AnnouncedStates(this.kagiDirs());
+  }
+
+  private kagiDirs(vaults = this.vaults()): string[] {
+    return vaults.map((v) => v.project.kagiDir);
   }
 
   host(): HostEnv {
@@ -109,24 +114,32 @@ export class Ctx implements vscode.Disposable {
   }
 
   async setActiveEnv(v: VaultFolder, env: string): Promise<void> {
-    await this.extension.workspaceState.update(`kagi.activeEnv:${v.folder.uri.toString()}`, env);
+    await this.storeActiveEnv(v, env);
     this.changed.fire(v);
+  }
+
+  /** Sets the active env without announcing it, for a command that announces its write right after. */
+  storeActiveEnv(v: VaultFolder, env: string): Thenable<void> {
+    return this.extension.workspaceState.update(`kagi.activeEnv:${v.folder.uri.toString()}`, env);
   }
 
   /** A vault changed through us (or everything should be re-read): listeners re-read it now. */
   fireChanged(v?: VaultFolder): void {
-    this.announced.remember((v ? [v] : this.vaults()).map((x) => x.project.kagiDir));
+    if (v) this.announced.remember(this.kagiDirs([v]));
+    else this.announced.rememberAll(this.kagiDirs());
     this.changed.fire(v);
   }
 
   /**
    * The `.kagi/` watcher saw files change: announces only the vaults that differ from their
    * last announcement, so our own writes (announced already) are not re-read a second time.
+   * A vault that appeared or disappeared re-reads everything (tree, `kagi.hasVault`, the
+   * terminal environment), so a deleted vault's keys and values don't linger.
    */
   fireChangedOnDisk(): void {
     const vaults = this.vaults();
-    const { changed, gone } = this.announced.changed(vaults.map((v) => v.project.kagiDir));
-    if (gone) {
+    const { changed, folders } = this.announced.changed(this.kagiDirs(vaults));
+    if (folders) {
       this.changed.fire(undefined);
       return;
     }

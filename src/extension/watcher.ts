@@ -8,6 +8,8 @@ declare module './ctx' {
   interface Ctx {
     /** How many quiet periods the watcher has handled; integration tests wait on it. */
     watcherFlushes?: number;
+    /** Set by integration tests: the paths each quiet period handled (so a test waits for its own write's events). */
+    onWatcherFlush?: (paths: string[]) => void;
   }
 }
 
@@ -19,14 +21,19 @@ declare module './ctx' {
 export function registerWatcher(ctx: Ctx): void {
   const watcher = vscode.workspace.createFileSystemWatcher('**/.kagi/**');
   let timer: NodeJS.Timeout | undefined;
+  const paths = new Set<string>();
   ctx.watcherFlushes = 0;
   const onChange = (uri: vscode.Uri) => {
     if (isNoise(uri.fsPath)) return;
+    paths.add(uri.fsPath);
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
+      const handled = [...paths];
+      paths.clear();
       ctx.fireChangedOnDisk();
       ctx.watcherFlushes = (ctx.watcherFlushes ?? 0) + 1;
+      ctx.onWatcherFlush?.(handled);
     }, DEBOUNCE_MS);
   };
   watcher.onDidChange(onChange);

@@ -89,3 +89,28 @@ export function registerCanary(value: string): void {
 export function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}): Promise<T> {
   return poll(fn, { timeoutMs, intervalMs, what });
 }
+
+/**
+ * Waits until `count()` has not moved for `quietMs`, so late events of earlier steps have
+ * arrived and what a test counts next is its own. It only waits: nothing asserts a duration.
+ */
+export async function settle(count: () => number, what: string, quietMs = 1000): Promise<void> {
+  let last = count();
+  let since = Date.now();
+  await waitFor(() => {
+    const n = count();
+    if (n !== last) [last, since] = [n, Date.now()];
+    return Date.now() - since >= quietMs;
+  }, { timeoutMs: 15000, what: `${what} to settle` });
+}
+
+/** The `.kagi/` watcher's passes from now on, by the paths each handled (Ctx.onWatcherFlush). */
+export function recordWatcher(ctx: { onWatcherFlush?: (paths: string[]) => void }): { saw(suffix: string): boolean; dispose(): void } {
+  const seen: string[] = [];
+  ctx.onWatcherFlush = (paths) => seen.push(...paths.map((p) => p.split(path.sep).join('/')));
+  return {
+    /** A pass handled an event for the file whose path ends with `/<suffix>` (say `.kagi/access.json`). */
+    saw: (suffix) => seen.some((p) => p.endsWith(`/${suffix}`)),
+    dispose: () => { ctx.onWatcherFlush = undefined; },
+  };
+}

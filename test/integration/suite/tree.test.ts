@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixture, kagi, registerCanary, waitFor } from '../helpers';
+import * as fs from 'node:fs';
+import { fixture, kagi, recordWatcher, registerCanary, settle, waitFor } from '../helpers';
+import { storeFileFor } from '../../../src/vault/scopes';
 import { kagiCtx, assertNoValues, withAnswers } from '../scriptedPrompter';
 import type { TreeNode } from '../../../src/extension/treeModel';
 import type { SecretsTree } from '../../../src/extension/tree';
@@ -76,21 +78,53 @@ describe('Kagi tree view', () => {
     const v = ctx.vaults()[0]!;
     const value = `kagi-canary-once-${Date.now()}`;
     registerCanary(value);
+    // Earlier tests' late watcher passes must not stand in for the one that sees our write.
+    await settle(() => ctx.watcherFlushes ?? 0, 'the .kagi/ watcher');
     let announced = 0;
     const sub = ctx.onDidChangeVault((x) => { if (!x || x.project.root === v.project.root) announced++; });
-    const flushes = ctx.watcherFlushes ?? 0;
+    const watched = recordWatcher(ctx);
     try {
       const { result } = await withAnswers([{ pick: 'type' }, { input: value }], () => Promise.resolve(
         vscode.commands.executeCommand('kagi.setSecret', { vault: v.project.root, scope: 'api/staging', key: 'ONCE_KEY' })));
       assert.equal(result, true);
       const listing = await ctx.listings.get(v);
       assert.ok(listing.keys?.get('api/staging')?.some((k) => k.key === 'ONCE_KEY'), 'the command did not refresh the listing');
-      await waitFor(() => (ctx.watcherFlushes ?? 0) > flushes, { timeoutMs: 15000, what: 'the .kagi/ watcher to see the write' });
+      await waitFor(() => watched.saw(`.kagi/${storeFileFor('api/staging')}`), { timeoutMs: 15000, what: 'the .kagi/ watcher to see the write' });
       assert.equal(announced, 1, 'the vault was announced (re-listed, re-decrypted) more than once for one write');
       assert.equal(await ctx.listings.get(v), listing, 'the watcher dropped the listing the command had refreshed');
     } finally {
+      watched.dispose();
       sub.dispose();
     }
+  });
+
+  it('a vault deleted on disk (a branch without .kagi/) leaves the tree and the terminal environment', async function () {
+    this.timeout(60000);
+    const ctx = await kagiCtx();
+    const t = await tree();
+    const kagiDir = ctx.vaults()[0]!.project.kagiDir;
+    const away = `${kagiDir}-away-${Date.now()}`;
+    const collection = ctx.extension.environmentVariableCollection;
+    const config = vscode.workspace.getConfiguration('kagi');
+    await config.update('terminal.injectActiveScope', true, vscode.ConfigurationTarget.Global);
+    await config.update('terminal.service', 'api', vscode.ConfigurationTarget.Global);
+    const injected = async () => {
+      await ctx.terminalSync?.settled();
+      return collection.get('API_TOKEN') !== undefined;
+    };
+    try {
+      await waitFor(injected, { timeoutMs: 15000, what: 'API_TOKEN in the terminal environment' });
+      assert.ok((await t.roots()).length > 0, 'the tree shows no vault to begin with');
+      fs.renameSync(kagiDir, away);
+      await waitFor(async () => (await t.roots()).length === 0, { timeoutMs: 15000, what: 'the deleted vault to leave the tree' });
+      await waitFor(async () => !(await injected()), { timeoutMs: 15000, what: 'the deleted vault\'s secrets to leave the terminal environment' });
+      assert.equal(ctx.vaults().length, 0);
+    } finally {
+      if (fs.existsSync(away)) fs.renameSync(away, kagiDir);
+      await config.update('terminal.injectActiveScope', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('terminal.service', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor(async () => (await t.roots()).some((n) => n.label === 'api'), { timeoutMs: 15000, what: 'the restored vault to come back' });
   });
 
   it('kagi.refresh rebuilds the model', async () => {
