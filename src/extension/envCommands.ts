@@ -58,7 +58,8 @@ async function rename(ctx: Ctx, arg: unknown): Promise<unknown> {
   if (!to || to.trim() === t.env) return undefined;
   const wasActive = ctx.activeEnv(t.v) === t.env;
   const moved = await renameEnv(t.v.project, t.env, to.trim());
-  if (wasActive) await ctx.setActiveEnv(t.v, to.trim());
+  // One announcement for both the new active env and the write (each would re-read everything).
+  if (wasActive) await ctx.storeActiveEnv(t.v, to.trim());
   ctx.fireChanged(t.v);
   ctx.log.info(`renamed environment ${t.env} to ${to.trim()} (${moved.length} scope(s))`);
   return moved;
@@ -74,7 +75,7 @@ async function remove(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
   });
   if (typed !== t.env) return undefined;
   const removed = await removeEnv(t.v.project, t.env);
-  if (ctx.activeEnv(t.v) === t.env) await ctx.setActiveEnv(t.v, (await ctx.listings.get(t.v)).defaultEnv);
+  if (ctx.activeEnv(t.v) === t.env) await ctx.storeActiveEnv(t.v, (await ctx.listings.get(t.v)).defaultEnv);
   ctx.fireChanged(t.v);
   ctx.log.info(`removed environment ${t.env} (${removed.length} scope(s))`);
   return removed;

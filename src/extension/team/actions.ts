@@ -12,6 +12,21 @@ import { recoverInterrupted } from './state';
 const COPY_RECIPIENT = 'Copy recipient';
 
 /**
+ * A notification offering to copy a recipient; callers don't wait for it. Never rejects: a
+ * failed clipboard write is reported by error type only (the error's text is not ours).
+ */
+export async function offerCopy(p: Prompter, log: { warn(message: string): void }, message: string, recipient: string): Promise<void> {
+  const choice = await p.offer(message, [COPY_RECIPIENT]).then((c) => c, () => undefined);
+  if (choice !== COPY_RECIPIENT) return;
+  try {
+    await p.copy(recipient);
+  } catch (e) {
+    log.warn(`team: copying the recipient failed (${e instanceof Error ? e.name : typeof e})`);
+    p.warn('Kagi: could not copy the recipient to the clipboard. Run "Kagi: Copy My Recipient (Public Key)" to try again.');
+  }
+}
+
+/**
  * The team flows, shared by the webview and the palette commands. Each asks
  * what it must through the prompter, then calls the vault; errors propagate
  * (the caller runs them under ctx.guard). Returns true when something changed.
@@ -128,9 +143,7 @@ export class TeamActions {
   }
 
   private offerCopy(p: Prompter, message: string, recipient: string): void {
-    p.offer(message, [COPY_RECIPIENT]).then(async (choice) => {
-      if (choice === COPY_RECIPIENT) await p.copy(recipient);
-    }, () => undefined);
+    void offerCopy(p, this.ctx.log, message, recipient);
   }
 
   async copyRecipient(v: VaultFolder, memberId: string | undefined, p: Prompter): Promise<boolean> {

@@ -150,6 +150,32 @@ describe('Kagi commands', () => {
       assert.ok(!project().config().services['api/uat']);
     });
 
+    it('renaming or removing the active environment announces the vault once', async () => {
+      const ctx = await kagiCtx();
+      const v = ctx.vaults()[0]!;
+      const run = (cmd: string, env: string | undefined, answer: string) =>
+        withAnswers([{ input: answer }], () => Promise.resolve(vscode.commands.executeCommand(cmd, { vault: project().root, env })));
+      await run('kagi.addEnvironment', undefined, 'qa');
+      await ctx.setActiveEnv(v, 'qa');
+      // Counts only the commands' own announcements: the watcher's later passes are not what is measured.
+      const onDisk = ctx.fireChangedOnDisk;
+      ctx.fireChangedOnDisk = () => undefined;
+      let announced = 0;
+      const sub = ctx.onDidChangeVault(() => announced++);
+      try {
+        await run('kagi.renameEnvironment', 'qa', 'uat');
+        assert.equal(ctx.activeEnv(v), 'uat', 'the active environment did not follow the rename');
+        assert.equal(announced, 1, 'renaming the active environment announced the vault more than once');
+        await run('kagi.removeEnvironment', 'uat', 'uat');
+        assert.equal(ctx.activeEnv(v), project().config().settings.defaultEnv);
+        assert.equal(announced, 2, 'removing the active environment announced the vault more than once');
+      } finally {
+        sub.dispose();
+        ctx.fireChangedOnDisk = onDisk;
+        await ctx.setActiveEnv(v, 'development');
+      }
+    });
+
     it('switches the active environment (status bar, completions)', async () => {
       const ctx = await kagiCtx();
       const v = ctx.vaults()[0]!;

@@ -9,12 +9,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Prompter } from '../../../src/extension/prompter';
 import type { TeamViewProvider } from '../../../src/extension/team/provider';
+import { offerCopy } from '../../../src/extension/team/actions';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
 import { journalPath } from '../../../src/vault/dataDir';
 import { writeJournal } from '../../../src/vault/journal';
 import { Project } from '../../../src/vault/project';
 import { planRotation } from '../../../src/vault/rotation';
-import { activateExtension, fixture, kagi, kagiCli, sleep, waitFor, workspaceFolder } from '../helpers';
+import { activateExtension, fixture, kagi, kagiCli, recordWatcher, settle, sleep, waitFor, workspaceFolder } from '../helpers';
 import { kagiCtx, ScriptedPrompter } from '../scriptedPrompter';
 
 interface TestApi {
@@ -76,6 +77,26 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     assert.equal((a.match(/<script/g) ?? []).length, 1, 'more than one script tag');
     assert.ok(!/<style|\sstyle=|\son[a-z]+=/i.test(a), 'inline style or handler in the page shell');
     assert.match(a, /href="https:\/\/csp\.example[^"]*\/dist\/webview\/team\.css"/);
+  });
+
+  it('"Copy recipient" with a failing clipboard: a warning naming no error text, no unhandled rejection', async () => {
+    const leak = 'kagi-canary-clipboard-error';
+    class BrokenClipboard extends ScriptedPrompter {
+      override async offer<B extends string>(message: string, buttons: B[]): Promise<B | undefined> {
+        await super.offer(message, buttons);
+        return buttons[0];
+      }
+      override async copy(): Promise<void> {
+        throw new Error(leak);
+      }
+    }
+    const p = new BrokenClipboard([]);
+    const logged: string[] = [];
+    await offerCopy(p, { warn: (m) => logged.push(m) }, 'Kagi: access requested.', bob().recipient);
+    assert.equal(p.warnings.length, 1, 'the failed copy was not reported');
+    assert.match(p.warnings[0]!, /could not copy/);
+    assert.equal(logged.length, 1);
+    assert.ok(![...p.warnings, ...logged].some((t) => t.includes(leak)), 'the error text reached a message or the log');
   });
 
   /** Opens the view afresh and waits until its page has loaded and been sent a state. */
@@ -146,11 +167,17 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     await showView();
     await api.provider.refresh();
     const ctx = await kagiCtx();
-    const flushes = ctx.watcherFlushes ?? 0;
+    // Late visibility or `ready` events of showView(), and late watcher passes, come first.
+    await settle(() => api.provider.refreshCount + (ctx.watcherFlushes ?? 0), 'the team view');
+    const watched = recordWatcher(ctx);
     const refreshes = api.provider.refreshCount;
-    await api.handleMessage({ type: 'approve', memberId: bobId }, p);
-    p.assertDone();
-    await waitFor(() => (ctx.watcherFlushes ?? 0) > flushes, { timeoutMs: 15000, what: 'the .kagi/ watcher to see access.json change' });
+    try {
+      await api.handleMessage({ type: 'approve', memberId: bobId }, p);
+      p.assertDone();
+      await waitFor(() => watched.saw('.kagi/access.json'), { timeoutMs: 15000, what: 'the .kagi/ watcher to see access.json change' });
+    } finally {
+      watched.dispose();
+    }
     assert.equal(api.provider.refreshCount - refreshes, 1, 'the view computed its state more than once for one approval');
     const detail = p.shown.find((t) => /another channel/.test(t));
     assert.ok(detail, 'the modal does not ask for an out-of-band check');
