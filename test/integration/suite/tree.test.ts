@@ -4,33 +4,7 @@ import * as fs from 'node:fs';
 import { fixture, kagi, recordWatcher, registerCanary, settle, waitFor } from '../helpers';
 import { storeFileFor } from '../../../src/vault/scopes';
 import { kagiCtx, assertNoValues, withAnswers } from '../scriptedPrompter';
-import type { TreeNode } from '../../../src/extension/treeModel';
-import type { SecretsTree } from '../../../src/extension/tree';
-
-/** Walks the real TreeDataProvider: getChildren from the root, getTreeItem for every node. */
-async function walkTree(tree: SecretsTree): Promise<{ node: TreeNode; item: vscode.TreeItem; depth: number }[]> {
-  const out: { node: TreeNode; item: vscode.TreeItem; depth: number }[] = [];
-  const visit = async (nodes: TreeNode[], depth: number) => {
-    for (const node of nodes) {
-      out.push({ node, item: tree.getTreeItem(node), depth });
-      await visit(await tree.getChildren(node), depth + 1);
-    }
-  };
-  await visit(await tree.getChildren(), 0);
-  return out;
-}
-
-function itemTexts(item: vscode.TreeItem): string[] {
-  const label = typeof item.label === 'string' ? item.label : item.label?.label;
-  const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
-  return [label, typeof item.description === 'string' ? item.description : '', tooltip, item.id].filter((t): t is string => !!t);
-}
-
-async function tree(): Promise<SecretsTree> {
-  const ctx = await kagiCtx();
-  assert.ok(ctx.secretsTree, 'the Kagi tree provider is not exposed on the activation result');
-  return ctx.secretsTree;
-}
+import { itemTexts, secretsTree, walkTree } from './treeHelpers';
 
 describe('Kagi tree view', () => {
   const fx = fixture();
@@ -42,7 +16,7 @@ describe('Kagi tree view', () => {
   });
 
   it('shows services → environments → keys with masked values only', async () => {
-    const rows = await walkTree(await tree());
+    const rows = await walkTree(await secretsTree());
     const api = rows.find((r) => r.depth === 0 && r.node.label === 'api');
     assert.ok(api, `no api service at the top: ${rows.filter((r) => r.depth === 0).map((r) => r.node.label).join(', ')}`);
     const envs = rows.filter((r) => r.node.kind === 'env' && r.node.ref.service === 'api').map((r) => r.node.label);
@@ -59,7 +33,7 @@ describe('Kagi tree view', () => {
   });
 
   it('refreshes by itself after the CLI changes the vault, keeping ids stable', async () => {
-    const t = await tree();
+    const t = await secretsTree();
     const before = new Set((await walkTree(t)).map((r) => r.node.id));
     const value = `kagi-canary-external-${Date.now()}`;
     registerCanary(value);
@@ -101,7 +75,7 @@ describe('Kagi tree view', () => {
   it('a vault deleted on disk (a branch without .kagi/) leaves the tree and the terminal environment', async function () {
     this.timeout(60000);
     const ctx = await kagiCtx();
-    const t = await tree();
+    const t = await secretsTree();
     const kagiDir = ctx.vaults()[0]!.project.kagiDir;
     const away = `${kagiDir}-away-${Date.now()}`;
     const collection = ctx.extension.environmentVariableCollection;
@@ -128,7 +102,7 @@ describe('Kagi tree view', () => {
   });
 
   it('kagi.refresh rebuilds the model', async () => {
-    const t = await tree();
+    const t = await secretsTree();
     const first = await t.roots();
     await vscode.commands.executeCommand('kagi.refresh');
     const second = await t.roots();
