@@ -100,11 +100,11 @@ export class AnnouncedStates {
   /**
    * `kagiDirs`: the vaults open at activation. Without them, a vault deleted (a branch
    * checkout without `.kagi/`) before anything was announced would never be noticed, and
-   * the tree and the terminal environment would keep its keys.
+   * the tree and the terminal environment would keep its keys. Their files are not read
+   * now (no work at activation): the first look after it reports them changed.
    */
   constructor(kagiDirs: string[] = []) {
     this.folders = [...kagiDirs];
-    this.remember(kagiDirs);
   }
 
   /** Remembers the state of these vaults' folders (a change for them is being announced). */

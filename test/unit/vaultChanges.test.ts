@@ -52,6 +52,7 @@ describe('vaultChanges: which vaults the .kagi/ watcher announces', () => {
   it('our own announced write is not reported again (even right after it, when the stat is racy)', () => {
     const dir = kagiDir();
     const states = new AnnouncedStates([dir]);
+    assert.deepEqual(states.changed([dir]), { changed: [dir], folders: false }, 'activation read no file: the first look reports it');
     fs.writeFileSync(path.join(dir, 'stores', 'api.staging.json'), 'ciphertext-BBBB');
     states.remember([dir]);
     fs.writeFileSync(path.join(dir, '.lock'), 'pid');
