@@ -121,14 +121,9 @@ export class Project {
   }
 
   /** Reads and decrypts one scope named in kagi.json. */
-  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array, sealed = this.sealedScope(cfg, scope)): Store {
-    const { plain, file } = this.openScope(cfg, scope, key, sealed);
+  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array, { text, file } = this.sealedScope(cfg, scope)): Store {
+    const plain = open(key, scopeAad(scope), parseEnvelope(text, file), file);
     return parseStore(fromUtf8(plain, file), file);
-  }
-
-  /** The decrypted bytes of one scope, authenticated under its scope (not parsed). */
-  openScope(cfg: ProjectConfig, scope: string, key: Uint8Array, sealed = this.sealedScope(cfg, scope)): { plain: Uint8Array; file: string } {
-    return { plain: open(key, scopeAad(scope), parseEnvelope(sealed.text, sealed.file), sealed.file), file: sealed.file };
   }
 
   /** The encrypted text of one scope named in kagi.json, as it is on disk. */

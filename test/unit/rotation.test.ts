@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject } from '../../src/vault/init';
 import { Project } from '../../src/vault/project';
-import { scopeAad, seal } from '../../src/vault/crypto';
-import { serializeEnvelope } from '../../src/vault/format/envelope';
+import { open, scopeAad, seal } from '../../src/vault/crypto';
+import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
 import { utf8 } from '../../src/vault/encoding';
 import { approveMember, requestAccess } from '../../src/vault/members';
 import { planRotation, removeMember, type RotationProgress } from '../../src/vault/rotation';
@@ -106,7 +106,8 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     const after = t.aliceP.config();
     const newKey = (await t.aliceP.key(after)).key;
     assert.notDeepEqual(Buffer.from(newKey), Buffer.from(t.oldKey));
-    const plain = JSON.parse(Buffer.from(t.aliceP.openScope(after, 'api/production', newKey).plain).toString());
+    const { text, file } = t.aliceP.sealedScope(after, 'api/production');
+    const plain = JSON.parse(Buffer.from(open(newKey, scopeAad('api/production'), parseEnvelope(text, file), file)).toString());
     assert.deepEqual(plain, {
       name: 'api/production', v: 2,
       secrets: { A: { key: 'A', value: 'a' }, Z: { key: 'Z', value: 'z', rotation_hint: 3 } },
