@@ -40,29 +40,22 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
 }
 
 /**
- * Outside the vault (an exported .env) a temp holds plaintext: it is named
- * `<name>.<hex>.tmp`, so `.env.production.<hex>.tmp` falls under the `.env.*`
- * line of .gitignore, and one left by a killed export goes at the next export.
+ * Outside the vault (an exported .env) a temp holds plaintext, so one left by a killed
+ * export goes at the next export of the same file (see TEMP_PATTERN for its name).
  */
 function prepareOutsideDir(dir: string, name: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
-    const own = new RegExp(`^${escapeRegExp(name)}\\.[0-9a-f]{12}\\.tmp$`);
-    for (const other of fs.readdirSync(dir)) if (own.test(other)) fs.rmSync(path.join(dir, other), { force: true });
+    removeOrphanTemps(dir, [name], 'outside');
   } catch (e) {
     throw ioError('create folder', dir, e);
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A new temp file beside `file` with exactly `mode` (0600 for vault files), whatever the umask. */
-export function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600, where: 'vault' | 'outside' = 'vault'): string {
+export function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600, kind: TempKind = 'vault'): string {
   const hex = randomBytes(6).toString('hex');
-  const name = where === 'vault' ? `.${path.basename(file)}.${hex}.tmp` : `${path.basename(file)}.${hex}.tmp`;
-  const tmp = path.join(path.dirname(file), name);
+  const tmp = path.join(path.dirname(file), `${kind === 'vault' ? '.' : ''}${path.basename(file)}.${hex}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode & 0o600);
@@ -83,23 +76,35 @@ function prepareDir(dir: string, names: readonly string[]): void {
   removeOrphanTemps(dir, names);
 }
 
-/** `.<target>.<12 hex>.tmp`: a temp file of writeTemp, never a store. */
-export const TEMP_NAME = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
+export type TempKind = 'vault' | 'outside';
+
+/**
+ * writeTemp's names, with the target in group 1: in the vault `.<target>.<12 hex>.tmp`
+ * (never a store: no `.enc` ending); outside it `<target>.<12 hex>.tmp`, so an export's
+ * `.env.production.<hex>.tmp` falls under the `.env.*` line of .gitignore.
+ */
+const TEMP_PATTERN: Record<TempKind, RegExp> = {
+  vault: /^\.(.+)\.[0-9a-f]{12}\.tmp$/,
+  outside: /^(.+)\.[0-9a-f]{12}\.tmp$/,
+};
+
+/** A vault temp file's name. */
+export const TEMP_NAME = TEMP_PATTERN.vault;
 
 /**
  * A writer killed between creating its temp file and the rename leaves it behind.
  * Every writer of a vault file holds the project lock, so a temp of the same
  * target found now belongs to a dead writer.
  */
-function removeOrphanTemps(dir: string, targets: readonly string[]): void {
-  const orphans = orphanTemps(dir);
+function removeOrphanTemps(dir: string, targets: readonly string[], kind: TempKind = 'vault'): void {
+  const orphans = orphanTemps(dir, kind);
   for (const target of targets) {
     for (const name of orphans.get(target) ?? []) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
 /** The temp files in `dir`, by the target they were meant to replace. */
-export function orphanTemps(dir: string): Map<string, string[]> {
+export function orphanTemps(dir: string, kind: TempKind = 'vault'): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let names: string[];
   try {
@@ -108,7 +113,7 @@ export function orphanTemps(dir: string): Map<string, string[]> {
     return out;
   }
   for (const name of names) {
-    const target = TEMP_NAME.exec(name)?.[1];
+    const target = TEMP_PATTERN[kind].exec(name)?.[1];
     if (target !== undefined) out.set(target, [...(out.get(target) ?? []), name]);
   }
   return out;
