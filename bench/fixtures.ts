@@ -17,9 +17,12 @@ export const device = (name: string) => testDevice(name);
 /** Values shaped like real secrets: URLs, tokens, short flags. */
 export function secretValue(i: number): string {
   switch (i % 3) {
-    case 0: return `postgres://app:${randomBytes(12).toString('hex')}@db-${i}.internal:5432/app`;
-    case 1: return randomBytes(24).toString('base64');
-    default: return `${i % 2 === 0}`;
+    case 0:
+      return `postgres://app:${randomBytes(12).toString('hex')}@db-${i}.internal:5432/app`;
+    case 1:
+      return randomBytes(24).toString('base64');
+    default:
+      return `${i % 2 === 0}`;
   }
 }
 

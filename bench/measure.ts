@@ -11,7 +11,11 @@ export function median(xs: number[]): number {
 }
 
 /** Runs subject and baseline alternately so drift on a busy machine hits both alike. */
-export async function compare(subject: () => unknown, baseline: () => unknown, opts: { runs?: number; warmup?: number; before?: () => unknown } = {}): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
+export async function compare(
+  subject: () => unknown,
+  baseline: () => unknown,
+  opts: { runs?: number; warmup?: number; before?: () => unknown } = {},
+): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
   const runs = opts.runs ?? 7;
   const s: number[] = [];
   const b: number[] = [];

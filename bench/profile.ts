@@ -8,7 +8,12 @@ import { treeModel } from './cases/tree';
 import { addMembers } from './cases/rotate';
 import { Project, removeMember } from '../src/vault';
 
-async function profile(label: string, runs: number, fn: () => Promise<unknown>, before: () => unknown = () => {}): Promise<void> {
+async function profile(
+  label: string,
+  runs: number,
+  fn: () => Promise<unknown>,
+  before: () => unknown = () => {},
+): Promise<void> {
   const s = new Session();
   s.connect();
   await s.post('Profiler.enable');
@@ -30,7 +35,8 @@ async function profile(label: string, runs: number, fn: () => Promise<unknown>, 
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`${label}: ${(wall / runs).toFixed(1)} ms per run (profiled)`);
-  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }
 
 (async () => {
@@ -42,7 +48,10 @@ async function profile(label: string, runs: number, fn: () => Promise<unknown>, 
     const ids = await addMembers(v, 4);
     const pristine = tempDir('pristine');
     fs.cpSync(path.join(v.root, '.kagi'), pristine, { recursive: true });
-    const reset = () => { fs.rmSync(path.join(v.root, '.kagi'), { recursive: true }); fs.cpSync(pristine, path.join(v.root, '.kagi'), { recursive: true }); };
+    const reset = () => {
+      fs.rmSync(path.join(v.root, '.kagi'), { recursive: true });
+      fs.cpSync(pristine, path.join(v.root, '.kagi'), { recursive: true });
+    };
     await profile(what, 5, () => removeMember(Project.open(v.root, v.host), ids[0]!), reset);
   }
 })();

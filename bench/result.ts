@@ -10,10 +10,19 @@ export interface BenchResult {
   detail?: Record<string, number | string>;
 }
 
-export function ratioResult(id: string, ratio: number, baseline: string, goalMax: number | undefined, detail: Record<string, number | string>): BenchResult {
+export function ratioResult(
+  id: string,
+  ratio: number,
+  baseline: string,
+  goalMax: number | undefined,
+  detail: Record<string, number | string>,
+): BenchResult {
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    id, value: round(ratio), unit: 'ratio', baseline,
+    id,
+    value: round(ratio),
+    unit: 'ratio',
+    baseline,
     goal: goalMax === undefined ? 'report' : `<= ${goalMax}`,
     ...(goalMax === undefined ? {} : { met: ratio <= goalMax }),
     detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])),

@@ -3,9 +3,10 @@ import { openAndList, plaintextList } from './cases/openList';
 
 (async () => {
   const [mode, target] = process.argv.slice(2);
-  const rows = mode === 'vault'
-    ? await openAndList({ root: target!, host: { env: process.env, home: '' }, scopes: [] })
-    : plaintextList(target!);
+  const rows =
+    mode === 'vault'
+      ? await openAndList({ root: target!, host: { env: process.env, home: '' }, scopes: [] })
+      : plaintextList(target!);
   if (rows.length === 0) process.exit(2);
   process.stdout.write(String(process.resourceUsage().maxRSS));
 })();

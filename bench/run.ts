@@ -51,7 +51,10 @@ async function main(): Promise<void> {
 }
 
 function table(results: BenchResult[]): string {
-  const rows = results.map((r) => `| ${r.id} | ${r.value} ${r.unit === 'ratio' ? '×' : r.unit} | ${r.goal} | ${r.met === undefined ? '—' : r.met ? 'yes' : '**no**'} | ${r.baseline} |`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.id} | ${r.value} ${r.unit === 'ratio' ? '×' : r.unit} | ${r.goal} | ${r.met === undefined ? '—' : r.met ? 'yes' : '**no**'} | ${r.baseline} |`,
+  );
   return ['| id | value | goal | met | baseline (same run) |', '|---|---|---|---|---|', ...rows, ''].join('\n');
 }
 

@@ -17,17 +17,42 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
-    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 if (existsSync('webview-ui/src/main.ts')) {
-  builds.push({ ...common, entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview/team.js',
-    platform: 'browser', format: 'iife', target: 'es2022' });
+  builds.push({
+    ...common,
+    entryPoints: ['webview-ui/src/main.ts'],
+    outfile: 'dist/webview/team.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
 }
 if (existsSync('webview-ui/src/team.css')) {
-  builds.push({ ...common, entryPoints: ['webview-ui/src/team.css'], outfile: 'dist/webview/team.css', sourcemap: false });
+  builds.push({
+    ...common,
+    entryPoints: ['webview-ui/src/team.css'],
+    outfile: 'dist/webview/team.css',
+    sourcemap: false,
+  });
 }
 
 if (watch) {

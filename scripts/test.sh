@@ -2,7 +2,7 @@
 # `npm test`: unit tests, then the integration suite inside code-server's real extension host,
 # then the UI checks in headless Chromium. Every stage runs even if an earlier one failed;
 # the last line is the total, "N passed, N failed". Exit status non-zero on any failure.
-#   KAGI_TEST_SKIP=ui,integration   skip stages (comma list of unit, integration,
+#   KAGI_TEST_SKIP=ui,integration   skip stages (comma list of lint, unit, integration,
 #                                   integration-restricted, ui)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,12 @@ mocha_counts() {
   s=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ pending' | tail -1 | grep -Eo '[0-9]+' || true)
   echo "${p:-0} ${f:-0} ${s:-0}"
 }
+
+# Lint, format and typecheck first: a style or type error fails the run like a failing test.
+echo "== lint + typecheck"
+if skip lint; then echo "(skipped)"; else
+  if npm run --silent lint 2>&1 | tee test-results/lint.log; then record lint 1 0 0; else record lint 0 1 1; fi
+fi
 
 # One build for every stage (the CLI tests run dist/cli.js; the extension host loads dist/).
 echo "== build"

@@ -34,12 +34,22 @@ async function scopeValues(v: BenchVault): Promise<Record<string, string>> {
 
 export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
   const r = await compare(cliRun(v), bareNode(v, await scopeValues(v)), { runs: 9 });
-  return ratioResult('run_vs_floor', r.ratio, `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms`, 1.6,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+  return ratioResult(
+    'run_vs_floor',
+    r.ratio,
+    `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms`,
+    1.6,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
 }
 
 /** dotenvx with its fastest local settings: no cloud, no password-manager lookups. */
-const DOTENVX_ENV = { DOTENVX_NO_ARMOR: 'true', DOTENVX_NO_BITWARDEN: 'true', DOTENVX_NO_1PASSWORD: 'true', DOTENVX_NO_NATIVE: 'true' };
+const DOTENVX_ENV = {
+  DOTENVX_NO_ARMOR: 'true',
+  DOTENVX_NO_BITWARDEN: 'true',
+  DOTENVX_NO_1PASSWORD: 'true',
+  DOTENVX_NO_NATIVE: 'true',
+};
 
 export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<BenchResult> {
   const values = await scopeValues(v);
@@ -47,9 +57,15 @@ export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<Ben
   fs.writeFileSync(path.join(dir, '.env'), lines.join('\n') + '\n');
   const env = { ...process.env, ...DOTENVX_ENV };
   run([DOTENVX, 'encrypt', '-q', '-f', '.env'], { cwd: dir, env });
-  if (!fs.readFileSync(path.join(dir, '.env'), 'utf8').includes('encrypted:')) throw new Error('dotenvx did not encrypt');
+  if (!fs.readFileSync(path.join(dir, '.env'), 'utf8').includes('encrypted:'))
+    throw new Error('dotenvx did not encrypt');
   const dotenvx = () => run([DOTENVX, 'run', '-q', '-f', '.env', '--', process.execPath, ...CHILD], { cwd: dir, env });
   const r = await compare(cliRun(v), dotenvx, { runs: 5 });
-  return ratioResult('run_vs_dotenvx', r.ratio, `dotenvx run of an encrypted .env with the same ${lines.length} values: ${r.baseline.medianMs.toFixed(1)} ms`, 0.15,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+  return ratioResult(
+    'run_vs_dotenvx',
+    r.ratio,
+    `dotenvx run of an encrypted .env with the same ${lines.length} values: ${r.baseline.medianMs.toFixed(1)} ms`,
+    0.15,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
 }

@@ -24,6 +24,11 @@ export async function benchImport(v: BenchVault): Promise<BenchResult> {
     await applyImport(project, plan, { overwrite: true });
   };
   const r = await compare(importOnce, () => dotenv.parse(text), { runs: 5 });
-  return ratioResult('import_vs_dotenv_parse', r.ratio, `dotenv.parse of the same 5,000 lines: ${r.baseline.medianMs.toFixed(1)} ms`, undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+  return ratioResult(
+    'import_vs_dotenv_parse',
+    r.ratio,
+    `dotenv.parse of the same 5,000 lines: ${r.baseline.medianMs.toFixed(1)} ms`,
+    undefined,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
 }

@@ -18,11 +18,17 @@ export async function benchInject(v: BenchVault): Promise<BenchResult> {
   const plaintext = serializeStore(scope, project.readScope(cfg, scope, (await project.key(cfg)).key));
   const parse = () => {
     const out: Record<string, string> = {};
-    for (const s of Object.values(JSON.parse(plaintext).secrets as Record<string, { key: string; value: string }>)) out[s.key] = s.value;
+    for (const s of Object.values(JSON.parse(plaintext).secrets as Record<string, { key: string; value: string }>))
+      out[s.key] = s.value;
     return out;
   };
   if (Object.keys(parse()).length !== Object.keys(env).length) throw new Error('inject and baseline disagree');
   const r = await compare(load, parse, { runs: 51, warmup: 5 });
-  return ratioResult('inject_vs_json_parse', r.ratio, `JSON.parse of the ${Object.keys(env).length}-secret plaintext: ${r.baseline.medianMs.toFixed(3)} ms`, 3,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+  return ratioResult(
+    'inject_vs_json_parse',
+    r.ratio,
+    `JSON.parse of the ${Object.keys(env).length}-secret plaintext: ${r.baseline.medianMs.toFixed(3)} ms`,
+    3,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
 }

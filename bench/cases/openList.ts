@@ -30,7 +30,16 @@ export async function benchOpenList(v: BenchVault, plainDir: string): Promise<Be
   const expected = plaintextList(plainDir).length;
   const got = (await openAndList(v)).length;
   if (got !== expected) throw new Error(`open_list listed ${got} rows, the baseline ${expected}`);
-  const r = await compare(() => openAndList(v), () => plaintextList(plainDir), { runs: 7 });
-  return ratioResult('open_list_vs_dotenv', r.ratio, `read + dotenv.parse of ${v.scopes.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`, 1.5,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, rows: got });
+  const r = await compare(
+    () => openAndList(v),
+    () => plaintextList(plainDir),
+    { runs: 7 },
+  );
+  return ratioResult(
+    'open_list_vs_dotenv',
+    r.ratio,
+    `read + dotenv.parse of ${v.scopes.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`,
+    1.5,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, rows: got },
+  );
 }

@@ -21,7 +21,9 @@ export async function benchRotate(v: BenchVault, plainDir: string): Promise<Benc
   const ids = await addMembers(v, 4);
   const pristine = tempDir('pristine');
   fs.cpSync(v.root, pristine, { recursive: true });
-  const plainFiles = fs.readdirSync(plainDir).map((f) => [path.join(plainDir, f), fs.readFileSync(path.join(plainDir, f))] as const);
+  const plainFiles = fs
+    .readdirSync(plainDir)
+    .map((f) => [path.join(plainDir, f), fs.readFileSync(path.join(plainDir, f))] as const);
   const reset = () => {
     fs.rmSync(path.join(v.root, '.kagi'), { recursive: true });
     fs.cpSync(path.join(pristine, '.kagi'), path.join(v.root, '.kagi'), { recursive: true });
@@ -29,8 +31,15 @@ export async function benchRotate(v: BenchVault, plainDir: string): Promise<Benc
     if (process.platform !== 'win32') execFileSync('sync');
   };
   const rotate = () => removeMember(Project.open(v.root, v.host), ids[0]!);
-  const rewrite = () => { for (const [file, data] of plainFiles) fs.writeFileSync(file, data); };
+  const rewrite = () => {
+    for (const [file, data] of plainFiles) fs.writeFileSync(file, data);
+  };
   const r = await compare(rotate, rewrite, { runs: 5, before: reset });
-  return ratioResult('rotate_vs_plain_rewrite', r.ratio, `rewrite ${plainFiles.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`, 3,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, members: 5, scopes: v.scopes.length });
+  return ratioResult(
+    'rotate_vs_plain_rewrite',
+    r.ratio,
+    `rewrite ${plainFiles.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`,
+    3,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, members: 5, scopes: v.scopes.length },
+  );
 }

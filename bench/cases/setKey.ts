@@ -10,7 +10,16 @@ async function setOne(v: BenchVault, scope: string, i: number): Promise<void> {
 
 export async function benchSet(big: BenchVault, small: BenchVault): Promise<BenchResult> {
   let i = 0;
-  const r = await compare(() => setOne(big, big.scopes[big.scopes.length >> 1]!, i++), () => setOne(small, small.scopes[0]!, i++), { runs: 9 });
-  return ratioResult('set_big_vs_small', r.ratio, `set one key in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`, 1.2,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs });
+  const r = await compare(
+    () => setOne(big, big.scopes[big.scopes.length >> 1]!, i++),
+    () => setOne(small, small.scopes[0]!, i++),
+    { runs: 9 },
+  );
+  return ratioResult(
+    'set_big_vs_small',
+    r.ratio,
+    `set one key in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`,
+    1.2,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
 }

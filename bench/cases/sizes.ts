@@ -18,7 +18,12 @@ export function benchBundle(): BenchResult {
 export function benchVsix(): BenchResult {
   const r = spawnSync('npm', ['run', '--silent', 'package'], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error('npm run package failed');
-  return sizeResult('vsix_kb', kb(path.join('dist', 'kagi-vscode.vsix')), 'the VSIX from npm run package (budget)', 400);
+  return sizeResult(
+    'vsix_kb',
+    kb(path.join('dist', 'kagi-vscode.vsix')),
+    'the VSIX from npm run package (budget)',
+    400,
+  );
 }
 
 /** Read from the real extension host by the integration harness (scripts/vscode/integration.mjs). */
@@ -26,11 +31,26 @@ export function benchActivation(): BenchResult {
   const file = path.join('test-results', 'activation.json');
   fs.rmSync(file, { force: true });
   const r = spawnSync(process.execPath, ['scripts/vscode/integration.mjs'], {
-    stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, KAGI_IT_GREP: 'activat' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, KAGI_IT_GREP: 'activat' },
   });
-  const ms = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { activation_ms: number | null }).activation_ms : null;
-  if (r.status !== 0 || ms == null) {
-    return { id: 'activation_ms', value: -1, unit: 'ms', baseline: 'unavailable: the code-server harness did not run here', goal: 'report' };
+  const ms = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { activation_ms: number | null }).activation_ms
+    : null;
+  if (r.status !== 0 || ms === null) {
+    return {
+      id: 'activation_ms',
+      value: -1,
+      unit: 'ms',
+      baseline: 'unavailable: the code-server harness did not run here',
+      goal: 'report',
+    };
   }
-  return { id: 'activation_ms', value: ms, unit: 'ms', baseline: 'await ext.activate() in code-server\'s extension host', goal: 'report' };
+  return {
+    id: 'activation_ms',
+    value: ms,
+    unit: 'ms',
+    baseline: "await ext.activate() in code-server's extension host",
+    goal: 'report',
+  };
 }

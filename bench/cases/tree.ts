@@ -35,7 +35,16 @@ function countNodes(roots: TreeNode[]): number {
 export async function benchTree(v: BenchVault): Promise<BenchResult> {
   const nodes = countNodes(await treeModel(v));
   if (nodes < 30_000) throw new Error(`tree model has ${nodes} nodes, expected every key`);
-  const r = await compare(() => treeModel(v), () => openAndList(v), { runs: 7 });
-  return ratioResult('tree_vs_open_list', r.ratio, `open_list on the same vault: ${r.baseline.medianMs.toFixed(1)} ms`, 1.2,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, nodes });
+  const r = await compare(
+    () => treeModel(v),
+    () => openAndList(v),
+    { runs: 7 },
+  );
+  return ratioResult(
+    'tree_vs_open_list',
+    r.ratio,
+    `open_list on the same vault: ${r.baseline.medianMs.toFixed(1)} ms`,
+    1.2,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, nodes },
+  );
 }

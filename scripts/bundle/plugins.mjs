@@ -13,9 +13,12 @@ const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 export const x25519Only = {
   name: 'x25519-only',
   setup(b) {
-    b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({ path: here('unsupported-age-recipients.js') }));
+    b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({
+      path: here('unsupported-age-recipients.js'),
+    }));
     b.onResolve({ filter: /^@noble\/curves\/ed25519\.js$/ }, (args) =>
-      /age-encryption[\\/]dist[\\/]x25519\.js$/.test(args.importer) ? { path: here('lazy-x25519.mjs') } : undefined);
+      /age-encryption[\\/]dist[\\/]x25519\.js$/.test(args.importer) ? { path: here('lazy-x25519.mjs') } : undefined,
+    );
   },
 };
 
@@ -27,9 +30,16 @@ export const ageWithoutFetch = {
       const source = await readFile(args.path, 'utf8');
       const patched = source
         .replace('return new Uint8Array(await new Response(stream).arrayBuffer());', 'return await __collect(stream);')
-        .replace('return await new Response(stream).text();', 'return new TextDecoder().decode(await __collect(stream));');
-      if (patched.includes('new Response(')) throw new Error('age-encryption io.js changed: update the age-without-fetch build patch');
-      return { contents: `import { collect as __collect } from ${JSON.stringify(here('age-read-all.mjs'))};\n${patched}`, loader: 'js' };
+        .replace(
+          'return await new Response(stream).text();',
+          'return new TextDecoder().decode(await __collect(stream));',
+        );
+      if (patched.includes('new Response('))
+        throw new Error('age-encryption io.js changed: update the age-without-fetch build patch');
+      return {
+        contents: `import { collect as __collect } from ${JSON.stringify(here('age-read-all.mjs'))};\n${patched}`,
+        loader: 'js',
+      };
     });
   },
 };

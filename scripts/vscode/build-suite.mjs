@@ -18,10 +18,20 @@ export async function buildSuite(outDir = SUITE_OUT) {
   if (!tests.length) throw new Error(`no integration tests in ${suiteDir}`);
   rmSync(outDir, { recursive: true, force: true });
   const common = {
-    bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: 'inline',
-    external: ['vscode'], logLevel: 'warning', absWorkingDir: repoRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    sourcemap: 'inline',
+    external: ['vscode'],
+    logLevel: 'warning',
+    absWorkingDir: repoRoot,
     // mocha's own dynamic require()s (reporters, test files) must stay real requires.
-    logOverride: { 'unsupported-require-call': 'silent', 'unsupported-dynamic-import': 'silent', 'require-resolve-not-external': 'silent' },
+    logOverride: {
+      'unsupported-require-call': 'silent',
+      'unsupported-dynamic-import': 'silent',
+      'require-resolve-not-external': 'silent',
+    },
   };
   await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], outfile: path.join(outDir, 'index.js') });
   await esbuild.build({

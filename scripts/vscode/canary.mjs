@@ -17,7 +17,14 @@ export function registerCanary(resultsDir, value) {
 export function readCanaries(resultsDir) {
   const f = path.join(resultsDir, CANARY_FILE);
   if (!existsSync(f)) return [];
-  return [...new Set(readFileSync(f, 'utf8').split('\n').map((s) => s.trim()).filter((s) => s.length >= 6))];
+  return [
+    ...new Set(
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s.length >= 6),
+    ),
+  ];
 }
 
 export function mask(value) {
@@ -37,7 +44,11 @@ export function scanForCanaries({ canaries, dirs = [], texts = [] }) {
   for (const dir of dirs) {
     for (const file of listFiles(dir)) {
       let buf;
-      try { buf = readFileSync(file); } catch { continue; }
+      try {
+        buf = readFileSync(file);
+      } catch {
+        continue;
+      }
       check(file, buf.toString('utf8'));
       // UTF-16 (some storage formats) as well.
       check(`${file} (utf16)`, buf.toString('utf16le'));

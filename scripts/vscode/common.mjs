@@ -58,7 +58,12 @@ export function ensureDir(dir) {
 
 /** Runs a command synchronously with inherited output; throws on non-zero exit. */
 export function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: opts.quiet ? 'pipe' : 'inherit', maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', ...opts });
+  const r = spawnSync(cmd, args, {
+    stdio: opts.quiet ? 'pipe' : 'inherit',
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+    ...opts,
+  });
   if (r.error) throw r.error;
   if (r.status !== 0) {
     const out = opts.quiet ? `\n${r.stdout}\n${r.stderr}` : '';
@@ -94,4 +99,3 @@ export async function freePort(preferred) {
 }
 
 export { sleep, waitFor } from './poll.mjs';
-

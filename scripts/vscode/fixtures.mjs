@@ -53,7 +53,10 @@ export function createVault({ workspace, kagiHome, envs = ['development', 'stagi
  */
 export function defaultFixture({ workspace, kagiHome }) {
   const secrets = ['development', 'staging', 'production'].map((env) => ({
-    service: 'api', env, key: 'API_TOKEN', value: canaryValue(env),
+    service: 'api',
+    env,
+    key: 'API_TOKEN',
+    value: canaryValue(env),
   }));
   try {
     const vault = createVault({ workspace, kagiHome, secrets });

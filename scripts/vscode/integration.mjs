@@ -20,7 +20,13 @@ import { ensureCodeServer } from './install.mjs';
 import { buildSuite } from './build-suite.mjs';
 import { defaultFixture } from './fixtures.mjs';
 import {
-  RUNNER_EXTENSION_DIR, activationLine, installExtension, makeRunDirs, readText, startCodeServer, tail,
+  RUNNER_EXTENSION_DIR,
+  activationLine,
+  installExtension,
+  makeRunDirs,
+  readText,
+  startCodeServer,
+  tail,
 } from './server.mjs';
 import { launchChromium, openWorkbench } from './browser.mjs';
 import { readCanaries, registerCanary, reportCanaries, scanForCanaries } from './canary.mjs';
@@ -61,7 +67,8 @@ function printResults(results) {
       console.log('');
       console.log(`  ${i + 1}) ${f.fullTitle}:`);
       console.log(`     ${(f.err?.stack || f.err?.message || '').split('\n').join('\n     ')}`);
-      if (f.err?.expected !== undefined) console.log(`     expected: ${f.err.expected}\n     actual:   ${f.err.actual}`);
+      if (f.err?.expected !== undefined)
+        console.log(`     expected: ${f.err.expected}\n     actual:   ${f.err.actual}`);
     });
   }
   console.log('');
@@ -83,17 +90,28 @@ function activationReport(act, line) {
   const base = { activation_ms: null, source: 'unavailable', activated_by: null, log_line: line, host: 'code-server' };
   if (!act) return base;
   const event = /activationEvent: '([^']*)'/.exec(line ?? '')?.[1] ?? null;
-  if (act.activation_ms != null) {
-    return { ...base, activation_ms: act.activation_ms, source: 'await ext.activate() in the extension host', activated_by: event };
+  if (act.activation_ms !== null && act.activation_ms !== undefined) {
+    return {
+      ...base,
+      activation_ms: act.activation_ms,
+      source: 'await ext.activate() in the extension host',
+      activated_by: event,
+    };
   }
   const start = logTimestamp(line);
   if (act.activeObservedAt && start) {
     return {
-      ...base, activation_ms: Math.max(0, act.activeObservedAt - start), activated_by: event,
+      ...base,
+      activation_ms: Math.max(0, act.activeObservedAt - start),
+      activated_by: event,
       source: 'exthost log _doActivateExtension timestamp -> isActive observed by the runner extension',
     };
   }
-  return { ...base, activated_by: event, source: act.alreadyActive ? 'unavailable: active before the runner started' : 'unavailable' };
+  return {
+    ...base,
+    activated_by: event,
+    source: act.alreadyActive ? 'unavailable: active before the runner started' : 'unavailable',
+  };
 }
 
 export async function runIntegration() {
@@ -171,10 +189,12 @@ export async function runIntegration() {
   const logsCopy = path.join(RESULTS_DIR, `${label}-logs`);
   rmSync(logsCopy, { recursive: true, force: true });
   if (existsSync(server.logsDir)) cpSync(server.logsDir, logsCopy, { recursive: true });
-  log(`exthost log: ${exthostLog ? path.join(logsCopy, path.relative(server.logsDir, exthostLog)) : '(none: the extension host never started)'}`);
+  log(
+    `exthost log: ${exthostLog ? path.join(logsCopy, path.relative(server.logsDir, exthostLog)) : '(none: the extension host never started)'}`,
+  );
 
   let passed = 0;
-  let failed = 0;
+  let failed;
   if (results) {
     if (results.error) console.log(`[harness] the suite could not run:\n${results.error}`);
     printResults(results);
@@ -199,7 +219,9 @@ export async function runIntegration() {
 
   const canaries = readCanaries(dirs.results);
   const hits = scanForCanaries({
-    canaries, dirs: [server.logsDir], texts: [{ where: 'workbench page text', text: pageText }],
+    canaries,
+    dirs: [server.logsDir],
+    texts: [{ where: 'workbench page text', text: pageText }],
   });
   const clean = reportCanaries(hits, canaries.length);
   if (!clean) failed += 1;

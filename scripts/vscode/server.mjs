@@ -1,19 +1,26 @@
 // Starts code-server (the real VS Code workbench + a real Node extension host) with the
 // extension under test installed, and knows where its logs are.
 import { spawn } from 'node:child_process';
-import {
-  cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureCodeServer } from './install.mjs';
-import {
-  ensureDir, extensionId, freePort, log, readPackageJson, repoRoot, sleep, waitFor,
-} from './common.mjs';
+import { ensureDir, extensionId, freePort, repoRoot, sleep, waitFor } from './common.mjs';
 
 /** What gets copied from an extension folder into `<extensions-dir>/<publisher>.<name>-<version>/`. */
-const EXTENSION_FILES = ['package.json', 'package.nls.json', 'dist', 'media', 'resources', 'images',
-  'README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md', 'extension.js'];
+const EXTENSION_FILES = [
+  'package.json',
+  'package.nls.json',
+  'dist',
+  'media',
+  'resources',
+  'images',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'LICENSE.md',
+  'extension.js',
+];
 
 /** Copies an extension folder (default: this repo, built) into an extensions dir; returns its install folder. */
 export function installExtension(extensionsDir, sourceDir = repoRoot) {
@@ -74,13 +81,29 @@ export async function startCodeServer(opts) {
   const port = opts.port ?? (await freePort());
   const { userDataDir, extensionsDir, workspace } = opts;
   ensureDir(path.join(userDataDir, 'User'));
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...(opts.settings ?? {}) }, null, 2),
+  );
   const config = path.join(userDataDir, 'code-server.yaml');
   writeFileSync(config, 'auth: none\n');
-  const args = [tools.entry, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry',
-    '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened'];
+  const args = [
+    tools.entry,
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
   if (!opts.trust) args.push('--disable-workspace-trust');
   args.push(workspace);
   const env = { ...process.env, ...(opts.env ?? {}), PATH: `${tools.nodeBin}:${process.env.PATH}` };
@@ -99,17 +122,24 @@ export async function startCodeServer(opts) {
   proc.on('exit', (code, signal) => (exited = { code, signal }));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`code-server exited (${JSON.stringify(exited)}):\n${output}`);
-      try {
-        const r = await fetch(`${url}/healthz`);
-        return r.ok;
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: 60000, what: 'code-server to listen' });
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`code-server exited (${JSON.stringify(exited)}):\n${output}`);
+        try {
+          const r = await fetch(`${url}/healthz`);
+          return r.ok;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 60000, what: 'code-server to listen' },
+    );
   } catch (e) {
-    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
     throw e;
   }
   const logsDir = path.join(userDataDir, 'logs');
@@ -126,10 +156,18 @@ export async function startCodeServer(opts) {
     exthostLog: () => findExthostLog(logsDir),
     async stop() {
       if (exited) return;
-      try { process.kill(-proc.pid, 'SIGTERM'); } catch { return; }
+      try {
+        process.kill(-proc.pid, 'SIGTERM');
+      } catch {
+        return;
+      }
       for (let i = 0; i < 40 && !exited; i++) await sleep(100);
       if (!exited) {
-        try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(-proc.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     },
   };
@@ -156,7 +194,11 @@ export function findExthostLog(logsDir) {
 }
 
 export function readText(file) {
-  try { return readFileSync(file, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export function tail(text, lines = 60) {
@@ -166,6 +208,9 @@ export function tail(text, lines = 60) {
 /** The `ExtensionService#_doActivateExtension <id>` line of the exthost log, or null. */
 export function activationLine(logFile, id = extensionId()) {
   if (!logFile) return null;
-  return readText(logFile).split('\n').find((l) => l.includes(`_doActivateExtension ${id}`)) ?? null;
+  return (
+    readText(logFile)
+      .split('\n')
+      .find((l) => l.includes(`_doActivateExtension ${id}`)) ?? null
+  );
 }
-

@@ -1,18 +1,41 @@
 // Types of session.mjs (for test/ui, which is TypeScript).
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-export interface RunDirs { root: string; workspace: string; userData: string; extensions: string; kagiHome: string; results: string }
-export interface Secret { service: string; env: string; key: string; value: string }
+export interface RunDirs {
+  root: string;
+  workspace: string;
+  userData: string;
+  extensions: string;
+  kagiHome: string;
+  results: string;
+}
+export interface Secret {
+  service: string;
+  env: string;
+  key: string;
+  value: string;
+}
 export interface Fixture {
   workspace: string;
   kagiHome: string;
   vault: null | { envs: string[]; secrets: Secret[] };
   vaultError?: string;
 }
-export interface CanaryHit { canary: string; where: string }
+export interface CanaryHit {
+  canary: string;
+  where: string;
+}
 export interface CodeServer {
-  url: string; port: number; logsDir: string; userDataDir: string; extensionsDir: string; workspace: string;
-  workspaceUrl: string; output(): string; exthostLog(): string | null; stop(): Promise<void>;
+  url: string;
+  port: number;
+  logsDir: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  workspaceUrl: string;
+  output(): string;
+  exthostLog(): string | null;
+  stop(): Promise<void>;
 }
 export interface SessionOptions {
   /** Start with workspace trust enabled (Restricted Mode checks); default false = --disable-workspace-trust. */

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { extensionId, log, readPackageJson, repoRoot, waitFor } from './common.mjs';
 import { defaultFixture } from './fixtures.mjs';
 import {
-  activationLine, findExthostLog, installExtension, makeRunDirs, readText, startCodeServer, tail,
+  activationLine,
+  findExthostLog,
+  installExtension,
+  makeRunDirs,
+  readText,
+  startCodeServer,
+  tail,
 } from './server.mjs';
 import { launchChromium, openWorkbench } from './browser.mjs';
 import { readCanaries, registerCanary, scanForCanaries } from './canary.mjs';
@@ -17,7 +23,8 @@ export async function startSession(opts = {}) {
   if (!existsSync(path.join(repoRoot, pkg.main))) throw new Error(`${pkg.main} missing: run \`npm run build\``);
   const dirs = makeRunDirs('kagi-ui-');
   let fx;
-  if (typeof fixture === 'function') fx = (await fixture(dirs)) ?? { workspace: dirs.workspace, kagiHome: dirs.kagiHome, vault: null };
+  if (typeof fixture === 'function')
+    fx = (await fixture(dirs)) ?? { workspace: dirs.workspace, kagiHome: dirs.kagiHome, vault: null };
   else if (fixture === 'vault') fx = defaultFixture({ workspace: dirs.workspace, kagiHome: dirs.kagiHome });
   else fx = { workspace: dirs.workspace, kagiHome: dirs.kagiHome, vault: null };
   for (const s of fx.vault?.secrets ?? []) registerCanary(dirs.results, s.value);
@@ -27,9 +34,19 @@ export async function startSession(opts = {}) {
   installExtension(dirs.extensions);
 
   const server = await startCodeServer({
-    workspace: dirs.workspace, userDataDir: dirs.userData, extensionsDir: dirs.extensions, trust, settings,
+    workspace: dirs.workspace,
+    userDataDir: dirs.userData,
+    extensionsDir: dirs.extensions,
+    trust,
+    settings,
     verbose: process.env.KAGI_UI_VERBOSE === '1',
-    env: { KAGI_HOME: dirs.kagiHome, KAGI_IT_OUT: dirs.results, KAGI_IT_FIXTURE: fixtureFile, KAGI_REPO_ROOT: repoRoot, ...env },
+    env: {
+      KAGI_HOME: dirs.kagiHome,
+      KAGI_IT_OUT: dirs.results,
+      KAGI_IT_FIXTURE: fixtureFile,
+      KAGI_REPO_ROOT: repoRoot,
+      ...env,
+    },
   });
   let browser;
   try {
@@ -38,11 +55,22 @@ export async function startSession(opts = {}) {
     const id = extensionId(pkg);
     let stopped = false;
     const session = {
-      dirs, server, browser, context, page, consoleLines, fixture: fx, url: server.workspaceUrl, extensionId: id,
+      dirs,
+      server,
+      browser,
+      context,
+      page,
+      consoleLines,
+      fixture: fx,
+      url: server.workspaceUrl,
+      extensionId: id,
       exthostLog: () => findExthostLog(server.logsDir),
       activationLine: () => activationLine(findExthostLog(server.logsDir), id),
       async waitForActivation(timeoutMs = 30000) {
-        return waitFor(() => session.activationLine(), { timeoutMs, what: `"_doActivateExtension ${id}" in the exthost log` });
+        return waitFor(() => session.activationLine(), {
+          timeoutMs,
+          what: `"_doActivateExtension ${id}" in the exthost log`,
+        });
       },
       exthostLogTail: (lines = 60) => tail(readText(findExthostLog(server.logsDir) ?? ''), lines),
       registerCanary: (value) => registerCanary(dirs.results, value),
@@ -51,7 +79,8 @@ export async function startSession(opts = {}) {
       async scanCanaries(texts = []) {
         const pageText = stopped ? '' : await page.evaluate(() => document.body.innerText).catch(() => '');
         return scanForCanaries({
-          canaries: readCanaries(dirs.results), dirs: [server.logsDir],
+          canaries: readCanaries(dirs.results),
+          dirs: [server.logsDir],
           texts: [{ where: 'workbench page text', text: pageText }, ...texts],
         });
       },

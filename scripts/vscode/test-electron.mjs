@@ -31,14 +31,21 @@ for (const version of versions) {
   const fixtureFile = path.join(dirs.results, 'fixture.json');
   writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
   const resultsFile = path.join(dirs.results, 'integration.json');
-  let code = 0;
+  let code;
   try {
     code = await runTests({
       version,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: suite.index,
-      launchArgs: [dirs.workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome',
-        '--skip-release-notes', `--user-data-dir=${dirs.userData}`, `--extensions-dir=${dirs.extensions}`],
+      launchArgs: [
+        dirs.workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        `--user-data-dir=${dirs.userData}`,
+        `--extensions-dir=${dirs.extensions}`,
+      ],
       extensionTestsEnv: {
         KAGI_HOME: dirs.kagiHome,
         KAGI_IT_OUT: dirs.results,
@@ -56,8 +63,10 @@ for (const version of versions) {
   if (results) {
     passed += results.stats.passes;
     failed += results.stats.failures;
-    writeFileSync(path.join(resultsRoot, `activation-electron-${version}.json`),
-      `${JSON.stringify({ activation_ms: results.activation?.activation_ms ?? null, host: `vscode-${version}` }, null, 2)}\n`);
+    writeFileSync(
+      path.join(resultsRoot, `activation-electron-${version}.json`),
+      `${JSON.stringify({ activation_ms: results.activation?.activation_ms ?? null, host: `vscode-${version}` }, null, 2)}\n`,
+    );
   } else if (code !== 0) {
     failed += 1;
   }

@@ -18,7 +18,12 @@ export class HelpRequested extends Error {}
 export function parseOptions(command: string, args: string[], options: OptionSpec): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw usage(command, (e as Error).message);
   }
@@ -42,7 +47,10 @@ export function flag(p: ParsedArgs, name: string): boolean {
 /** `a,b,,c` → `[a, b, c]`, as Rust's comma lists drop empty items. */
 export function commaList(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 export function expectPositionals(command: string, p: ParsedArgs, min: number, max: number): string[] {

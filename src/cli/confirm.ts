@@ -8,8 +8,11 @@ import type { Io } from './io';
 export async function confirmYesNo(io: Io, yes: boolean, question: string): Promise<void> {
   if (yes) return;
   if (!io.interactive) {
-    throw new KagiError('usage', 'requires confirmation: rerun with --yes',
-      'stdin and stdout are not both terminals, so kagi cannot ask; add --yes if this is intended');
+    throw new KagiError(
+      'usage',
+      'requires confirmation: rerun with --yes',
+      'stdin and stdout are not both terminals, so kagi cannot ask; add --yes if this is intended',
+    );
   }
   if (!(await askYesNo(io, question))) throw cancelled();
 }
@@ -24,8 +27,11 @@ export async function askYesNo(io: Io, question: string): Promise<boolean> {
 export async function confirmTyped(io: Io, yes: boolean, expected: string, what: string): Promise<void> {
   if (yes) return;
   if (!io.interactive) {
-    throw new KagiError('usage', 'requires confirmation: rerun with --yes',
-      `stdin and stdout are not both terminals, so kagi cannot ask you to type the ${what}; add --yes if this is intended`);
+    throw new KagiError(
+      'usage',
+      'requires confirmation: rerun with --yes',
+      `stdin and stdout are not both terminals, so kagi cannot ask you to type the ${what}; add --yes if this is intended`,
+    );
   }
   const answer = (await io.ask(`Type the ${what} ${expected} to confirm: `)).trim();
   if (answer !== expected) throw cancelled();

@@ -16,7 +16,11 @@ export interface OpenedProject {
  * applies to: `--service` wins over the one inferred from the folder.
  * Store-opening commands first finish an interrupted rotation (spec 6.5).
  */
-export async function openProject(ctx: CliContext, serviceFlag: string | undefined, opts: { recover: boolean }): Promise<OpenedProject> {
+export async function openProject(
+  ctx: CliContext,
+  serviceFlag: string | undefined,
+  opts: { recover: boolean },
+): Promise<OpenedProject> {
   if (serviceFlag !== undefined) validateName(serviceFlag, 'service');
   const location = requireLocation(ctx);
   const project = Project.open(location.root, ctx.host);
@@ -29,8 +33,11 @@ export async function openProject(ctx: CliContext, serviceFlag: string | undefin
 export function requireLocation(ctx: CliContext): Location {
   const location = locate(ctx.cwd);
   if (!location) {
-    throw new KagiError('not-a-project', `no kagi vault in ${ctx.cwd} or any folder above it`,
-      'run `kagi init` in your project root, or cd into a project that has a .kagi/ folder');
+    throw new KagiError(
+      'not-a-project',
+      `no kagi vault in ${ctx.cwd} or any folder above it`,
+      'run `kagi init` in your project root, or cd into a project that has a .kagi/ folder',
+    );
   }
   return location;
 }

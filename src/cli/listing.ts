@@ -33,6 +33,15 @@ export function renderScopes(stores: Map<string, Store>, show: boolean): string 
     groups.set(name, [...(groups.get(name) ?? []), scope]);
   }
   const names = [...groups.keys()].sort((a, b) => (a === '(root)' ? -1 : b === '(root)' ? 1 : a < b ? -1 : 1));
-  return names.map((name) => name + '\n' + groups.get(name)!.map((scope) =>
-    `  ${splitScope(scope).env}\n` + renderScope(scope, stores.get(scope)!, show, 4)).join('')).join('\n');
+  return names
+    .map(
+      (name) =>
+        name +
+        '\n' +
+        groups
+          .get(name)!
+          .map((scope) => `  ${splitScope(scope).env}\n` + renderScope(scope, stores.get(scope)!, show, 4))
+          .join(''),
+    )
+    .join('\n');
 }

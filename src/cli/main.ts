@@ -12,7 +12,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     if (name === undefined || name === '-h' || name === '--help') return help(ctx.io, topLevelHelp());
     if (name === 'help') return help(ctx.io, rest[0] ? requireCommand(rest[0]).help : topLevelHelp());
     // The store format is the Rust CLI's; the version is this tool's own.
-    if (name === '--version' || name === '-V') return help(ctx.io, `kagi ${version} (Kagi for VS Code's CLI; the kagi .kagi/ format)\n`);
+    if (name === '--version' || name === '-V')
+      return help(ctx.io, `kagi ${version} (Kagi for VS Code's CLI; the kagi .kagi/ format)\n`);
     const command = requireCommand(name);
     try {
       return await command.run(ctx, rest);
@@ -28,7 +29,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
 
 function requireCommand(name: string) {
   const command = findCommand(name);
-  if (!command) throw new KagiError('usage', `unknown command ${JSON.stringify(name)}`, 'see `kagi --help` for the commands');
+  if (!command)
+    throw new KagiError('usage', `unknown command ${JSON.stringify(name)}`, 'see `kagi --help` for the commands');
   return command;
 }
 
@@ -47,9 +49,16 @@ export function reportError(io: Io, e: unknown, debug: boolean): void {
     if (e.hint) io.err(`  hint: ${e.hint}\n`);
     return;
   }
-  const kind = e instanceof Error ? `${e.name}${(e as NodeJS.ErrnoException).code ? ` ${(e as NodeJS.ErrnoException).code}` : ''}` : typeof e;
+  const kind =
+    e instanceof Error
+      ? `${e.name}${(e as NodeJS.ErrnoException).code ? ` ${(e as NodeJS.ErrnoException).code}` : ''}`
+      : typeof e;
   io.err(`kagi: error: unexpected internal error (${kind})\n`);
-  io.err(debug && e instanceof Error ? `${e.stack}\n` : '  hint: rerun with KAGI_DEBUG=1 to see the details, and report it\n');
+  io.err(
+    debug && e instanceof Error
+      ? `${e.stack}\n`
+      : '  hint: rerun with KAGI_DEBUG=1 to see the details, and report it\n',
+  );
 }
 
 if (require.main === module) {
@@ -57,6 +66,7 @@ if (require.main === module) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo() })
-    .then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo() }).then((code) => {
+    process.exitCode = code;
+  });
 }

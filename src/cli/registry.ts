@@ -13,8 +13,18 @@ import { syncCommand } from './commands/sync';
 import { unsetCommand } from './commands/unset';
 
 const COMMANDS: Command[] = [
-  initCommand, statusCommand, setCommand, getCommand, unsetCommand, runCommand,
-  importCommand, exportCommand, syncCommand, envCommand, memberCommand, doctorCommand,
+  initCommand,
+  statusCommand,
+  setCommand,
+  getCommand,
+  unsetCommand,
+  runCommand,
+  importCommand,
+  exportCommand,
+  syncCommand,
+  envCommand,
+  memberCommand,
+  doctorCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

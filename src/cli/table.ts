@@ -9,14 +9,21 @@ export function boxTable(headers: string[], rows: string[][], indent = 0): strin
   const rule = (l: string, m: string, r: string) => pad + l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
   const line = (row: string[][]) => {
     const height = Math.max(...row.map((c) => c.length));
-    return Array.from({ length: height }, (_, j) =>
-      pad + '│' + row.map((c, i) => ` ${(c[j] ?? '').padEnd(widths[i]!)} `).join('│') + '│');
+    return Array.from(
+      { length: height },
+      (_, j) => pad + '│' + row.map((c, i) => ` ${(c[j] ?? '').padEnd(widths[i]!)} `).join('│') + '│',
+    );
   };
   const [head, ...body] = cells;
-  return [rule('┌', '┬', '┐'), ...line(head!), rule('├', '┼', '┤'), ...body.flatMap(line), rule('└', '┴', '┘')].join('\n') + '\n';
+  return (
+    [rule('┌', '┬', '┐'), ...line(head!), rule('├', '┼', '┤'), ...body.flatMap(line), rule('└', '┴', '┘')].join('\n') +
+    '\n'
+  );
 }
 
 /** Control characters other than newlines would move the cursor or corrupt the frame. */
 function printable(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(/[\0-\x09\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/[\0-\x09\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

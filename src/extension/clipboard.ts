@@ -11,7 +11,12 @@ function digest(text: string): string {
  * Only a hash of the value is kept while waiting.
  */
 export class ClipboardGuard implements vscode.Disposable {
-  private pending?: { hash: string; timer: NodeJS.Timeout; done: Promise<boolean>; resolve: (cleared: boolean) => void };
+  private pending?: {
+    hash: string;
+    timer: NodeJS.Timeout;
+    done: Promise<boolean>;
+    resolve: (cleared: boolean) => void;
+  };
 
   /** Resolves when the clear ran: true if it cleared, false if the clipboard had changed. */
   async copy(value: string, clearSeconds: number): Promise<{ cleared: Promise<boolean> }> {

@@ -30,11 +30,13 @@ const TITLES: Record<string, string> = {
  */
 export function registerGuarded(ctx: Ctx, id: string, fn: (...args: unknown[]) => Promise<unknown>): void {
   const what = TITLES[id] ?? id;
-  ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    if (!allowedInWorkspace(id, vscode.workspace.isTrusted)) {
-      ctx.requireTrust(what);
-      return undefined;
-    }
-    return ctx.guard(what, () => fn(...args));
-  }));
+  ctx.extension.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      if (!allowedInWorkspace(id, vscode.workspace.isTrusted)) {
+        ctx.requireTrust(what);
+        return undefined;
+      }
+      return ctx.guard(what, () => fn(...args));
+    }),
+  );
 }

@@ -86,18 +86,22 @@ export class Ctx implements vscode.Disposable {
       void vscode.window.showInformationMessage('No kagi vault in this workspace. Run "Kagi: Initialize Vault" first.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(all.map((v) => ({ label: v.folder.name, description: v.folder.uri.fsPath, v })),
-      { placeHolder: 'Which folder\'s vault?' });
+    const pick = await vscode.window.showQuickPick(
+      all.map((v) => ({ label: v.folder.name, description: v.folder.uri.fsPath, v })),
+      { placeHolder: "Which folder's vault?" },
+    );
     return pick?.v;
   }
 
   /** Restricted Mode: nothing decrypts, reveals or runs. */
   requireTrust(action: string): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(
-      `Kagi: ${action} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.`,
-      'Manage Workspace Trust',
-    ).then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(
+        `Kagi: ${action} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.`,
+        'Manage Workspace Trust',
+      )
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
 
@@ -151,7 +155,11 @@ export class Ctx implements vscode.Disposable {
    * messages are written never to contain a value; other errors are logged
    * by type only, because their text may quote data.
    */
-  async guard<T>(what: string, fn: () => Promise<T>, onKagiError?: { title: string; command: string }): Promise<T | undefined> {
+  async guard<T>(
+    what: string,
+    fn: () => Promise<T>,
+    onKagiError?: { title: string; command: string },
+  ): Promise<T | undefined> {
     try {
       return await fn();
     } catch (e) {
@@ -164,7 +172,9 @@ export class Ctx implements vscode.Disposable {
       } else {
         const name = e instanceof Error ? e.name : typeof e;
         this.log.error(`${what}: unexpected ${name}`);
-        void vscode.window.showErrorMessage(`Kagi: ${what} failed unexpectedly (${name}). See the Kagi output for details.`);
+        void vscode.window.showErrorMessage(
+          `Kagi: ${what} failed unexpectedly (${name}). See the Kagi output for details.`,
+        );
       }
       return undefined;
     }

@@ -38,20 +38,29 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
     const action = `Debugging "${config.name ?? config.type}" with secrets`;
     if (!this.ctx.requireTrust(action)) return undefined;
     // On failure the launch stops (undefined; null would open launch.json) with what to do.
-    return this.ctx.guard(action, async () => {
-      const req = parseKagiProperty(config.kagi)!;
-      if (config.request === 'attach') {
-        throw new KagiError('usage', `"${config.name}" attaches to a running process, which cannot receive secrets`,
-          'remove "kagi" from it, or start the process with a kagi task or `kagi run`');
-      }
-      const v = vaultOrThrow(this.ctx, folder?.uri);
-      const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
-      const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
-      const r = injectIntoLaunchConfig(config, secrets);
-      this.ctx.log.info(`${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}`
-        + (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''));
-      return r.config;
-    }, { title: 'Open launch.json', command: 'workbench.action.debug.configure' });
+    return this.ctx.guard(
+      action,
+      async () => {
+        const req = parseKagiProperty(config.kagi)!;
+        if (config.request === 'attach') {
+          throw new KagiError(
+            'usage',
+            `"${config.name}" attaches to a running process, which cannot receive secrets`,
+            'remove "kagi" from it, or start the process with a kagi task or `kagi run`',
+          );
+        }
+        const v = vaultOrThrow(this.ctx, folder?.uri);
+        const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
+        const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
+        const r = injectIntoLaunchConfig(config, secrets);
+        this.ctx.log.info(
+          `${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}` +
+            (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''),
+        );
+        return r.config;
+      },
+      { title: 'Open launch.json', command: 'workbench.action.debug.configure' },
+    );
   }
 }
 
@@ -77,15 +86,19 @@ export function registerDebug(ctx: Ctx): void {
 async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<boolean> {
   const v = await ctx.pickVault(uri);
   if (!v) return false;
-  const configs = (vscode.workspace.getConfiguration('launch', v.folder.uri).get<vscode.DebugConfiguration[]>('configurations') ?? [])
-    .filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
+  const configs = (
+    vscode.workspace.getConfiguration('launch', v.folder.uri).get<vscode.DebugConfiguration[]>('configurations') ?? []
+  ).filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
   if (configs.length === 0) {
-    ctx.prompter.info(`Kagi: ${v.folder.name} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).`);
+    ctx.prompter.info(
+      `Kagi: ${v.folder.name} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).`,
+    );
     return false;
   }
   const picked = await ctx.prompter.pick(
     configs.map((c, i) => ({ label: String(c.name ?? c.type), id: i, description: c.type })),
-    { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' });
+    { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' },
+  );
   if (picked === undefined) return false;
   const scope = await pickScope(ctx, v, 'With the secrets of which scope?', { preferred: activeScope(ctx, v) });
   if (!scope) return false;

@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyImport, exportFileName, exportScope, parseDotenv, planImport, readDotenvFile, writeDotenvFile, type ImportPlan } from '../vault/dotenv';
+import {
+  applyImport,
+  exportFileName,
+  exportScope,
+  parseDotenv,
+  planImport,
+  readDotenvFile,
+  writeDotenvFile,
+  type ImportPlan,
+} from '../vault/dotenv';
 import { KagiError } from '../vault/errors';
 import { envForFileName } from '../vault/migrate';
 import { joinScope, splitScope } from '../vault/scopes';
@@ -36,7 +45,10 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   const text = readDotenvFile(uri.fsPath);
   if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
   const entries = parseDotenv(text, path.basename(uri.fsPath));
-  const preferred = joinScope(serviceAt(v, path.dirname(uri.fsPath)), envOfFile(v, path.basename(uri.fsPath), ctx.activeEnv(v)));
+  const preferred = joinScope(
+    serviceAt(v, path.dirname(uri.fsPath)),
+    envOfFile(v, path.basename(uri.fsPath), ctx.activeEnv(v)),
+  );
   const scope = await pickScope(ctx, v, `Kagi: Import ${path.basename(uri.fsPath)}`, { preferred, allowNew: true });
   if (!scope) return undefined;
   const plan = await planImport(v.project, scope, entries);
@@ -53,14 +65,21 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
 /** With no vault yet (the welcome view's "Import a .env File"), offer to create one first. */
 async function vaultToImportInto(ctx: Ctx, uri: vscode.Uri): Promise<VaultFolder | undefined> {
   if (ctx.vaults().length > 0) return ctx.pickVault(uri);
-  const go = await ctx.prompter.confirm('No kagi vault in this workspace yet',
-    `Create one, then import ${path.basename(uri.fsPath)} into it?`, ['Initialize and Import']);
+  const go = await ctx.prompter.confirm(
+    'No kagi vault in this workspace yet',
+    `Create one, then import ${path.basename(uri.fsPath)} into it?`,
+    ['Initialize and Import'],
+  );
   if (go !== 'Initialize and Import' || !(await initVault(ctx, uri))) return undefined;
   return ctx.vaultFor(uri);
 }
 
 async function chooseDotenvFile(): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({ title: 'Kagi: Import a .env File', canSelectMany: false, openLabel: 'Import' });
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Kagi: Import a .env File',
+    canSelectMany: false,
+    openLabel: 'Import',
+  });
   return picked?.[0];
 }
 
@@ -82,13 +101,23 @@ async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | unde
     return undefined;
   }
   const detail = `New: ${names(plan.added)} · Overwrite: ${names(plan.overwritten)} · Unchanged: ${names(plan.unchanged)}`;
-  const choices: Choice<'all' | 'new'>[] = [{ label: `$(check) Import ${plan.added.length} new, overwrite ${plan.overwritten.length}`, id: 'all', detail }];
-  if (plan.overwritten.length > 0) choices.push({ label: `$(add) Import only the ${plan.added.length} new keys`, id: 'new', detail: `Keep: ${names(plan.overwritten)}` });
+  const choices: Choice<'all' | 'new'>[] = [
+    { label: `$(check) Import ${plan.added.length} new, overwrite ${plan.overwritten.length}`, id: 'all', detail },
+  ];
+  if (plan.overwritten.length > 0)
+    choices.push({
+      label: `$(add) Import only the ${plan.added.length} new keys`,
+      id: 'new',
+      detail: `Keep: ${names(plan.overwritten)}`,
+    });
   const choice = await ctx.prompter.pick(choices, { title: `Kagi: Import into ${plan.scope}`, placeHolder: detail });
   if (!choice) return undefined;
   if (choice === 'new' || plan.overwritten.length === 0) return false;
-  const ok = await ctx.prompter.confirm(`Overwrite ${plan.overwritten.length} existing key${plan.overwritten.length === 1 ? '' : 's'} in ${plan.scope}?`,
-    `Replaced: ${names(plan.overwritten)}. The current values are lost (Git history keeps the old encrypted file).`, ['Overwrite']);
+  const ok = await ctx.prompter.confirm(
+    `Overwrite ${plan.overwritten.length} existing key${plan.overwritten.length === 1 ? '' : 's'} in ${plan.scope}?`,
+    `Replaced: ${names(plan.overwritten)}. The current values are lost (Git history keeps the old encrypted file).`,
+    ['Overwrite'],
+  );
   return ok === 'Overwrite' ? true : undefined;
 }
 
@@ -104,8 +133,11 @@ async function exportDotenv(ctx: Ctx, arg: unknown): Promise<ExportResult | unde
   const file = path.join(dir, exportFileName(scope));
   const rel = vscode.workspace.asRelativePath(file);
   const replaces = fs.existsSync(file) ? ' It replaces the existing file.' : '';
-  const ok = await ctx.prompter.confirm(`Write the secrets of ${scope} in plaintext to ${rel}?`,
-    `Anyone who can read this file sees the values. It is written with mode 0600.${replaces}`, ['Export']);
+  const ok = await ctx.prompter.confirm(
+    `Write the secrets of ${scope} in plaintext to ${rel}?`,
+    `Anyone who can read this file sees the values. It is written with mode 0600.${replaces}`,
+    ['Export'],
+  );
   if (ok !== 'Export') return undefined;
   const text = await exportScope(v.project, scope);
   writeDotenvFile(file, text);
@@ -136,7 +168,9 @@ async function exportTarget(ctx: Ctx, arg: unknown): Promise<ExportTarget | unde
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
   const dir = uri?.fsPath ?? v.project.root;
-  const scope = await pickScope(ctx, v, 'Kagi: Export to .env', { preferred: joinScope(serviceAt(v, dir), ctx.activeEnv(v)) });
+  const scope = await pickScope(ctx, v, 'Kagi: Export to .env', {
+    preferred: joinScope(serviceAt(v, dir), ctx.activeEnv(v)),
+  });
   return scope ? { v, scope, dir } : undefined;
 }
 

@@ -24,9 +24,16 @@ async function envTarget(ctx: Ctx, arg: unknown, title: string): Promise<EnvTarg
   if (ref?.env) return { v, env: ref.env };
   const listing = await ctx.listings.get(v);
   const active = ctx.activeEnv(v);
-  const env = await ctx.prompter.pick(listing.envs.map((e) => ({
-    label: e, id: e, description: [e === active ? 'active' : '', e === listing.defaultEnv ? 'default' : ''].filter(Boolean).join(' · '),
-  })), { title, placeHolder: `Environment (active: ${active})` });
+  const env = await ctx.prompter.pick(
+    listing.envs.map((e) => ({
+      label: e,
+      id: e,
+      description: [e === active ? 'active' : '', e === listing.defaultEnv ? 'default' : '']
+        .filter(Boolean)
+        .join(' · '),
+    })),
+    { title, placeHolder: `Environment (active: ${active})` },
+  );
   return env ? { v, env } : undefined;
 }
 
@@ -43,7 +50,12 @@ const nameError = validator((text) => validateName(text.trim(), 'environment'), 
 async function add(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
   const v = await vaultOf(ctx, refOf(arg));
   if (!v) return undefined;
-  const name = await ctx.prompter.input({ title: 'Kagi: Add Environment', prompt: 'New environment (created empty for every service)', placeHolder: 'staging', validate: nameError });
+  const name = await ctx.prompter.input({
+    title: 'Kagi: Add Environment',
+    prompt: 'New environment (created empty for every service)',
+    placeHolder: 'staging',
+    validate: nameError,
+  });
   if (!name) return undefined;
   const envs = await addEnv(v.project, name.trim());
   ctx.fireChanged(v);
@@ -54,7 +66,12 @@ async function add(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
 async function rename(ctx: Ctx, arg: unknown): Promise<unknown> {
   const t = await envTarget(ctx, arg, 'Kagi: Rename Environment');
   if (!t) return undefined;
-  const to = await ctx.prompter.input({ title: `Kagi: Rename ${t.env}`, prompt: 'New name (every scope of this environment is re-encrypted under it)', value: t.env, validate: nameError });
+  const to = await ctx.prompter.input({
+    title: `Kagi: Rename ${t.env}`,
+    prompt: 'New name (every scope of this environment is re-encrypted under it)',
+    value: t.env,
+    validate: nameError,
+  });
   if (!to || to.trim() === t.env) return undefined;
   const wasActive = ctx.activeEnv(t.v) === t.env;
   const moved = await renameEnv(t.v.project, t.env, to.trim());
@@ -70,7 +87,8 @@ async function remove(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
   const t = await envTarget(ctx, arg, 'Kagi: Remove Environment');
   if (!t) return undefined;
   const typed = await ctx.prompter.input({
-    title: `Kagi: Remove ${t.env}`, prompt: `This deletes every secret of ${t.env} in every service. Type "${t.env}" to confirm.`,
+    title: `Kagi: Remove ${t.env}`,
+    prompt: `This deletes every secret of ${t.env} in every service. Type "${t.env}" to confirm.`,
     validate: (text) => (text === t.env ? undefined : `Type ${t.env} exactly`),
   });
   if (typed !== t.env) return undefined;

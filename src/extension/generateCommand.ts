@@ -13,11 +13,14 @@ export function registerGenerateCommand(ctx: Ctx): void {
     const t = await secretTarget(ctx, arg, title, true);
     if (!t) return false;
     const { v, scope, key } = t;
-    const format = await ctx.prompter.pick<SecretFormat>([
-      { label: 'Hex', id: 'hex', description: '0-9a-f, 4 bits per character' },
-      { label: 'Base64url', id: 'base64url', description: 'A-Z a-z 0-9 - _, 6 bits per character' },
-      { label: 'Alphanumeric', id: 'alphanumeric', description: 'A-Z a-z 0-9, ~5.95 bits per character' },
-    ], { title, placeHolder: 'Format' });
+    const format = await ctx.prompter.pick<SecretFormat>(
+      [
+        { label: 'Hex', id: 'hex', description: '0-9a-f, 4 bits per character' },
+        { label: 'Base64url', id: 'base64url', description: 'A-Z a-z 0-9 - _, 6 bits per character' },
+        { label: 'Alphanumeric', id: 'alphanumeric', description: 'A-Z a-z 0-9, ~5.95 bits per character' },
+      ],
+      { title, placeHolder: 'Format' },
+    );
     if (!format) return false;
     const length = await askLength(ctx, title, format);
     if (length === undefined) return false;
@@ -25,17 +28,23 @@ export function registerGenerateCommand(ctx: Ctx): void {
     await setSecrets(v.project, scope, [{ key, value: generateSecret(format, length) }]);
     ctx.fireChanged(v);
     ctx.log.info(`generated ${key} in ${scope} (${format}, ${length} characters)`);
-    ctx.prompter.info(`Kagi: generated ${key} in ${scope} (${entropyBits(format, length)} bits). Use Reveal or Copy to see it.`);
+    ctx.prompter.info(
+      `Kagi: generated ${key} in ${scope} (${entropyBits(format, length)} bits). Use Reveal or Copy to see it.`,
+    );
     return true;
   });
 }
 
 async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise<number | undefined> {
   const text = await ctx.prompter.input({
-    title, prompt: `Length in characters (${MIN_LENGTH}-${MAX_LENGTH})`, value: String(DEFAULT_LENGTH[format]),
+    title,
+    prompt: `Length in characters (${MIN_LENGTH}-${MAX_LENGTH})`,
+    value: String(DEFAULT_LENGTH[format]),
     validate: (t) => {
       const n = Number(t);
-      return Number.isInteger(n) && n >= MIN_LENGTH && n <= MAX_LENGTH ? undefined : `Enter a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}`;
+      return Number.isInteger(n) && n >= MIN_LENGTH && n <= MAX_LENGTH
+        ? undefined
+        : `Enter a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}`;
     },
   });
   return text === undefined ? undefined : Number(text);
@@ -44,5 +53,11 @@ async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise
 async function confirmOverwrite(ctx: Ctx, v: VaultFolder, scope: string, key: string): Promise<boolean> {
   const exists = (await ctx.listings.get(v)).keys?.get(scope)?.some((k) => k.key === key);
   if (!exists) return true;
-  return (await ctx.prompter.confirm(`Replace ${key} in ${scope}?`, 'The current value is overwritten by a new random one.', ['Replace'])) === 'Replace';
+  return (
+    (await ctx.prompter.confirm(
+      `Replace ${key} in ${scope}?`,
+      'The current value is overwritten by a new random one.',
+      ['Replace'],
+    )) === 'Replace'
+  );
 }

@@ -18,8 +18,10 @@ export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
   const folder = await pickFolder(ctx, uri);
   if (!folder) return false;
   const envsText = await ctx.prompter.input({
-    title: 'Kagi: Initialize Vault', prompt: 'Environments, comma-separated (development is always included)',
-    value: 'development, staging, production', validate: validateEnvList,
+    title: 'Kagi: Initialize Vault',
+    prompt: 'Environments, comma-separated (development is always included)',
+    value: 'development, staging, production',
+    validate: validateEnvList,
   });
   if (envsText === undefined) return false;
   const { owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
@@ -30,15 +32,22 @@ export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
 }
 
 function splitList(text: string): string[] {
-  return text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  return text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
 }
 
-const validateEnvList = validator((text) => splitList(text).forEach((e) => validateName(e, 'environment')), 'Invalid environment name');
+const validateEnvList = validator(
+  (text) => splitList(text).forEach((e) => validateName(e, 'environment')),
+  'Invalid environment name',
+);
 
 /** Folders without a vault yet; the explorer's folder when invoked from there. */
 async function pickFolder(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.WorkspaceFolder | undefined> {
-  const free = (vscode.workspace.workspaceFolders ?? []).filter((f) =>
-    f.uri.scheme === 'file' && !fs.existsSync(path.join(f.uri.fsPath, '.kagi')));
+  const free = (vscode.workspace.workspaceFolders ?? []).filter(
+    (f) => f.uri.scheme === 'file' && !fs.existsSync(path.join(f.uri.fsPath, '.kagi')),
+  );
   const fromUri = uri && vscode.workspace.getWorkspaceFolder(uri);
   if (fromUri && free.includes(fromUri)) return fromUri;
   if (free.length === 0) {
@@ -46,7 +55,9 @@ async function pickFolder(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.WorkspaceF
     return undefined;
   }
   if (free.length === 1) return free[0];
-  const id = await ctx.prompter.pick(free.map((f) => ({ label: f.name, id: f.uri.toString(), description: f.uri.fsPath })),
-    { title: 'Kagi: Initialize Vault', placeHolder: 'Folder' });
+  const id = await ctx.prompter.pick(
+    free.map((f) => ({ label: f.name, id: f.uri.toString(), description: f.uri.fsPath })),
+    { title: 'Kagi: Initialize Vault', placeHolder: 'Folder' },
+  );
   return free.find((f) => f.uri.toString() === id);
 }

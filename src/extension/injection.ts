@@ -20,13 +20,26 @@ export function vaultOrThrow(ctx: Ctx, uri?: vscode.Uri): VaultFolder {
   if (v) return v;
   const n = ctx.vaults().length;
   throw n === 0
-    ? new KagiError('not-a-project', 'no kagi vault in this workspace', 'run "Kagi: Initialize Vault" (or `kagi init`) in the folder first')
-    : new KagiError('usage', 'several folders of this workspace have a kagi vault and none was given',
-      'run it from a folder of the workspace (set the task\'s or launch configuration\'s folder)');
+    ? new KagiError(
+        'not-a-project',
+        'no kagi vault in this workspace',
+        'run "Kagi: Initialize Vault" (or `kagi init`) in the folder first',
+      )
+    : new KagiError(
+        'usage',
+        'several folders of this workspace have a kagi vault and none was given',
+        "run it from a folder of the workspace (set the task's or launch configuration's folder)",
+      );
 }
 
 /** The scope `req` means, for a process that will run in `cwd` (for service inference). */
-export function scopeFor(ctx: Ctx, v: VaultFolder, req: InjectionRequest, cwd: string | undefined, action: string): string {
+export function scopeFor(
+  ctx: Ctx,
+  v: VaultFolder,
+  req: InjectionRequest,
+  cwd: string | undefined,
+  action: string,
+): string {
   const cfg = v.project.config();
   return resolveScope(req, {
     trusted: vscode.workspace.isTrusted,
@@ -38,10 +51,17 @@ export function scopeFor(ctx: Ctx, v: VaultFolder, req: InjectionRequest, cwd: s
 }
 
 /** Resolves and decrypts a scope. Throws KagiError (no such scope, not a member, untrusted…). */
-export async function loadScope(ctx: Ctx, v: VaultFolder, req: InjectionRequest, cwd: string | undefined, action: string): Promise<LoadedScope> {
+export async function loadScope(
+  ctx: Ctx,
+  v: VaultFolder,
+  req: InjectionRequest,
+  cwd: string | undefined,
+  action: string,
+): Promise<LoadedScope> {
   const scope = scopeFor(ctx, v, req, cwd, action);
   const store = (await readScopes(v.project, [scope])).get(scope);
-  if (!store) throw new KagiError('scope-not-found', `scope ${scope} could not be read`, 'run "Kagi: Refresh" and try again');
+  if (!store)
+    throw new KagiError('scope-not-found', `scope ${scope} could not be read`, 'run "Kagi: Refresh" and try again');
   const secrets = secretsOf(store);
   ctx.log.info(`${action}: ${Object.keys(secrets).length} secret(s) from ${scope}`);
   return { vault: v, scope, secrets };

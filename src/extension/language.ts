@@ -5,8 +5,19 @@ import { isEnvTemplate, referenceAt, typedKeyAt } from './envAccess';
 import { activeScopes } from './preferredScope';
 import type { Ctx, VaultFolder } from './ctx';
 
-const CODE_LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'svelte', 'astro',
-  'python', 'go', 'rust', 'ruby'];
+const CODE_LANGUAGES = [
+  'javascript',
+  'javascriptreact',
+  'typescript',
+  'typescriptreact',
+  'vue',
+  'svelte',
+  'astro',
+  'python',
+  'go',
+  'rust',
+  'ruby',
+];
 const SELECTOR: vscode.DocumentSelector = CODE_LANGUAGES.map((language) => ({ scheme: 'file', language }));
 
 /**
@@ -18,10 +29,23 @@ export function registerLanguageFeatures(ctx: Ctx): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('kagi');
   const subs = ctx.extension.subscriptions;
   subs.push(diagnostics);
-  subs.push(vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (d, p) => complete(ctx, d, p) }, '.', '"', '\'', '[', '('));
+  subs.push(
+    vscode.languages.registerCompletionItemProvider(
+      SELECTOR,
+      { provideCompletionItems: (d, p) => complete(ctx, d, p) },
+      '.',
+      '"',
+      "'",
+      '[',
+      '(',
+    ),
+  );
   subs.push(vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (d, p) => hover(ctx, d, p) }));
   const check = (doc: vscode.TextDocument) => void checkTemplate(ctx, diagnostics, doc);
-  subs.push(vscode.workspace.onDidOpenTextDocument(check), vscode.workspace.onDidChangeTextDocument((e) => check(e.document)));
+  subs.push(
+    vscode.workspace.onDidOpenTextDocument(check),
+    vscode.workspace.onDidChangeTextDocument((e) => check(e.document)),
+  );
   subs.push(vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)));
   subs.push(ctx.onDidChangeVault(() => vscode.workspace.textDocuments.forEach(check)));
   vscode.workspace.textDocuments.forEach(check);
@@ -54,7 +78,11 @@ function activeKeys(view: ScopeView): Map<string, { info: KeyInfo; scope: string
   return out;
 }
 
-async function complete(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+async function complete(
+  ctx: Ctx,
+  doc: vscode.TextDocument,
+  pos: vscode.Position,
+): Promise<vscode.CompletionItem[] | undefined> {
   const typed = typedKeyAt(doc.lineAt(pos.line).text.slice(0, pos.character));
   if (typed === undefined) return undefined;
   const view = await scopeFor(ctx, doc.uri);
@@ -64,7 +92,10 @@ async function complete(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position
 }
 
 function completionItem(k: KeyInfo, scope: string, range: vscode.Range): vscode.CompletionItem {
-  const item = new vscode.CompletionItem({ label: k.key, description: `Kagi · ${scope}` }, vscode.CompletionItemKind.Constant);
+  const item = new vscode.CompletionItem(
+    { label: k.key, description: `Kagi · ${scope}` },
+    vscode.CompletionItemKind.Constant,
+  );
   item.range = range;
   item.detail = `Secret in ${scope}`;
   if (k.description) item.documentation = k.description;
@@ -97,7 +128,8 @@ async function hover(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position): 
   md.appendMarkdown(`**${escapeMd(ref.key)}** · Kagi\n\n`);
   if (scopes.length === 0) md.appendMarkdown('Not defined in any scope of this vault.');
   else md.appendMarkdown(`Defined in: ${scopes.map((s) => `\`${s}\``).join(', ')}`);
-  if (!view.scopes.some((s) => scopes.includes(s))) md.appendMarkdown(`\n\n$(warning) Missing in the active environment \`${view.env}\`.`);
+  if (!view.scopes.some((s) => scopes.includes(s)))
+    md.appendMarkdown(`\n\n$(warning) Missing in the active environment \`${view.env}\`.`);
   md.supportThemeIcons = true;
   return new vscode.Hover(md, new vscode.Range(pos.line, ref.start, pos.line, ref.end));
 }
@@ -106,7 +138,11 @@ function escapeMd(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-async function checkTemplate(ctx: Ctx, collection: vscode.DiagnosticCollection, doc: vscode.TextDocument): Promise<void> {
+async function checkTemplate(
+  ctx: Ctx,
+  collection: vscode.DiagnosticCollection,
+  doc: vscode.TextDocument,
+): Promise<void> {
   if (doc.uri.scheme !== 'file' || !isEnvTemplate(doc.fileName)) return;
   if (!vscode.workspace.getConfiguration('kagi', doc.uri).get<boolean>('diagnostics.envExample', true)) {
     collection.delete(doc.uri);
@@ -119,7 +155,10 @@ async function checkTemplate(ctx: Ctx, collection: vscode.DiagnosticCollection, 
   }
   const have = activeKeys(view);
   const missing = parseTemplate(doc.getText()).filter((e) => !e.commented && !have.has(e.key));
-  collection.set(doc.uri, missing.map((e) => missingDiagnostic(doc, e.key, view)));
+  collection.set(
+    doc.uri,
+    missing.map((e) => missingDiagnostic(doc, e.key, view)),
+  );
 }
 
 function missingDiagnostic(doc: vscode.TextDocument, key: string, view: ScopeView): vscode.Diagnostic {
@@ -127,7 +166,11 @@ function missingDiagnostic(doc: vscode.TextDocument, key: string, view: ScopeVie
   const start = doc.lineAt(line).text.indexOf(key);
   const range = new vscode.Range(line, Math.max(0, start), line, Math.max(0, start) + key.length);
   const where = view.scopes.length ? view.scopes.join(', ') : `the ${view.env} environment`;
-  const d = new vscode.Diagnostic(range, `${key} is not set in ${where} (active Kagi environment: ${view.env})`, vscode.DiagnosticSeverity.Warning);
+  const d = new vscode.Diagnostic(
+    range,
+    `${key} is not set in ${where} (active Kagi environment: ${view.env})`,
+    vscode.DiagnosticSeverity.Warning,
+  );
   d.source = 'Kagi';
   d.code = 'missing-key';
   return d;

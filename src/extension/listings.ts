@@ -33,7 +33,9 @@ export class Listings implements vscode.Disposable {
     const listing = await listVault(v.project, { decrypt: vscode.workspace.isTrusted, cache: this.keyNames.get(root) });
     if (listing.recovered) {
       this.ctx.log.info(`${v.folder.name}: finished an interrupted key rotation (rotation journal replayed)`);
-      void vscode.window.showInformationMessage(`Kagi: finished an interrupted key rotation in ${v.folder.name}. Commit the changed .kagi/ files.`);
+      void vscode.window.showInformationMessage(
+        `Kagi: finished an interrupted key rotation in ${v.folder.name}. Commit the changed .kagi/ files.`,
+      );
     }
     if (listing.blocked) this.ctx.log.info(`${v.folder.name}: vault not decrypted (${listing.blocked.state})`);
     return listing;

@@ -9,7 +9,11 @@ import type { Ctx, VaultFolder } from './ctx';
  * service inferred from the document's folder (monorepo mappings, nested
  * services, as the CLI infers it from the working folder) in the active environment.
  */
-export async function preferredScope(ctx: Ctx, v: VaultFolder, uri = vscode.window.activeTextEditor?.document.uri): Promise<string | undefined> {
+export async function preferredScope(
+  ctx: Ctx,
+  v: VaultFolder,
+  uri = vscode.window.activeTextEditor?.document.uri,
+): Promise<string | undefined> {
   const service = uri?.scheme === 'file' ? serviceAt(v, path.dirname(uri.fsPath)) : undefined;
   return joinScope(service, ctx.activeEnv(v));
 }
@@ -34,5 +38,7 @@ export function activeScopes(ctx: Ctx, v: VaultFolder, scopes: string[], uri: vs
   const env = ctx.activeEnv(v);
   const service = uri.scheme === 'file' ? serviceAt(v, path.dirname(uri.fsPath)) : undefined;
   if (service) return [joinScope(service, env)];
-  return scopes.filter((s) => splitScope(s).env === env).sort((a, b) => (a === env ? -1 : b === env ? 1 : a.localeCompare(b)));
+  return scopes
+    .filter((s) => splitScope(s).env === env)
+    .sort((a, b) => (a === env ? -1 : b === env ? 1 : a.localeCompare(b)));
 }

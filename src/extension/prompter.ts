@@ -65,15 +65,26 @@ export type ProgressReport = (message: string, increment?: number) => void;
 /** The real thing: QuickPick, InputBox and modal messages. */
 export class WindowPrompter implements Prompter {
   async pick<T>(choices: Choice<T>[], opts: { title: string; placeHolder?: string }): Promise<T | undefined> {
-    const picked = await vscode.window.showQuickPick(choices, { title: opts.title, placeHolder: opts.placeHolder, ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(choices, {
+      title: opts.title,
+      placeHolder: opts.placeHolder,
+      ignoreFocusOut: true,
+    });
     return picked?.id;
   }
 
   input(opts: InputOptions): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showInputBox({
-      title: opts.title, prompt: opts.prompt, placeHolder: opts.placeHolder, value: opts.value,
-      password: opts.password, ignoreFocusOut: true, validateInput: opts.validate,
-    }));
+    return Promise.resolve(
+      vscode.window.showInputBox({
+        title: opts.title,
+        prompt: opts.prompt,
+        placeHolder: opts.placeHolder,
+        value: opts.value,
+        password: opts.password,
+        ignoreFocusOut: true,
+        validateInput: opts.validate,
+      }),
+    );
   }
 
   async confirm<B extends string>(message: string, detail: string, buttons: B[]): Promise<B | undefined> {
@@ -101,8 +112,10 @@ export class WindowPrompter implements Prompter {
   }
 
   async progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false },
-      (p) => task((message, increment) => p.report({ message, increment })));
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: false },
+      (p) => task((message, increment) => p.report({ message, increment })),
+    );
   }
 
   async copy(text: string): Promise<void> {

@@ -19,7 +19,12 @@ function candidateScopes(listing: Listing): string[] {
 }
 
 /** Asks for a scope of the vault, the preferred one first. */
-export async function pickScope(ctx: Ctx, v: VaultFolder, title: string, q: ScopeQuestion = {}): Promise<string | undefined> {
+export async function pickScope(
+  ctx: Ctx,
+  v: VaultFolder,
+  title: string,
+  q: ScopeQuestion = {},
+): Promise<string | undefined> {
   const listing = await ctx.listings.get(v);
   const scopes = q.allowNew ? candidateScopes(listing) : listing.scopes;
   if (scopes.length === 0) {
@@ -27,11 +32,17 @@ export async function pickScope(ctx: Ctx, v: VaultFolder, title: string, q: Scop
     return undefined;
   }
   const { preferred } = q;
-  const ordered = preferred && (q.allowNew || scopes.includes(preferred)) ? [preferred, ...scopes.filter((s) => s !== preferred)] : scopes;
+  const ordered =
+    preferred && (q.allowNew || scopes.includes(preferred))
+      ? [preferred, ...scopes.filter((s) => s !== preferred)]
+      : scopes;
   const choices: Choice[] = ordered.map((scope) => ({
-    label: scope, id: scope, description: describeScope(listing, scope, scope === preferred),
+    label: scope,
+    id: scope,
+    description: describeScope(listing, scope, scope === preferred),
   }));
-  if (q.allowNew) choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
+  if (q.allowNew)
+    choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
   const picked = await ctx.prompter.pick(choices, { title, placeHolder: 'Scope (service/environment)' });
   return picked === OTHER ? askScope(ctx, title) : picked;
 }
@@ -41,7 +52,9 @@ const OTHER = '/other';
 
 async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
   const text = await ctx.prompter.input({
-    title, prompt: 'Scope: service/environment, or a bare environment for a root scope', placeHolder: 'api/production',
+    title,
+    prompt: 'Scope: service/environment, or a bare environment for a root scope',
+    placeHolder: 'api/production',
     validate: validator((t) => validateScope(t.trim()), 'Invalid scope'),
   });
   return text?.trim() || undefined;
@@ -49,7 +62,9 @@ async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
 
 function describeScope(listing: Listing, scope: string, preferred: boolean): string {
   const keys = listing.keys?.get(scope);
-  const parts = [keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new'];
+  const parts = [
+    keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new',
+  ];
   if (splitScope(scope).env === listing.defaultEnv) parts.push('default env');
   if (preferred) parts.push('current');
   return parts.filter(Boolean).join(' · ');
@@ -62,5 +77,8 @@ export async function pickKey(ctx: Ctx, v: VaultFolder, scope: string, title: st
     ctx.prompter.warn(`Kagi: ${scope} has no secrets.`);
     return undefined;
   }
-  return ctx.prompter.pick(keys.map((k) => ({ label: k.key, id: k.key, description: k.description })), { title, placeHolder: 'Secret' });
+  return ctx.prompter.pick(
+    keys.map((k) => ({ label: k.key, id: k.key, description: k.description })),
+    { title, placeHolder: 'Secret' },
+  );
 }

@@ -22,11 +22,17 @@ export interface SecretTarget {
  * Fills in whatever the argument didn't say by asking. `forWriting`: the key may be new
  * (typed, and the scope may be new too); otherwise it is picked from the scope's keys.
  */
-export async function secretTarget(ctx: Ctx, arg: unknown, title: string, forWriting = false): Promise<SecretTarget | undefined> {
+export async function secretTarget(
+  ctx: Ctx,
+  arg: unknown,
+  title: string,
+  forWriting = false,
+): Promise<SecretTarget | undefined> {
   const ref = refOf(arg);
   const v = await vaultOf(ctx, ref);
   if (!v) return undefined;
-  const scope = ref?.scope ?? (await pickScope(ctx, v, title, { preferred: await preferredScope(ctx, v), allowNew: forWriting }));
+  const scope =
+    ref?.scope ?? (await pickScope(ctx, v, title, { preferred: await preferredScope(ctx, v), allowNew: forWriting }));
   if (!scope) return undefined;
   const key = ref?.key ?? (await (forWriting ? askKeyName(ctx, title) : pickKey(ctx, v, scope, title)));
   return key ? { v, scope, key } : undefined;
@@ -59,7 +65,9 @@ const validKey = validator((text) => validateSecretKey(normalizeKey(text.trim())
 
 async function askKeyName(ctx: Ctx, title: string): Promise<string | undefined> {
   const raw = await ctx.prompter.input({
-    title, prompt: 'Secret name (normalized to UPPER_SNAKE like the kagi CLI)', placeHolder: 'DATABASE_URL',
+    title,
+    prompt: 'Secret name (normalized to UPPER_SNAKE like the kagi CLI)',
+    placeHolder: 'DATABASE_URL',
     validate: (text) => (text.trim() === '' ? 'Enter a name' : validKey(text)),
   });
   return raw === undefined ? undefined : normalizeKey(raw.trim());
@@ -73,12 +81,23 @@ type ValueSource = 'type' | 'clipboard';
  * hot exit, and escape sequences in a password box are easy to get wrong.
  */
 async function askValue(ctx: Ctx, key: string, scope: string): Promise<string | undefined> {
-  const source = await ctx.prompter.pick<ValueSource>([
-    { label: '$(lock) Type the value', id: 'type', description: 'hidden input, single line' },
-    { label: '$(clippy) Paste from clipboard', id: 'clipboard', description: 'any value, including multi-line; the clipboard is then cleared' },
-  ], { title: `Kagi: value of ${key} in ${scope}` });
+  const source = await ctx.prompter.pick<ValueSource>(
+    [
+      { label: '$(lock) Type the value', id: 'type', description: 'hidden input, single line' },
+      {
+        label: '$(clippy) Paste from clipboard',
+        id: 'clipboard',
+        description: 'any value, including multi-line; the clipboard is then cleared',
+      },
+    ],
+    { title: `Kagi: value of ${key} in ${scope}` },
+  );
   if (source === 'type') {
-    return ctx.prompter.input({ title: `Kagi: value of ${key} in ${scope}`, prompt: 'The value is encrypted and never shown', password: true });
+    return ctx.prompter.input({
+      title: `Kagi: value of ${key} in ${scope}`,
+      prompt: 'The value is encrypted and never shown',
+      password: true,
+    });
   }
   if (source === 'clipboard') return fromClipboard(ctx, key);
   return undefined;
@@ -91,8 +110,11 @@ async function fromClipboard(ctx: Ctx, key: string): Promise<string | undefined>
     return undefined;
   }
   const lines = value.split(/\r?\n/).length;
-  const ok = await ctx.prompter.confirm(`Store the clipboard as ${key}?`,
-    `${lines} line${lines === 1 ? '' : 's'}, ${value.length} characters. The clipboard is cleared afterwards.`, ['Store']);
+  const ok = await ctx.prompter.confirm(
+    `Store the clipboard as ${key}?`,
+    `${lines} line${lines === 1 ? '' : 's'}, ${value.length} characters. The clipboard is cleared afterwards.`,
+    ['Store'],
+  );
   if (ok !== 'Store') return undefined;
   await vscode.env.clipboard.writeText('');
   return value;
@@ -103,9 +125,11 @@ type RevealWhere = 'Show in Editor' | 'Show in Dialog';
 async function reveal(ctx: Ctx, documents: SecretDocuments, arg: unknown): Promise<boolean> {
   const t = await secretTarget(ctx, arg, 'Kagi: Reveal Secret');
   if (!t) return false;
-  const where = await ctx.prompter.confirm<RevealWhere>(`Reveal the value of ${t.key}?`,
+  const where = await ctx.prompter.confirm<RevealWhere>(
+    `Reveal the value of ${t.key}?`,
     `Scope ${t.scope}. The value will be visible on screen. The editor view is read-only and never saved to disk.`,
-    ['Show in Editor', 'Show in Dialog']);
+    ['Show in Editor', 'Show in Dialog'],
+  );
   if (!where) return false;
   const value = await readSecretValue(t.v.project, t.scope, t.key);
   ctx.log.info(`revealed ${t.key} in ${t.scope}`);
@@ -118,8 +142,11 @@ async function copyValue(ctx: Ctx, clipboard: ClipboardGuard, arg: unknown): Pro
   const t = await secretTarget(ctx, arg, 'Kagi: Copy Value');
   if (!t) return false;
   const seconds = vscode.workspace.getConfiguration('kagi').get<number>('clipboardClearSeconds', 30);
-  const ok = await ctx.prompter.confirm(`Copy the value of ${t.key} to the clipboard?`,
-    `Scope ${t.scope}. Other applications can read the clipboard. It is cleared after ${seconds} seconds if it still holds this value.`, ['Copy']);
+  const ok = await ctx.prompter.confirm(
+    `Copy the value of ${t.key} to the clipboard?`,
+    `Scope ${t.scope}. Other applications can read the clipboard. It is cleared after ${seconds} seconds if it still holds this value.`,
+    ['Copy'],
+  );
   if (ok !== 'Copy') return false;
   await clipboard.copy(await readSecretValue(t.v.project, t.scope, t.key), seconds);
   ctx.log.info(`copied ${t.key} from ${t.scope}; clearing in ${seconds}s`);
@@ -130,8 +157,11 @@ async function copyValue(ctx: Ctx, clipboard: ClipboardGuard, arg: unknown): Pro
 async function deleteSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
   const t = await secretTarget(ctx, arg, 'Kagi: Delete Secret');
   if (!t) return false;
-  const ok = await ctx.prompter.confirm(`Delete ${t.key} from ${t.scope}?`,
-    'Teammates lose it after you commit .kagi/. Git history keeps the old encrypted file.', ['Delete']);
+  const ok = await ctx.prompter.confirm(
+    `Delete ${t.key} from ${t.scope}?`,
+    'Teammates lose it after you commit .kagi/. Git history keeps the old encrypted file.',
+    ['Delete'],
+  );
   if (ok !== 'Delete') return false;
   await unsetSecrets(t.v.project, t.scope, [t.key]);
   ctx.fireChanged(t.v);

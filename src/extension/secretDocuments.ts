@@ -21,12 +21,18 @@ export class SecretDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.values.get(uri.toString()) ?? 'This value is no longer open. Run "Kagi: Reveal Secret" again to see it.';
+    return (
+      this.values.get(uri.toString()) ?? 'This value is no longer open. Run "Kagi: Reveal Secret" again to see it.'
+    );
   }
 
   /** Opens a preview editor for the value; the URI names the key, never the value. */
   async show(scope: string, key: string, value: string): Promise<vscode.TextDocument> {
-    const uri = vscode.Uri.from({ scheme: SECRET_SCHEME, path: `/${scope}/${key}`, query: randomBytes(6).toString('hex') });
+    const uri = vscode.Uri.from({
+      scheme: SECRET_SCHEME,
+      path: `/${scope}/${key}`,
+      query: randomBytes(6).toString('hex'),
+    });
     this.values.set(uri.toString(), value);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });

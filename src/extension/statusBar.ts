@@ -8,7 +8,11 @@ export function registerStatusBar(ctx: Ctx): void {
   item.command = 'kagi.switchEnvironment';
   const update = () => render(ctx, item, ctx.vaultFor(vscode.window.activeTextEditor?.document.uri));
   update();
-  ctx.extension.subscriptions.push(item, ctx.onDidChangeVault(update), vscode.window.onDidChangeActiveTextEditor(update));
+  ctx.extension.subscriptions.push(
+    item,
+    ctx.onDidChangeVault(update),
+    vscode.window.onDidChangeActiveTextEditor(update),
+  );
 }
 
 function render(ctx: Ctx, item: vscode.StatusBarItem, v: VaultFolder | undefined): void {

@@ -28,7 +28,8 @@ function report(ctx: Ctx, v: VaultFolder, l: Listing): string {
     lines.push('Decrypts: yes', `Key source: ${l.keySource ?? 'unknown'}`);
   }
   if (l.member) lines.push(`This device: ${l.member.name} (${l.member.memberId}, ${l.member.role})`);
-  else if (l.keySource && l.keySource !== 'device identity') lines.push('This device: not identified (the key comes from outside the access list)');
+  else if (l.keySource && l.keySource !== 'device identity')
+    lines.push('This device: not identified (the key comes from outside the access list)');
   lines.push(`Environments: ${l.envs.join(', ') || '(none)'}; default ${l.defaultEnv}; active ${ctx.activeEnv(v)}`);
   lines.push(`Scopes: ${l.scopes.length}`);
   lines.push(journalLine(v, l));
@@ -39,7 +40,9 @@ function journalLine(v: VaultFolder, l: Listing): string {
   if (l.recovered) return 'Rotation journal: an interrupted rotation was just finished; commit .kagi/';
   try {
     const j = v.project.journal();
-    return j ? 'Rotation journal: pending — run "Kagi: Refresh" on a trusted workspace to finish it' : 'Rotation journal: none';
+    return j
+      ? 'Rotation journal: pending — run "Kagi: Refresh" on a trusted workspace to finish it'
+      : 'Rotation journal: none';
   } catch {
     return 'Rotation journal: unreadable — see `kagi status` in a terminal';
   }

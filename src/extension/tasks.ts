@@ -79,8 +79,9 @@ export class KagiTaskProvider implements vscode.TaskProvider {
 
   makeTask(def: KagiTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task {
     const folder = typeof scope === 'object' ? scope : undefined;
-    const execution = new vscode.CustomExecution(async (resolved) =>
-      new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name));
+    const execution = new vscode.CustomExecution(
+      async (resolved) => new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name),
+    );
     const task = new vscode.Task(def, scope, name, TASK_TYPE, execution, []);
     return task;
   }
@@ -105,7 +106,11 @@ export class KagiTaskProvider implements vscode.TaskProvider {
         for (const script of scripts) {
           const rel = path.relative(root, dir);
           const def: KagiTaskDefinition = {
-            type: TASK_TYPE, command: pm, args: ['run', script], service, env,
+            type: TASK_TYPE,
+            command: pm,
+            args: ['run', script],
+            service,
+            env,
             ...(rel ? { cwd: rel.split(path.sep).join('/') } : {}),
           };
           const where = rel ? ` (${rel})` : '';
@@ -137,7 +142,9 @@ function safeReaddir(dir: string): fs.Dirent[] {
 function readScripts(file: string): string[] {
   try {
     const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: Record<string, unknown> };
-    return pkg.scripts && typeof pkg.scripts === 'object' ? Object.keys(pkg.scripts).filter((k) => typeof pkg.scripts![k] === 'string') : [];
+    return pkg.scripts && typeof pkg.scripts === 'object'
+      ? Object.keys(pkg.scripts).filter((k) => typeof pkg.scripts![k] === 'string')
+      : [];
   } catch {
     return [];
   }
@@ -178,18 +185,34 @@ class KagiPty implements vscode.Pseudoterminal {
   private async start(): Promise<void> {
     const action = `Running task "${this.name}"`;
     try {
-      if (!this.ctx.requireTrust(action)) return this.finish(1, 'kagi: refused in Restricted Mode. Trust this workspace to run tasks with secrets.');
-      if (typeof this.def.command !== 'string' || !this.def.command) return this.finish(1, 'kagi: the task has no "command".');
+      if (!this.ctx.requireTrust(action))
+        return this.finish(1, 'kagi: refused in Restricted Mode. Trust this workspace to run tasks with secrets.');
+      if (typeof this.def.command !== 'string' || !this.def.command)
+        return this.finish(1, 'kagi: the task has no "command".');
       const cwd = resolveCwd(this.folder, this.def.cwd) ?? this.ctx.vaultFor()?.folder.uri.fsPath;
       const v = vaultOrThrow(this.ctx, this.folder?.uri ?? (cwd ? vscode.Uri.file(cwd) : undefined));
-      const { scope, secrets } = await loadScope(this.ctx, v, { service: this.def.service, env: this.def.env }, cwd, action);
+      const { scope, secrets } = await loadScope(
+        this.ctx,
+        v,
+        { service: this.def.service, env: this.def.env },
+        cwd,
+        action,
+      );
       if (this.done) return;
       const args = Array.isArray(this.def.args) ? this.def.args.map(String) : undefined;
       const shell = needsShell({ command: this.def.command, args, shell: this.def.shell });
       const shown = [this.def.command, ...(args ?? [])].join(' ');
-      this.write.fire(crlf(`kagi: ${scope} (${Object.keys(secrets).length} secret(s) in the environment) — ${shown}\n\n`));
+      this.write.fire(
+        crlf(`kagi: ${scope} (${Object.keys(secrets).length} secret(s) in the environment) — ${shown}\n\n`),
+      );
       const child = shell
-        ? spawn(args === undefined ? this.def.command : [shellQuote(this.def.command), ...args.map((a) => shellQuote(a))].join(' '), [], { cwd, env: mergeEnv(process.env, secrets), shell: true })
+        ? spawn(
+            args === undefined
+              ? this.def.command
+              : [shellQuote(this.def.command), ...args.map((a) => shellQuote(a))].join(' '),
+            [],
+            { cwd, env: mergeEnv(process.env, secrets), shell: true },
+          )
         : spawn(this.def.command, args ?? [], { cwd, env: mergeEnv(process.env, secrets), shell: false });
       this.child = child;
       for (const stream of [child.stdout, child.stderr]) {
@@ -202,7 +225,11 @@ class KagiPty implements vscode.Pseudoterminal {
       }
       child.stdin?.on('error', () => {});
       child.once('error', (e: NodeJS.ErrnoException) =>
-        this.finish(e.code === 'ENOENT' ? 127 : 1, `kagi: could not start ${this.def.command} (${e.code ?? e.name})${e.code === 'ENOENT' ? ': not found on PATH' : ''}`));
+        this.finish(
+          e.code === 'ENOENT' ? 127 : 1,
+          `kagi: could not start ${this.def.command} (${e.code ?? e.name})${e.code === 'ENOENT' ? ': not found on PATH' : ''}`,
+        ),
+      );
       child.once('close', (code, signal) => {
         const exit = code ?? 128 + (signal ? signalNumber(signal) : 0);
         this.finish(exit, `\nkagi: ${this.def.command} exited with ${code ?? signal}`);

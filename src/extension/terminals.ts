@@ -32,7 +32,9 @@ export function registerTerminals(ctx: Ctx): void {
   ctx.terminalSync = sync;
   ctx.extension.subscriptions.push(
     ctx.onDidChangeVault(() => sync.schedule()),
-    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(SETTING) || e.affectsConfiguration(SERVICE_SETTING)) && sync.schedule()),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => (e.affectsConfiguration(SETTING) || e.affectsConfiguration(SERVICE_SETTING)) && sync.schedule(),
+    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sync.schedule()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
     sync,
@@ -44,7 +46,9 @@ export function registerTerminals(ctx: Ctx): void {
 async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal | undefined> {
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
-  const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
+  const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', {
+    preferred: activeScope(ctx, v),
+  });
   if (!scope) return undefined;
   const { service = '', env } = splitScope(scope);
   const loaded = await loadScope(ctx, v, { service, env }, v.folder.uri.fsPath, 'Terminal with secrets');
@@ -65,7 +69,10 @@ class ActiveScopeSync implements vscode.Disposable {
   private running = Promise.resolve();
   private generation = 0;
 
-  constructor(private readonly ctx: Ctx, private readonly collection: vscode.GlobalEnvironmentVariableCollection) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly collection: vscode.GlobalEnvironmentVariableCollection,
+  ) {}
 
   schedule(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -89,7 +96,8 @@ class ActiveScopeSync implements vscode.Disposable {
       return;
     }
     const vaults = this.ctx.vaults();
-    const v: VaultFolder | undefined = vaults.length === 1 ? vaults[0] : this.ctx.vaultFor(vscode.window.activeTextEditor?.document.uri);
+    const v: VaultFolder | undefined =
+      vaults.length === 1 ? vaults[0] : this.ctx.vaultFor(vscode.window.activeTextEditor?.document.uri);
     if (!v) {
       this.collection.clear();
       return;
@@ -101,7 +109,8 @@ class ActiveScopeSync implements vscode.Disposable {
       this.collection.clear();
       for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);
       this.collection.description = new vscode.MarkdownString(
-        `Kagi: secrets of \`${loaded.scope}\` (${Object.keys(loaded.secrets).length}) from the vault of ${v.folder.name}`);
+        `Kagi: secrets of \`${loaded.scope}\` (${Object.keys(loaded.secrets).length}) from the vault of ${v.folder.name}`,
+      );
     } catch (e) {
       this.collection.clear();
       this.ctx.log.warn(`terminal: ${describeError(e)}`);

@@ -26,9 +26,13 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   }
 
   private async build(): Promise<TreeNode[]> {
-    const inputs = await Promise.all(this.ctx.vaults().map(async (v) => ({
-      folderName: v.folder.name, listing: await this.ctx.listings.get(v), activeEnv: this.ctx.activeEnv(v),
-    })));
+    const inputs = await Promise.all(
+      this.ctx.vaults().map(async (v) => ({
+        folderName: v.folder.name,
+        listing: await this.ctx.listings.get(v),
+        activeEnv: this.ctx.activeEnv(v),
+      })),
+    );
     this.parents = new Map();
     return buildTreeModel(inputs);
   }

@@ -48,9 +48,16 @@ export interface VaultInput {
 export function buildTreeModel(vaults: VaultInput[]): TreeNode[] {
   if (vaults.length === 1) return vaultChildren(vaults[0]!);
   return vaults.map((v) => ({
-    id: `${v.listing.root}#folder`, kind: 'folder', label: v.folderName, description: describeFolder(v.listing),
-    tooltip: v.listing.root, icon: v.listing.blocked ? 'lock' : 'folder-library', contextValue: 'kagi.folder',
-    collapsible: 'expanded', children: vaultChildren(v), ref: { vault: v.listing.root },
+    id: `${v.listing.root}#folder`,
+    kind: 'folder',
+    label: v.folderName,
+    description: describeFolder(v.listing),
+    tooltip: v.listing.root,
+    icon: v.listing.blocked ? 'lock' : 'folder-library',
+    contextValue: 'kagi.folder',
+    collapsible: 'expanded',
+    children: vaultChildren(v),
+    ref: { vault: v.listing.root },
   }));
 }
 
@@ -84,11 +91,16 @@ function groupNode(v: VaultInput, service: string | undefined, existing = new Se
   const root = v.listing.root;
   const envs = orderedEnvs(v.listing.envs, existing);
   return {
-    id: `${root}#svc:${service ?? ''}`, kind: 'service', label: service ?? ROOT_GROUP,
+    id: `${root}#svc:${service ?? ''}`,
+    kind: 'service',
+    label: service ?? ROOT_GROUP,
     description: service === undefined ? 'root scopes' : undefined,
     tooltip: service === undefined ? 'Scopes without a service' : `Service ${service}`,
-    icon: service === undefined ? 'root-folder' : 'server', contextValue: service === undefined ? 'kagi.root' : 'kagi.service',
-    collapsible: 'expanded', children: envs.map((env) => envNode(v, service, env)), ref: { vault: root, ...(service ? { service } : {}) },
+    icon: service === undefined ? 'root-folder' : 'server',
+    contextValue: service === undefined ? 'kagi.root' : 'kagi.service',
+    collapsible: 'expanded',
+    children: envs.map((env) => envNode(v, service, env)),
+    ref: { vault: root, ...(service ? { service } : {}) },
   };
 }
 
@@ -105,16 +117,29 @@ function envNode(v: VaultInput, service: string | undefined, env: string): TreeN
   const error = listing.scopeErrors.get(scope);
   const isDefault = env === listing.defaultEnv;
   const isActive = env === v.activeEnv;
-  const marks = [keys ? countKeys(keys.length) : undefined, isDefault ? 'default' : undefined, isActive ? 'active' : undefined]
-    .filter((m): m is string => m !== undefined);
+  const marks = [
+    keys ? countKeys(keys.length) : undefined,
+    isDefault ? 'default' : undefined,
+    isActive ? 'active' : undefined,
+  ].filter((m): m is string => m !== undefined);
   const hasChildren = !!error || (keys?.length ?? 0) > 0;
-  return withLazyChildren({
-    id: `${listing.root}#env:${scope}`, kind: 'env', label: env, description: marks.join(' · ') || undefined,
-    tooltip: envTooltip(scope, isDefault, isActive, keys), icon: error ? 'warning' : isActive ? 'layers-active' : 'layers',
-    contextValue: envContext(listing, isDefault), collapsible: hasChildren ? 'collapsed' : 'none',
-    ref: { vault: listing.root, env, scope, ...(service ? { service } : {}) },
-  }, () => error ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
-    : (keys ?? []).map((k) => keyNode(listing.root, scope, k)));
+  return withLazyChildren(
+    {
+      id: `${listing.root}#env:${scope}`,
+      kind: 'env',
+      label: env,
+      description: marks.join(' · ') || undefined,
+      tooltip: envTooltip(scope, isDefault, isActive, keys),
+      icon: error ? 'warning' : isActive ? 'layers-active' : 'layers',
+      contextValue: envContext(listing, isDefault),
+      collapsible: hasChildren ? 'collapsed' : 'none',
+      ref: { vault: listing.root, env, scope, ...(service ? { service } : {}) },
+    },
+    () =>
+      error
+        ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
+        : (keys ?? []).map((k) => keyNode(listing.root, scope, k)),
+  );
 }
 
 /**
@@ -147,10 +172,19 @@ function envTooltip(scope: string, isDefault: boolean, isActive: boolean, keys?:
 function keyNode(root: string, scope: string, k: KeyInfo): TreeNode {
   const description = k.description ? `${MASK}  ${k.description}` : MASK;
   const tooltip = [`${k.key} in ${scope}`, k.description, 'The value stays hidden: use Reveal or Copy.']
-    .filter((l): l is string => !!l).join('\n');
+    .filter((l): l is string => !!l)
+    .join('\n');
   return {
-    id: `${root}#key:${scope}:${k.key}`, kind: 'key', label: k.key, description, tooltip, icon: 'key',
-    contextValue: 'kagi.key', collapsible: 'none', children: [], ref: { vault: root, scope, key: k.key },
+    id: `${root}#key:${scope}:${k.key}`,
+    kind: 'key',
+    label: k.key,
+    description,
+    tooltip,
+    icon: 'key',
+    contextValue: 'kagi.key',
+    collapsible: 'none',
+    children: [],
+    ref: { vault: root, scope, key: k.key },
   };
 }
 
@@ -178,13 +212,13 @@ function remedy(state: Blocked['state']): Remedy | undefined {
 }
 
 const HEADLINE: Record<Blocked['state'], string> = {
-  'restricted': 'Restricted Mode: nothing is decrypted',
+  restricted: 'Restricted Mode: nothing is decrypted',
   'no-identity': 'This device has no kagi identity',
-  'pending': 'Access request pending approval',
+  pending: 'Access request pending approval',
   'not-a-member': 'This device is not a member',
   'bad-key': 'The project key is invalid',
-  'bad-config': 'kagi.json can\'t be read',
-  'error': 'The vault can\'t be opened',
+  'bad-config': "kagi.json can't be read",
+  error: "The vault can't be opened",
 };
 
 function blockedNodes(root: string, b: Blocked): TreeNode[] {
@@ -192,18 +226,34 @@ function blockedNodes(root: string, b: Blocked): TreeNode[] {
   const r = remedy(b.state);
   if (r) {
     nodes.push({
-      id: `${root}#remedy`, kind: 'action', label: r.label, icon: r.icon, contextValue: 'kagi.action', collapsible: 'none',
-      children: [], command: { command: r.command, title: r.label }, ref: { vault: root }, tooltip: b.hint,
+      id: `${root}#remedy`,
+      kind: 'action',
+      label: r.label,
+      icon: r.icon,
+      contextValue: 'kagi.action',
+      collapsible: 'none',
+      children: [],
+      command: { command: r.command, title: r.label },
+      ref: { vault: root },
+      tooltip: b.hint,
     });
   }
   return nodes;
 }
 
 function noticeNode(id: string, b: Blocked, ref: NodeRef): TreeNode {
-  const label = id.endsWith('#blocked') ? HEADLINE[b.state] : 'Can\'t decrypt this scope';
+  const label = id.endsWith('#blocked') ? HEADLINE[b.state] : "Can't decrypt this scope";
   return {
-    id, kind: 'notice', label, tooltip: [b.message, b.hint].filter(Boolean).join('\n'), icon: 'warning',
-    iconColor: 'problemsWarningIcon.foreground', contextValue: 'kagi.notice', collapsible: 'none', children: [], ref,
+    id,
+    kind: 'notice',
+    label,
+    tooltip: [b.message, b.hint].filter(Boolean).join('\n'),
+    icon: 'warning',
+    iconColor: 'problemsWarningIcon.foreground',
+    contextValue: 'kagi.notice',
+    collapsible: 'none',
+    children: [],
+    ref,
   };
 }
 

@@ -12,7 +12,8 @@ export function registerTree(ctx: Ctx): void {
   ctx.secretsTree = tree;
   ctx.extension.subscriptions.push(tree, view);
   registerGuarded(ctx, 'kagi.refresh', async () => ctx.fireChanged());
-  const updateHasVault = () => void vscode.commands.executeCommand('setContext', 'kagi.hasVault', ctx.vaults().length > 0);
+  const updateHasVault = () =>
+    void vscode.commands.executeCommand('setContext', 'kagi.hasVault', ctx.vaults().length > 0);
   updateHasVault();
   ctx.extension.subscriptions.push(ctx.onDidChangeVault(updateHasVault));
   ctx.extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.fireChanged()));

@@ -69,17 +69,17 @@ export type TeamState =
   | (WithVaults & { kind: 'error'; message: string })
   | (WithVaults & { kind: 'conflict'; message: string })
   | (WithVaults & {
-    kind: 'ready';
-    members: TeamMemberView[];
-    /** this device passes the owner check */
-    canManage: boolean;
-    /** this device's own fingerprint when it has an identity */
-    myFingerprint?: string;
-    /** this device has an active entry */
-    isMember: boolean;
-    /** this device has a pending request */
-    hasPendingRequest: boolean;
-  });
+      kind: 'ready';
+      members: TeamMemberView[];
+      /** this device passes the owner check */
+      canManage: boolean;
+      /** this device's own fingerprint when it has an identity */
+      myFingerprint?: string;
+      /** this device has an active entry */
+      isMember: boolean;
+      /** this device has a pending request */
+      hasPendingRequest: boolean;
+    });
 
 export type TeamStateKind = TeamState['kind'];
 

@@ -2,8 +2,13 @@
 // untrusted input: anything that is not exactly one of the shapes in
 // ./team.ts (no extra fields, well-formed ids) is refused.
 import {
-  MAX_MEMBER_ID_LENGTH, MAX_VAULT_KEY_LENGTH, MEMBER_ID_PATTERN,
-  type HostMessage, type TeamRole, type WebviewMessage, type WebviewMessageType,
+  MAX_MEMBER_ID_LENGTH,
+  MAX_VAULT_KEY_LENGTH,
+  MEMBER_ID_PATTERN,
+  type HostMessage,
+  type TeamRole,
+  type WebviewMessage,
+  type WebviewMessageType,
 } from './team';
 
 type Field = 'memberId' | 'role' | 'vault';

@@ -8,7 +8,13 @@ export interface Aead {
   /** throws on authentication failure */
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array;
   /** the same with ciphertext and tag apart, as stores keep them: no copy to join them */
-  openDetached(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array;
+  openDetached(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    ciphertext: Uint8Array,
+    tag: Uint8Array,
+  ): Uint8Array;
 }
 
 const TAG = 16;
@@ -51,7 +57,13 @@ export const nativeAead: Aead = {
   },
   open(key, nonce, aad, sealed) {
     if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
-    return nativeAead.openDetached(key, nonce, aad, sealed.subarray(0, sealed.length - TAG), sealed.subarray(sealed.length - TAG));
+    return nativeAead.openDetached(
+      key,
+      nonce,
+      aad,
+      sealed.subarray(0, sealed.length - TAG),
+      sealed.subarray(sealed.length - TAG),
+    );
   },
   openDetached(key, nonce, aad, ciphertext, tag) {
     const { subkey, iv } = subkeyAndNonce(key, nonce);

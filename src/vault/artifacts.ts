@@ -45,7 +45,13 @@ function bad(file: string, message: string): KagiError {
 export const artifactFile = (id: string) => `${FILES_DIR}/${id}.enc`;
 
 /** The file text of one artifact envelope (field order as Rust writes it, `kind` after `algorithm`). */
-export function sealArtifact(cfg: ProjectConfig, key: Uint8Array, kind: ArtifactKind, logicalId: string, plain: Uint8Array): string {
+export function sealArtifact(
+  cfg: ProjectConfig,
+  key: Uint8Array,
+  kind: ArtifactKind,
+  logicalId: string,
+  plain: Uint8Array,
+): string {
   return serializeEnvelope({ ...seal(key, artifactAad(kind, cfg.projectId, logicalId), plain), kind });
 }
 
@@ -55,12 +61,20 @@ export function encodeArtifactIndex(entries: ArtifactEntry[]): Uint8Array {
 }
 
 /** Opens an artifact envelope after Rust's extra checks (version 1, kind, stored aad). */
-export function openArtifact(cfg: ProjectConfig, key: Uint8Array, kind: ArtifactKind, logicalId: string, text: string, file: string): Uint8Array {
+export function openArtifact(
+  cfg: ProjectConfig,
+  key: Uint8Array,
+  kind: ArtifactKind,
+  logicalId: string,
+  text: string,
+  file: string,
+): Uint8Array {
   const env = parseEnvelope(text, file);
   const aad = artifactAad(kind, cfg.projectId, logicalId);
   if (env.version !== 1) throw bad(file, 'unsupported encrypted file version (expected 1)');
   if (env.kind !== kind) throw bad(file, `encrypted file kind mismatch (expected ${kind})`);
-  if (env.aad !== encodeBase64(utf8(aad))) throw bad(file, 'encrypted file aad mismatch (moved from another project or id?)');
+  if (env.aad !== encodeBase64(utf8(aad)))
+    throw bad(file, 'encrypted file aad mismatch (moved from another project or id?)');
   return open(key, aad, env, file);
 }
 
@@ -101,11 +115,22 @@ function parseEntry(v: unknown, i: number): ArtifactEntry {
 /** One artifact's raw bytes. */
 export function readArtifact(project: Project, cfg: ProjectConfig, key: Uint8Array, id: string): Uint8Array {
   if (!ARTIFACT_ID.test(id)) {
-    throw new KagiError('bad-name', `invalid file artifact id ${JSON.stringify(id)}`, 'artifact ids look like kgf_ followed by letters, digits, _ or -');
+    throw new KagiError(
+      'bad-name',
+      `invalid file artifact id ${JSON.stringify(id)}`,
+      'artifact ids look like kgf_ followed by letters, digits, _ or -',
+    );
   }
   const rel = artifactFile(id);
-  const text = readText(project.file(rel), () =>
-    new KagiError('key-not-found', `file artifact ${id} does not exist (${rel} is missing)`, 'restore .kagi/files/ from Git'));
+  const text = readText(
+    project.file(rel),
+    () =>
+      new KagiError(
+        'key-not-found',
+        `file artifact ${id} does not exist (${rel} is missing)`,
+        'restore .kagi/files/ from Git',
+      ),
+  );
   return openArtifact(cfg, key, 'file', id, text, rel);
 }
 
@@ -118,7 +143,10 @@ function blobIds(project: Project): string[] {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw ioError('list', project.file(FILES_DIR), e);
   }
-  return names.filter((n) => BLOB_NAME.test(n)).map((n) => n.slice(0, -'.enc'.length)).sort();
+  return names
+    .filter((n) => BLOB_NAME.test(n))
+    .map((n) => n.slice(0, -'.enc'.length))
+    .sort();
 }
 
 /**
@@ -126,7 +154,12 @@ function blobIds(project: Project): string[] {
  * memory (spec 6.4 fixes the Rust quirk that leaves them under the old key).
  * Any failure throws before the caller writes anything.
  */
-export function resealArtifacts(project: Project, cfg: ProjectConfig, oldKey: Uint8Array, newKey: Uint8Array): Record<string, string> {
+export function resealArtifacts(
+  project: Project,
+  cfg: ProjectConfig,
+  oldKey: Uint8Array,
+  newKey: Uint8Array,
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (!filesDirExists(project)) return out;
   const reseal = (kind: ArtifactKind, logicalId: string, rel: string) => {

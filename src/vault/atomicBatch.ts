@@ -40,13 +40,15 @@ export class AtomicBatch {
     const entries = [...this.staged];
     await settleAll(entries.map(([, s]) => s.flushed));
     // Independent renames run in parallel; all-or-nothing comes from the rotation journal.
-    await settleAll(entries.map(async ([file, s]) => {
-      try {
-        await fs.promises.rename(s.tmp, file);
-      } catch (e) {
-        throw ioError('write', file, e);
-      }
-    }));
+    await settleAll(
+      entries.map(async ([file, s]) => {
+        try {
+          await fs.promises.rename(s.tmp, file);
+        } catch (e) {
+          throw ioError('write', file, e);
+        }
+      }),
+    );
     this.committed = true;
     if (!isWindows) await settleAll([...this.dirs.keys()].map((dir) => this.flusher.flush(dir, 'dir')));
   }
@@ -103,7 +105,9 @@ class Flusher {
   private readonly waiting: (() => void)[] = [];
 
   flush(p: string, kind: 'file' | 'dir'): Promise<void> {
-    const done = this.slot().then(() => fsyncPath(p, kind)).finally(() => this.release());
+    const done = this.slot()
+      .then(() => fsyncPath(p, kind))
+      .finally(() => this.release());
     done.catch(() => {}); // observed by commit; a discarded batch ignores it
     return done;
   }

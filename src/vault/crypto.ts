@@ -15,7 +15,13 @@ export function artifactAad(kind: string, projectId: string, logicalId: string):
   return `kagi:v1:${ALGORITHM}:${kind}:${projectId}:${logicalId}`;
 }
 
-export function seal(key: Uint8Array, aadText: string, plaintext: Uint8Array, nonce: Uint8Array = randomNonce(), impl: Aead = defaultAead): Envelope & { aad: string } {
+export function seal(
+  key: Uint8Array,
+  aadText: string,
+  plaintext: Uint8Array,
+  nonce: Uint8Array = randomNonce(),
+  impl: Aead = defaultAead,
+): Envelope & { aad: string } {
   const aad = utf8(aadText);
   const sealed = impl.seal(key, nonce, aad, plaintext);
   return {
@@ -30,7 +36,13 @@ export function seal(key: Uint8Array, aadText: string, plaintext: Uint8Array, no
  * Opens an envelope under the AAD the caller expects (never the stored one).
  * Like Rust, only `nonce ‖ ciphertext ‖ tag` matters, split 24 bytes from the front.
  */
-export function open(key: Uint8Array, aadText: string, env: Envelope, file: string, impl: Aead = defaultAead): Uint8Array {
+export function open(
+  key: Uint8Array,
+  aadText: string,
+  env: Envelope,
+  file: string,
+  impl: Aead = defaultAead,
+): Uint8Array {
   try {
     // Rust joins the three fields and splits 24 bytes off; well-formed files need no join.
     if (env.nonce.length === NONCE_BYTES && env.tag.length === TAG_BYTES) {
@@ -39,9 +51,11 @@ export function open(key: Uint8Array, aadText: string, env: Envelope, file: stri
     const blob = concat(env.nonce, env.ciphertext, env.tag);
     return impl.open(key, blob.subarray(0, NONCE_BYTES), utf8(aadText), blob.subarray(NONCE_BYTES));
   } catch {
-    throw new KagiError('auth-failed',
+    throw new KagiError(
+      'auth-failed',
       `${file} failed authentication: it was modified, moved from another scope, or encrypted with another project key`,
-      'restore it from Git; if the key was rotated, pull the latest access.json');
+      'restore it from Git; if the key was rotated, pull the latest access.json',
+    );
   }
 }
 

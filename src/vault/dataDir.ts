@@ -30,8 +30,10 @@ export function dataDir(host: HostEnv): string {
 
 export const identityPath = (data: string) => path.join(data, 'identities', 'default.agekey');
 export const keyCachePath = (data: string, projectId: string) => path.join(data, 'projects', `${projectId}.key`);
-export const accessSnapshotPath = (data: string, projectId: string) => path.join(data, 'projects', `${projectId}.access.json`);
-export const journalPath = (data: string, projectId: string) => path.join(data, 'projects', `${projectId}.rotation.json`);
+export const accessSnapshotPath = (data: string, projectId: string) =>
+  path.join(data, 'projects', `${projectId}.access.json`);
+export const journalPath = (data: string, projectId: string) =>
+  path.join(data, 'projects', `${projectId}.rotation.json`);
 export const signingKeyPath = (data: string, memberId: string) => path.join(data, 'identities', `${memberId}.signkey`);
 
 /** The default member name, as `member request` picks it. */

@@ -35,8 +35,13 @@ export async function diagnose(project: Project): Promise<Check[]> {
   } catch (e) {
     return [failed('kagi.json', e)];
   }
-  const checks = [ok('kagi.json', `version ${cfg.version}, ${project.scopes(cfg).length} scope(s)`), accessCheck(project), secretsDirCheck(project, cfg),
-    journalCheck(project), tempsCheck(project)];
+  const checks = [
+    ok('kagi.json', `version ${cfg.version}, ${project.scopes(cfg).length} scope(s)`),
+    accessCheck(project),
+    secretsDirCheck(project, cfg),
+    journalCheck(project),
+    tempsCheck(project),
+  ];
   let key: Uint8Array;
   try {
     const resolved = await project.key(cfg);
@@ -60,14 +65,30 @@ function accessCheck(project: Project): Check {
 
 function secretsDirCheck(project: Project, cfg: ProjectConfig): Check {
   if (fs.existsSync(project.file('secrets'))) return ok('secrets/', 'present');
-  if (project.scopes(cfg).length === 0) return { name: 'secrets/', level: 'warn', detail: 'missing (no scope yet)', hint: 'the first `kagi set` creates it' };
-  return { name: 'secrets/', level: 'error', detail: 'missing although kagi.json lists scopes', hint: 'restore .kagi/secrets/ from Git' };
+  if (project.scopes(cfg).length === 0)
+    return {
+      name: 'secrets/',
+      level: 'warn',
+      detail: 'missing (no scope yet)',
+      hint: 'the first `kagi set` creates it',
+    };
+  return {
+    name: 'secrets/',
+    level: 'error',
+    detail: 'missing although kagi.json lists scopes',
+    hint: 'restore .kagi/secrets/ from Git',
+  };
 }
 
 function journalCheck(project: Project): Check {
   try {
     if (!project.journal()) return ok('rotation', 'none pending');
-    return { name: 'rotation', level: 'error', detail: 'an interrupted key rotation is pending', hint: 'run `kagi doctor --fix` to finish it' };
+    return {
+      name: 'rotation',
+      level: 'error',
+      detail: 'an interrupted key rotation is pending',
+      hint: 'run `kagi doctor --fix` to finish it',
+    };
   } catch (e) {
     return failed('rotation', e);
   }
@@ -113,9 +134,17 @@ export function removeLeftoverTemps(project: Project): Promise<string[]> {
 function tempsCheck(project: Project): Check {
   const temps = leftoverTemps(project);
   if (temps.length === 0) return ok('temp files', 'none');
-  const shown = temps.slice(0, 3).map((t) => `.kagi/${t}`).join(', ') + (temps.length > 3 ? ', …' : '');
-  return { name: 'temp files', level: 'warn', detail: `${temps.length} left by an interrupted write: ${shown}`,
-    hint: 'run `kagi doctor --fix` to delete them; do not commit them' };
+  const shown =
+    temps
+      .slice(0, 3)
+      .map((t) => `.kagi/${t}`)
+      .join(', ') + (temps.length > 3 ? ', …' : '');
+  return {
+    name: 'temp files',
+    level: 'warn',
+    detail: `${temps.length} left by an interrupted write: ${shown}`,
+    hint: 'run `kagi doctor --fix` to delete them; do not commit them',
+  };
 }
 
 /** Scopes that do not open with `key`, each with why. */
@@ -136,7 +165,12 @@ function storesCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Che
   const failing = failingScopes(project, cfg, key);
   if (failing.size === 0) return ok('stores', `all ${project.scopes(cfg).length} scope(s) decrypt`);
   const [first] = failing.values();
-  return { name: 'stores', level: 'error', detail: `${failing.size} scope(s) do not decrypt: ${[...failing.keys()].join(', ')} (${first!.message})`, ...(first!.hint ? { hint: first!.hint } : {}) };
+  return {
+    name: 'stores',
+    level: 'error',
+    detail: `${failing.size} scope(s) do not decrypt: ${[...failing.keys()].join(', ')} (${first!.message})`,
+    ...(first!.hint ? { hint: first!.hint } : {}),
+  };
 }
 
 function artifactsCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Check {

@@ -63,12 +63,18 @@ export function parseJsonFile(text: string, file: string, code: KagiErrorCode): 
   } catch (e) {
     // Markers can't appear in valid JSON, so they are looked for only on failure.
     if (hasConflictMarkers(text)) {
-      throw new KagiError(code, `${file} has unresolved Git conflict markers`,
-        'resolve the merge (for access.json, keep every member of both sides) and retry');
+      throw new KagiError(
+        code,
+        `${file} has unresolved Git conflict markers`,
+        'resolve the merge (for access.json, keep every member of both sides) and retry',
+      );
     }
     const where = (e as Error).message.match(/position \d+(?: \(line \d+ column \d+\))?/)?.[0];
-    throw new KagiError(code, `${file} is not valid JSON${where ? ` (${where})` : ''}`,
-      'restore it from Git or fix the syntax');
+    throw new KagiError(
+      code,
+      `${file} is not valid JSON${where ? ` (${where})` : ''}`,
+      'restore it from Git or fix the syntax',
+    );
   }
 }
 

@@ -11,8 +11,11 @@ export async function addEnv(project: Project, name: string): Promise<string[]> 
     const cfg = project.config();
     const services = servicesOf(project.scopes(cfg));
     if (services.includes(name)) {
-      throw new KagiError('conflict', `${name} is already the name of a service`,
-        'pick another environment name: positional arguments could not tell the two apart');
+      throw new KagiError(
+        'conflict',
+        `${name} is already the name of a service`,
+        'pick another environment name: positional arguments could not tell the two apart',
+      );
     }
     const missing = services.map((s) => joinScope(s, name)).filter((scope) => !cfg.services[scope]);
     if (missing.length > 0) {
@@ -27,13 +30,18 @@ export async function addEnv(project: Project, name: string): Promise<string[]> 
 
 /** Scopes that belong to env `env`: the root scope `env` and every `S/env`. */
 export function scopesOfEnv(cfg: ProjectConfig, env: string): string[] {
-  return Object.keys(cfg.services).filter((scope) => splitScope(scope).env === env).sort();
+  return Object.keys(cfg.services)
+    .filter((scope) => splitScope(scope).env === env)
+    .sort();
 }
 
 function requireConfigured(cfg: ProjectConfig, env: string): void {
   if (!cfg.settings.envs.includes(env)) {
-    throw new KagiError('usage', `environment ${env} is not configured`,
-      `configured environments: ${cfg.settings.envs.join(', ') || '(none)'}`);
+    throw new KagiError(
+      'usage',
+      `environment ${env} is not configured`,
+      `configured environments: ${cfg.settings.envs.join(', ') || '(none)'}`,
+    );
   }
 }
 
@@ -52,11 +60,17 @@ export async function renameEnv(project: Project, from: string, to: string): Pro
     if (cfg.settings.envs.includes(to)) {
       throw new KagiError('conflict', `environment ${to} already exists`, 'remove it first, or choose another name');
     }
-    const moves = scopesOfEnv(cfg, from).map((scope) => ({ from: scope, to: joinScope(splitScope(scope).service, to) }));
+    const moves = scopesOfEnv(cfg, from).map((scope) => ({
+      from: scope,
+      to: joinScope(splitScope(scope).service, to),
+    }));
     const taken = moves.filter((m) => cfg.services[m.to]).map((m) => m.to);
     if (taken.length > 0) {
-      throw new KagiError('conflict', `cannot rename ${from} to ${to}: ${taken.join(', ')} already exist`,
-        'move or remove those scopes first');
+      throw new KagiError(
+        'conflict',
+        `cannot rename ${from} to ${to}: ${taken.join(', ')} already exist`,
+        'move or remove those scopes first',
+      );
     }
     const before = structuredClone(cfg);
     if (moves.length > 0) {
@@ -79,8 +93,11 @@ export async function removeEnv(project: Project, name: string): Promise<string[
   return project.mutate(async () => {
     const cfg = project.config();
     if (cfg.settings.defaultEnv === name) {
-      throw new KagiError('conflict', `${name} is the default environment`,
-        'rename another environment to be the default first, or keep this one');
+      throw new KagiError(
+        'conflict',
+        `${name} is the default environment`,
+        'rename another environment to be the default first, or keep this one',
+      );
     }
     requireConfigured(cfg, name);
     const doomed = scopesOfEnv(cfg, name);

@@ -53,7 +53,13 @@ function prepareOutsideDir(dir: string, name: string): void {
 }
 
 /** A new temp file beside `file` with exactly `mode` (0600 for vault files), whatever the umask. */
-export function writeTemp(file: string, text: string | Uint8Array, durable: boolean, mode = 0o600, kind: TempKind = 'vault'): string {
+export function writeTemp(
+  file: string,
+  text: string | Uint8Array,
+  durable: boolean,
+  mode = 0o600,
+  kind: TempKind = 'vault',
+): string {
   const hex = randomBytes(6).toString('hex');
   const tmp = path.join(path.dirname(file), `${kind === 'vault' ? '.' : ''}${path.basename(file)}.${hex}.tmp`);
   let fd: number | undefined;
@@ -185,8 +191,11 @@ export function assertRealFolders(root: string, file: string): void {
       return;
     }
     if (st.isSymbolicLink()) {
-      throw new KagiError('bad-store', `${path.relative(path.dirname(root), current)} is a symbolic link; kagi does not read or write through links inside the vault`,
-        'replace it with a real folder (restore .kagi/ from Git), and check who added the link');
+      throw new KagiError(
+        'bad-store',
+        `${path.relative(path.dirname(root), current)} is a symbolic link; kagi does not read or write through links inside the vault`,
+        'replace it with a real folder (restore .kagi/ from Git), and check who added the link',
+      );
     }
     seen.add(current);
   }

@@ -16,9 +16,16 @@ export function generateSecret(format: SecretFormat, length: number): string {
     throw new KagiError('usage', `secret length must be a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}`);
   }
   switch (format) {
-    case 'hex': return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
-    case 'base64url': return randomBytes(Math.ceil((length * 3) / 4) + 1).toString('base64url').slice(0, length);
-    case 'alphanumeric': return alphanumeric(length);
+    case 'hex':
+      return randomBytes(Math.ceil(length / 2))
+        .toString('hex')
+        .slice(0, length);
+    case 'base64url':
+      return randomBytes(Math.ceil((length * 3) / 4) + 1)
+        .toString('base64url')
+        .slice(0, length);
+    case 'alphanumeric':
+      return alphanumeric(length);
   }
 }
 

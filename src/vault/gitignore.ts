@@ -14,7 +14,8 @@ export function isGitRoot(dir: string): boolean {
   } catch {
     return false;
   }
-  if (stat.isDirectory()) return fs.existsSync(path.join(dotGit, 'HEAD')) || fs.existsSync(path.join(dotGit, 'commondir'));
+  if (stat.isDirectory())
+    return fs.existsSync(path.join(dotGit, 'HEAD')) || fs.existsSync(path.join(dotGit, 'commondir'));
   try {
     return stat.isFile() && fs.readFileSync(dotGit, 'utf8').startsWith('gitdir:');
   } catch {
@@ -56,7 +57,11 @@ export function updateGitignore(projectRoot: string): string | undefined {
   if (gitRoot === undefined) return undefined;
   const file = path.join(gitRoot, '.gitignore');
   const existing = readTextIfExists(file);
-  const rel = path.relative(gitRoot, path.resolve(projectRoot)).split(path.sep).filter((s) => s !== '').join('/');
+  const rel = path
+    .relative(gitRoot, path.resolve(projectRoot))
+    .split(path.sep)
+    .filter((s) => s !== '')
+    .join('/');
   const text = updatedGitignoreText(existing, rel);
   if (text !== existing) writeKeepingModes(file, text);
   return file;

@@ -19,7 +19,9 @@ export interface GrammarContext {
 
 export function grammarContext(cfg: ProjectConfig, service?: string, inferred?: boolean): GrammarContext {
   const ctx: GrammarContext = {
-    envs: [...cfg.settings.envs], defaultEnv: cfg.settings.defaultEnv, scopes: Object.keys(cfg.services).sort(),
+    envs: [...cfg.settings.envs],
+    defaultEnv: cfg.settings.defaultEnv,
+    scopes: Object.keys(cfg.services).sort(),
   };
   if (service !== undefined) ctx.service = service;
   if (inferred) ctx.inferred = true;
@@ -54,8 +56,10 @@ export function resolveSetScope(ctx: GrammarContext, positionals: string[]): str
   if (positionals.length > 2) throw tooMany('set', '[service] [env] KEY VALUE');
   if (a === undefined) {
     // No root default on purpose (as Rust): a bare `set K V` at the root is ambiguous.
-    throw usage('no scope given: outside a service folder, name the service or environment',
-      `e.g. \`set api K V\` (api/${ctx.defaultEnv}) or \`set ${ctx.envs[0] ?? ctx.defaultEnv} K V\` (root scope)`);
+    throw usage(
+      'no scope given: outside a service folder, name the service or environment',
+      `e.g. \`set api K V\` (api/${ctx.defaultEnv}) or \`set ${ctx.envs[0] ?? ctx.defaultEnv} K V\` (root scope)`,
+    );
   }
   if (b !== undefined) return validateScope(joinScope(a, b));
   return validateScope(ctx.envs.includes(a) ? a : joinScope(a, ctx.defaultEnv));
@@ -78,12 +82,16 @@ function getWithService(ctx: GrammarContext, S: string, pos: string[]): GetTarge
   if (pos.length > 2) throw tooMany('get', '[env] [KEY] when a service is given or inferred');
   if (x === undefined) return { kind: 'service', service: S };
   if (k === undefined) {
-    return isEnvOf(ctx, x, S) ? { kind: 'scope', scope: joinScope(S, x) } : { kind: 'key', scope: joinScope(S, ctx.defaultEnv), key: x };
+    return isEnvOf(ctx, x, S)
+      ? { kind: 'scope', scope: joinScope(S, x) }
+      : { kind: 'key', scope: joinScope(S, ctx.defaultEnv), key: x };
   }
   if (ctx.inferred && !isEnvOf(ctx, x, S)) {
     // With an inferred service, `get a b` must not silently read service "a": say so.
-    throw usage(`${x} is not an environment of service ${S}`,
-      `configured environments: ${ctx.envs.join(', ') || '(none)'}; use --service to name another service`);
+    throw usage(
+      `${x} is not an environment of service ${S}`,
+      `configured environments: ${ctx.envs.join(', ') || '(none)'}; use --service to name another service`,
+    );
   }
   return { kind: 'key', scope: joinScope(S, x), key: k };
 }
@@ -110,7 +118,10 @@ export function resolveExportTarget(ctx: GrammarContext, positionals: string[]):
   }
   if (positionals.length > 2) throw tooMany('export', '[service] [env]');
   if (a === undefined) {
-    throw usage('no scope given to export', 'name a service (`export api`), a scope (`export api production`) or a root environment');
+    throw usage(
+      'no scope given to export',
+      'name a service (`export api`), a scope (`export api production`) or a root environment',
+    );
   }
   if (b !== undefined) return { kind: 'scope', scope: joinScope(a, b) };
   return ctx.envs.includes(a) ? { kind: 'scope', scope: a } : { kind: 'service', service: a };

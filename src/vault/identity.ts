@@ -17,7 +17,9 @@ export const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
 export async function loadIdentity(data: string): Promise<DeviceIdentity | undefined> {
   const secretKey = loadSecretKey(data);
-  return secretKey === undefined ? undefined : { secretKey, recipient: await identityToRecipient(secretKey), file: identityPath(data) };
+  return secretKey === undefined
+    ? undefined
+    : { secretKey, recipient: await identityToRecipient(secretKey), file: identityPath(data) };
 }
 
 /**
@@ -33,8 +35,11 @@ export function loadSecretKey(data: string): string | undefined {
 export async function requireIdentity(data: string): Promise<DeviceIdentity> {
   const id = await loadIdentity(data);
   if (!id) {
-    throw new KagiError('no-identity', `this device has no kagi identity (${identityPath(data)} is missing)`,
-      'run `kagi member request` to create one and ask an owner to approve it, or set KAGI_PROJECT_KEY');
+    throw new KagiError(
+      'no-identity',
+      `this device has no kagi identity (${identityPath(data)} is missing)`,
+      'run `kagi member request` to create one and ask an owner to approve it, or set KAGI_PROJECT_KEY',
+    );
   }
   return id;
 }
@@ -59,8 +64,11 @@ function parseSecretKey(text: string, file: string): string {
   // Like Rust: the whole trimmed file is one key; comment lines are an error.
   const secretKey = text.trim();
   if (!IDENTITY.test(secretKey)) {
-    throw new KagiError('no-identity', `${file} is not a bare age X25519 identity (AGE-SECRET-KEY-1…)`,
-      'remove comment lines and keep only the AGE-SECRET-KEY-1… line');
+    throw new KagiError(
+      'no-identity',
+      `${file} is not a bare age X25519 identity (AGE-SECRET-KEY-1…)`,
+      'remove comment lines and keep only the AGE-SECRET-KEY-1… line',
+    );
   }
   return secretKey;
 }

@@ -32,7 +32,11 @@ function readConfigQuietly(root: string): ProjectConfig | undefined {
 }
 
 function relativeSegments(root: string, dir: string): string {
-  return path.relative(root, dir).split(path.sep).filter((s) => s !== '').join('/');
+  return path
+    .relative(root, dir)
+    .split(path.sep)
+    .filter((s) => s !== '')
+    .join('/');
 }
 
 /** `rel` is the working folder relative to the root, `/`-separated. */
@@ -62,9 +66,12 @@ function mappedService(cfg: ProjectConfig, rel: string): string | undefined {
 }
 
 function nestedService(nested: boolean | string[], rel: string): string | undefined {
-  const allowed = nested === true || (Array.isArray(nested) && nested.some((n) => {
-    const p = normalizeRelPath(n);
-    return p !== '' && isUnder(rel, p);
-  }));
+  const allowed =
+    nested === true ||
+    (Array.isArray(nested) &&
+      nested.some((n) => {
+        const p = normalizeRelPath(n);
+        return p !== '' && isUnder(rel, p);
+      }));
   return allowed ? rel.split('/')[0] : undefined;
 }

@@ -41,7 +41,11 @@ export async function initProject(root: string, host: HostEnv, opts: InitOptions
   const kagiDir = path.join(root, KAGI_DIR);
   if (fs.existsSync(kagiDir)) {
     if (!opts.force) {
-      throw new KagiError('already-initialized', `${kagiDir} already exists`, 'use --force to replace it (this deletes every secret in it)');
+      throw new KagiError(
+        'already-initialized',
+        `${kagiDir} already exists`,
+        'use --force to replace it (this deletes every secret in it)',
+      );
     }
     fs.rmSync(kagiDir, { recursive: true, force: true });
   }
@@ -54,13 +58,21 @@ export async function initProject(root: string, host: HostEnv, opts: InitOptions
   writeFileAtomic(signingKeyPath(project.dataDir, memberId), signing.seedBase64);
 
   const cfg: ProjectConfig = {
-    version: '2', projectId: newProjectId(), services: {}, extra: {},
+    version: '2',
+    projectId: newProjectId(),
+    services: {},
+    extra: {},
     settings: { nested: opts.nested ?? false, envs, defaultEnv: 'development', extra: {} },
   };
   const owner: Member = {
-    memberId, name: opts.name?.trim() || defaultMemberName(host), recipient: identity.recipient,
-    role: 'owner', status: 'active', wrappedKey: await wrapProjectKey(projectKey, identity.recipient),
-    signingPublicKey: signing.publicKeyBase64, extra: {},
+    memberId,
+    name: opts.name?.trim() || defaultMemberName(host),
+    recipient: identity.recipient,
+    role: 'owner',
+    status: 'active',
+    wrappedKey: await wrapProjectKey(projectKey, identity.recipient),
+    signingPublicKey: signing.publicKeyBase64,
+    extra: {},
   };
   ensurePrivateDir(path.join(kagiDir, 'secrets'));
   project.writeConfig(cfg);

@@ -110,7 +110,9 @@ export function injectIntoLaunchConfig<C extends Record<string, unknown>>(
     copy.env = env;
   } else if (shape === 'nameValueList') {
     const field = Array.isArray(config.environment) || !Array.isArray(config.env) ? 'environment' : 'env';
-    const own = (Array.isArray(config[field]) ? (config[field] as unknown[]) : []).map((e) => (isPlainObject(e) ? { ...e } : e));
+    const own = (Array.isArray(config[field]) ? (config[field] as unknown[]) : []).map((e) =>
+      isPlainObject(e) ? { ...e } : e,
+    );
     split(new Set(own.flatMap((e) => (isPlainObject(e) && typeof e.name === 'string' ? [norm(e.name)] : []))));
     copy[field] = [...injected.map((k) => ({ name: k, value: secrets[k] })), ...own];
   } else {
@@ -144,15 +146,21 @@ export function parseKagiProperty(value: unknown): InjectionRequest | undefined 
       const v = value[field];
       if (v === undefined || v === null) continue;
       if (typeof v !== 'string') {
-        throw new KagiError('usage', `"kagi.${field}" must be a string`,
-          'write "kagi": {"service": "api", "env": "development"}, or "kagi": true for the active scope');
+        throw new KagiError(
+          'usage',
+          `"kagi.${field}" must be a string`,
+          'write "kagi": {"service": "api", "env": "development"}, or "kagi": true for the active scope',
+        );
       }
       out[field] = v;
     }
     return out;
   }
-  throw new KagiError('usage', '"kagi" must be true, a scope like "api/production", or {"service", "env"}',
-    'write "kagi": {"service": "api", "env": "development"}, or "kagi": true for the active scope');
+  throw new KagiError(
+    'usage',
+    '"kagi" must be true, a scope like "api/production", or {"service", "env"}',
+    'write "kagi": {"service": "api", "env": "development"}, or "kagi": true for the active scope',
+  );
 }
 
 export interface ScopeContext {
@@ -175,8 +183,11 @@ export interface ScopeContext {
  */
 export function resolveScope(req: InjectionRequest, c: ScopeContext): string {
   if (!c.trusted) {
-    throw new KagiError('usage', `${c.action ?? 'injecting secrets'} is disabled in Restricted Mode`,
-      'trust this workspace (Manage Workspace Trust) to decrypt or run secrets');
+    throw new KagiError(
+      'usage',
+      `${c.action ?? 'injecting secrets'} is disabled in Restricted Mode`,
+      'trust this workspace (Manage Workspace Trust) to decrypt or run secrets',
+    );
   }
   const env = req.env || c.activeEnv;
   let service = req.service;
@@ -186,17 +197,26 @@ export function resolveScope(req: InjectionRequest, c: ScopeContext): string {
     else if (services.length === 1) service = services[0];
     else if (c.scopes.includes(env)) service = '';
     else if (services.length === 0) {
-      throw new KagiError('scope-not-found', `the vault has no scope for environment ${env}`,
-        `existing scopes: ${c.scopes.join(', ') || '(none)'}`);
+      throw new KagiError(
+        'scope-not-found',
+        `the vault has no scope for environment ${env}`,
+        `existing scopes: ${c.scopes.join(', ') || '(none)'}`,
+      );
     } else {
-      throw new KagiError('usage', `the vault has several services (${services.join(', ')}) and none was given`,
-        'say which one, e.g. "kagi": {"service": "' + services[0] + '"} (or "service" in the task)');
+      throw new KagiError(
+        'usage',
+        `the vault has several services (${services.join(', ')}) and none was given`,
+        'say which one, e.g. "kagi": {"service": "' + services[0] + '"} (or "service" in the task)',
+      );
     }
   }
   const scope = joinScope(service || undefined, env);
   if (!c.scopes.includes(scope)) {
-    throw new KagiError('scope-not-found', `scope ${scope} does not exist`,
-      `existing scopes: ${c.scopes.join(', ') || '(none)'}; create it with \`kagi set ${service ? service + ' ' : ''}${env} KEY VALUE\``);
+    throw new KagiError(
+      'scope-not-found',
+      `scope ${scope} does not exist`,
+      `existing scopes: ${c.scopes.join(', ') || '(none)'}; create it with \`kagi set ${service ? service + ' ' : ''}${env} KEY VALUE\``,
+    );
   }
   return scope;
 }
@@ -206,7 +226,10 @@ const SHELL_SYNTAX = /[\s|&;<>()$`\\"'*?[\]#~=%!{}]/;
 
 /** Whether a task needs a shell: `shell` when given; else a command line without `args`
  * (spaces or shell syntax); else on Windows anything but .exe/.com (.cmd/.bat need cmd.exe). */
-export function needsShell(def: { command: string; args?: string[]; shell?: boolean }, platform = process.platform): boolean {
+export function needsShell(
+  def: { command: string; args?: string[]; shell?: boolean },
+  platform = process.platform,
+): boolean {
   if (typeof def.shell === 'boolean') return def.shell;
   if (def.args === undefined && SHELL_SYNTAX.test(def.command)) return true;
   if (platform === 'win32' && !/\.(exe|com)$/i.test(def.command)) return true;
@@ -219,6 +242,7 @@ export function needsShell(def: { command: string; args?: string[]; shell?: bool
  * with an .exe for arguments that must pass untouched).
  */
 export function shellQuote(arg: string, platform = process.platform): string {
-  if (platform === 'win32') return /^[\w@+=:,./\\-]+$/.test(arg) ? arg : `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
+  if (platform === 'win32')
+    return /^[\w@+=:,./\\-]+$/.test(arg) ? arg : `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -22,29 +22,44 @@ export interface Journal {
 }
 
 export function serializeJournal(j: Journal): string {
-  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  const out: Record<string, unknown> = { version: 1, project_id: j.projectId, access_json: j.accessJson, files: sorted(j.files) };
+  const sorted = (o: Record<string, string>) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
+  const out: Record<string, unknown> = {
+    version: 1,
+    project_id: j.projectId,
+    access_json: j.accessJson,
+    files: sorted(j.files),
+  };
   if (Object.keys(j.artifacts).length > 0) out.artifacts = sorted(j.artifacts);
   return JSON.stringify(out, null, 2);
 }
 
 function bad(message: string, file: string): KagiError {
-  return new KagiError('journal', `rotation journal ${file}: ${message}`,
-    'the interrupted key rotation cannot be finished automatically; restore .kagi/ from Git and ask the owner who rotated to run `member remove` again, then delete the journal');
+  return new KagiError(
+    'journal',
+    `rotation journal ${file}: ${message}`,
+    'the interrupted key rotation cannot be finished automatically; restore .kagi/ from Git and ask the owner who rotated to run `member remove` again, then delete the journal',
+  );
 }
 
 export function parseJournal(text: string, file: string, expectedProjectId: string): Journal {
   const raw = parseJsonFile(text, file, 'journal');
   if (!isPlainObject(raw)) throw bad('not an object', file);
   if (raw.version !== 1) throw bad(`unsupported version ${JSON.stringify(raw.version)}`, file);
-  if (raw.project_id !== expectedProjectId) throw bad(`belongs to project ${JSON.stringify(raw.project_id)}, not ${expectedProjectId}`, file);
+  if (raw.project_id !== expectedProjectId)
+    throw bad(`belongs to project ${JSON.stringify(raw.project_id)}, not ${expectedProjectId}`, file);
   if (typeof raw.access_json !== 'string') throw bad('access_json is missing', file);
   const files = stringMap(raw.files, 'files', file, isSafeSecretsPath);
   const artifacts = raw.artifacts === undefined ? {} : stringMap(raw.artifacts, 'artifacts', file, isArtifactPath);
   // Replay writes this content verbatim over the vault: refuse it before the first write.
   const accessJson = raw.access_json;
   checkContent(() => parseAccessList(accessJson), 'access_json', file);
-  for (const [p, content] of Object.entries({ ...files, ...artifacts })) checkContent(() => parseEnvelope(content, p), p, file);
+  for (const [p, content] of Object.entries({ ...files, ...artifacts }))
+    checkContent(() => parseEnvelope(content, p), p, file);
   return { projectId: expectedProjectId, accessJson, files, artifacts };
 }
 
@@ -93,7 +108,9 @@ export function writeAccessText(kagiDir: string, dataDir: string, projectId: str
  * goes only once everything it describes is on disk.
  */
 export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
-  const targets = Object.entries({ ...j.files, ...j.artifacts }).map(([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const);
+  const targets = Object.entries({ ...j.files, ...j.artifacts }).map(
+    ([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const,
+  );
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
   await writeFilesAtomic(targets);

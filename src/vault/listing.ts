@@ -13,7 +13,8 @@ export interface KeyInfo {
 }
 
 /** Why this device can't decrypt, in terms a UI can act on. */
-export type BlockedState = 'restricted' | 'no-identity' | 'pending' | 'not-a-member' | 'bad-key' | 'bad-config' | 'error';
+export type BlockedState =
+  'restricted' | 'no-identity' | 'pending' | 'not-a-member' | 'bad-key' | 'bad-config' | 'error';
 
 export interface Blocked {
   state: BlockedState;
@@ -74,7 +75,14 @@ export class KeyNameCache {
 }
 
 export async function listVault(project: Project, opts: ListOptions): Promise<Listing> {
-  const base: Listing = { root: project.root, envs: [], defaultEnv: 'development', scopes: [], scopeErrors: new Map(), recovered: false };
+  const base: Listing = {
+    root: project.root,
+    envs: [],
+    defaultEnv: 'development',
+    scopes: [],
+    scopeErrors: new Map(),
+    recovered: false,
+  };
   let cfg;
   try {
     cfg = project.config();
@@ -82,10 +90,21 @@ export async function listVault(project: Project, opts: ListOptions): Promise<Li
     return { ...base, blocked: blockedFrom(e, 'bad-config') };
   }
   const listing: Listing = {
-    ...base, projectId: cfg.projectId, envs: [...cfg.settings.envs], defaultEnv: cfg.settings.defaultEnv, scopes: project.scopes(cfg),
+    ...base,
+    projectId: cfg.projectId,
+    envs: [...cfg.settings.envs],
+    defaultEnv: cfg.settings.defaultEnv,
+    scopes: project.scopes(cfg),
   };
   if (!opts.decrypt) {
-    return { ...listing, blocked: { state: 'restricted', message: 'Restricted Mode: secrets are not decrypted', hint: 'trust this workspace to see key names' } };
+    return {
+      ...listing,
+      blocked: {
+        state: 'restricted',
+        message: 'Restricted Mode: secrets are not decrypted',
+        hint: 'trust this workspace to see key names',
+      },
+    };
   }
   try {
     listing.recovered = await project.recover();
@@ -100,7 +119,13 @@ export async function listVault(project: Project, opts: ListOptions): Promise<Li
   return listing;
 }
 
-function readKeyNames(project: Project, cfg: ReturnType<Project['config']>, key: Uint8Array, errors: Map<string, Blocked>, cache: KeyNameCache): Map<string, KeyInfo[]> {
+function readKeyNames(
+  project: Project,
+  cfg: ReturnType<Project['config']>,
+  key: Uint8Array,
+  errors: Map<string, Blocked>,
+  cache: KeyNameCache,
+): Map<string, KeyInfo[]> {
   const keyId = createHash('sha256').update(key).digest('hex');
   const out = new Map<string, KeyInfo[]>();
   for (const scope of project.scopes(cfg)) {
@@ -129,11 +154,16 @@ function keyNames(store: Store): KeyInfo[] {
 async function classify(project: Project, e: unknown): Promise<Blocked> {
   if (!isKagiError(e)) return blockedFrom(e, 'error');
   switch (e.code) {
-    case 'no-identity': return blockedFrom(e, 'no-identity');
-    case 'bad-key': return blockedFrom(e, 'bad-key');
-    case 'not-a-member': return blockedFrom(e, (await isPending(project)) ? 'pending' : 'not-a-member');
-    case 'bad-config': return blockedFrom(e, 'bad-config');
-    default: return blockedFrom(e, 'error');
+    case 'no-identity':
+      return blockedFrom(e, 'no-identity');
+    case 'bad-key':
+      return blockedFrom(e, 'bad-key');
+    case 'not-a-member':
+      return blockedFrom(e, (await isPending(project)) ? 'pending' : 'not-a-member');
+    case 'bad-config':
+      return blockedFrom(e, 'bad-config');
+    default:
+      return blockedFrom(e, 'error');
   }
 }
 

@@ -44,8 +44,11 @@ async function acquire(lockFile: string, opts: LockOptions): Promise<() => void>
     }
     if (breakIfStale(lockFile, opts.staleMs ?? 120_000)) continue;
     if (Date.now() > deadline) {
-      throw new KagiError('locked', `another kagi process is writing this vault (${lockFile} exists)`,
-        'wait for it to finish; if no kagi process is running, delete the lock file');
+      throw new KagiError(
+        'locked',
+        `another kagi process is writing this vault (${lockFile} exists)`,
+        'wait for it to finish; if no kagi process is running, delete the lock file',
+      );
     }
     await sleep(Math.min(5 + attempt * 5, 50) * (0.5 + Math.random()));
   }
@@ -65,7 +68,8 @@ function breakIfStale(lockFile: string, staleMs: number): boolean {
   try {
     text = fs.readFileSync(lockFile, 'utf8');
     info = JSON.parse(text) as LockInfo;
-    if (typeof info?.pid !== 'number' || typeof info.host !== 'string' || typeof info.at !== 'number') throw new Error('not a lock');
+    if (typeof info?.pid !== 'number' || typeof info.host !== 'string' || typeof info.at !== 'number')
+      throw new Error('not a lock');
   } catch {
     // Unreadable, empty or foreign. A live holder writes its body in the same call that
     // creates the file, so one still empty after a moment lost its holder in between

@@ -8,8 +8,14 @@ import { newMemberId, newSigningKey } from './ids';
 import { unwrapProjectKey, wrapProjectKey } from './wrap';
 import { findMyMembership } from './projectKey';
 import {
-  isActiveOwner, parseAccessList, serializeAccessList, validateAccessList,
-  type AccessList, type Member, type MemberStatus, type Role,
+  isActiveOwner,
+  parseAccessList,
+  serializeAccessList,
+  validateAccessList,
+  type AccessList,
+  type Member,
+  type MemberStatus,
+  type Role,
 } from './format/access';
 import type { Project } from './project';
 
@@ -36,10 +42,12 @@ export async function listMembers(project: Project): Promise<Membership> {
     // A broken wrap of someone else must not hide the member list.
   }
   // Not active: a waiting request says more than an old removal (a removed device may ask again).
-  const mine = (status: MemberStatus) => access.members.find((m) => m.status === status && m.recipient === identity.recipient);
+  const mine = (status: MemberStatus) =>
+    access.members.find((m) => m.status === status && m.recipient === identity.recipient);
   me ??= mine('pending') ?? mine('removed');
   // One unwrap fewer when the entry found is an owner's; else another entry may still be.
-  const canManage = (me !== undefined && isActiveOwner(me)) || (await openOwnerWrap(access, identity, false)) !== undefined;
+  const canManage =
+    (me !== undefined && isActiveOwner(me)) || (await openOwnerWrap(access, identity, false)) !== undefined;
   return { members: access.members, me, myRecipient: identity.recipient, canManage };
 }
 
@@ -47,14 +55,21 @@ export async function listMembers(project: Project): Promise<Membership> {
  * The spec's owner check: this identity opens the wrap of some active owner.
  * Returns the key it found, or undefined. With `strict`, bad base64 is an error.
  */
-async function openOwnerWrap(access: AccessList, identity: { secretKey: string }, strict: boolean): Promise<Uint8Array | undefined> {
+async function openOwnerWrap(
+  access: AccessList,
+  identity: { secretKey: string },
+  strict: boolean,
+): Promise<Uint8Array | undefined> {
   for (const m of access.members) {
     if (!isActiveOwner(m) || !m.wrappedKey) continue;
     const wrapped = decodeBase64Strict(m.wrappedKey);
     if (!wrapped) {
       if (!strict) continue;
-      throw new KagiError('bad-access', `access.json: wrapped_key of member ${m.memberId} is not valid base64`,
-        'restore .kagi/access.json from Git');
+      throw new KagiError(
+        'bad-access',
+        `access.json: wrapped_key of member ${m.memberId} is not valid base64`,
+        'restore .kagi/access.json from Git',
+      );
     }
     const key = await unwrapProjectKey(wrapped, identity.secretKey);
     if (key) return key;
@@ -76,14 +91,22 @@ export async function requestAccess(project: Project, opts: { name?: string } = 
   return project.mutate(async () => {
     const access = project.access();
     if (!access.members.some(isActiveOwner)) {
-      throw new KagiError('bad-access', 'access.json has no active owner who could approve a request',
-        'pull the latest .kagi/access.json, or run `kagi init` if this project has no vault yet');
+      throw new KagiError(
+        'bad-access',
+        'access.json has no active owner who could approve a request',
+        'pull the latest .kagi/access.json, or run `kagi init` if this project has no vault yet',
+      );
     }
     const identity = await loadOrCreateIdentity(project.dataDir);
     const signing = newSigningKey();
     const member: Member = {
-      memberId: newMemberId(), name, recipient: identity.recipient, role: 'member', status: 'pending',
-      signingPublicKey: signing.publicKeyBase64, extra: {},
+      memberId: newMemberId(),
+      name,
+      recipient: identity.recipient,
+      role: 'member',
+      status: 'pending',
+      signingPublicKey: signing.publicKeyBase64,
+      extra: {},
     };
     // `access` was read under the lock, so appending is the merge by member_id.
     const next: AccessList = { ...access, members: [...access.members, member] };
@@ -97,7 +120,11 @@ export async function requestAccess(project: Project, opts: { name?: string } = 
 function memberName(requested: string | undefined, project: Project): string {
   const name = requested?.trim() || defaultMemberName(project.host);
   if (/[\0-\x1f\x7f]/.test(name)) {
-    throw new KagiError('bad-name', 'member names cannot contain control characters or line breaks', 'pick a plain name, e.g. your user name');
+    throw new KagiError(
+      'bad-name',
+      'member names cannot contain control characters or line breaks',
+      'pick a plain name, e.g. your user name',
+    );
   }
   return name;
 }
@@ -105,15 +132,19 @@ function memberName(requested: string | undefined, project: Project): string {
 export function findMember(access: AccessList, memberId: string): Member {
   const member = access.members.find((m) => m.memberId === memberId);
   if (!member) {
-    throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
-      'check the id with `kagi member list` and pull the latest .kagi/access.json');
+    throw new KagiError(
+      'member-not-found',
+      `member ${memberId} does not exist in this project`,
+      'check the id with `kagi member list` and pull the latest .kagi/access.json',
+    );
   }
   return member;
 }
 
 /** Loads access under the lock, checks ownership, finds the member, lets `change` edit it, writes. */
 async function changeMember(
-  project: Project, memberId: string,
+  project: Project,
+  memberId: string,
   change: (m: Member, access: AccessList) => Promise<Member | undefined>,
 ): Promise<Member | undefined> {
   return project.mutate(async () => {
@@ -128,7 +159,11 @@ async function changeMember(
 
 function requireStatus(m: Member, status: MemberStatus, hint: string): void {
   if (m.status !== status) {
-    throw new KagiError('member-not-found', `member request ${m.memberId} not found: ${m.name} is ${m.status}, not ${status}`, hint);
+    throw new KagiError(
+      'member-not-found',
+      `member request ${m.memberId} not found: ${m.name} is ${m.status}, not ${status}`,
+      hint,
+    );
   }
 }
 
@@ -161,7 +196,11 @@ export async function setRole(project: Project, memberId: string, role: Role): P
     requireStatus(m, 'active', 'approve the request first');
     if (m.role === role) return undefined;
     if (role === 'member' && access.members.filter(isActiveOwner).length === 1) {
-      throw new KagiError('last-owner', `${m.name} (${m.memberId}) is the last active owner`, 'promote another member to owner first');
+      throw new KagiError(
+        'last-owner',
+        `${m.name} (${m.memberId}) is the last active owner`,
+        'promote another member to owner first',
+      );
     }
     m.role = role;
     return m;
@@ -201,8 +240,11 @@ export function conflictSides(text: string): { ours: string; theirs: string } {
     }
   }
   if (state !== 'both') {
-    throw new KagiError('conflict', 'access.json has an unterminated Git conflict block',
-      'resolve the conflict by hand (keep every member of both sides), or restore access.json from Git');
+    throw new KagiError(
+      'conflict',
+      'access.json has an unterminated Git conflict block',
+      'resolve the conflict by hand (keep every member of both sides), or restore access.json from Git',
+    );
   }
   return { ours: ours.join(''), theirs: theirs.join('') };
 }
@@ -212,8 +254,11 @@ function parseSide(text: string, side: 'ours' | 'theirs'): AccessList {
     return parseAccessList(text);
   } catch (e) {
     const why = e instanceof KagiError ? e.message : 'unreadable';
-    throw new KagiError('conflict', `access.json: the "${side}" side of the Git conflict is not a valid access list (${why})`,
-      `resolve the conflict by hand: keep every member of both sides, then run \`git add .kagi/access.json\``);
+    throw new KagiError(
+      'conflict',
+      `access.json: the "${side}" side of the Git conflict is not a valid access list (${why})`,
+      `resolve the conflict by hand: keep every member of both sides, then run \`git add .kagi/access.json\``,
+    );
   }
 }
 
@@ -224,7 +269,8 @@ function pickMember(a: Member, b: Member): Member {
   let lose = b;
   if (rank(b) > rank(a) || (rank(b) === rank(a) && !a.wrappedKey && b.wrappedKey)) [win, lose] = [b, a];
   const merged: Member = { ...win, extra: { ...lose.extra, ...win.extra } };
-  if (merged.signingPublicKey === undefined && lose.signingPublicKey !== undefined) merged.signingPublicKey = lose.signingPublicKey;
+  if (merged.signingPublicKey === undefined && lose.signingPublicKey !== undefined)
+    merged.signingPublicKey = lose.signingPublicKey;
   return merged;
 }
 
@@ -243,13 +289,20 @@ export function mergeAccessConflict(text: string): AccessList {
     const mine = byId.get(m.memberId);
     byId.set(m.memberId, mine ? pickMember(mine, m) : m);
   }
-  const merged: AccessList = { version: ours.version, members: [...byId.values()], extra: { ...theirs.extra, ...ours.extra } };
+  const merged: AccessList = {
+    version: ours.version,
+    members: [...byId.values()],
+    extra: { ...theirs.extra, ...ours.extra },
+  };
   try {
     // A round trip validates and puts members in Rust's stored order (sorted by id).
     return parseAccessList(serializeAccessList(merged));
   } catch (e) {
-    throw new KagiError('conflict', `the merged access.json is invalid: ${(e as Error).message}`,
-      'resolve the conflict by hand, keeping at least one active owner');
+    throw new KagiError(
+      'conflict',
+      `the merged access.json is invalid: ${(e as Error).message}`,
+      'resolve the conflict by hand, keeping at least one active owner',
+    );
   }
 }
 

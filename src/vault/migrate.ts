@@ -29,7 +29,10 @@ export function envForFileName(name: string, cfg: ProjectConfig): { env: string;
   return cfg.settings.envs.includes(suffix) || ENV_SUFFIX.test(suffix) ? { env: suffix, template: false } : undefined;
 }
 
-export function discoverEnvFiles(root: string, cfg: ProjectConfig): { files: DiscoveredEnvFile[]; monorepo?: Monorepo } {
+export function discoverEnvFiles(
+  root: string,
+  cfg: ProjectConfig,
+): { files: DiscoveredEnvFile[]; monorepo?: Monorepo } {
   const found: { rel: string; name: string; env: string; template: boolean }[] = [];
   walk(path.resolve(root), '', 1, (rel, name) => {
     const hit = envForFileName(name, cfg);
@@ -45,7 +48,10 @@ export function discoverEnvFiles(root: string, cfg: ProjectConfig): { files: Dis
     }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   if (cfg.settings.nested !== true) return { files };
-  const monorepo: Monorepo = { maxDepth: DISCOVERY_MAX_DEPTH, services: folders.map((p) => ({ path: p, service: names.get(p)! })) };
+  const monorepo: Monorepo = {
+    maxDepth: DISCOVERY_MAX_DEPTH,
+    services: folders.map((p) => ({ path: p, service: names.get(p)! })),
+  };
   return { files, monorepo };
 }
 
@@ -123,13 +129,20 @@ export interface MigrationResult {
  * scope), then templates, which only fill keys no file set. `read` decodes a file
  * (the caller's policy: strict UTF-8, size cap).
  */
-export async function importDiscovered(project: Project, files: DiscoveredEnvFile[], read: (file: string) => string): Promise<MigrationResult[]> {
+export async function importDiscovered(
+  project: Project,
+  files: DiscoveredEnvFile[],
+  read: (file: string) => string,
+): Promise<MigrationResult[]> {
   const ordered = [...files.filter((f) => !f.template), ...files.filter((f) => f.template)];
   const results: MigrationResult[] = [];
   for (const f of ordered) {
     const entries = parseDotenv(read(f.file), path.basename(f.file));
-    const applied = await applyImport(project, { scope: f.scope, entries: f.template ? await missingOnly(project, f.scope, entries) : entries },
-      { overwrite: !f.template });
+    const applied = await applyImport(
+      project,
+      { scope: f.scope, entries: f.template ? await missingOnly(project, f.scope, entries) : entries },
+      { overwrite: !f.template },
+    );
     results.push({ scope: f.scope, file: f.file, added: applied.added, overwritten: applied.overwritten });
   }
   return results;

@@ -7,7 +7,13 @@ import { assertRealFolders, pruneEmptyDirs, readText, readTextIfExists, removeFi
 import { dataDir, journalPath, type HostEnv } from './dataDir';
 import { open, scopeAad, seal } from './crypto';
 import { parseEnvelope, serializeEnvelope } from './format/envelope';
-import { emptyAccessList, parseAccessList, serializeAccessList, validateAccessList, type AccessList } from './format/access';
+import {
+  emptyAccessList,
+  parseAccessList,
+  serializeAccessList,
+  validateAccessList,
+  type AccessList,
+} from './format/access';
 import { parseProjectConfig, serializeProjectConfig, type ProjectConfig } from './format/projectConfig';
 import { emptyStore, parseStore, serializeStore, type Store } from './format/store';
 import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
@@ -34,7 +40,10 @@ export class Project {
   /** A config parsed inside `mutate` for the journal check, handed to the next `config()` call. */
   private primed?: ProjectConfig;
 
-  private constructor(readonly root: string, readonly host: HostEnv) {
+  private constructor(
+    readonly root: string,
+    readonly host: HostEnv,
+  ) {
     this.kagiDir = path.join(root, KAGI_DIR);
     this.dataDir = dataDir(host);
   }
@@ -50,8 +59,11 @@ export class Project {
   }
 
   private notAProject(): KagiError {
-    return new KagiError('not-a-project', `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
-      'run `kagi init` here, or open the folder that holds .kagi/');
+    return new KagiError(
+      'not-a-project',
+      `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
+      'run `kagi init` here, or open the folder that holds .kagi/',
+    );
   }
 
   /** For `init`: a handle on a folder whose vault does not exist yet. */
@@ -102,10 +114,17 @@ export class Project {
   key(cfg?: ProjectConfig): Promise<ResolvedKey> {
     try {
       const text = this.accessText();
-      const accessHash = createHash('sha256').update(text ?? '').digest('hex');
+      const accessHash = createHash('sha256')
+        .update(text ?? '')
+        .digest('hex');
       if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
       const projectId = (cfg ?? this.config()).projectId;
-      const key = resolveProjectKey({ env: this.host.env, dataDir: this.dataDir, projectId, readAccess: () => accessFrom(text) });
+      const key = resolveProjectKey({
+        env: this.host.env,
+        dataDir: this.dataDir,
+        projectId,
+        readAccess: () => accessFrom(text),
+      });
       this.keyCache = { accessHash, key };
       key.catch(() => {
         if (this.keyCache?.key === key) this.keyCache = undefined;
@@ -130,16 +149,28 @@ export class Project {
   sealedScope(cfg: ProjectConfig, scope: string): { text: string; file: string } {
     const entry = cfg.services[scope];
     if (!entry) {
-      throw new KagiError('scope-not-found', `scope ${scope} does not exist in ${cfg.projectId}`,
-        `existing scopes: ${this.scopes(cfg).join(', ') || '(none)'}`);
+      throw new KagiError(
+        'scope-not-found',
+        `scope ${scope} does not exist in ${cfg.projectId}`,
+        `existing scopes: ${this.scopes(cfg).join(', ') || '(none)'}`,
+      );
     }
     if (!isSafeSecretsPath(entry.file)) {
-      throw new KagiError('bad-config', `kagi.json: the file of scope ${scope} (${JSON.stringify(entry.file)}) is outside .kagi/secrets/`,
-        'fix .kagi/kagi.json or restore it from Git');
+      throw new KagiError(
+        'bad-config',
+        `kagi.json: the file of scope ${scope} (${JSON.stringify(entry.file)}) is outside .kagi/secrets/`,
+        'fix .kagi/kagi.json or restore it from Git',
+      );
     }
-    const text = readText(this.file(entry.file), () =>
-      new KagiError('bad-store', `${entry.file} is missing but kagi.json lists scope ${scope}`,
-        'restore it from Git (git checkout -- .kagi/), or pull the latest changes'));
+    const text = readText(
+      this.file(entry.file),
+      () =>
+        new KagiError(
+          'bad-store',
+          `${entry.file} is missing but kagi.json lists scope ${scope}`,
+          'restore it from Git (git checkout -- .kagi/), or pull the latest changes',
+        ),
+    );
     return { text, file: entry.file };
   }
 

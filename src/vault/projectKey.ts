@@ -29,8 +29,11 @@ export function parseKeyText(text: string, origin: string): Uint8Array {
   const hex = text.trim();
   const key = hex.length === 64 ? hexToBytes(hex) : undefined;
   if (!key) {
-    throw new KagiError('bad-key', `invalid project key in ${origin}: expected 64 hex characters`,
-      `fix or unset ${origin}`);
+    throw new KagiError(
+      'bad-key',
+      `invalid project key in ${origin}: expected 64 hex characters`,
+      `fix or unset ${origin}`,
+    );
   }
   return key;
 }
@@ -47,7 +50,8 @@ export async function resolveProjectKey(ctx: KeyContext): Promise<ResolvedKey> {
     identityError = e;
   }
   const cached = readTextIfExists(keyCachePath(ctx.dataDir, ctx.projectId));
-  if (cached !== undefined) return { key: parseKeyText(cached, keyCachePath(ctx.dataDir, ctx.projectId)), source: 'key cache' };
+  if (cached !== undefined)
+    return { key: parseKeyText(cached, keyCachePath(ctx.dataDir, ctx.projectId)), source: 'key cache' };
   throw identityError;
 }
 
@@ -58,8 +62,11 @@ export function keyFromEnvironment(env: Record<string, string | undefined>): Res
   if (file === undefined) return undefined;
   const text = readTextIfExists(file);
   if (text === undefined) {
-    throw new KagiError('bad-key', `KAGI_PROJECT_KEY_FILE points to ${file}, which does not exist`,
-      'fix or unset KAGI_PROJECT_KEY_FILE');
+    throw new KagiError(
+      'bad-key',
+      `KAGI_PROJECT_KEY_FILE points to ${file}, which does not exist`,
+      'fix or unset KAGI_PROJECT_KEY_FILE',
+    );
   }
   return { key: parseKeyText(text, `KAGI_PROJECT_KEY_FILE (${file})`), source: 'KAGI_PROJECT_KEY_FILE' };
 }
@@ -67,8 +74,11 @@ export function keyFromEnvironment(env: Record<string, string | undefined>): Res
 async function keyFromIdentity(ctx: KeyContext): Promise<ResolvedKey> {
   const secretKey = loadSecretKey(ctx.dataDir);
   if (secretKey === undefined) {
-    throw new KagiError('no-identity', `this device has no kagi identity yet`,
-      'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY');
+    throw new KagiError(
+      'no-identity',
+      `this device has no kagi identity yet`,
+      'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY',
+    );
   }
   const access = ctx.readAccess();
   const found = await findMyMembership(access, { secretKey });
@@ -80,13 +90,19 @@ async function keyFromIdentity(ctx: KeyContext): Promise<ResolvedKey> {
  * The first active member whose wrap this identity opens, walking in stored order.
  * Invalid base64 aborts the walk, as in Rust.
  */
-export async function findMyMembership(access: AccessList, identity: { secretKey: string }): Promise<{ key: Uint8Array; member: Member } | undefined> {
+export async function findMyMembership(
+  access: AccessList,
+  identity: { secretKey: string },
+): Promise<{ key: Uint8Array; member: Member } | undefined> {
   for (const member of access.members) {
     if (member.status !== 'active' || !member.wrappedKey) continue;
     const wrapped = decodeBase64Strict(member.wrappedKey);
     if (!wrapped) {
-      throw new KagiError('bad-access', `access.json: wrapped_key of member ${member.memberId} is not valid base64`,
-        'restore .kagi/access.json from Git');
+      throw new KagiError(
+        'bad-access',
+        `access.json: wrapped_key of member ${member.memberId} is not valid base64`,
+        'restore .kagi/access.json from Git',
+      );
     }
     const key = await unwrapProjectKey(wrapped, identity.secretKey);
     if (key) return { key, member };
@@ -97,14 +113,23 @@ export async function findMyMembership(access: AccessList, identity: { secretKey
 function notAMember(projectId: string, access: AccessList, recipient: string): KagiError {
   const pending = access.members.find((m) => m.status === 'pending' && m.recipient === recipient);
   if (pending) {
-    return new KagiError('not-a-member', `your access request ${pending.memberId} to ${projectId} is still pending`,
-      'ask an owner to approve it (`kagi member approve ' + pending.memberId + '`), then pull the updated access.json');
+    return new KagiError(
+      'not-a-member',
+      `your access request ${pending.memberId} to ${projectId} is still pending`,
+      'ask an owner to approve it (`kagi member approve ' + pending.memberId + '`), then pull the updated access.json',
+    );
   }
   const removed = access.members.find((m) => m.status === 'removed' && m.recipient === recipient);
   if (removed) {
-    return new KagiError('not-a-member', `this device's membership ${removed.memberId} in ${projectId} was removed`,
-      'run `kagi member request` and ask an owner to approve it again');
+    return new KagiError(
+      'not-a-member',
+      `this device's membership ${removed.memberId} in ${projectId} was removed`,
+      'run `kagi member request` and ask an owner to approve it again',
+    );
   }
-  return new KagiError('not-a-member', `this device is not an active member of ${projectId}`,
-    'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY');
+  return new KagiError(
+    'not-a-member',
+    `this device is not an active member of ${projectId}`,
+    'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY',
+  );
 }

@@ -17,9 +17,11 @@ export function assertRecipientsUnchanged(dataDir: string, projectId: string, ac
   for (const m of access.members) {
     const before = known.get(m.memberId);
     if (m.status !== 'active' || before === undefined || before === m.recipient) continue;
-    throw new KagiError('bad-access',
+    throw new KagiError(
+      'bad-access',
       `the recipient of active member ${m.memberId} (${m.name}) changed since this device last wrote access.json`,
-      'someone edited .kagi/access.json: check its Git history, restore the original recipient, and verify it with the member out of band before any rotation');
+      'someone edited .kagi/access.json: check its Git history, restore the original recipient, and verify it with the member out of band before any rotation',
+    );
   }
 }
 

@@ -10,7 +10,11 @@ export async function readSecretValue(project: Project, scope: string, key: stri
   const store = (await readScopes(project, [scope])).get(scope);
   const secret = store?.secrets.get(key);
   if (!secret) {
-    throw new KagiError('key-not-found', `${key} does not exist in ${scope}`, 'refresh the Kagi view; someone may have removed it');
+    throw new KagiError(
+      'key-not-found',
+      `${key} does not exist in ${scope}`,
+      'refresh the Kagi view; someone may have removed it',
+    );
   }
   return secret.value;
 }

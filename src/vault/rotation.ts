@@ -37,7 +37,11 @@ type Progress = (p: RotationProgress) => void;
  * memory; the journal is written before the first vault write, so a crash
  * between files is finished by the next command that opens the vault.
  */
-export async function removeMember(project: Project, memberId: string, onProgress: Progress = () => {}): Promise<RotationReport> {
+export async function removeMember(
+  project: Project,
+  memberId: string,
+  onProgress: Progress = () => {},
+): Promise<RotationReport> {
   return project.mutate(async () => {
     const plan = await planRotation(project, memberId, onProgress);
     onProgress({ step: 'journal', done: 0, total: 1 });
@@ -55,7 +59,11 @@ export async function removeMember(project: Project, memberId: string, onProgres
  * The in-memory half of `removeMember`. Callers must hold the project lock
  * (exported for tests that simulate a crash after the journal is written).
  */
-export async function planRotation(project: Project, memberId: string, onProgress: Progress = () => {}): Promise<RotationPlan> {
+export async function planRotation(
+  project: Project,
+  memberId: string,
+  onProgress: Progress = () => {},
+): Promise<RotationPlan> {
   const cfg = project.config();
   const access = project.access();
   await requireOwner(project, access);
@@ -88,8 +96,11 @@ export async function planRotation(project: Project, memberId: string, onProgres
 function markRemoved(access: AccessList, memberId: string): Member {
   const target = findMember(access, memberId);
   if (isActiveOwner(target) && access.members.filter(isActiveOwner).length === 1) {
-    throw new KagiError('last-owner', `${target.name} (${target.memberId}) is the last active owner and cannot be removed`,
-      'promote another member to owner first');
+    throw new KagiError(
+      'last-owner',
+      `${target.name} (${target.memberId}) is the last active owner and cannot be removed`,
+      'promote another member to owner first',
+    );
   }
   target.status = 'removed';
   delete target.wrappedKey;
@@ -101,7 +112,11 @@ function markRemoved(access: AccessList, memberId: string): Member {
 async function rewrapActive(access: AccessList, newKey: Uint8Array, onProgress: Progress): Promise<Member[]> {
   const active = access.members.filter((m) => m.status === 'active');
   if (active.length === 0) {
-    throw new KagiError('last-owner', 'no active member would remain after this removal', 'approve another member first');
+    throw new KagiError(
+      'last-owner',
+      'no active member would remain after this removal',
+      'approve another member first',
+    );
   }
   for (const [i, m] of active.entries()) {
     onProgress({ step: 'access', done: i, total: active.length });

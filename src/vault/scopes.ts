@@ -18,8 +18,11 @@ export function joinScope(service: string | undefined, env: string): string {
 /** Service and env names: stricter than Rust, which lets `/` create ambiguous scopes. */
 export function validateName(name: string, what: 'service' | 'environment'): string {
   if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name) || /[\0-\x1f]/.test(name)) {
-    throw new KagiError('bad-name', `invalid ${what} name ${JSON.stringify(name)}`,
-      `use a ${what} name without "/" or "\\" that is not empty, "." or ".."`);
+    throw new KagiError(
+      'bad-name',
+      `invalid ${what} name ${JSON.stringify(name)}`,
+      `use a ${what} name without "/" or "\\" that is not empty, "." or ".."`,
+    );
   }
   return name;
 }
@@ -27,7 +30,11 @@ export function validateName(name: string, what: 'service' | 'environment'): str
 export function validateScope(scope: string): string {
   const parts = scope.split('/');
   if (parts.length > 2) {
-    throw new KagiError('bad-name', `invalid scope ${JSON.stringify(scope)}`, 'a scope is "service/env" or a bare "env"');
+    throw new KagiError(
+      'bad-name',
+      `invalid scope ${JSON.stringify(scope)}`,
+      'a scope is "service/env" or a bare "env"',
+    );
   }
   if (parts.length === 2) validateName(parts[0]!, 'service');
   validateName(parts[parts.length - 1]!, 'environment');
@@ -49,7 +56,10 @@ const UPPER_SNAKE = /^[A-Z_][A-Z0-9_]*$/;
 /** `set`/`get` key normalization of the Rust CLI: `abc-d` → `ABC_D`, `__x` → `X`. */
 export function normalizeKey(key: string): string {
   if (UPPER_SNAKE.test(key)) return key;
-  const snake = key.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const snake = key
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return snake === '' ? key : snake;
 }
 

@@ -21,8 +21,11 @@ export interface SetResult {
 /** Keys end up as environment variable names: refuse what no process could receive. */
 export function validateSecretKey(key: string): string {
   if (key === '' || /[=\0\r\n]/.test(key)) {
-    throw new KagiError('bad-name', `invalid secret name ${JSON.stringify(key)}`,
-      'use a name without "=", NUL or line breaks, e.g. DATABASE_URL');
+    throw new KagiError(
+      'bad-name',
+      `invalid secret name ${JSON.stringify(key)}`,
+      'use a name without "=", NUL or line breaks, e.g. DATABASE_URL',
+    );
   }
   return key;
 }
@@ -30,8 +33,11 @@ export function validateSecretKey(key: string): string {
 /** Values are text: refuse what would come back changed from any file or process. */
 export function validateSecretValue(key: string, value: string): string {
   if (!isWellFormedText(value)) {
-    throw new KagiError('bad-value', `the value of ${key} is not valid Unicode text (it holds a lone surrogate)`,
-      'set it again from its source; binary data belongs in base64');
+    throw new KagiError(
+      'bad-value',
+      `the value of ${key} is not valid Unicode text (it holds a lone surrogate)`,
+      'set it again from its source; binary data belongs in base64',
+    );
   }
   return value;
 }
@@ -56,9 +62,11 @@ function applyInputs(store: Store, inputs: SecretInput[]): { added: string[]; up
   for (const input of inputs) {
     const existing = store.secrets.get(input.key);
     (existing ? updated : added).push(input.key);
-    const description = input.description === undefined ? existing?.description : input.description ?? undefined;
+    const description = input.description === undefined ? existing?.description : (input.description ?? undefined);
     store.secrets.set(input.key, {
-      key: input.key, value: input.value, extra: existing?.extra ?? {},
+      key: input.key,
+      value: input.value,
+      extra: existing?.extra ?? {},
       ...(description !== undefined ? { description } : {}),
     });
   }

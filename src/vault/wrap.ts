@@ -7,8 +7,11 @@ import { KEY_BYTES } from './crypto';
 /** The project key as a binary (unarmored) age file for one recipient, base64. */
 export async function wrapProjectKey(key: Uint8Array, recipient: string): Promise<string> {
   if (!X25519_RECIPIENT.test(recipient)) {
-    throw new KagiError('bad-access', `recipient ${recipient} is not an age X25519 recipient (age1…)`,
-      'ask the requester to run `kagi member request` again with a current kagi');
+    throw new KagiError(
+      'bad-access',
+      `recipient ${recipient} is not an age X25519 recipient (age1…)`,
+      'ask the requester to run `kagi member request` again with a current kagi',
+    );
   }
   const e = new Encrypter();
   e.addRecipient(recipient);

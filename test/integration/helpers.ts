@@ -30,7 +30,12 @@ export function repoRoot(): string {
 export function fixture(): Fixture {
   const file = process.env.KAGI_IT_FIXTURE;
   if (!file || !fs.existsSync(file)) {
-    return { workspace: workspaceFolder() ?? '', kagiHome: process.env.KAGI_HOME ?? '', vault: null, vaultError: 'no fixture file (KAGI_IT_FIXTURE)' };
+    return {
+      workspace: workspaceFolder() ?? '',
+      kagiHome: process.env.KAGI_HOME ?? '',
+      vault: null,
+      vaultError: 'no fixture file (KAGI_IT_FIXTURE)',
+    };
   }
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Fixture;
 }
@@ -50,13 +55,20 @@ export function workspaceFolder(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs the vault CLI (`node dist/cli.js ...args`) with this host's KAGI_HOME unless `env`
  * overrides it. Runs with the host's own Node (Electron runs as Node).
  */
-export function kagiCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+export function kagiCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [path.join(repoRoot(), 'dist', 'cli.js'), ...args], {
     cwd: opts.cwd ?? workspaceFolder(),
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(opts.env ?? {}) },
@@ -86,7 +98,10 @@ export function registerCanary(value: string): void {
 }
 
 /** The suite polls more often and gives up sooner than the harness. */
-export function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}): Promise<T> {
+export function waitFor<T>(
+  fn: () => T | Promise<T>,
+  { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
   return poll(fn, { timeoutMs, intervalMs, what });
 }
 
@@ -97,20 +112,28 @@ export function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10000, interv
 export async function settle(count: () => number, what: string, quietMs = 1000): Promise<void> {
   let last = count();
   let since = Date.now();
-  await waitFor(() => {
-    const n = count();
-    if (n !== last) [last, since] = [n, Date.now()];
-    return Date.now() - since >= quietMs;
-  }, { timeoutMs: 15000, what: `${what} to settle` });
+  await waitFor(
+    () => {
+      const n = count();
+      if (n !== last) [last, since] = [n, Date.now()];
+      return Date.now() - since >= quietMs;
+    },
+    { timeoutMs: 15000, what: `${what} to settle` },
+  );
 }
 
 /** The `.kagi/` watcher's passes from now on, by the paths each handled (Ctx.onWatcherFlush). */
-export function recordWatcher(ctx: { onWatcherFlush?: (paths: string[]) => void }): { saw(suffix: string): boolean; dispose(): void } {
+export function recordWatcher(ctx: { onWatcherFlush?: (paths: string[]) => void }): {
+  saw(suffix: string): boolean;
+  dispose(): void;
+} {
   const seen: string[] = [];
   ctx.onWatcherFlush = (paths) => seen.push(...paths.map((p) => p.split(path.sep).join('/')));
   return {
     /** A pass handled an event for the file whose path ends with `/<suffix>` (say `.kagi/access.json`). */
     saw: (suffix) => seen.some((p) => p.endsWith(`/${suffix}`)),
-    dispose: () => { ctx.onWatcherFlush = undefined; },
+    dispose: () => {
+      ctx.onWatcherFlush = undefined;
+    },
   };
 }

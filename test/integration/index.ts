@@ -27,7 +27,16 @@ export interface Activation {
 
 export interface SuiteResults {
   activation?: Activation;
-  stats: { suites: number; tests: number; passes: number; pending: number; failures: number; duration: number; start: string; end: string };
+  stats: {
+    suites: number;
+    tests: number;
+    passes: number;
+    pending: number;
+    failures: number;
+    duration: number;
+    start: string;
+    end: string;
+  };
   passes: TestRecord[];
   failures: TestRecord[];
   pending: TestRecord[];
@@ -47,7 +56,9 @@ function record(test: Mocha.Runnable, err?: unknown): TestRecord {
 }
 
 /** Activates the extension under test (if not active yet) and times it. */
-export async function measureActivation(id = process.env.KAGI_IT_EXTENSION_ID ?? 'kagi-vault.kagi-vscode'): Promise<Activation> {
+export async function measureActivation(
+  id = process.env.KAGI_IT_EXTENSION_ID ?? 'kagi-vault.kagi-vscode',
+): Promise<Activation> {
   const ext = vscode.extensions.getExtension(id);
   if (!ext) return { extension: id, found: false };
   if (ext.isActive) return { extension: id, found: true, alreadyActive: true };
@@ -57,7 +68,12 @@ export async function measureActivation(id = process.env.KAGI_IT_EXTENSION_ID ??
   } catch (e) {
     return { extension: id, found: true, alreadyActive: false, error: String((e as Error)?.stack ?? e) };
   }
-  return { extension: id, found: true, alreadyActive: false, activation_ms: Math.round((performance.now() - t0) * 10) / 10 };
+  return {
+    extension: id,
+    found: true,
+    alreadyActive: false,
+    activation_ms: Math.round((performance.now() - t0) * 10) / 10,
+  };
 }
 
 /**
@@ -81,7 +97,10 @@ function runMocha(): Promise<SuiteResults> {
   });
   if (process.env.KAGI_IT_GREP) mocha.grep(process.env.KAGI_IT_GREP);
   const suiteDir = path.join(__dirname, 'suite');
-  let files = fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort();
+  let files = fs
+    .readdirSync(suiteDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   // Restricted Mode pass: only the files that handle KAGI_IT_TRUST themselves (manifest.json,
   // written by scripts/vscode/build-suite.mjs).
   const manifestFile = path.join(suiteDir, 'manifest.json');
@@ -111,7 +130,9 @@ function runMocha(): Promise<SuiteResults> {
             start: start.toISOString(),
             end: end.toISOString(),
           },
-          passes, failures, pending,
+          passes,
+          failures,
+          pending,
         });
       });
       runner.on('pass', (t) => passes.push(record(t)));

@@ -5,10 +5,7 @@ import type { Choice, InputOptions, ProgressReport, Prompter } from '../../src/e
 import type { Ctx } from '../../src/extension/ctx';
 import { activateExtension } from './helpers';
 
-export type Answer =
-  | { pick: string | undefined }
-  | { input: string | undefined }
-  | { confirm: string | undefined };
+export type Answer = { pick: string | undefined } | { input: string | undefined } | { confirm: string | undefined };
 
 export class ScriptedPrompter implements Prompter {
   /** every text shown to the person: titles, prompts, labels, messages, details */
@@ -42,7 +39,11 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async pick<T>(choices: Choice<T>[], opts: { title: string; placeHolder?: string }): Promise<T | undefined> {
-    this.shown.push(opts.title, opts.placeHolder ?? '', ...choices.flatMap((c) => [c.label, c.description ?? '', c.detail ?? '']));
+    this.shown.push(
+      opts.title,
+      opts.placeHolder ?? '',
+      ...choices.flatMap((c) => [c.label, c.description ?? '', c.detail ?? '']),
+    );
     const a = this.next('pick', opts.title) as { pick: string | undefined };
     if (a.pick === undefined) return undefined;
     const hit = choices.find((c) => String(c.id) === a.pick);
@@ -64,7 +65,8 @@ export class ScriptedPrompter implements Prompter {
   async confirm<B extends string>(message: string, detail: string, buttons: B[]): Promise<B | undefined> {
     this.shown.push(message, detail, ...buttons);
     const a = this.next('confirm', message) as { confirm: string | undefined };
-    if (a.confirm !== undefined && !buttons.includes(a.confirm as B)) this.fail(`no button ${a.confirm} in "${message}": ${buttons.join(', ')}`);
+    if (a.confirm !== undefined && !buttons.includes(a.confirm as B))
+      this.fail(`no button ${a.confirm} in "${message}": ${buttons.join(', ')}`);
     return a.confirm as B | undefined;
   }
 
@@ -109,7 +111,8 @@ export class ScriptedPrompter implements Prompter {
   /** Fails when a scripted answer was never asked for. */
   assertDone(): void {
     if (this.errors.length) throw new Error(`script mismatch: ${this.errors.join('; ')}`);
-    if (this.answers.length) throw new Error(`scripted answers left over: ${JSON.stringify(this.answers)} (asked: ${this.asked.join(' | ')})`);
+    if (this.answers.length)
+      throw new Error(`scripted answers left over: ${JSON.stringify(this.answers)} (asked: ${this.asked.join(' | ')})`);
   }
 }
 
@@ -120,7 +123,10 @@ export async function kagiCtx(): Promise<Ctx> {
 }
 
 /** Runs `fn` with scripted answers, restoring the real prompter afterwards. */
-export async function withAnswers<T>(answers: Answer[], fn: (p: ScriptedPrompter, ctx: Ctx) => Promise<T>): Promise<{ result: T; prompter: ScriptedPrompter }> {
+export async function withAnswers<T>(
+  answers: Answer[],
+  fn: (p: ScriptedPrompter, ctx: Ctx) => Promise<T>,
+): Promise<{ result: T; prompter: ScriptedPrompter }> {
   const ctx = await kagiCtx();
   const prompter = new ScriptedPrompter(answers);
   const real = ctx.prompter;
@@ -138,6 +144,8 @@ export async function withAnswers<T>(answers: Answer[], fn: (p: ScriptedPrompter
 export function assertNoValues(texts: Iterable<string | undefined>, secrets: string[], where: string): void {
   for (const t of texts) {
     if (!t) continue;
-    for (const s of secrets) if (s && t.includes(s)) throw new Error(`a secret value leaked into ${where}: ${JSON.stringify(t.slice(0, 40))}…`);
+    for (const s of secrets)
+      if (s && t.includes(s))
+        throw new Error(`a secret value leaked into ${where}: ${JSON.stringify(t.slice(0, 40))}…`);
   }
 }

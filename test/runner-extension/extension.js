@@ -34,7 +34,14 @@ async function observeActivation(id) {
   while (Date.now() - runnerStartedAt < wait) {
     await sleep(2);
     if (ext.isActive) {
-      return { extension: id, found: true, alreadyActive: false, by: 'own activation event', runnerStartedAt, activeObservedAt: Date.now() };
+      return {
+        extension: id,
+        found: true,
+        alreadyActive: false,
+        by: 'own activation event',
+        runnerStartedAt,
+        activeObservedAt: Date.now(),
+      };
     }
   }
   const t0 = performance.now();
@@ -43,7 +50,14 @@ async function observeActivation(id) {
   } catch (e) {
     return { extension: id, found: true, alreadyActive: false, by: 'api', error: String((e && e.stack) || e) };
   }
-  return { extension: id, found: true, alreadyActive: false, by: 'api', runnerStartedAt, activation_ms: Math.round((performance.now() - t0) * 10) / 10 };
+  return {
+    extension: id,
+    found: true,
+    alreadyActive: false,
+    by: 'api',
+    runnerStartedAt,
+    activation_ms: Math.round((performance.now() - t0) * 10) / 10,
+  };
 }
 
 // Returns at once: awaiting the suite inside activate() would hold up the host's startup
@@ -69,8 +83,15 @@ async function runSuite(resultsFile, id, activationPromise) {
       activation,
       error: String((e && e.stack) || e),
       stats: { tests: 0, passes: 0, failures: 1, pending: 0, duration: 0 },
-      passes: [], pending: [],
-      failures: [{ fullTitle: 'integration suite could not run', title: 'load', err: { message: String((e && e.message) || e), stack: String((e && e.stack) || '') } }],
+      passes: [],
+      pending: [],
+      failures: [
+        {
+          fullTitle: 'integration suite could not run',
+          title: 'load',
+          err: { message: String((e && e.message) || e), stack: String((e && e.stack) || '') },
+        },
+      ],
     });
   }
 }

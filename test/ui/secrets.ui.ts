@@ -2,14 +2,25 @@
 // masked tree, reveal cancelled and confirmed, Restricted Mode, and the welcome view.
 import * as assert from 'node:assert/strict';
 import {
-  answerQuickInput, clickModalButton, modalText, openKagiView, pageText, runCommand, screenshot, treeRows, withSession,
+  answerQuickInput,
+  clickModalButton,
+  modalText,
+  openKagiView,
+  pageText,
+  runCommand,
+  screenshot,
+  treeRows,
+  withSession,
 } from './lib/workbench';
 import type { Page } from 'playwright-core';
 
 const MASK = '••••••••';
 
 async function waitForRow(page: Page, text: string, timeoutMs = 30000): Promise<void> {
-  await page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page
+    .locator('.part.sidebar .pane-body .monaco-list-row', { hasText: text })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** Expands a collapsed tree row by clicking its twistie. */
@@ -45,7 +56,10 @@ describe('Kagi secrets view', function () {
     const rows = await treeRows(page, { pane: 'Secrets' });
     const key = rows.find((r) => r.text.includes('API_TOKEN'));
     assert.ok(key?.text.includes(MASK), `the key row is not masked: ${key?.text}`);
-    assert.ok(rows.some((r) => /development/.test(r.text) && /1 key/.test(r.text) && /default/.test(r.text)), JSON.stringify(rows.map((r) => r.text)));
+    assert.ok(
+      rows.some((r) => /development/.test(r.text) && /1 key/.test(r.text) && /default/.test(r.text)),
+      JSON.stringify(rows.map((r) => r.text)),
+    );
     const text = await pageText(page);
     for (const s of fixture.vault.secrets) assert.ok(!text.includes(s.value), 'a value is visible in the workbench');
     await screenshot(page, 'kagi-secrets-tree');

@@ -9,14 +9,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, clickModalButton, isRestrictedMode, modalText, runCommand, screenshot, withSession, type SessionOptions,
+  REPO_ROOT,
+  clickModalButton,
+  isRestrictedMode,
+  modalText,
+  runCommand,
+  screenshot,
+  withSession,
+  type SessionOptions,
 } from './lib/workbench';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
 function cli(args: string[], cwd: string, home: string, user: string): { code: number; out: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd, encoding: 'utf8', timeout: 60000,
+    cwd,
+    encoding: 'utf8',
+    timeout: 60000,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KAGI_HOME: home, USER: user },
   });
   return { code: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
@@ -30,7 +39,12 @@ function must(args: string[], cwd: string, home: string, user: string): string {
 
 let bobHome = '';
 let bobId = '';
-const secret = { service: 'api', env: 'development', key: 'API_TOKEN', value: `kagi-canary-team-${randomBytes(9).toString('base64url')}` };
+const secret = {
+  service: 'api',
+  env: 'development',
+  key: 'API_TOKEN',
+  value: `kagi-canary-team-${randomBytes(9).toString('base64url')}`,
+};
 
 const fixture: SessionOptions['fixture'] = (dirs) => {
   fs.mkdirSync(dirs.kagiHome, { recursive: true });
@@ -55,8 +69,10 @@ describe('Team view in the workbench', function () {
   it('approve a pending request from the webview through the real modal', async () => {
     const { page, dirs } = session();
     assert.ok(bobId, 'the fixture has no pending request');
-    const access = () => JSON.parse(fs.readFileSync(path.join(dirs.workspace, '.kagi', 'access.json'), 'utf8')) as
-      { members: Array<{ member_id: string; recipient: string; status: string }> };
+    const access = () =>
+      JSON.parse(fs.readFileSync(path.join(dirs.workspace, '.kagi', 'access.json'), 'utf8')) as {
+        members: Array<{ member_id: string; recipient: string; status: string }>;
+      };
     const recipient = access().members.find((m) => m.member_id === bobId)!.recipient;
 
     await session().waitForActivation(60000);
@@ -95,7 +111,10 @@ describe('Team view in Restricted Mode', function () {
     await page.locator('.part.sidebar, .part.editor').first().waitFor({ state: 'visible' });
     await session().waitForActivation(60000);
     // Without Restricted Mode the check would prove nothing.
-    await page.locator('.part.statusbar', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await page
+      .locator('.part.statusbar', { hasText: 'Restricted Mode' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     assert.ok(await isRestrictedMode(page));
     await runCommand(page, 'Kagi: Show Team Access');
     const frame = teamFrame(page);

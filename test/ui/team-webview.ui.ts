@@ -25,13 +25,50 @@ const vaults = [{ key: 'file:///work/app', name: 'app' }];
 
 function ownerState(over: Partial<Extract<TeamState, { kind: 'ready' }>> = {}): TeamState {
   return {
-    kind: 'ready', vaults, vault: vaults[0]!.key, canManage: true, isMember: true, hasPendingRequest: false,
+    kind: 'ready',
+    vaults,
+    vault: vaults[0]!.key,
+    canManage: true,
+    isMember: true,
+    hasPendingRequest: false,
     myFingerprint: '3f2a-91bc-0d4e-7781',
     members: [
-      { id: OWNER, name: 'alice', role: 'owner', status: 'active', fingerprint: '3f2a-91bc-0d4e-7781', recipient: R('q'), isMe: true },
-      { id: CAROL, name: 'carol', role: 'member', status: 'active', fingerprint: '77aa-0011-beef-1234', recipient: R('c'), isMe: false },
-      { id: BOB, name: 'bob', role: 'member', status: 'pending', fingerprint: 'a1b2-c3d4-e5f6-0718', recipient: R('p'), isMe: false },
-      { id: DAVE, name: 'dave', role: 'member', status: 'removed', fingerprint: '9999-8888-7777-6666', recipient: R('d'), isMe: false },
+      {
+        id: OWNER,
+        name: 'alice',
+        role: 'owner',
+        status: 'active',
+        fingerprint: '3f2a-91bc-0d4e-7781',
+        recipient: R('q'),
+        isMe: true,
+      },
+      {
+        id: CAROL,
+        name: 'carol',
+        role: 'member',
+        status: 'active',
+        fingerprint: '77aa-0011-beef-1234',
+        recipient: R('c'),
+        isMe: false,
+      },
+      {
+        id: BOB,
+        name: 'bob',
+        role: 'member',
+        status: 'pending',
+        fingerprint: 'a1b2-c3d4-e5f6-0718',
+        recipient: R('p'),
+        isMe: false,
+      },
+      {
+        id: DAVE,
+        name: 'dave',
+        role: 'member',
+        status: 'removed',
+        fingerprint: '9999-8888-7777-6666',
+        recipient: R('d'),
+        isMe: false,
+      },
     ],
     ...over,
   };
@@ -99,8 +136,16 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     url = writePage();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--allow-file-access-from-files',
+      ],
     });
   });
   after(async () => {
@@ -119,9 +164,15 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
   }
 
   const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-  const clearPosted = (page: Page) => page.evaluate(() => { (window as unknown as { __posted: unknown[] }).__posted.length = 0; });
+  const clearPosted = (page: Page) =>
+    page.evaluate(() => {
+      (window as unknown as { __posted: unknown[] }).__posted.length = 0;
+    });
   // dispatched synchronously (window.postMessage would deliver it in a later task)
-  const send = (page: Page, m: HostMessage) => page.evaluate((msg) => { window.dispatchEvent(new MessageEvent('message', { data: msg })); }, m);
+  const send = (page: Page, m: HostMessage) =>
+    page.evaluate((msg) => {
+      window.dispatchEvent(new MessageEvent('message', { data: msg }));
+    }, m);
   const setState = (page: Page, s: TeamState) => send(page, { type: 'state', state: s });
 
   async function assertClean(page: Page): Promise<void> {
@@ -129,8 +180,11 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     assert.deepEqual(csp, [], 'the page violated its Content-Security-Policy');
     assert.deepEqual((page as unknown as { __errors: string[] }).__errors, [], 'script errors in the page');
     assert.equal(await page.locator('[style]').count(), 0, 'elements with inline style attributes');
-    assert.equal(await page.evaluate(() => (window as unknown as { __acquireCalls: () => number }).__acquireCalls()), 1,
-      'acquireVsCodeApi must be called exactly once');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __acquireCalls: () => number }).__acquireCalls()),
+      1,
+      'acquireVsCodeApi must be called exactly once',
+    );
   }
 
   it('announces itself with {type:"ready"} and shows loading', async () => {
@@ -146,13 +200,19 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     await page.locator('[data-member]').first().waitFor();
 
     // pending section first, then members; this device marked
-    const order = await page.locator('details[data-section]').evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));
+    const order = await page
+      .locator('details[data-section]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));
     assert.deepEqual(order, ['pending', 'active', 'removed']);
     const bob = page.locator(`[data-member="${BOB}"]`);
     assert.match(await bob.innerText(), /bob/);
     assert.match(await bob.innerText(), /a1b2-c3d4-e5f6-0718/);
     assert.match(await bob.innerText(), /pending/);
-    assert.equal(await bob.locator('.fp').getAttribute('title'), R('p'), 'the full recipient is available on the fingerprint');
+    assert.equal(
+      await bob.locator('.fp').getAttribute('title'),
+      R('p'),
+      'the full recipient is available on the fingerprint',
+    );
     assert.match(await page.locator(`[data-member="${OWNER}"]`).innerText(), /this device/);
     assert.doesNotMatch(await page.locator(`[data-member="${CAROL}"]`).innerText(), /this device/);
 
@@ -182,7 +242,9 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     // removed members have no actions
     assert.equal(await page.locator(`[data-member="${DAVE}"] button`).count(), 0);
 
-    await page.evaluate(() => { (document.querySelector('details[data-section="removed"]') as HTMLDetailsElement).open = true; });
+    await page.evaluate(() => {
+      (document.querySelector('details[data-section="removed"]') as HTMLDetailsElement).open = true;
+    });
     fs.mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: path.join(OUT, 'team-webview.png'), fullPage: true });
     await assertClean(page);
@@ -240,7 +302,12 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
 
   it('conflict: shows the error state and offers "Merge as union"', async () => {
     const page = await open();
-    await setState(page, { kind: 'conflict', vaults, vault: vaults[0]!.key, message: 'access.json has unresolved Git conflict markers' });
+    await setState(page, {
+      kind: 'conflict',
+      vaults,
+      vault: vaults[0]!.key,
+      message: 'access.json has unresolved Git conflict markers',
+    });
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /Git conflict markers/);
@@ -273,7 +340,12 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     await setState(page, ownerState());
     await page.locator('details[data-section="pending"] > summary').click();
     // 'toggle' is dispatched in a later task
-    await page.waitForFunction(() => (window as unknown as { __getState: () => unknown }).__getState() !== undefined, undefined, { timeout: 5000 })
+    await page
+      .waitForFunction(
+        () => (window as unknown as { __getState: () => unknown }).__getState() !== undefined,
+        undefined,
+        { timeout: 5000 },
+      )
       .catch(() => undefined);
     const saved = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
     assert.deepEqual(saved, { collapsed: { removed: true, pending: true } });
@@ -283,15 +355,30 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     const again = await open(saved);
     await setState(again, ownerState());
     await again.locator('details[data-section="pending"]').waitFor();
-    assert.equal(await again.locator('details[data-section="pending"]').evaluate((d) => (d as HTMLDetailsElement).open), false);
-    assert.equal(await again.locator('details[data-section="active"]').evaluate((d) => (d as HTMLDetailsElement).open), true);
+    assert.equal(
+      await again.locator('details[data-section="pending"]').evaluate((d) => (d as HTMLDetailsElement).open),
+      false,
+    );
+    assert.equal(
+      await again.locator('details[data-section="active"]').evaluate((d) => (d as HTMLDetailsElement).open),
+      true,
+    );
     await again.close();
   });
 
   it('an entry with a malformed member id gets no usable actions', async () => {
     const page = await open();
     const s = ownerState();
-    if (s.kind === 'ready') s.members.push({ id: 'not-an-id', name: 'mallory', role: 'member', status: 'pending', fingerprint: '0000-0000-0000-0000', recipient: R('m'), isMe: false });
+    if (s.kind === 'ready')
+      s.members.push({
+        id: 'not-an-id',
+        name: 'mallory',
+        role: 'member',
+        status: 'pending',
+        fingerprint: '0000-0000-0000-0000',
+        recipient: R('m'),
+        isMe: false,
+      });
     await setState(page, s);
     const row = page.locator('[data-member="not-an-id"]');
     await row.waitFor();
@@ -308,8 +395,12 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
   it('ignores messages that are not host messages', async () => {
     const page = await open();
     await setState(page, ownerState());
-    await page.evaluate(() => { window.dispatchEvent(new MessageEvent('message', { data: { type: 'state' } })); });
-    await page.evaluate(() => { window.dispatchEvent(new MessageEvent('message', { data: 'junk' })); });
+    await page.evaluate(() => {
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'state' } }));
+    });
+    await page.evaluate(() => {
+      window.dispatchEvent(new MessageEvent('message', { data: 'junk' }));
+    });
     await page.locator(`[data-member="${BOB}"]`).waitFor();
     await assertClean(page);
     await page.close();

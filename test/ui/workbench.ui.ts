@@ -1,7 +1,15 @@
 // First UI check: the real workbench loads with the extension installed, the extension
 // activates (exthost log), and the Kagi activity-bar container opens when it is contributed.
 import * as assert from 'node:assert/strict';
-import { extensionManifest, openKagiView, pageText, runCommand, screenshot, treeRows, withSession } from './lib/workbench';
+import {
+  extensionManifest,
+  openKagiView,
+  pageText,
+  runCommand,
+  screenshot,
+  treeRows,
+  withSession,
+} from './lib/workbench';
 
 describe('workbench with the Kagi extension', function () {
   this.timeout(120000);
@@ -24,12 +32,18 @@ describe('workbench with the Kagi extension', function () {
       await openKagiView(page, { title: container.title });
       await session().waitForActivation(30000);
       if (session().fixture.vault) {
-        await page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: 'api' }).first()
+        await page
+          .locator('.part.sidebar .pane-body .monaco-list-row', { hasText: 'api' })
+          .first()
           .waitFor({ state: 'visible', timeout: 20000 });
       }
       const rows = await treeRows(page);
       console.log(`      [ui] Kagi view rows: ${JSON.stringify(rows.map((r) => r.text))}`);
-      if (session().fixture.vault) assert.ok(rows.some((r) => r.text.startsWith('api')), 'the vault\'s service api is not in the Kagi view');
+      if (session().fixture.vault)
+        assert.ok(
+          rows.some((r) => r.text.startsWith('api')),
+          "the vault's service api is not in the Kagi view",
+        );
     } else if (command) {
       // No view container yet: activate through the command palette instead.
       await runCommand(page, command.category ? `${command.category}: ${command.title}` : command.title);
@@ -37,7 +51,9 @@ describe('workbench with the Kagi extension', function () {
     } else if (manifest.activationEvents?.length) {
       await session().waitForActivation(30000);
     } else {
-      console.log('      [ui] the manifest contributes no view container, command or activation event yet: nothing can activate it');
+      console.log(
+        '      [ui] the manifest contributes no view container, command or activation event yet: nothing can activate it',
+      );
       this.skip();
     }
     assert.ok(session().activationLine(), 'no _doActivateExtension line for the extension');

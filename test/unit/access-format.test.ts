@@ -32,9 +32,21 @@ describe('wrapped_key shape (spec §11 case 2, fixture-like)', () => {
     const wrapped = await wrapProjectKey(new Uint8Array(32).fill(4), await identityToRecipient(owner));
     const foreign = await generateX25519Identity();
     assert.equal(await unwrapProjectKey(decodeBase64Strict(wrapped)!, foreign), undefined);
-    const access = parseAccessList(JSON.stringify({ version: '2', members: [
-      { member_id: 'kgm_aaaaaaaaaaaa', name: 'a', recipient: await identityToRecipient(owner), role: 'owner', status: 'active', wrapped_key: wrapped },
-    ] }));
+    const access = parseAccessList(
+      JSON.stringify({
+        version: '2',
+        members: [
+          {
+            member_id: 'kgm_aaaaaaaaaaaa',
+            name: 'a',
+            recipient: await identityToRecipient(owner),
+            role: 'owner',
+            status: 'active',
+            wrapped_key: wrapped,
+          },
+        ],
+      }),
+    );
     assert.equal(await findMyMembership(access, { secretKey: foreign }), undefined);
   });
 
@@ -50,7 +62,14 @@ describe('wrapped_key shape (spec §11 case 2, fixture-like)', () => {
 function doc(members: Record<string, unknown>[]): string {
   return JSON.stringify({ version: '2', members }, null, '\t');
 }
-const owner = { member_id: 'kgm_owner0000000', name: 'o', recipient: 'age1x', role: 'owner', status: 'active', wrapped_key: 'AAAA' };
+const owner = {
+  member_id: 'kgm_owner0000000',
+  name: 'o',
+  recipient: 'age1x',
+  role: 'owner',
+  status: 'active',
+  wrapped_key: 'AAAA',
+};
 
 describe('access.json validation (spec §11 case 13)', () => {
   it('accepts an empty member list and reads a missing file as empty', async () => {
@@ -62,7 +81,15 @@ describe('access.json validation (spec §11 case 13)', () => {
   });
 
   it('accepts tabs (the fixture style) and keeps unknown fields through a round trip', () => {
-    const text = JSON.stringify({ version: '3', members: [{ ...owner, wrapped_token: 'T', signing_public_key: 'S', token_id: 7 }], server: { x: 1 } }, null, '\t');
+    const text = JSON.stringify(
+      {
+        version: '3',
+        members: [{ ...owner, wrapped_token: 'T', signing_public_key: 'S', token_id: 7 }],
+        server: { x: 1 },
+      },
+      null,
+      '\t',
+    );
     const list = parseAccessList(text);
     assert.equal(list.version, '3');
     const out = JSON.parse(serializeAccessList(list));
@@ -72,23 +99,38 @@ describe('access.json validation (spec §11 case 13)', () => {
   });
 
   it('rejects an active member without wrapped_key', () => {
-    assert.throws(() => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', wrapped_key: undefined }])), rejectsWith(/active but has no wrapped_key/));
+    assert.throws(
+      () => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', wrapped_key: undefined }])),
+      rejectsWith(/active but has no wrapped_key/),
+    );
   });
 
   it('rejects a pending member with a wrapped_key', () => {
-    assert.throws(() => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', status: 'pending', role: 'member' }])), rejectsWith(/pending but has a wrapped_key/));
+    assert.throws(
+      () => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', status: 'pending', role: 'member' }])),
+      rejectsWith(/pending but has a wrapped_key/),
+    );
   });
 
   it('rejects an unknown role, an unknown status and a missing role (the stale fixture)', () => {
-    assert.throws(() => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', role: 'admin' }])), rejectsWith(/unknown role "admin"/));
-    assert.throws(() => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', status: 'banned' }])), rejectsWith(/unknown status "banned"/));
+    assert.throws(
+      () => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', role: 'admin' }])),
+      rejectsWith(/unknown role "admin"/),
+    );
+    assert.throws(
+      () => parseAccessList(doc([owner, { ...owner, member_id: 'kgm_b', status: 'banned' }])),
+      rejectsWith(/unknown status "banned"/),
+    );
     const { role: _role, ...noRole } = owner;
     assert.throws(() => parseAccessList(doc([noRole])), rejectsWith(/missing "role"/));
   });
 
   it('rejects a list with no active owner', () => {
     assert.throws(() => parseAccessList(doc([{ ...owner, role: 'member' }])), rejectsWith(/no active owner/));
-    assert.throws(() => parseAccessList(doc([{ ...owner, status: 'removed', wrapped_key: undefined }])), rejectsWith(/no active owner/));
+    assert.throws(
+      () => parseAccessList(doc([{ ...owner, status: 'removed', wrapped_key: undefined }])),
+      rejectsWith(/no active owner/),
+    );
   });
 
   it('rejects a numeric version and non-list members', () => {

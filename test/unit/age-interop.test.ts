@@ -74,7 +74,10 @@ describe('interop: Go age (spec §11 case 10 cross-check)', () => {
     run('age-keygen', ['-o', keygenFile]);
     const withComments = fs.readFileSync(keygenFile, 'utf8');
     assert.match(withComments, /^# /m, 'age-keygen writes comment lines');
-    const bare = withComments.split('\n').filter((l) => l.startsWith('AGE-SECRET-KEY-1')).join('');
+    const bare = withComments
+      .split('\n')
+      .filter((l) => l.startsWith('AGE-SECRET-KEY-1'))
+      .join('');
     const goRecipient = run('age-keygen', ['-y', keygenFile]).toString().trim();
 
     const alice = device('alice');
@@ -131,10 +134,19 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
     const { project } = await initProject(root, alice);
     await setSecrets(project, 'api/development', [{ key: 'MESSAGE', value: 'from kagi', description: 'hi' }]);
     const key = Buffer.from((await project.key()).key).toString('hex');
-    const plain = python(PY_DECRYPT, { file: project.file('secrets/api/development.enc'), scope: 'api/development', key });
-    assert.equal(plain, '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi","description":"hi"}}}');
-    assert.throws(() => python(PY_DECRYPT, { file: project.file('secrets/api/development.enc'), scope: 'api/production', key }),
-      'libsodium must refuse the wrong scope AAD too');
+    const plain = python(PY_DECRYPT, {
+      file: project.file('secrets/api/development.enc'),
+      scope: 'api/development',
+      key,
+    });
+    assert.equal(
+      plain,
+      '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi","description":"hi"}}}',
+    );
+    assert.throws(
+      () => python(PY_DECRYPT, { file: project.file('secrets/api/development.enc'), scope: 'api/production', key }),
+      'libsodium must refuse the wrong scope AAD too',
+    );
   });
 
   it('a .enc written by libsodium per the spec opens with Project.readScope', async () => {
@@ -144,7 +156,9 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
     const key = (await project.key()).key;
     const scope = 'web/production';
     python(PY_ENCRYPT, {
-      file: project.file(`secrets/${scope}.enc`), scope, key: Buffer.from(key).toString('hex'),
+      file: project.file(`secrets/${scope}.enc`),
+      scope,
+      key: Buffer.from(key).toString('hex'),
       plaintext: JSON.stringify({ name: scope, secrets: { API: { key: 'API', value: 'py-secret' } } }),
     });
     const cfg = project.config();
@@ -152,6 +166,9 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
     project.writeConfig(cfg);
     const store = Project.open(root, alice).readScope(project.config(), scope, key);
     assert.equal(store.secrets.get('API')!.value, 'py-secret');
-    assert.throws(() => project.readScope(project.config(), scope, new Uint8Array(32)), (e: Error & { code?: string }) => e.code === 'auth-failed');
+    assert.throws(
+      () => project.readScope(project.config(), scope, new Uint8Array(32)),
+      (e: Error & { code?: string }) => e.code === 'auth-failed',
+    );
   });
 });

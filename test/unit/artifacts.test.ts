@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import { initProject } from '../../src/vault/init';
 import type { Project } from '../../src/vault/project';
 import {
-  encodeArtifactIndex, openArtifact, readArtifact, readArtifactIndex, resealArtifacts, sealArtifact, type ArtifactEntry,
+  encodeArtifactIndex,
+  openArtifact,
+  readArtifact,
+  readArtifactIndex,
+  resealArtifacts,
+  sealArtifact,
+  type ArtifactEntry,
 } from '../../src/vault/artifacts';
 import { artifactAad } from '../../src/vault/crypto';
 import { writeFileAtomic } from '../../src/vault/files';
@@ -17,8 +23,16 @@ const BYTES = Uint8Array.from([0, 1, 2, 255, 10, 13]);
 
 function entry(id: string, extra: Record<string, unknown> = {}): ArtifactEntry {
   return {
-    id, scope: 'api/development', name: `${id}.bin`, location: 'repo', restore_path: `bin/${id}`,
-    size: BYTES.length, sha256: 'ab'.repeat(32), created_at: '2026-01-02T03:04:05Z', updated_at: '2026-01-02T03:04:05Z', ...extra,
+    id,
+    scope: 'api/development',
+    name: `${id}.bin`,
+    location: 'repo',
+    restore_path: `bin/${id}`,
+    size: BYTES.length,
+    sha256: 'ab'.repeat(32),
+    created_at: '2026-01-02T03:04:05Z',
+    updated_at: '2026-01-02T03:04:05Z',
+    ...extra,
   };
 }
 
@@ -27,7 +41,10 @@ async function withArtifacts(indexEntries: unknown[] = [entry(ID)]) {
   const cfg = project.config();
   const { key } = await project.key(cfg);
   const write = (rel: string, text: string) => writeFileAtomic(project.file(rel), text);
-  write('files/index.enc', sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex(indexEntries as ArtifactEntry[])));
+  write(
+    'files/index.enc',
+    sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex(indexEntries as ArtifactEntry[])),
+  );
   write(`files/${ID}.enc`, sealArtifact(cfg, key, 'file', ID, BYTES));
   return { project, cfg, key, write };
 }
@@ -69,13 +86,19 @@ describe('file artifacts (spec 2.5)', () => {
     const { project, cfg, key } = await withArtifacts();
     const rel = `files/${ID}.enc`;
     const good = fs.readFileSync(project.file(rel), 'utf8');
-    edit(project, rel, (j) => { j.version = 2; });
+    edit(project, rel, (j) => {
+      j.version = 2;
+    });
     assert.throws(() => readArtifact(project, cfg, key, ID), code('bad-store', /version/));
     fs.writeFileSync(project.file(rel), good);
-    edit(project, rel, (j) => { j.kind = 'file-index'; });
+    edit(project, rel, (j) => {
+      j.kind = 'file-index';
+    });
     assert.throws(() => readArtifact(project, cfg, key, ID), code('bad-store', /kind mismatch/));
     fs.writeFileSync(project.file(rel), good);
-    edit(project, rel, (j) => { j.aad = Buffer.from(artifactAad('file', 'kgp_otherproject', ID)).toString('base64'); });
+    edit(project, rel, (j) => {
+      j.aad = Buffer.from(artifactAad('file', 'kgp_otherproject', ID)).toString('base64');
+    });
     assert.throws(() => readArtifact(project, cfg, key, ID), code('bad-store', /aad mismatch/));
     fs.writeFileSync(project.file(rel), good);
     assert.deepEqual(readArtifact(project, cfg, key, ID), BYTES);
@@ -103,7 +126,10 @@ describe('file artifacts (spec 2.5)', () => {
     const { project, cfg, key, write } = await withArtifacts();
     write('files/index.enc', sealArtifact(cfg, key, 'file-index', 'index', Buffer.from('{"version":2,"files":[]}')));
     assert.throws(() => readArtifactIndex(project, cfg, key), code('bad-store', /version/));
-    write('files/index.enc', sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex([{ ...entry(ID), id: '../x' }])));
+    write(
+      'files/index.enc',
+      sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex([{ ...entry(ID), id: '../x' }])),
+    );
     assert.throws(() => readArtifactIndex(project, cfg, key), code('bad-store', /invalid id/));
   });
 

@@ -74,7 +74,10 @@ describe('cli: doctor (spec §10)', () => {
     fs.writeFileSync(path.join(dir, 'notes.tmp'), 'not ours'); // not a temp name of ours: left alone
     const before = kagi(['doctor'], v);
     assert.equal(before.code, 1, before.stdout);
-    assert.match(before.stdout, /^warn\s+temp files\s+2 left by an interrupted write: \.kagi\/secrets\/api\/\.production\.enc\.00112233aabb\.tmp/m);
+    assert.match(
+      before.stdout,
+      /^warn\s+temp files\s+2 left by an interrupted write: \.kagi\/secrets\/api\/\.production\.enc\.00112233aabb\.tmp/m,
+    );
     assert.equal(kagi(['doctor', '--fix'], v).code, 1, 'needs --yes off a terminal');
     assert.ok(fs.existsSync(path.join(dir, temps[0]!)));
     const fixed = kagi(['doctor', '--fix', '--yes'], v);
@@ -94,7 +97,10 @@ describe('cli: doctor (spec §10)', () => {
     fs.symlinkSync(outside, path.join(v.cwd, '.kagi', 'secrets', 'elsewhere'));
     fs.writeFileSync(path.join(v.cwd, '.kagi', 'secrets', '.api.enc.a1b2c3d4e5f6.tmp'), '{');
     const r = kagi(['doctor'], v);
-    assert.match(r.stdout, /^warn\s+temp files\s+1 left by an interrupted write: \.kagi\/secrets\/\.api\.enc\.a1b2c3d4e5f6\.tmp$/m);
+    assert.match(
+      r.stdout,
+      /^warn\s+temp files\s+1 left by an interrupted write: \.kagi\/secrets\/\.api\.enc\.a1b2c3d4e5f6\.tmp$/m,
+    );
     const fixed = kagi(['doctor', '--fix', '--yes'], v);
     assert.match(fixed.stdout, /deleted 1 temp file\(s\)/);
     assert.ok(fs.existsSync(foreign), 'a file outside the vault was deleted');

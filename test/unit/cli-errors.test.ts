@@ -6,8 +6,14 @@ import { reportError } from '../../src/cli/main';
 function captureIo(): Io & { text: () => string } {
   let err = '';
   return {
-    out: () => assert.fail('errors go to stderr'), err: (t) => { err += t; }, interactive: false,
-    readStdin: async () => '', ask: async () => '', text: () => err,
+    out: () => assert.fail('errors go to stderr'),
+    err: (t) => {
+      err += t;
+    },
+    interactive: false,
+    readStdin: async () => '',
+    ask: async () => '',
+    text: () => err,
   };
 }
 
@@ -22,7 +28,10 @@ describe('cli: error reporting', () => {
     const bug = new TypeError('value=hunter2 leaked into a message');
     const quiet = captureIo();
     reportError(quiet, bug, false);
-    assert.match(quiet.text(), /^kagi: error: unexpected internal error \(TypeError\)\n {2}hint: rerun with KAGI_DEBUG=1/);
+    assert.match(
+      quiet.text(),
+      /^kagi: error: unexpected internal error \(TypeError\)\n {2}hint: rerun with KAGI_DEBUG=1/,
+    );
     assert.ok(!quiet.text().includes('hunter2'));
     const debug = captureIo();
     reportError(debug, bug, true);

@@ -48,8 +48,19 @@ export interface CliOptions {
  * PATH, the device's KAGI_HOME and USER, plus what the test adds.
  */
 export function kagi(args: string[], opts: CliOptions): CliResult {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KAGI_HOME: opts.home, USER: opts.user ?? 'tester', ...opts.env };
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd, env, input: opts.input ?? '', encoding: 'utf8', timeout: 30_000 });
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    KAGI_HOME: opts.home,
+    USER: opts.user ?? 'tester',
+    ...opts.env,
+  };
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd,
+    env,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -61,8 +72,20 @@ export function kagi(args: string[], opts: CliOptions): CliResult {
  */
 export function kagiTty(args: string[], opts: CliOptions & { input: string }): CliResult {
   const quoted = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KAGI_HOME: opts.home, USER: opts.user ?? 'tester', TERM: 'dumb', ...opts.env };
-  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { cwd: opts.cwd, env, input: opts.input, encoding: 'utf8', timeout: 30_000 });
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    KAGI_HOME: opts.home,
+    USER: opts.user ?? 'tester',
+    TERM: 'dumb',
+    ...opts.env,
+  };
+  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], {
+    cwd: opts.cwd,
+    env,
+    input: opts.input,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -83,8 +106,11 @@ export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8'
  * unset ones as null), so tests compare values without printing them.
  */
 export function hashEnvProgram(names: string[]): string[] {
-  return ['node', '-e',
-    `const v=${JSON.stringify(names)}.map(n=>process.env[n]??null);process.stdout.write(require('crypto').createHash('sha256').update(JSON.stringify(v)).digest('hex'))`];
+  return [
+    'node',
+    '-e',
+    `const v=${JSON.stringify(names)}.map(n=>process.env[n]??null);process.stdout.write(require('crypto').createHash('sha256').update(JSON.stringify(v)).digest('hex'))`,
+  ];
 }
 
 export const hashOf = (values: (string | null)[]) => sha256(JSON.stringify(values));

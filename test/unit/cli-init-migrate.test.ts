@@ -31,7 +31,10 @@ describe('cli: init finds .env files (spec 8.4)', () => {
     assert.match(r.stdout, /apps\/api\/\.env\.example → apps-api\/development \(template/);
     assert.ok(!r.stdout.includes('node_modules'));
     assert.match(r.stdout, /not imported/);
-    assert.deepEqual(config(v).settings.monorepo, { max_depth: 4, services: [{ path: 'apps/api', service: 'apps-api' }] });
+    assert.deepEqual(config(v).settings.monorepo, {
+      max_depth: 4,
+      services: [{ path: 'apps/api', service: 'apps-api' }],
+    });
     assert.deepEqual(config(v).services, {});
     // The mapping is used: inside apps/api the service is inferred.
     kagiOk(['set', 'development', 'K', 'v'], { ...v, cwd: path.join(v.cwd, 'apps', 'api') });

@@ -77,7 +77,9 @@ describe('cli interop: Go age and libsodium (python3-nacl)', function () {
     const key = run('age', ['-d', '-i', path.join(home, 'identities', 'default.agekey'), wrapped]);
     assert.equal(key.length, 32);
 
-    const stores = JSON.parse(run(PYTHON, ['-c', PY_DECRYPT, path.join(root, '.kagi'), key.toString('hex')]).toString());
+    const stores = JSON.parse(
+      run(PYTHON, ['-c', PY_DECRYPT, path.join(root, '.kagi'), key.toString('hex')]).toString(),
+    );
     assert.deepEqual(Object.keys(stores).sort(), ['api/development', 'api/production', 'production']);
     for (const [scope, store] of Object.entries<{ name: string }>(stores)) assert.equal(store.name, scope);
     assert.deepEqual(stores['api/development'].secrets, { API: { key: 'API', value: values.API } });
@@ -93,7 +95,10 @@ describe('cli interop: Go age and libsodium (python3-nacl)', function () {
     const identityFile = path.join(root, 'age-keygen.txt');
     run('age-keygen', ['-o', identityFile]);
     // age-keygen writes comment lines; the kagi identity file is the bare key (spec 5.1).
-    const secretKey = fs.readFileSync(identityFile, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
+    const secretKey = fs
+      .readFileSync(identityFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
     fs.mkdirSync(path.join(home, 'identities'), { recursive: true });
     fs.writeFileSync(path.join(home, 'identities', 'default.agekey'), secretKey, { mode: 0o600 });
     const recipient = run('age-keygen', ['-y', identityFile]).toString().trim();
@@ -103,14 +108,39 @@ describe('cli interop: Go age and libsodium (python3-nacl)', function () {
     const stores = { 'api/development': { API: values.API }, production: { MULTI: values.MULTI } };
     run(PYTHON, ['-c', PY_ENCRYPT, kagiDir, key.toString('hex')], JSON.stringify(stores));
     const services = Object.fromEntries(Object.keys(stores).map((s) => [s, { file: `secrets/${s}.enc` }]));
-    fs.writeFileSync(path.join(kagiDir, 'kagi.json'), JSON.stringify({
-      version: '2', project_id: 'kgp_interop12345', services,
-      settings: { nested: false, envs: ['development', 'production'], default_env: 'development' },
-    }, null, 2));
-    fs.writeFileSync(path.join(kagiDir, 'access.json'), JSON.stringify({
-      version: '2',
-      members: [{ member_id: 'kgm_interop12345', name: 'bob', recipient, role: 'owner', status: 'active', wrapped_key: wrapped.toString('base64') }],
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(kagiDir, 'kagi.json'),
+      JSON.stringify(
+        {
+          version: '2',
+          project_id: 'kgp_interop12345',
+          services,
+          settings: { nested: false, envs: ['development', 'production'], default_env: 'development' },
+        },
+        null,
+        2,
+      ),
+    );
+    fs.writeFileSync(
+      path.join(kagiDir, 'access.json'),
+      JSON.stringify(
+        {
+          version: '2',
+          members: [
+            {
+              member_id: 'kgm_interop12345',
+              name: 'bob',
+              recipient,
+              role: 'owner',
+              status: 'active',
+              wrapped_key: wrapped.toString('base64'),
+            },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
 
     const opts = { cwd: root, home };
     const listing = kagiOk(['get', '--show', '--yes'], opts).stdout;

@@ -2,7 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { unwrapProjectKey } from '../../src/vault/wrap';
-import { assertNoStack, ensureCliBuilt, hasScript, hashEnvProgram, hashOf, kagi, kagiOk, kagiTty, sha256, type CliOptions } from './cli-harness';
+import {
+  assertNoStack,
+  ensureCliBuilt,
+  hasScript,
+  hashEnvProgram,
+  hashOf,
+  kagi,
+  kagiOk,
+  kagiTty,
+  sha256,
+  type CliOptions,
+} from './cli-harness';
 import { device, tempDir } from './helpers';
 
 /** A fresh vault owned by a fresh device, for tests that need their own. */
@@ -27,15 +38,19 @@ describe('cli: help, errors, exit codes', function () {
 
   it('prints help for the program and per command, exit 0', () => {
     const top = kagiOk(['--help'], nowhere).stdout;
-    for (const c of ['init', 'set', 'get', 'unset', 'run', 'import', 'export', 'sync', 'env', 'member', 'status']) assert.match(top, new RegExp(`^ {2}${c} `, 'm'));
+    for (const c of ['init', 'set', 'get', 'unset', 'run', 'import', 'export', 'sync', 'env', 'member', 'status'])
+      assert.match(top, new RegExp(`^ {2}${c} `, 'm'));
     assert.match(kagiOk(['set', '--help'], nowhere).stdout, /--stdin/);
     assert.match(kagiOk(['help', 'unset'], nowhere).stdout, /normalized/);
     assert.match(kagiOk(['member', '--help'], nowhere).stdout, /rotate/);
   });
 
-  it('--version and -V print package.json\'s version, exit 0', () => {
-    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-    for (const flag of ['--version', '-V']) assert.match(kagiOk([flag], nowhere).stdout, new RegExp(`^kagi ${version.replace(/\./g, '\\.')} `));
+  it("--version and -V print package.json's version, exit 0", () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V'])
+      assert.match(kagiOk([flag], nowhere).stdout, new RegExp(`^kagi ${version.replace(/\./g, '\\.')} `));
   });
 
   it('an unknown command or option is a usage error with a hint, exit 1, no stack', () => {
@@ -87,7 +102,12 @@ describe('cli: masking and confirmations', function () {
   });
 
   it('reveals need --yes off a terminal, and print nothing without it', () => {
-    for (const args of [['get', '--show'], ['get', 'api', 'TOKEN'], ['export', 'api', 'development'], ['unset', 'api', 'TOKEN']]) {
+    for (const args of [
+      ['get', '--show'],
+      ['get', 'api', 'TOKEN'],
+      ['export', 'api', 'development'],
+      ['unset', 'api', 'TOKEN'],
+    ]) {
       const r = kagi(args, v);
       assertUserError(r, /requires confirmation: rerun with --yes/);
       assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret));
@@ -135,7 +155,8 @@ describe('cli: set, get and run grammar', function () {
   before(() => {
     v = newVault('--envs', 'development,staging,production', '--nested');
   });
-  const scopes = () => Object.keys(JSON.parse(fs.readFileSync(path.join(v.cwd, '.kagi', 'kagi.json'), 'utf8')).services).sort();
+  const scopes = () =>
+    Object.keys(JSON.parse(fs.readFileSync(path.join(v.cwd, '.kagi', 'kagi.json'), 'utf8')).services).sort();
   const reveal = (...args: string[]) => kagiOk(['get', '--yes', ...args], v).stdout;
 
   it('set api K V → api/<default env>, pre-creating the other envs', () => {
@@ -186,7 +207,20 @@ describe('cli: set, get and run grammar', function () {
   });
 
   it('run passes the program its own flags and stops option parsing at the program', () => {
-    const r = kagiOk(['run', 'api', 'production', 'node', '-e', 'process.stdout.write(process.argv.slice(1).join("|"))', '--', '--help', '-x'], v);
+    const r = kagiOk(
+      [
+        'run',
+        'api',
+        'production',
+        'node',
+        '-e',
+        'process.stdout.write(process.argv.slice(1).join("|"))',
+        '--',
+        '--help',
+        '-x',
+      ],
+      v,
+    );
     assert.equal(r.stdout, '--help|-x');
   });
 
@@ -198,7 +232,7 @@ describe('cli: set, get and run grammar', function () {
     const r = kagi(['run', 'node', '-e', 'process.stdout.write(String(process.env.K))'], v);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'undefined');
-    assert.match(r.stderr, /^kagi: .*without secrets/mi);
+    assert.match(r.stderr, /^kagi: .*without secrets/im);
   });
 });
 
@@ -276,7 +310,9 @@ describe('cli: project key precedence, status, env, sync', function () {
     kagiOk(['set', 'api', 'K', 'v1'], v);
     const access = JSON.parse(fs.readFileSync(path.join(v.cwd, '.kagi', 'access.json'), 'utf8'));
     const identity = fs.readFileSync(path.join(v.home, 'identities', 'default.agekey'), 'utf8');
-    keyHex = Buffer.from((await unwrapProjectKey(Buffer.from(access.members[0].wrapped_key, 'base64'), identity))!).toString('hex');
+    keyHex = Buffer.from(
+      (await unwrapProjectKey(Buffer.from(access.members[0].wrapped_key, 'base64'), identity))!,
+    ).toString('hex');
   });
 
   it('status names the project, the key source, decryption and the member', () => {

@@ -18,47 +18,59 @@ const V1 = `{
 const V1_PLAIN = '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi"}}}';
 
 for (const impl of [nativeAead, nobleAead]) {
-describe(`store envelope known-answer vectors (spec §11), ${impl.name}`, () => {
-  it('V1 decrypts to the exact plaintext', () => {
-    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl);
-    assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
-  });
+  describe(`store envelope known-answer vectors (spec §11), ${impl.name}`, () => {
+    it('V1 decrypts to the exact plaintext', () => {
+      const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl);
+      assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
+    });
 
-  it('V1 re-encrypted with its nonce is byte-identical', () => {
-    const nonce = Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i);
-    assert.equal(serializeEnvelope(seal(KEY, scopeAad('api/development'), utf8(V1_PLAIN), nonce, impl)), V1);
-  });
+    it('V1 re-encrypted with its nonce is byte-identical', () => {
+      const nonce = Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i);
+      assert.equal(serializeEnvelope(seal(KEY, scopeAad('api/development'), utf8(V1_PLAIN), nonce, impl)), V1);
+    });
 
-  it('V2 (root scope, zero nonce) matches', () => {
-    const env = seal(KEY, scopeAad('development'), utf8('{"name":"development","secrets":{}}'), new Uint8Array(24), impl);
-    const json = JSON.parse(serializeEnvelope(env));
-    assert.equal(json.ciphertext, '7iTipoHtxyM06hpPiXpRmlHZw+dYvG94ro7nOKOVOAsd9x0=');
-    assert.equal(json.tag, 'fYIqpr6DYFDdsfGHNc8eEA==');
-    assert.equal(json.aad, 'a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6ZGV2ZWxvcG1lbnQ=');
-  });
+    it('V2 (root scope, zero nonce) matches', () => {
+      const env = seal(
+        KEY,
+        scopeAad('development'),
+        utf8('{"name":"development","secrets":{}}'),
+        new Uint8Array(24),
+        impl,
+      );
+      const json = JSON.parse(serializeEnvelope(env));
+      assert.equal(json.ciphertext, '7iTipoHtxyM06hpPiXpRmlHZw+dYvG94ro7nOKOVOAsd9x0=');
+      assert.equal(json.tag, 'fYIqpr6DYFDdsfGHNc8eEA==');
+      assert.equal(json.aad, 'a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6ZGV2ZWxvcG1lbnQ=');
+    });
 
-  it('V1 opened as another scope fails authentication', () => {
-    assert.throws(() => open(KEY, scopeAad('api/production'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl),
-      (e: Error & { code?: string }) => e.code === 'auth-failed' && /moved from another scope/.test(e.message));
-  });
+    it('V1 opened as another scope fails authentication', () => {
+      assert.throws(
+        () => open(KEY, scopeAad('api/production'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl),
+        (e: Error & { code?: string }) => e.code === 'auth-failed' && /moved from another scope/.test(e.message),
+      );
+    });
 
-  it('the stored aad field is ignored', () => {
-    const edited = V1.replace('a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6YXBpL2RldmVsb3BtZW50', 'AAAA');
-    const pt = open(KEY, scopeAad('api/development'), parseEnvelope(edited, 'v1.enc'), 'v1.enc', impl);
-    assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
+    it('the stored aad field is ignored', () => {
+      const edited = V1.replace('a2FnaTp2MTpYQ0hBQ0hBMjAtUE9MWTEzMDU6YXBpL2RldmVsb3BtZW50', 'AAAA');
+      const pt = open(KEY, scopeAad('api/development'), parseEnvelope(edited, 'v1.enc'), 'v1.enc', impl);
+      assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);
+    });
   });
-});
 }
 
 describe('the OpenSSL and noble implementations agree', () => {
   it('on random keys, nonces, AADs and lengths, both ways, and both reject a flipped bit', () => {
     for (let len = 0; len < 300; len += 7) {
-      const key = randomBytes(32), nonce = randomBytes(24), aad = randomBytes(len % 50), pt = randomBytes(len);
+      const key = randomBytes(32),
+        nonce = randomBytes(24),
+        aad = randomBytes(len % 50),
+        pt = randomBytes(len);
       const a = nativeAead.seal(key, nonce, aad, pt);
       assert.deepEqual(Buffer.from(a), Buffer.from(nobleAead.seal(key, nonce, aad, pt)));
       assert.deepEqual(Buffer.from(nobleAead.open(key, nonce, aad, a)), pt);
       const detached = (s: Uint8Array) => [s.subarray(0, s.length - 16), s.subarray(s.length - 16)] as const;
-      for (const impl of [nativeAead, nobleAead]) assert.deepEqual(Buffer.from(impl.openDetached(key, nonce, aad, ...detached(a))), pt);
+      for (const impl of [nativeAead, nobleAead])
+        assert.deepEqual(Buffer.from(impl.openDetached(key, nonce, aad, ...detached(a))), pt);
       a[len % a.length]! ^= 1;
       for (const impl of [nativeAead, nobleAead]) {
         assert.throws(() => impl.open(key, nonce, aad, a));

@@ -5,7 +5,16 @@ import { open, scopeAad } from '../../src/vault/crypto';
 import { decodeBase64Strict } from '../../src/vault/encoding';
 import { parseEnvelope } from '../../src/vault/format/envelope';
 import { unwrapProjectKey } from '../../src/vault/wrap';
-import { assertNoStack, ensureCliBuilt, hashEnvProgram, hashOf, kagi, kagiOk, memberIdFromList, sha256 } from './cli-harness';
+import {
+  assertNoStack,
+  ensureCliBuilt,
+  hashEnvProgram,
+  hashOf,
+  kagi,
+  kagiOk,
+  memberIdFromList,
+  sha256,
+} from './cli-harness';
 import { device, tempDir } from './helpers';
 
 /**
@@ -36,7 +45,15 @@ describe('e2e: two devices through `node dist/cli.js`', function () {
     kagiOk(['set', 'production', 'ROOT_TOKEN', values.ROOT_TOKEN], a);
     kagiOk(['set', 'web', 'staging', 'MULTI', '--stdin'], { ...a, input: values.MULTI + '\n' });
     const scopes = Object.keys(readConfig().services).sort();
-    assert.deepEqual(scopes, ['api/development', 'api/production', 'api/staging', 'production', 'web/development', 'web/production', 'web/staging']);
+    assert.deepEqual(scopes, [
+      'api/development',
+      'api/production',
+      'api/staging',
+      'production',
+      'web/development',
+      'web/production',
+      'web/staging',
+    ]);
   });
 
   it('device B requests access and cannot read while pending', () => {
@@ -60,7 +77,10 @@ describe('e2e: two devices through `node dist/cli.js`', function () {
 
   it("B's `get --yes KEY` reveals the bare value", () => {
     assert.equal(sha256(kagiOk(['get', '--yes', 'web', 'staging', 'MULTI'], b).stdout), sha256(values.MULTI + '\n'));
-    assert.equal(sha256(kagiOk(['get', '--yes', 'production', 'ROOT_TOKEN'], b).stdout), sha256(values.ROOT_TOKEN + '\n'));
+    assert.equal(
+      sha256(kagiOk(['get', '--yes', 'production', 'ROOT_TOKEN'], b).stdout),
+      sha256(values.ROOT_TOKEN + '\n'),
+    );
   });
 
   it('A removes B with --yes, which rotates the key; A sets a new value', async () => {
@@ -72,33 +92,43 @@ describe('e2e: two devices through `node dist/cli.js`', function () {
   });
 
   it('B can no longer read anything, with a clear error that holds no value', () => {
-    for (const args of [['get'], ['get', '--show', '--yes'], ['get', '--yes', 'api', 'production', 'DB_URL'], ['run', 'api', 'production', 'node', '-e', '0']]) {
+    for (const args of [
+      ['get'],
+      ['get', '--show', '--yes'],
+      ['get', '--yes', 'api', 'production', 'DB_URL'],
+      ['run', 'api', 'production', 'node', '-e', '0'],
+    ]) {
       const r = kagi(args, b);
       assert.notEqual(r.code, 0, `kagi ${args.join(' ')} should fail for B`);
       assert.match(r.stderr, /^kagi: error: .*removed/m);
       assert.match(r.stderr, /^ {2}hint: /m);
       assertNoStack(r.stderr);
-      for (const v of [...allValues, 'postgres://rotated']) assert.ok(!r.stderr.includes(v) && !r.stdout.includes(v), 'a value leaked into B\'s output');
+      for (const v of [...allValues, 'postgres://rotated'])
+        assert.ok(!r.stderr.includes(v) && !r.stdout.includes(v), "a value leaked into B's output");
     }
   });
 
   it('every scope still opens for A', () => {
     const r = kagiOk(['get', '--show', '--yes'], a);
-    for (const v of [values.API_KEY, values.ROOT_TOKEN, 'postgres://rotated', ...values.MULTI.split('\n')]) assert.ok(r.stdout.includes(v));
+    for (const v of [values.API_KEY, values.ROOT_TOKEN, 'postgres://rotated', ...values.MULTI.split('\n')])
+      assert.ok(r.stdout.includes(v));
     for (const scope of Object.keys(readConfig().services)) {
       const [first, second] = scope.split('/');
       kagiOk(['get', '--show', '--yes', first!, ...(second ? [second] : [])], a);
     }
   });
 
-  it('the old key (from B\'s wrap, taken before the rotation) opens none of the new stores', async () => {
+  it("the old key (from B's wrap, taken before the rotation) opens none of the new stores", async () => {
     const services = readConfig().services;
     assert.ok(Object.keys(services).length >= 7);
     for (const [scope, { file }] of Object.entries(services)) {
       const envelope = parseEnvelope(fs.readFileSync(path.join(root, '.kagi', file), 'utf8'), file);
       assert.throws(() => open(oldKey!, scopeAad(scope), envelope, file), /./, `${scope} still opens with the old key`);
     }
-    const r = kagi(['get', '--show', '--yes'], { ...a, env: { KAGI_PROJECT_KEY: Buffer.from(oldKey!).toString('hex') } });
+    const r = kagi(['get', '--show', '--yes'], {
+      ...a,
+      env: { KAGI_PROJECT_KEY: Buffer.from(oldKey!).toString('hex') },
+    });
     assert.equal(r.code, 1);
     assertNoStack(r.stderr);
   });
@@ -108,7 +138,9 @@ describe('e2e: two devices through `node dist/cli.js`', function () {
   }
 
   async function unwrap(home: string, memberId: string): Promise<Uint8Array | undefined> {
-    const access = JSON.parse(fs.readFileSync(path.join(root, '.kagi', 'access.json'), 'utf8')) as { members: { member_id: string; wrapped_key?: string }[] };
+    const access = JSON.parse(fs.readFileSync(path.join(root, '.kagi', 'access.json'), 'utf8')) as {
+      members: { member_id: string; wrapped_key?: string }[];
+    };
     const wrapped = access.members.find((m) => m.member_id === memberId)!.wrapped_key!;
     const identity = fs.readFileSync(path.join(home, 'identities', 'default.agekey'), 'utf8').trim();
     return unwrapProjectKey(decodeBase64Strict(wrapped)!, identity);

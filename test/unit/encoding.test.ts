@@ -9,15 +9,23 @@ const canonical = (t: string) => STANDARD.test(t) && Buffer.from(t, 'base64').to
 describe('strict base64', () => {
   it('accepts exactly what the standard alphabet with canonical padding accepts', () => {
     const alphabet = 'ABCxyz019+/=-_ \n*.é\0'.split('');
-    fc.assert(fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 14 }).map((a) => a.join('')), (t) => {
-      assert.equal(decodeBase64Strict(t) !== undefined, canonical(t), JSON.stringify(t));
-    }), { numRuns: 20000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 14 }).map((a) => a.join('')),
+        (t) => {
+          assert.equal(decodeBase64Strict(t) !== undefined, canonical(t), JSON.stringify(t));
+        },
+      ),
+      { numRuns: 20000 },
+    );
   });
 
   it('round-trips random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      assert.deepEqual(decodeBase64Strict(Buffer.from(bytes).toString('base64')), bytes);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        assert.deepEqual(decodeBase64Strict(Buffer.from(bytes).toString('base64')), bytes);
+      }),
+    );
   });
 
   it('rejects url-safe, unpadded, wrapped and non-canonical text (spec §11.7)', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { isEnvTemplate, referenceAt, typedKeyAt } from '../../src/extension/envAccess';
 
 describe('env access in code', () => {
-  it('finds the typed name after each language\'s accessor', () => {
+  it("finds the typed name after each language's accessor", () => {
     const cases: [string, string | undefined][] = [
       ['const a = process.env.', ''],
       ['const a = process.env.DB_', 'DB_'],

@@ -31,7 +31,9 @@ describe('environments (spec §7.3)', () => {
     await setSecrets(p, 'web/development', [{ key: 'W', value: 'w' }]);
     const moves = await renameEnv(p, 'staging', 'qa');
     assert.deepEqual(moves, [
-      { from: 'api/staging', to: 'api/qa' }, { from: 'staging', to: 'qa' }, { from: 'web/staging', to: 'web/qa' },
+      { from: 'api/staging', to: 'api/qa' },
+      { from: 'staging', to: 'qa' },
+      { from: 'web/staging', to: 'web/qa' },
     ]);
     assert.ok(!fs.existsSync(p.file('secrets/api/staging.enc')));
     assert.ok(!fs.existsSync(p.file('secrets/staging.enc')));
@@ -61,7 +63,10 @@ describe('environments (spec §7.3)', () => {
     await setSecrets(p, 'api/qa', [{ key: 'Q', value: 'q' }]); // qa exists as a scope, not configured
     const before = sha256Tree(p.kagiDir);
     await assert.rejects(renameEnv(p, 'staging', 'production'), codeIs('conflict'));
-    await assert.rejects(renameEnv(p, 'staging', 'qa'), (e: Error & { code?: string }) => e.code === 'conflict' && /api\/qa/.test(e.message));
+    await assert.rejects(
+      renameEnv(p, 'staging', 'qa'),
+      (e: Error & { code?: string }) => e.code === 'conflict' && /api\/qa/.test(e.message),
+    );
     await assert.rejects(renameEnv(p, 'nope', 'x'), codeIs('usage'));
     await assert.rejects(renameEnv(p, 'staging', 'a/b'), codeIs('bad-name'));
     assert.deepEqual(sha256Tree(p.kagiDir), before);

@@ -36,7 +36,10 @@ describe('.gitignore (spec §8.5)', () => {
     fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\r\n  .env  \r\n# .kagi/\r\n!.kagi\r\ndist');
     fs.chmodSync(path.join(root, '.gitignore'), 0o644);
     updateGitignore(root);
-    assert.equal(read(path.join(root, '.gitignore')), 'node_modules\n  .env  \n# .kagi/\n!.kagi\ndist\n.env.*\n!.env.example\n');
+    assert.equal(
+      read(path.join(root, '.gitignore')),
+      'node_modules\n  .env  \n# .kagi/\n!.kagi\ndist\n.env.*\n!.env.example\n',
+    );
     assert.equal(fs.statSync(path.join(root, '.gitignore')).mode & 0o777, 0o644);
   });
 
@@ -44,8 +47,12 @@ describe('.gitignore (spec §8.5)', () => {
     const repo = gitInit(tempDir());
     const project = path.join(repo, 'tests');
     fs.mkdirSync(project);
-    fs.writeFileSync(path.join(repo, '.gitignore'),
-      ['.kagi/', '/.kagi', '.kagi/**', '/tests/.kagi/', 'tests/.kagi/*', 'other/.kagi/', '.kagi-backup', '.env'].join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(repo, '.gitignore'),
+      ['.kagi/', '/.kagi', '.kagi/**', '/tests/.kagi/', 'tests/.kagi/*', 'other/.kagi/', '.kagi-backup', '.env'].join(
+        '\n',
+      ) + '\n',
+    );
     assert.equal(updateGitignore(project), path.join(repo, '.gitignore'));
     const once = read(path.join(repo, '.gitignore'));
     assert.equal(once, 'other/.kagi/\n.kagi-backup\n.env\n.env.*\n!.env.example\n');
@@ -55,7 +62,9 @@ describe('.gitignore (spec §8.5)', () => {
     fs.mkdirSync(path.join(project, '.kagi'));
     fs.writeFileSync(path.join(project, '.kagi', 'kagi.json'), '{}');
     fs.writeFileSync(path.join(project, '.env'), 'A=1');
-    const ignored = execFileSync('git', ['-C', repo, 'status', '--porcelain', '--ignored', '-uall'], { encoding: 'utf8' });
+    const ignored = execFileSync('git', ['-C', repo, 'status', '--porcelain', '--ignored', '-uall'], {
+      encoding: 'utf8',
+    });
     assert.match(ignored, /^\?\? tests\/\.kagi\/kagi\.json$/m);
     assert.match(ignored, /^!! tests\/\.env$/m);
   });

@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import {
-  resolveExportTarget, resolveGetTarget, resolveRunTarget, resolveSetScope, type GrammarContext,
+  resolveExportTarget,
+  resolveGetTarget,
+  resolveRunTarget,
+  resolveSetScope,
+  type GrammarContext,
 } from '../../src/vault/grammar';
 
 const envs = ['development', 'production'];
@@ -38,7 +42,10 @@ describe('grammar (spec §7.5)', () => {
       assert.throws(() => resolveSetScope(root, ['a', 'b', 'c']), usageError);
     });
     it('refuses names that would escape the secrets folder', () => {
-      assert.throws(() => resolveSetScope(root, ['..', 'x']), (e: unknown) => (e as { code?: string }).code === 'bad-name');
+      assert.throws(
+        () => resolveSetScope(root, ['..', 'x']),
+        (e: unknown) => (e as { code?: string }).code === 'bad-name',
+      );
     });
   });
 
@@ -95,7 +102,11 @@ describe('grammar (spec §7.5)', () => {
       [root, ['api', 'production', '--', 'node', 'x'], { scope: 'api/production', argv: ['node', 'x'] }],
       [root, ['api', '--', 'production'], { scope: 'api/development', argv: ['production'] }],
       // A `--` past the scope part is the program's own.
-      [root, ['api', 'node', 'x.js', '--', '--flag'], { scope: 'api/development', argv: ['node', 'x.js', '--', '--flag'] }],
+      [
+        root,
+        ['api', 'node', 'x.js', '--', '--flag'],
+        { scope: 'api/development', argv: ['node', 'x.js', '--', '--flag'] },
+      ],
       [root, ['api', 'production', 'node', '--', 'x'], { scope: 'api/production', argv: ['node', '--', 'x'] }],
       [flag, ['qa', 'npm', 'start'], { scope: 'api/qa', argv: ['npm', 'start'] }],
       [flag, ['npm', 'start'], { scope: 'api/development', argv: ['npm', 'start'] }],

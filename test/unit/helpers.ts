@@ -40,11 +40,20 @@ export const CERT = new Uint8Array(Buffer.from('-----BEGIN CERT-----\nnot really
 
 export function writeCertArtifact(project: Project, cfg: ProjectConfig, key: Uint8Array): void {
   const entry: ArtifactEntry = {
-    id: CERT_ID, scope: 'api/production', name: 'cert.pem', location: 'repo', restore_path: 'certs/cert.pem',
-    size: CERT.length, sha256: createHash('sha256').update(CERT).digest('hex'),
-    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+    id: CERT_ID,
+    scope: 'api/production',
+    name: 'cert.pem',
+    location: 'repo',
+    restore_path: 'certs/cert.pem',
+    size: CERT.length,
+    sha256: createHash('sha256').update(CERT).digest('hex'),
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
   };
-  writeFileAtomic(project.file('files/index.enc'), sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex([entry])));
+  writeFileAtomic(
+    project.file('files/index.enc'),
+    sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex([entry])),
+  );
   writeFileAtomic(project.file(`files/${CERT_ID}.enc`), sealArtifact(cfg, key, 'file', CERT_ID, CERT));
 }
 

@@ -7,10 +7,15 @@ import { tempDir } from './helpers';
 /** A bare `.kagi/kagi.json` is all inference reads; no key is needed. */
 function vault(dir: string, settings: Record<string, unknown>): string {
   fs.mkdirSync(path.join(dir, '.kagi'), { recursive: true });
-  fs.writeFileSync(path.join(dir, '.kagi', 'kagi.json'), JSON.stringify({
-    version: '2', project_id: 'kgp_abcdefghijkl', services: {},
-    settings: { envs: ['development'], default_env: 'development', ...settings },
-  }));
+  fs.writeFileSync(
+    path.join(dir, '.kagi', 'kagi.json'),
+    JSON.stringify({
+      version: '2',
+      project_id: 'kgp_abcdefghijkl',
+      services: {},
+      settings: { envs: ['development'], default_env: 'development', ...settings },
+    }),
+  );
   return dir;
 }
 
@@ -42,13 +47,16 @@ describe('inference (spec §7.4)', () => {
   it('a monorepo mapping wins over nested, the longest mapping wins, ties go to the last', () => {
     const root = vault(tempDir(), {
       nested: true,
-      monorepo: { max_depth: 4, services: [
-        { path: 'apps', service: 'apps-all' },
-        { path: '/apps/api/', service: 'apps-api' },
-        { path: 'apps\\web', service: 'first-web' },
-        { path: 'apps/web', service: 'last-web' },
-        { path: '', service: 'ignored' },
-      ] },
+      monorepo: {
+        max_depth: 4,
+        services: [
+          { path: 'apps', service: 'apps-all' },
+          { path: '/apps/api/', service: 'apps-api' },
+          { path: 'apps\\web', service: 'first-web' },
+          { path: 'apps/web', service: 'last-web' },
+          { path: '', service: 'ignored' },
+        ],
+      },
     });
     assert.deepEqual(locate(mkdirs(root, 'apps/api/src')), { root, service: 'apps-api' });
     assert.deepEqual(locate(mkdirs(root, 'apps/api')), { root, service: 'apps-api' });

@@ -20,7 +20,9 @@ describe('inject: how a kagi task starts its program', () => {
   it('POSIX quoting passes arguments through sh -c byte for byte', function () {
     if (process.platform === 'win32') this.skip();
     const args = ['plain', 'with space', "it's", '$HOME', '`id`', 'a"b', '*', '', 'x\ny', '--flag=1'];
-    const line = ['node', '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args].map((a) => shellQuote(a, 'linux')).join(' ');
+    const line = ['node', '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args]
+      .map((a) => shellQuote(a, 'linux'))
+      .join(' ');
     const r = spawnSync(line, { shell: true, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(r.stdout), args);
   });

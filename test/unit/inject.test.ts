@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { KagiError } from '../../src/vault/errors';
 import {
-  injectIntoLaunchConfig, launchEnvShape, mergeEnv, parseKagiProperty, resolveScope, secretsOf, type ScopeContext,
+  injectIntoLaunchConfig,
+  launchEnvShape,
+  mergeEnv,
+  parseKagiProperty,
+  resolveScope,
+  secretsOf,
+  type ScopeContext,
 } from '../../src/vault/inject';
 
 const deepFreeze = <T>(o: T): T => {
@@ -40,8 +46,12 @@ describe('inject: mergeEnv', () => {
 describe('inject: secretsOf', () => {
   it('turns a store into key → value', () => {
     const store = {
-      name: 'api/dev', extra: {},
-      secrets: new Map([['A', { key: 'A', value: '1', extra: {} }], ['B', { key: 'B', value: '2', description: 'd', extra: {} }]]),
+      name: 'api/dev',
+      extra: {},
+      secrets: new Map([
+        ['A', { key: 'A', value: '1', extra: {} }],
+        ['B', { key: 'B', value: '2', description: 'd', extra: {} }],
+      ]),
     };
     assert.deepEqual(secretsOf(store), { A: '1', B: '2' });
   });
@@ -64,8 +74,14 @@ describe('inject: launch configuration shapes', () => {
   });
 
   it('env object (node): launch env wins, secrets fill the rest, kagi removed, input untouched', () => {
-    const config = deepFreeze({ type: 'node', request: 'launch', name: 'x', program: 'a.js', kagi: { service: 'api' },
-      env: { SHARED: 'from-launch', OTHER: '1', UNSET: null } });
+    const config = deepFreeze({
+      type: 'node',
+      request: 'launch',
+      name: 'x',
+      program: 'a.js',
+      kagi: { service: 'api' },
+      env: { SHARED: 'from-launch', OTHER: '1', UNSET: null },
+    });
     const r = injectIntoLaunchConfig(config as Record<string, unknown>, secrets, { caseInsensitive: false });
     assert.equal(r.shape, 'object');
     assert.deepEqual(r.config.env, { API_TOKEN: 'tok', SHARED: 'from-launch', OTHER: '1', UNSET: null });
@@ -83,10 +99,17 @@ describe('inject: launch configuration shapes', () => {
   });
 
   it('environment name/value list (cppdbg): existing names win', () => {
-    const config = deepFreeze({ type: 'cppdbg', request: 'launch', environment: [{ name: 'SHARED', value: 'from-launch' }] });
+    const config = deepFreeze({
+      type: 'cppdbg',
+      request: 'launch',
+      environment: [{ name: 'SHARED', value: 'from-launch' }],
+    });
     const r = injectIntoLaunchConfig(config as Record<string, unknown>, secrets, { caseInsensitive: false });
     assert.equal(r.shape, 'nameValueList');
-    assert.deepEqual(r.config.environment, [{ name: 'API_TOKEN', value: 'tok' }, { name: 'SHARED', value: 'from-launch' }]);
+    assert.deepEqual(r.config.environment, [
+      { name: 'API_TOKEN', value: 'tok' },
+      { name: 'SHARED', value: 'from-launch' },
+    ]);
     assert.ok(!('env' in r.config));
     assert.deepEqual(config.environment, [{ name: 'SHARED', value: 'from-launch' }]);
     assert.notEqual((r.config.environment as unknown[])[1], config.environment[0]);
@@ -99,7 +122,11 @@ describe('inject: launch configuration shapes', () => {
 
   it('env "K=V" list (lldb-dap): existing names win, values may contain "="', () => {
     const config = deepFreeze({ type: 'lldb-dap', request: 'launch', env: ['SHARED=from-launch', 'X=a=b'] });
-    const r = injectIntoLaunchConfig(config as Record<string, unknown>, { ...secrets, EQ: 'x=y' }, { caseInsensitive: false });
+    const r = injectIntoLaunchConfig(
+      config as Record<string, unknown>,
+      { ...secrets, EQ: 'x=y' },
+      { caseInsensitive: false },
+    );
     assert.equal(r.shape, 'stringList');
     assert.deepEqual(r.config.env, ['API_TOKEN=tok', 'EQ=x=y', 'SHARED=from-launch', 'X=a=b']);
     assert.deepEqual(config.env, ['SHARED=from-launch', 'X=a=b']);
@@ -111,7 +138,11 @@ describe('inject: launch configuration shapes', () => {
   });
 
   it('case-insensitive precedence on Windows', () => {
-    const r = injectIntoLaunchConfig({ type: 'node', env: { api_token: 'mine' } }, { API_TOKEN: 'tok' }, { caseInsensitive: true });
+    const r = injectIntoLaunchConfig(
+      { type: 'node', env: { api_token: 'mine' } },
+      { API_TOKEN: 'tok' },
+      { caseInsensitive: true },
+    );
     assert.deepEqual(r.config.env, { api_token: 'mine' });
     assert.deepEqual(r.shadowed, ['API_TOKEN']);
   });
@@ -136,13 +167,16 @@ describe('inject: the kagi property', () => {
 
 describe('inject: resolveScope', () => {
   const base: ScopeContext = {
-    trusted: true, activeEnv: 'development',
+    trusted: true,
+    activeEnv: 'development',
     scopes: ['api/development', 'api/production', 'web/development', 'development'],
   };
 
   it('refuses in Restricted Mode before anything else', () => {
-    assert.throws(() => resolveScope({ service: 'api', env: 'production' }, { ...base, trusted: false, action: 'Running task x' }),
-      (e: unknown) => e instanceof KagiError && /Restricted Mode/.test(e.message) && /Running task x/.test(e.message));
+    assert.throws(
+      () => resolveScope({ service: 'api', env: 'production' }, { ...base, trusted: false, action: 'Running task x' }),
+      (e: unknown) => e instanceof KagiError && /Restricted Mode/.test(e.message) && /Running task x/.test(e.message),
+    );
   });
 
   it('uses the explicit service and env', () => {
@@ -162,11 +196,20 @@ describe('inject: resolveScope', () => {
   });
 
   it('asks for a service when several exist and no root scope does', () => {
-    assert.throws(() => resolveScope({ env: 'production' }, base), (e: unknown) => e instanceof KagiError && /several services/.test(e.message));
+    assert.throws(
+      () => resolveScope({ env: 'production' }, base),
+      (e: unknown) => e instanceof KagiError && /several services/.test(e.message),
+    );
   });
 
   it('names the missing scope and the existing ones', () => {
-    assert.throws(() => resolveScope({ service: 'api', env: 'staging' }, base),
-      (e: unknown) => e instanceof KagiError && e.code === 'scope-not-found' && /api\/staging/.test(e.message) && /api\/production/.test(e.hint ?? ''));
+    assert.throws(
+      () => resolveScope({ service: 'api', env: 'staging' }, base),
+      (e: unknown) =>
+        e instanceof KagiError &&
+        e.code === 'scope-not-found' &&
+        /api\/staging/.test(e.message) &&
+        /api\/production/.test(e.hint ?? ''),
+    );
   });
 });

@@ -22,8 +22,10 @@ async function aliceProject(env: Record<string, string> = {}) {
   const alice = device('alice');
   const { project } = await initProject(tempDir(), alice);
   const ctx = (extra: Record<string, string | undefined>): KeyContext => ({
-    env: { ...alice.env, ...env, ...extra }, dataDir: project.dataDir,
-    projectId: project.config().projectId, readAccess: () => project.access(),
+    env: { ...alice.env, ...env, ...extra },
+    dataDir: project.dataDir,
+    projectId: project.config().projectId,
+    readAccess: () => project.access(),
   });
   const { key } = await resolveProjectKey(ctx({}));
   return { alice, project, ctx, key };
@@ -35,10 +37,20 @@ describe('project key text and precedence (spec §11 case 9)', () => {
     assert.equal(hex(parseKeyText(`\t${'0123456789abcdef'.repeat(4)} `, 'test')), '0123456789abcdef'.repeat(4));
   });
 
-  for (const [what, text] of [['63 chars', HEX_A.slice(1)], ['65 chars', HEX_A + 'a'], ['non-hex', 'zz'.repeat(32)], ['empty', '']]) {
+  for (const [what, text] of [
+    ['63 chars', HEX_A.slice(1)],
+    ['65 chars', HEX_A + 'a'],
+    ['non-hex', 'zz'.repeat(32)],
+    ['empty', ''],
+  ]) {
     it(`rejects ${what}`, () => {
-      assert.throws(() => parseKeyText(text, 'KAGI_PROJECT_KEY'),
-        (e: Error & { code?: string }) => e.code === 'bad-key' && /invalid project key in KAGI_PROJECT_KEY/.test(e.message) && !e.message.includes(text || '\u0000'));
+      assert.throws(
+        () => parseKeyText(text, 'KAGI_PROJECT_KEY'),
+        (e: Error & { code?: string }) =>
+          e.code === 'bad-key' &&
+          /invalid project key in KAGI_PROJECT_KEY/.test(e.message) &&
+          !e.message.includes(text || '\u0000'),
+      );
     });
   }
 
@@ -142,12 +154,24 @@ describe('identity file (spec §11 case 11)', () => {
     const data = tempDir();
     const secret = await generateX25519Identity();
     fs.mkdirSync(path.dirname(identityPath(data)), { recursive: true });
-    fs.writeFileSync(identityPath(data), `# created: 2026-01-01T00:00:00Z\n# public key: ${await identityToRecipient(secret)}\n${secret}\n`);
-    await assert.rejects(loadIdentity(data), (e: Error & { code?: string }) => e.code === 'no-identity' && !e.message.includes(secret));
+    fs.writeFileSync(
+      identityPath(data),
+      `# created: 2026-01-01T00:00:00Z\n# public key: ${await identityToRecipient(secret)}\n${secret}\n`,
+    );
+    await assert.rejects(
+      loadIdentity(data),
+      (e: Error & { code?: string }) => e.code === 'no-identity' && !e.message.includes(secret),
+    );
   });
 });
 
-function member(memberId: string, status: Member['status'], recipient: string, wrappedKey?: string, role: Member['role'] = 'owner'): Member {
+function member(
+  memberId: string,
+  status: Member['status'],
+  recipient: string,
+  wrappedKey?: string,
+  role: Member['role'] = 'owner',
+): Member {
   const m: Member = { memberId, name: memberId, recipient, role, status, extra: {} };
   if (wrappedKey !== undefined) m.wrappedKey = wrappedKey;
   return m;
@@ -165,32 +189,45 @@ describe('member search order (spec §11 case 12)', () => {
   });
 
   it('[pending(me), active(other), active(me)] finds the key in my active entry', async () => {
-    const found = await findMyMembership(list([
-      member('kgm_1', 'pending', me.recipient),
-      member('kgm_2', 'active', other, await wrapProjectKey(new Uint8Array(32).fill(2), other)),
-      member('kgm_3', 'active', me.recipient, await wrapProjectKey(key, me.recipient)),
-    ]), me);
+    const found = await findMyMembership(
+      list([
+        member('kgm_1', 'pending', me.recipient),
+        member('kgm_2', 'active', other, await wrapProjectKey(new Uint8Array(32).fill(2), other)),
+        member('kgm_3', 'active', me.recipient, await wrapProjectKey(key, me.recipient)),
+      ]),
+      me,
+    );
     assert.equal(found?.member.memberId, 'kgm_3');
     assert.deepEqual(found?.key, key);
   });
 
   it('ignores a removed member with a stale wrapped_key', async () => {
-    const found = await findMyMembership(list([
-      member('kgm_1', 'removed', me.recipient, await wrapProjectKey(new Uint8Array(32).fill(5), me.recipient)),
-      member('kgm_2', 'active', me.recipient, await wrapProjectKey(key, me.recipient)),
-    ]), me);
+    const found = await findMyMembership(
+      list([
+        member('kgm_1', 'removed', me.recipient, await wrapProjectKey(new Uint8Array(32).fill(5), me.recipient)),
+        member('kgm_2', 'active', me.recipient, await wrapProjectKey(key, me.recipient)),
+      ]),
+      me,
+    );
     assert.equal(found?.member.memberId, 'kgm_2');
     assert.deepEqual(found?.key, key);
-    const none = await findMyMembership(list([
-      member('kgm_1', 'removed', me.recipient, await wrapProjectKey(key, me.recipient)),
-    ]), me);
+    const none = await findMyMembership(
+      list([member('kgm_1', 'removed', me.recipient, await wrapProjectKey(key, me.recipient))]),
+      me,
+    );
     assert.equal(none, undefined);
   });
 
   it('invalid base64 in an active member before mine aborts the walk', async () => {
-    await assert.rejects(findMyMembership(list([
-      member('kgm_1', 'active', other, 'not base64!'),
-      member('kgm_2', 'active', me.recipient, await wrapProjectKey(key, me.recipient)),
-    ]), me), (e: Error & { code?: string }) => e.code === 'bad-access' && /kgm_1/.test(e.message));
+    await assert.rejects(
+      findMyMembership(
+        list([
+          member('kgm_1', 'active', other, 'not base64!'),
+          member('kgm_2', 'active', me.recipient, await wrapProjectKey(key, me.recipient)),
+        ]),
+        me,
+      ),
+      (e: Error & { code?: string }) => e.code === 'bad-access' && /kgm_1/.test(e.message),
+    );
   });
 });

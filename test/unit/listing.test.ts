@@ -8,7 +8,6 @@ import { twoScopeVault } from './helpers';
 
 const VALUE = 'listing-canary-4b1e';
 
-
 /** Records which scopes the real readScope decrypts (it still runs). */
 function countReads(project: Project): string[] {
   const reads: string[] = [];
@@ -39,15 +38,21 @@ describe('listing: key names cached by store text', () => {
     assert.ok(!JSON.stringify(names(second)).includes(VALUE));
   });
 
-  it('a store put back to an older file (git checkout) shows that file\'s keys', async () => {
+  it("a store put back to an older file (git checkout) shows that file's keys", async () => {
     const { project } = await twoScopeVault(VALUE);
     const cache = new KeyNameCache();
     const file = project.file(project.config().services['api/production']!.file);
     const older = fs.readFileSync(file, 'utf8');
     await setSecrets(project, 'api/production', [{ key: 'LATER', value: VALUE }]);
-    assert.deepEqual((await listVault(project, { decrypt: true, cache })).keys!.get('api/production')!.map((k) => k.key), ['DB_URL', 'LATER']);
+    assert.deepEqual(
+      (await listVault(project, { decrypt: true, cache })).keys!.get('api/production')!.map((k) => k.key),
+      ['DB_URL', 'LATER'],
+    );
     fs.writeFileSync(file, older);
-    assert.deepEqual((await listVault(project, { decrypt: true, cache })).keys!.get('api/production')!.map((k) => k.key), ['DB_URL']);
+    assert.deepEqual(
+      (await listVault(project, { decrypt: true, cache })).keys!.get('api/production')!.map((k) => k.key),
+      ['DB_URL'],
+    );
   });
 
   it('never answers for another key: the same files under a wrong KAGI_PROJECT_KEY fail to decrypt', async () => {

@@ -6,7 +6,13 @@ import { discoverEnvFiles, pathSuffix } from '../../src/vault/migrate';
 import { tempDir } from './helpers';
 
 function cfg(nested: boolean | string[], envs = ['development', 'production']): ProjectConfig {
-  return { version: '2', projectId: 'kgp_abcdefghijkl', services: {}, extra: {}, settings: { nested, envs, defaultEnv: 'development', extra: {} } };
+  return {
+    version: '2',
+    projectId: 'kgp_abcdefghijkl',
+    services: {},
+    extra: {},
+    settings: { nested, envs, defaultEnv: 'development', extra: {} },
+  };
 }
 
 function touch(root: string, rel: string): void {
@@ -25,8 +31,23 @@ function fnv1a24(text: string): string {
 describe('.env discovery and monorepo mappings (spec §8.4, §7.4)', () => {
   it('maps file names to scopes and templates, skipping build folders', () => {
     const root = tempDir();
-    for (const f of ['.env', '.env.production', '.env.local', '.env.example', '.env.sample', '.env.template', '.env.bad.name',
-      'env', '.envrc', 'apps/api/.env', 'apps/api/.env.test', 'node_modules/x/.env', 'dist/.env', 'a/.git/.env', 'web/build/.env.production']) {
+    for (const f of [
+      '.env',
+      '.env.production',
+      '.env.local',
+      '.env.example',
+      '.env.sample',
+      '.env.template',
+      '.env.bad.name',
+      'env',
+      '.envrc',
+      'apps/api/.env',
+      'apps/api/.env.test',
+      'node_modules/x/.env',
+      'dist/.env',
+      'a/.git/.env',
+      'web/build/.env.production',
+    ]) {
       touch(root, f);
     }
     const { files, monorepo } = discoverEnvFiles(root, cfg(false));
@@ -47,14 +68,20 @@ describe('.env discovery and monorepo mappings (spec §8.4, §7.4)', () => {
   it('a configured env with odd characters is still taken', () => {
     const root = tempDir();
     touch(root, '.env.qa.eu');
-    assert.deepEqual(discoverEnvFiles(root, cfg(false, ['development', 'qa.eu'])).files.map((f) => f.scope), ['qa.eu']);
+    assert.deepEqual(
+      discoverEnvFiles(root, cfg(false, ['development', 'qa.eu'])).files.map((f) => f.scope),
+      ['qa.eu'],
+    );
   });
 
   it('stops at depth 4 like WalkDir::max_depth(4)', () => {
     const root = tempDir();
     touch(root, 'a/b/c/.env');
     touch(root, 'a/b/c/d/.env');
-    assert.deepEqual(discoverEnvFiles(root, cfg(false)).files.map((f) => f.scope), ['a-b-c/development']);
+    assert.deepEqual(
+      discoverEnvFiles(root, cfg(false)).files.map((f) => f.scope),
+      ['a-b-c/development'],
+    );
   });
 
   it('nested:true writes mappings; colliding names get an FNV-1a suffix', () => {
@@ -75,9 +102,14 @@ describe('.env discovery and monorepo mappings (spec §8.4, §7.4)', () => {
         { path: 'web', service: 'web' },
       ],
     });
-    assert.deepEqual(files.map((f) => f.scope).sort(), [
-      `apps-api-${fnv1a24('apps-api')}/production`, `apps-api-${fnv1a24('apps/api')}/development`, 'web/development',
-    ].sort());
+    assert.deepEqual(
+      files.map((f) => f.scope).sort(),
+      [
+        `apps-api-${fnv1a24('apps-api')}/production`,
+        `apps-api-${fnv1a24('apps/api')}/development`,
+        'web/development',
+      ].sort(),
+    );
   });
 
   it('an existing monorepo mapping names its folder', () => {
@@ -85,6 +117,9 @@ describe('.env discovery and monorepo mappings (spec §8.4, §7.4)', () => {
     touch(root, 'services/billing/.env');
     const c = cfg(true);
     c.settings.monorepo = { maxDepth: 4, services: [{ path: 'services/billing/', service: 'billing' }] };
-    assert.deepEqual(discoverEnvFiles(root, c).files.map((f) => f.scope), ['billing/development']);
+    assert.deepEqual(
+      discoverEnvFiles(root, c).files.map((f) => f.scope),
+      ['billing/development'],
+    );
   });
 });

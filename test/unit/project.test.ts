@@ -21,8 +21,8 @@ describe('project: init, set, read', () => {
     assert.match(owner.memberId, /^kgm_[A-Za-z0-9_-]{12}$/);
     const raw = fs.readFileSync(path.join(root, '.kagi', 'kagi.json'), 'utf8');
     assert.ok(!raw.endsWith('\n'));
-    assert.equal((fs.statSync(path.join(root, '.kagi', 'access.json')).mode & 0o777), 0o600);
-    assert.equal((fs.statSync(path.join(alice.home, 'identities', 'default.agekey')).mode & 0o777), 0o600);
+    assert.equal(fs.statSync(path.join(root, '.kagi', 'access.json')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.join(alice.home, 'identities', 'default.agekey')).mode & 0o777, 0o600);
   });
 
   it('set pre-creates the service envs and round-trips values', async () => {
@@ -92,7 +92,10 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
     fs.writeFileSync(path.join(dir, 'x.enc'), 'old');
     fs.writeFileSync(path.join(dir, '.x.enc.00112233aabb.tmp'), 'orphan');
     fs.writeFileSync(path.join(dir, '.other.enc.00112233aabb.tmp'), 'not a target');
-    await writeFilesAtomic([[path.join(dir, 'x.enc'), 'new x'], [path.join(root, 'c', 'y.enc'), 'new y']]);
+    await writeFilesAtomic([
+      [path.join(dir, 'x.enc'), 'new x'],
+      [path.join(root, 'c', 'y.enc'), 'new y'],
+    ]);
     assert.equal(fs.readFileSync(path.join(dir, 'x.enc'), 'utf8'), 'new x');
     assert.equal(fs.readFileSync(path.join(root, 'c', 'y.enc'), 'utf8'), 'new y');
     assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.enc.00112233aabb.tmp', 'x.enc']);
@@ -106,8 +109,13 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
     // A folder where a file must go: the second write fails.
     fs.mkdirSync(path.join(root, 'blocked'));
     fs.writeFileSync(path.join(root, 'blocked', 'f'), '');
-    await assert.rejects(writeFilesAtomic([[path.join(root, 'x.enc'), 'new'], [path.join(root, 'blocked', 'f', 'z.enc'), 'z']]),
-      (e: Error & { code?: string }) => e.code === 'io');
+    await assert.rejects(
+      writeFilesAtomic([
+        [path.join(root, 'x.enc'), 'new'],
+        [path.join(root, 'blocked', 'f', 'z.enc'), 'z'],
+      ]),
+      (e: Error & { code?: string }) => e.code === 'io',
+    );
     assert.equal(fs.readFileSync(path.join(root, 'x.enc'), 'utf8'), 'old');
     assert.deepEqual(fs.readdirSync(root).sort(), ['blocked', 'x.enc']);
   });
@@ -130,8 +138,15 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
     for (let i = 0; i < 100; i++) second.add(path.join(root, `d${i % 7}`, `f${i}.enc`), `v${i}`);
     await second.commit();
     second.discard(); // a no-op once committed
-    for (let i = 0; i < 100; i++) assert.equal(fs.readFileSync(path.join(root, `d${i % 7}`, `f${i}.enc`), 'utf8'), `v${i}`);
-    assert.equal(fs.readdirSync(root, { recursive: true }).map(String).filter((n) => n.endsWith('.tmp')).length, 0);
+    for (let i = 0; i < 100; i++)
+      assert.equal(fs.readFileSync(path.join(root, `d${i % 7}`, `f${i}.enc`), 'utf8'), `v${i}`);
+    assert.equal(
+      fs
+        .readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((n) => n.endsWith('.tmp')).length,
+      0,
+    );
   });
 });
 
@@ -151,7 +166,7 @@ describe('files outside the vault', () => {
   it('the plaintext temp of a killed export is git-ignored by `.env.*` and removed by the next export of that file', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, '.env.production.00112233aabb.tmp'), 'SECRET=half'); // as a killed export leaves it
-    fs.writeFileSync(path.join(dir, '.env.staging.00112233aabb.tmp'), 'another file\'s');
+    fs.writeFileSync(path.join(dir, '.env.staging.00112233aabb.tmp'), "another file's");
     const temp = path.basename(writeTemp(path.join(dir, '.env.production'), 'x', false, 0o600, 'outside'));
     assert.match(temp, /^\.env\.production\.[0-9a-f]{12}\.tmp$/); // under the `.env.*` line of .gitignore
     writeDotenvFile(path.join(dir, '.env.production'), 'A=1');

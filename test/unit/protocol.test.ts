@@ -67,7 +67,12 @@ describe('protocol: parseWebviewMessage', () => {
     ['selectVault empty vault', { type: 'selectVault', vault: '' }],
     ['selectVault huge vault', { type: 'selectVault', vault: 'x'.repeat(5000) }],
     ['selectVault non-string', { type: 'selectVault', vault: { key: 'x' } }],
-    ['class instance', new (class { type = 'ready'; })()],
+    [
+      'class instance',
+      new (class {
+        type = 'ready';
+      })(),
+    ],
     ['a Date', new Date()],
     ['getter field', Object.defineProperty({ type: 'approve' }, 'memberId', { get: () => ID, enumerable: true })],
     ['symbol key', { type: 'ready', [Symbol('x')]: 1 }],

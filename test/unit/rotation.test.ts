@@ -24,7 +24,12 @@ const code = (c: string, re?: RegExp) => (e: Error & { code?: string }) => e.cod
 /** alice (owner), bob and carol (active), dave (pending); secrets in three scopes; one file artifact. */
 async function team() {
   const root = tempDir();
-  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => device(n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => device(n)) as [
+    ReturnType<typeof device>,
+    ReturnType<typeof device>,
+    ReturnType<typeof device>,
+    ReturnType<typeof device>,
+  ];
   const { project: aliceP, owner } = await initProject(root, alice, { envs: ['production'] });
   await setSecrets(aliceP, 'api/production', [{ key: 'DB_URL', value: 'postgres://prod-secret' }]);
   await setSecrets(aliceP, 'production', [{ key: 'ROOT_TOKEN', value: 'root-secret' }]);
@@ -47,7 +52,10 @@ async function unwrapFor(d: ReturnType<typeof device>, wrappedKey: string): Prom
   return unwrapProjectKey(decodeBase64Strict(wrappedKey)!, (await loadIdentity(d.home))!.secretKey);
 }
 
-const snapshot = (t: { root: string; alice: { home: string } }) => ({ vault: sha256Tree(path.join(t.root, '.kagi')), home: sha256Tree(t.alice.home) });
+const snapshot = (t: { root: string; alice: { home: string } }) => ({
+  vault: sha256Tree(path.join(t.root, '.kagi')),
+  home: sha256Tree(t.alice.home),
+});
 
 describe('remove member = key rotation (spec §11 case 15)', () => {
   it('removes the member, re-wraps every active member and re-encrypts every scope and artifact', async () => {
@@ -68,11 +76,18 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     const newKey = await unwrapFor(t.alice, access.members.find((m) => m.memberId === t.owner.memberId)!.wrappedKey!);
     assert.ok(newKey && newKey.length === 32);
     assert.notDeepEqual(newKey, t.oldKey);
-    assert.deepEqual(await unwrapFor(t.bob, access.members.find((m) => m.memberId === t.bobM.memberId)!.wrappedKey!), newKey);
+    assert.deepEqual(
+      await unwrapFor(t.bob, access.members.find((m) => m.memberId === t.bobM.memberId)!.wrappedKey!),
+      newKey,
+    );
 
     for (const scope of t.aliceP.scopes()) {
       t.aliceP.readScope(cfg, scope, newKey);
-      assert.throws(() => t.aliceP.readScope(cfg, scope, t.oldKey), code('auth-failed'), `${scope} must not open with the old key`);
+      assert.throws(
+        () => t.aliceP.readScope(cfg, scope, t.oldKey),
+        code('auth-failed'),
+        `${scope} must not open with the old key`,
+      );
     }
     const bobView = await readScopes(t.open(t.bob));
     assert.equal(bobView.get('api/production')!.secrets.get('DB_URL')!.value, 'postgres://prod-secret');
@@ -87,29 +102,52 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     assert.deepEqual([report.removed.memberId, report.scopes, report.artifacts], [t.carolM.memberId, 3, 2]);
     assert.deepEqual(report.remaining.map((m) => m.memberId).sort(), [t.owner.memberId, t.bobM.memberId].sort());
     assert.ok(!fs.existsSync(journalPath(t.alice.home, cfg.projectId)), 'the journal is deleted');
-    assert.equal(fs.readFileSync(accessSnapshotPath(t.alice.home, cfg.projectId), 'utf8'), fs.readFileSync(t.aliceP.file('access.json'), 'utf8'));
-    assert.equal(fs.readFileSync(keyCachePath(t.alice.home, cfg.projectId), 'utf8'), Buffer.from(newKey).toString('hex'), 'a stale key cache is refreshed');
+    assert.equal(
+      fs.readFileSync(accessSnapshotPath(t.alice.home, cfg.projectId), 'utf8'),
+      fs.readFileSync(t.aliceP.file('access.json'), 'utf8'),
+    );
+    assert.equal(
+      fs.readFileSync(keyCachePath(t.alice.home, cfg.projectId), 'utf8'),
+      Buffer.from(newKey).toString('hex'),
+      'a stale key cache is refreshed',
+    );
     assert.deepEqual((await t.aliceP.key()).key, newKey, 'the in-memory key is forgotten');
 
-    assert.deepEqual(events.map((e) => e.step).filter((s, i, a) => a[i - 1] !== s), ['stores', 'access', 'journal', 'done']);
-    assert.deepEqual(events.find((e) => e.step === 'stores' && e.done === e.total), { step: 'stores', done: 3, total: 3 });
-    assert.deepEqual(events.find((e) => e.step === 'access' && e.done === e.total), { step: 'access', done: 2, total: 2 });
+    assert.deepEqual(
+      events.map((e) => e.step).filter((s, i, a) => a[i - 1] !== s),
+      ['stores', 'access', 'journal', 'done'],
+    );
+    assert.deepEqual(
+      events.find((e) => e.step === 'stores' && e.done === e.total),
+      { step: 'stores', done: 3, total: 3 },
+    );
+    assert.deepEqual(
+      events.find((e) => e.step === 'access' && e.done === e.total),
+      { step: 'access', done: 2, total: 2 },
+    );
   });
 
   it('re-seals every store by the writer rules: unknown fields kept, name == scope, map key == secret.key', async () => {
     const t = await team();
     const cfg = t.aliceP.config();
     // As another writer might have stored it: unsorted, extra fields, a drifted `key`, another name.
-    const foreign = '{"secrets":{"Z":{"value":"z","key":"Z","rotation_hint":3},"A":{"key":"a-drift","value":"a"}},"name":"elsewhere","v":2}';
-    writeFileAtomic(t.aliceP.file(cfg.services['api/production']!.file), serializeEnvelope(seal(t.oldKey, scopeAad('api/production'), utf8(foreign))));
+    const foreign =
+      '{"secrets":{"Z":{"value":"z","key":"Z","rotation_hint":3},"A":{"key":"a-drift","value":"a"}},"name":"elsewhere","v":2}';
+    writeFileAtomic(
+      t.aliceP.file(cfg.services['api/production']!.file),
+      serializeEnvelope(seal(t.oldKey, scopeAad('api/production'), utf8(foreign))),
+    );
     await removeMember(t.aliceP, t.carolM.memberId);
     const after = t.aliceP.config();
     const newKey = (await t.aliceP.key(after)).key;
     assert.notDeepEqual(Buffer.from(newKey), Buffer.from(t.oldKey));
     const { text, file } = t.aliceP.sealedScope(after, 'api/production');
-    const plain = JSON.parse(Buffer.from(open(newKey, scopeAad('api/production'), parseEnvelope(text, file), file)).toString());
+    const plain = JSON.parse(
+      Buffer.from(open(newKey, scopeAad('api/production'), parseEnvelope(text, file), file)).toString(),
+    );
     assert.deepEqual(plain, {
-      name: 'api/production', v: 2,
+      name: 'api/production',
+      v: 2,
       secrets: { A: { key: 'A', value: 'a' }, Z: { key: 'Z', value: 'z', rotation_hint: 3 } },
     });
   });
@@ -117,7 +155,10 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
   it('aborts, writing nothing, when a store decrypts to something that is not a store', async () => {
     const t = await team();
     const cfg = t.aliceP.config();
-    writeFileAtomic(t.aliceP.file(cfg.services['production']!.file), serializeEnvelope(seal(t.oldKey, scopeAad('production'), utf8('{"name":"production"}'))));
+    writeFileAtomic(
+      t.aliceP.file(cfg.services['production']!.file),
+      serializeEnvelope(seal(t.oldKey, scopeAad('production'), utf8('{"name":"production"}'))),
+    );
     const before = snapshot(t);
     await assert.rejects(removeMember(t.aliceP, t.carolM.memberId), code('bad-store', /has no "secrets" object/));
     assert.deepEqual(snapshot(t), before);
@@ -144,7 +185,10 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
     // The development store moved onto production: valid JSON, wrong AAD.
     fs.copyFileSync(t.aliceP.file('secrets/api/development.enc'), t.aliceP.file('secrets/api/production.enc'));
     const before = snapshot(t);
-    await assert.rejects(removeMember(t.aliceP, t.carolM.memberId), code('auth-failed', /secrets\/api\/production\.enc/));
+    await assert.rejects(
+      removeMember(t.aliceP, t.carolM.memberId),
+      code('auth-failed', /secrets\/api\/production\.enc/),
+    );
     assert.deepEqual(snapshot(t), before);
 
     const t2 = await team();
@@ -156,7 +200,7 @@ describe('remove member = key rotation (spec §11 case 15)', () => {
 });
 
 describe('remove member: a substituted recipient', () => {
-  it('is refused when an active member\'s recipient differs from the last access.json this device wrote', async () => {
+  it("is refused when an active member's recipient differs from the last access.json this device wrote", async () => {
     const t = await team();
     const mallory = device('mallory');
     const malloryRecipient = (await requestAccess(Project.open(t.root, mallory))).recipient;
@@ -164,7 +208,10 @@ describe('remove member: a substituted recipient', () => {
     const text = fs.readFileSync(t.aliceP.file('access.json'), 'utf8').replace(t.carolM.recipient, malloryRecipient);
     fs.writeFileSync(t.aliceP.file('access.json'), text);
     const before = snapshot(t);
-    await assert.rejects(removeMember(t.open(t.alice), t.bobM.memberId), code('bad-access', /recipient of active member .* changed/));
+    await assert.rejects(
+      removeMember(t.open(t.alice), t.bobM.memberId),
+      code('bad-access', /recipient of active member .* changed/),
+    );
     assert.deepEqual(snapshot(t), before);
   });
 
@@ -184,7 +231,11 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
     const plan = await withLock(t.aliceP.file('.lock'), () => planRotation(t.aliceP, t.carolM.memberId));
     writeJournal(t.alice.home, plan.journal);
     const jFile = journalPath(t.alice.home, projectId);
-    assert.deepEqual(parseJournal(fs.readFileSync(jFile, 'utf8'), jFile, projectId), plan.journal, 'the journal holds exactly the plan');
+    assert.deepEqual(
+      parseJournal(fs.readFileSync(jFile, 'utf8'), jFile, projectId),
+      plan.journal,
+      'the journal holds exactly the plan',
+    );
     assert.deepEqual(Object.keys(plan.journal.artifacts).sort(), ['files/index.enc', `files/${CERT_ID}.enc`]);
     // Nothing in the vault changed yet.
     t.aliceP.readScope(t.aliceP.config(), 'production', t.oldKey);
@@ -193,7 +244,8 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
 
   function assertReplayed(t: Awaited<ReturnType<typeof crashAfterJournal>>, skip: string[] = []): void {
     for (const [rel, content] of Object.entries({ ...t.plan.journal.files, ...t.plan.journal.artifacts })) {
-      if (!skip.includes(rel)) assert.equal(fs.readFileSync(t.aliceP.file(rel), 'utf8'), content, `${rel} equals the journal`);
+      if (!skip.includes(rel))
+        assert.equal(fs.readFileSync(t.aliceP.file(rel), 'utf8'), content, `${rel} equals the journal`);
     }
     assert.equal(fs.readFileSync(t.aliceP.file('access.json'), 'utf8'), t.plan.journal.accessJson);
     assert.equal(fs.readFileSync(accessSnapshotPath(t.alice.home, t.projectId), 'utf8'), t.plan.journal.accessJson);
@@ -216,7 +268,10 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
     await setSecrets(p, 'production', [{ key: 'NEW', value: 'after-crash' }]);
     assertReplayed(t, ['secrets/production.enc']);
     const store = t.aliceP.readScope(t.aliceP.config(), 'production', t.plan.newKey);
-    assert.deepEqual([store.secrets.get('NEW')?.value, store.secrets.get('ROOT_TOKEN')?.value], ['after-crash', 'root-secret']);
+    assert.deepEqual(
+      [store.secrets.get('NEW')?.value, store.secrets.get('ROOT_TOKEN')?.value],
+      ['after-crash', 'root-secret'],
+    );
   });
 
   it('a half-applied journal (some files written) is finished the same way', async () => {
@@ -228,11 +283,37 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
   });
 
   const badJournals: [string, (projectId: string, access: string) => unknown, RegExp][] = [
-    ['../x', (id, a) => ({ version: 1, project_id: id, access_json: a, files: { '../x': 'pwned' } }), /unsafe path "\.\.\/x"/],
-    ['secrets/../x', (id, a) => ({ version: 1, project_id: id, access_json: a, files: { 'secrets/../x': 'pwned' } }), /unsafe path/],
-    ['/abs', (id, a) => ({ version: 1, project_id: id, access_json: a, files: { '/tmp/kagi-abs-x': 'pwned' } }), /unsafe path/],
-    ['an artifact path outside files/', (id, a) => ({ version: 1, project_id: id, access_json: a, files: {}, artifacts: { 'files/../kagi.json': 'pwned' } }), /unsafe path/],
-    ['a wrong project_id', (_id, a) => ({ version: 1, project_id: 'kgp_someoneelse', access_json: a, files: {} }), /belongs to project "kgp_someoneelse"/],
+    [
+      '../x',
+      (id, a) => ({ version: 1, project_id: id, access_json: a, files: { '../x': 'pwned' } }),
+      /unsafe path "\.\.\/x"/,
+    ],
+    [
+      'secrets/../x',
+      (id, a) => ({ version: 1, project_id: id, access_json: a, files: { 'secrets/../x': 'pwned' } }),
+      /unsafe path/,
+    ],
+    [
+      '/abs',
+      (id, a) => ({ version: 1, project_id: id, access_json: a, files: { '/tmp/kagi-abs-x': 'pwned' } }),
+      /unsafe path/,
+    ],
+    [
+      'an artifact path outside files/',
+      (id, a) => ({
+        version: 1,
+        project_id: id,
+        access_json: a,
+        files: {},
+        artifacts: { 'files/../kagi.json': 'pwned' },
+      }),
+      /unsafe path/,
+    ],
+    [
+      'a wrong project_id',
+      (_id, a) => ({ version: 1, project_id: 'kgp_someoneelse', access_json: a, files: {} }),
+      /belongs to project "kgp_someoneelse"/,
+    ],
     ['version 2', (id, a) => ({ version: 2, project_id: id, access_json: a, files: {} }), /unsupported version 2/],
   ];
   for (const [what, make, re] of badJournals) {
@@ -244,10 +325,16 @@ describe('interrupted rotation: the journal (spec 6.5)', () => {
       const projectId = project.config().projectId;
       const jFile = journalPath(alice.home, projectId);
       const access = fs.readFileSync(project.file('access.json'), 'utf8');
-      writeFileAtomic(jFile, JSON.stringify(make(projectId, access.replace('"version": "2"', '"version": "9"')), null, 2));
+      writeFileAtomic(
+        jFile,
+        JSON.stringify(make(projectId, access.replace('"version": "2"', '"version": "9"')), null, 2),
+      );
       const before = sha256Tree(root);
       await assert.rejects(readScopes(Project.open(root, alice)), code('journal', re));
-      await assert.rejects(setSecrets(Project.open(root, alice), 'development', [{ key: 'B', value: '2' }]), code('journal'));
+      await assert.rejects(
+        setSecrets(Project.open(root, alice), 'development', [{ key: 'B', value: '2' }]),
+        code('journal'),
+      );
       assert.deepEqual(sha256Tree(root), before);
       assert.ok(!fs.existsSync(path.join(root, 'x')) && !fs.existsSync('/tmp/kagi-abs-x'));
       assert.ok(fs.existsSync(jFile), 'a refused journal is kept for a person to inspect');

@@ -7,19 +7,26 @@ import { device, tempDir, twoScopeVault } from './helpers';
 
 const CANARY = 'canary-value-7f3a91';
 
-
 function texts(nodes: TreeNode[]): string[] {
   return [...walk(nodes)].flatMap((n) => [n.label, n.description ?? '', n.tooltip ?? '', n.id]);
 }
 
 describe('tree model', () => {
-  it('builds an environment\'s key nodes when first asked for, then keeps them', async () => {
+  it("builds an environment's key nodes when first asked for, then keeps them", async () => {
     const { project } = await twoScopeVault(CANARY);
     const listing = await listVault(project, { decrypt: true });
     const built: string[] = [];
     const keys = listing.keys!.get('api/production')!;
     // Observe reads of the listing's key list: they happen only when children are built.
-    listing.keys!.set('api/production', new Proxy(keys, { get: (t, p, r) => { if (p === 'map') built.push('api/production'); return Reflect.get(t, p, r); } }));
+    listing.keys!.set(
+      'api/production',
+      new Proxy(keys, {
+        get: (t, p, r) => {
+          if (p === 'map') built.push('api/production');
+          return Reflect.get(t, p, r);
+        },
+      }),
+    );
     const env = buildTreeModel([{ folderName: 'w', listing, activeEnv: 'production' }])[1]!.children[1]!;
     assert.equal(env.collapsible, 'collapsed');
     assert.deepEqual(built, []);
@@ -33,11 +40,18 @@ describe('tree model', () => {
     const { project } = await twoScopeVault(CANARY);
     const listing = await listVault(project, { decrypt: true });
     const nodes = buildTreeModel([{ folderName: 'w', listing, activeEnv: 'production' }]);
-    assert.deepEqual(nodes.map((n) => n.label), ['(root)', 'api']);
+    assert.deepEqual(
+      nodes.map((n) => n.label),
+      ['(root)', 'api'],
+    );
     const api = nodes[1]!;
-    assert.deepEqual(api.children.map((n) => [n.label, n.description]), [
-      ['development', '0 keys · default'], ['production', '1 key · active'],
-    ]);
+    assert.deepEqual(
+      api.children.map((n) => [n.label, n.description]),
+      [
+        ['development', '0 keys · default'],
+        ['production', '1 key · active'],
+      ],
+    );
     const key = api.children[1]!.children[0]!;
     assert.equal(key.label, 'DB_URL');
     assert.equal(key.description, `${MASK}  primary database`);
@@ -48,11 +62,19 @@ describe('tree model', () => {
 
   it('keeps ids stable across rebuilds so expansion survives a refresh', async () => {
     const { project } = await twoScopeVault(CANARY);
-    const a = buildTreeModel([{ folderName: 'w', listing: await listVault(project, { decrypt: true }), activeEnv: 'development' }]);
+    const a = buildTreeModel([
+      { folderName: 'w', listing: await listVault(project, { decrypt: true }), activeEnv: 'development' },
+    ]);
     await setSecrets(project, 'api/production', [{ key: 'NEW', value: 'x' }]);
-    const b = buildTreeModel([{ folderName: 'w', listing: await listVault(project, { decrypt: true }), activeEnv: 'development' }]);
+    const b = buildTreeModel([
+      { folderName: 'w', listing: await listVault(project, { decrypt: true }), activeEnv: 'development' },
+    ]);
     const idsA = new Set([...walk(a)].map((n) => n.id));
-    for (const id of idsA) assert.ok([...walk(b)].some((n) => n.id === id), `id ${id} vanished`);
+    for (const id of idsA)
+      assert.ok(
+        [...walk(b)].some((n) => n.id === id),
+        `id ${id} vanished`,
+      );
     assert.equal([...walk(b)].length, [...walk(a)].length + 1);
   });
 
@@ -65,8 +87,14 @@ describe('tree model', () => {
     const action = nodes.find((n) => n.kind === 'action');
     assert.equal(action?.command?.command, 'kagi.requestAccess');
     const api = nodes.find((n) => n.label === 'api')!;
-    assert.deepEqual(api.children.map((n) => n.label), ['development', 'production']);
-    assert.ok(api.children.every((n) => n.description === undefined || !/key/.test(n.description)), 'no key counts when locked');
+    assert.deepEqual(
+      api.children.map((n) => n.label),
+      ['development', 'production'],
+    );
+    assert.ok(
+      api.children.every((n) => n.description === undefined || !/key/.test(n.description)),
+      'no key counts when locked',
+    );
     assert.ok(api.children.every((n) => n.children.length === 0 && n.contextValue === 'kagi.env.locked'));
   });
 
@@ -86,7 +114,13 @@ describe('tree model', () => {
       { folderName: 'one', listing: await listVault(one.project, { decrypt: true }), activeEnv: 'development' },
       { folderName: 'two', listing: await listVault(two.project, { decrypt: true }), activeEnv: 'development' },
     ]);
-    assert.deepEqual(nodes.map((n) => [n.kind, n.label]), [['folder', 'one'], ['folder', 'two']]);
+    assert.deepEqual(
+      nodes.map((n) => [n.kind, n.label]),
+      [
+        ['folder', 'one'],
+        ['folder', 'two'],
+      ],
+    );
     assert.equal(new Set([...walk(nodes)].map((n) => n.id)).size, [...walk(nodes)].length, 'ids are unique');
   });
 
@@ -98,6 +132,9 @@ describe('tree model', () => {
     const listing = await listVault(Project.unopened(root, device('x')), { decrypt: true });
     assert.equal(listing.blocked?.state, 'bad-config');
     const nodes = buildTreeModel([{ folderName: 'w', listing, activeEnv: 'development' }]);
-    assert.deepEqual(nodes.map((n) => n.kind), ['notice', 'action']);
+    assert.deepEqual(
+      nodes.map((n) => n.kind),
+      ['notice', 'action'],
+    );
   });
 });

@@ -7,13 +7,23 @@ const contributed: string[] = (pkg.contributes?.commands ?? []).map((c: { comman
 
 describe('Restricted Mode gate', () => {
   it('lets only structure commands run untrusted', () => {
-    const allowed = Object.keys(COMMAND_CAPABILITY).filter((id) => allowedInWorkspace(id, false)).sort();
+    const allowed = Object.keys(COMMAND_CAPABILITY)
+      .filter((id) => allowedInWorkspace(id, false))
+      .sort();
     assert.deepEqual(allowed, ['kagi.openTeam', 'kagi.refresh', 'kagi.showStatus', 'kagi.switchEnvironment']);
   });
 
   it('refuses every command that runs a program, a terminal or a team change when untrusted', () => {
-    for (const id of ['kagi.openTerminalWithScope', 'kagi.runLaunchWithSecrets', 'kagi.runLaunchWithSecretsNoDebug', 'kagi.requestAccess',
-      'kagi.approveMember', 'kagi.removeMember', 'kagi.copyRecipient', 'kagi.resolveAccessConflict']) {
+    for (const id of [
+      'kagi.openTerminalWithScope',
+      'kagi.runLaunchWithSecrets',
+      'kagi.runLaunchWithSecretsNoDebug',
+      'kagi.requestAccess',
+      'kagi.approveMember',
+      'kagi.removeMember',
+      'kagi.copyRecipient',
+      'kagi.resolveAccessConflict',
+    ]) {
       assert.equal(allowedInWorkspace(id, false), false, id);
     }
   });

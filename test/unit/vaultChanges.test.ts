@@ -52,7 +52,11 @@ describe('vaultChanges: which vaults the .kagi/ watcher announces', () => {
   it('our own announced write is not reported again (even right after it, when the stat is racy)', () => {
     const dir = kagiDir();
     const states = new AnnouncedStates([dir]);
-    assert.deepEqual(states.changed([dir]), { changed: [dir], folders: false }, 'activation read no file: the first look reports it');
+    assert.deepEqual(
+      states.changed([dir]),
+      { changed: [dir], folders: false },
+      'activation read no file: the first look reports it',
+    );
     fs.writeFileSync(path.join(dir, 'stores', 'api.staging.json'), 'ciphertext-BBBB');
     states.remember([dir]);
     fs.writeFileSync(path.join(dir, '.lock'), 'pid');
@@ -72,7 +76,10 @@ describe('vaultChanges: which vaults the .kagi/ watcher announces', () => {
     const dir = kagiDir();
     coarse(dir, 10 * RACY_MS);
     const before = diskState(dir);
-    assert.ok([...before.values()].every((f) => f.digest === undefined), 'an old file was read');
+    assert.ok(
+      [...before.values()].every((f) => f.digest === undefined),
+      'an old file was read',
+    );
     assert.equal(sameState(before, diskState(dir), dir), true);
     fs.appendFileSync(path.join(dir, 'kagi.json'), ' ');
     assert.equal(sameState(before, diskState(dir), dir), false, 'a size change was missed');

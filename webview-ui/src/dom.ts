@@ -3,7 +3,9 @@
 type Attrs = Record<string, string | boolean | undefined>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attrs: Attrs = {}, ...children: Array<Node | string | undefined | false>
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | undefined | false>
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {

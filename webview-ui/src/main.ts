@@ -57,15 +57,34 @@ function view(s: TeamState): Node[] {
     case 'loading':
       return [notice('Loading members…')];
     case 'untrusted':
-      return [notice('Team access is disabled in Restricted Mode. Trust this workspace to see and manage who can open the vault.', 'untrusted')];
+      return [
+        notice(
+          'Team access is disabled in Restricted Mode. Trust this workspace to see and manage who can open the vault.',
+          'untrusted',
+        ),
+      ];
     case 'no-vault':
-      return [notice('No kagi vault in this workspace. Run "Kagi: Initialize Vault" to create one, or open a folder that has a .kagi/ folder.', 'no-vault')];
+      return [
+        notice(
+          'No kagi vault in this workspace. Run "Kagi: Initialize Vault" to create one, or open a folder that has a .kagi/ folder.',
+          'no-vault',
+        ),
+      ];
     case 'error':
-      return [header(s), h('div', { class: 'panel error', role: 'alert' },
-        h('p', { class: 'title', text: 'Could not read the team' }),
-        h('p', { text: s.message }),
-        h('div', { class: 'actions' }, button({ label: 'Retry', key: 'retry', onClick: () => post({ type: 'refresh' }) })),
-      )];
+      return [
+        header(s),
+        h(
+          'div',
+          { class: 'panel error', role: 'alert' },
+          h('p', { class: 'title', text: 'Could not read the team' }),
+          h('p', { text: s.message }),
+          h(
+            'div',
+            { class: 'actions' },
+            button({ label: 'Retry', key: 'retry', onClick: () => post({ type: 'refresh' }) }),
+          ),
+        ),
+      ];
     case 'conflict':
       return [header(s), conflictPanel(s.message)];
     case 'ready':
@@ -91,18 +110,38 @@ function header(s: { vaults: Array<{ key: string; name: string }>; vault: string
   } else {
     bar.append(h('span', { class: 'vault-name', text: s.vaults[0]?.name ?? '' }));
   }
-  bar.append(button({ label: 'Refresh', key: 'refresh', title: 'Re-read .kagi/access.json', onClick: () => post({ type: 'refresh' }) }));
+  bar.append(
+    button({
+      label: 'Refresh',
+      key: 'refresh',
+      title: 'Re-read .kagi/access.json',
+      onClick: () => post({ type: 'refresh' }),
+    }),
+  );
   if (busy) bar.append(h('span', { class: 'busy', role: 'status', text: `${busy}…` }));
   return bar;
 }
 
 function conflictPanel(message: string): HTMLElement {
-  return h('div', { class: 'panel error conflict', role: 'alert' },
+  return h(
+    'div',
+    { class: 'panel error conflict', role: 'alert' },
     h('p', { class: 'title', text: '.kagi/access.json has Git conflict markers' }),
     h('p', { text: message }),
-    h('p', { text: 'Two branches changed the member list. "Merge as union" keeps every member and request from both sides (by member id; a removal wins over an active entry, an approval over a pending request). Review the result, then commit it.' }),
-    h('div', { class: 'actions' },
-      button({ label: 'Merge as union', key: 'merge', primary: true, disabledReason: busyReason(), onClick: () => post({ type: 'resolveConflict' }) })),
+    h('p', {
+      text: 'Two branches changed the member list. "Merge as union" keeps every member and request from both sides (by member id; a removal wins over an active entry, an approval over a pending request). Review the result, then commit it.',
+    }),
+    h(
+      'div',
+      { class: 'actions' },
+      button({
+        label: 'Merge as union',
+        key: 'merge',
+        primary: true,
+        disabledReason: busyReason(),
+        onClick: () => post({ type: 'resolveConflict' }),
+      }),
+    ),
   );
 }
 
@@ -118,7 +157,12 @@ function readyView(s: Ready): Node[] {
   const active = s.members.filter((m) => m.status === 'active');
   const removed = s.members.filter((m) => m.status === 'removed');
   if (!s.canManage) {
-    out.push(h('p', { class: 'hint', text: 'Only an owner of this vault can approve requests, remove members or change roles.' }));
+    out.push(
+      h('p', {
+        class: 'hint',
+        text: 'Only an owner of this vault can approve requests, remove members or change roles.',
+      }),
+    );
   }
   out.push(section('pending', 'Pending requests', pending, s, 'No pending requests.'));
   out.push(section('active', 'Members', active, s, 'No active members.'));
@@ -130,27 +174,49 @@ function youPanel(s: Ready): HTMLElement {
   const panel = h('div', { class: 'panel you' });
   const fp = s.myFingerprint ? h('code', { class: 'fp', text: s.myFingerprint }) : undefined;
   if (s.isMember) {
-    panel.append(h('p', {}, s.canManage ? 'This device is an owner' : 'This device is a member', fp ? ' · ' : '', fp ?? ''));
+    panel.append(
+      h('p', {}, s.canManage ? 'This device is an owner' : 'This device is a member', fp ? ' · ' : '', fp ?? ''),
+    );
   } else if (s.hasPendingRequest) {
     panel.append(
       h('p', {}, 'Your access request is pending', fp ? ' · ' : '', fp ?? ''),
-      h('p', { class: 'hint', text: 'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.' }),
-      h('div', { class: 'actions' }, button({ label: 'Copy my recipient', key: 'copy-mine', onClick: () => post({ type: 'copyRecipient' }) })),
+      h('p', {
+        class: 'hint',
+        text: 'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.',
+      }),
+      h(
+        'div',
+        { class: 'actions' },
+        button({ label: 'Copy my recipient', key: 'copy-mine', onClick: () => post({ type: 'copyRecipient' }) }),
+      ),
     );
   } else {
     panel.append(
       h('p', { text: 'This device cannot open this vault yet.' }),
-      h('div', { class: 'actions' }, button({
-        label: 'Request access', key: 'request', primary: true, disabledReason: busyReason(),
-        title: 'Adds a pending request for this device to .kagi/access.json',
-        onClick: () => post({ type: 'requestAccess' }),
-      })),
+      h(
+        'div',
+        { class: 'actions' },
+        button({
+          label: 'Request access',
+          key: 'request',
+          primary: true,
+          disabledReason: busyReason(),
+          title: 'Adds a pending request for this device to .kagi/access.json',
+          onClick: () => post({ type: 'requestAccess' }),
+        }),
+      ),
     );
   }
   return panel;
 }
 
-function section(id: 'pending' | 'active' | 'removed', title: string, members: TeamMemberView[], s: Ready, empty: string): HTMLElement {
+function section(
+  id: 'pending' | 'active' | 'removed',
+  title: string,
+  members: TeamMemberView[],
+  s: Ready,
+  empty: string,
+): HTMLElement {
   const details = h('details', { class: `section ${id}`, 'data-section': id });
   details.open = !ui.collapsed[id];
   details.addEventListener('toggle', () => {
@@ -169,16 +235,29 @@ function section(id: 'pending' | 'active' | 'removed', title: string, members: T
 
 function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
   const li = h('li', { class: `member ${m.status}`, 'data-member': m.id });
-  li.append(h('div', { class: 'line' },
-    h('span', { class: 'name', text: m.name || '(no name)' }),
-    m.isMe ? h('span', { class: 'badge me', text: 'this device' }) : undefined,
-    h('span', { class: `badge role ${m.role}`, text: m.role }),
-    m.status !== 'active' ? h('span', { class: `badge status ${m.status}`, text: m.status }) : undefined,
-  ));
-  li.append(h('div', { class: 'line meta' },
-    h('code', { class: 'fp', title: m.recipient, 'aria-label': `recipient fingerprint ${m.fingerprint}`, text: m.fingerprint }),
-    h('span', { class: 'id', text: m.id }),
-  ));
+  li.append(
+    h(
+      'div',
+      { class: 'line' },
+      h('span', { class: 'name', text: m.name || '(no name)' }),
+      m.isMe ? h('span', { class: 'badge me', text: 'this device' }) : undefined,
+      h('span', { class: `badge role ${m.role}`, text: m.role }),
+      m.status !== 'active' ? h('span', { class: `badge status ${m.status}`, text: m.status }) : undefined,
+    ),
+  );
+  li.append(
+    h(
+      'div',
+      { class: 'line meta' },
+      h('code', {
+        class: 'fp',
+        title: m.recipient,
+        'aria-label': `recipient fingerprint ${m.fingerprint}`,
+        text: m.fingerprint,
+      }),
+      h('span', { class: 'id', text: m.id }),
+    ),
+  );
   const actions = memberActions(m, s);
   if (actions.length) li.append(h('div', { class: 'actions' }, ...actions));
   return li;
@@ -187,29 +266,75 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
 function memberActions(m: TeamMemberView, s: Ready): HTMLButtonElement[] {
   const owners = s.members.filter((x) => x.status === 'active' && x.role === 'owner').length;
   const lastOwner = m.status === 'active' && m.role === 'owner' && owners <= 1;
-  const badId = isMemberId(m.id) ? undefined : 'This entry has a malformed member id; fix .kagi/access.json or use the kagi CLI';
+  const badId = isMemberId(m.id)
+    ? undefined
+    : 'This entry has a malformed member id; fix .kagi/access.json or use the kagi CLI';
   const why = (verb: string) => badId ?? (!s.canManage ? `Only an owner can ${verb}` : busyReason());
   const key = (a: string) => `${a}:${m.id}`;
   const out: HTMLButtonElement[] = [];
   if (m.status === 'pending') {
-    out.push(button({ label: 'Approve', key: key('approve'), primary: true, disabledReason: why('approve requests'),
-      title: 'Compare the full recipient with what the requester sent you, then approve', onClick: () => post({ type: 'approve', memberId: m.id }) }));
-    out.push(button({ label: 'Reject', key: key('reject'), disabledReason: why('reject requests'), onClick: () => post({ type: 'reject', memberId: m.id }) }));
+    out.push(
+      button({
+        label: 'Approve',
+        key: key('approve'),
+        primary: true,
+        disabledReason: why('approve requests'),
+        title: 'Compare the full recipient with what the requester sent you, then approve',
+        onClick: () => post({ type: 'approve', memberId: m.id }),
+      }),
+    );
+    out.push(
+      button({
+        label: 'Reject',
+        key: key('reject'),
+        disabledReason: why('reject requests'),
+        onClick: () => post({ type: 'reject', memberId: m.id }),
+      }),
+    );
   } else if (m.status === 'active') {
     if (m.role === 'member') {
-      out.push(button({ label: 'Make owner', key: key('promote'), disabledReason: why('change roles'),
-        onClick: () => post({ type: 'setRole', memberId: m.id, role: 'owner' }) }));
+      out.push(
+        button({
+          label: 'Make owner',
+          key: key('promote'),
+          disabledReason: why('change roles'),
+          onClick: () => post({ type: 'setRole', memberId: m.id, role: 'owner' }),
+        }),
+      );
     } else {
-      out.push(button({ label: 'Make member', key: key('demote'),
-        disabledReason: why('change roles') ?? (lastOwner ? 'The last owner cannot be demoted; make another member an owner first' : undefined),
-        onClick: () => post({ type: 'setRole', memberId: m.id, role: 'member' }) }));
+      out.push(
+        button({
+          label: 'Make member',
+          key: key('demote'),
+          disabledReason:
+            why('change roles') ??
+            (lastOwner ? 'The last owner cannot be demoted; make another member an owner first' : undefined),
+          onClick: () => post({ type: 'setRole', memberId: m.id, role: 'member' }),
+        }),
+      );
     }
-    out.push(button({ label: 'Remove', key: key('remove'),
-      disabledReason: why('remove members') ?? (lastOwner ? 'The last owner cannot be removed; make another member an owner first' : undefined),
-      title: 'Removes this member and rotates the project key', onClick: () => post({ type: 'remove', memberId: m.id }) }));
+    out.push(
+      button({
+        label: 'Remove',
+        key: key('remove'),
+        disabledReason:
+          why('remove members') ??
+          (lastOwner ? 'The last owner cannot be removed; make another member an owner first' : undefined),
+        title: 'Removes this member and rotates the project key',
+        onClick: () => post({ type: 'remove', memberId: m.id }),
+      }),
+    );
   }
   if (m.status !== 'removed') {
-    out.push(button({ label: 'Copy recipient', key: key('copy'), title: m.recipient, disabledReason: badId, onClick: () => post({ type: 'copyRecipient', memberId: m.id }) }));
+    out.push(
+      button({
+        label: 'Copy recipient',
+        key: key('copy'),
+        title: m.recipient,
+        disabledReason: badId,
+        onClick: () => post({ type: 'copyRecipient', memberId: m.id }),
+      }),
+    );
   }
   return out;
 }

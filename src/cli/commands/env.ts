@@ -32,7 +32,9 @@ export const envCommand: Command = {
     } else if (sub === 'rename') {
       const [from, to] = operands(2);
       const moved = await renameEnv(project, from!, to!);
-      ctx.io.out(`renamed environment ${from} to ${to}${moved.length ? `: ${moved.map((m) => `${m.from} → ${m.to}`).join(', ')}` : ''}\n`);
+      ctx.io.out(
+        `renamed environment ${from} to ${to}${moved.length ? `: ${moved.map((m) => `${m.from} → ${m.to}`).join(', ')}` : ''}\n`,
+      );
     } else {
       const [name] = operands(1);
       await confirmTyped(ctx.io, flag(p, 'yes'), name!, 'environment name');

@@ -25,18 +25,29 @@ Options:
   --yes         confirm without asking (needed off a terminal)
 `,
   async run(ctx, args) {
-    const p = parseOptions('export', args, { service: { type: 'string' }, out: { type: 'string' }, yes: { type: 'boolean' } });
+    const p = parseOptions('export', args, {
+      service: { type: 'string' },
+      out: { type: 'string' },
+      yes: { type: 'boolean' },
+    });
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
     const target = resolveExportTarget(grammar, p.positionals);
     const outDir = str(p, 'out');
     if (target.kind === 'service' && outDir === undefined) {
-      throw new KagiError('usage', `exporting the whole service ${target.service} needs --out DIR`,
-        `or name one env: \`kagi export ${target.service} ${grammar.defaultEnv}\``);
+      throw new KagiError(
+        'usage',
+        `exporting the whole service ${target.service} needs --out DIR`,
+        `or name one env: \`kagi export ${target.service} ${grammar.defaultEnv}\``,
+      );
     }
     // One read of every scope (one key unwrap), formatted before anything is revealed.
     const stores = await readTarget(project, target);
     const texts = [...stores].map(([scope, store]) => ({ scope, text: formatDotenv(store.secrets.values()) }));
-    await confirmYesNo(ctx.io, flag(p, 'yes'), outDir === undefined ? 'Print secret values?' : `Write secret values to ${texts.length} file(s) in ${outDir}?`);
+    await confirmYesNo(
+      ctx.io,
+      flag(p, 'yes'),
+      outDir === undefined ? 'Print secret values?' : `Write secret values to ${texts.length} file(s) in ${outDir}?`,
+    );
     if (outDir === undefined) {
       const text = texts[0]!.text;
       ctx.io.out(text === '' || text.endsWith('\n') ? text : `${text}\n`);

@@ -30,17 +30,29 @@ Options:
   --yes         confirm the reveal without asking (needed off a terminal)
 `,
   async run(ctx, args) {
-    const p = parseOptions('get', args, { service: { type: 'string' }, show: { type: 'boolean' }, yes: { type: 'boolean' } });
+    const p = parseOptions('get', args, {
+      service: { type: 'string' },
+      show: { type: 'boolean' },
+      yes: { type: 'boolean' },
+    });
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
     const target = resolveGetTarget(grammar, p.positionals);
     const reveals = target.kind === 'key' || flag(p, 'show');
     if (target.kind !== 'key') {
       const stores = await readTarget(project, target);
       if (reveals) await confirmYesNo(ctx.io, flag(p, 'yes'), 'Reveal secret values on screen?');
-      ctx.io.out(target.kind === 'scope' ? renderScope(target.scope, stores.get(target.scope)!, reveals) : renderScopes(stores, reveals));
+      ctx.io.out(
+        target.kind === 'scope'
+          ? renderScope(target.scope, stores.get(target.scope)!, reveals)
+          : renderScopes(stores, reveals),
+      );
       return 0;
     }
-    const value = findSecret((await readScopes(project, [target.scope])).get(target.scope)!, target.scope, target.key).value;
+    const value = findSecret(
+      (await readScopes(project, [target.scope])).get(target.scope)!,
+      target.scope,
+      target.key,
+    ).value;
     await confirmYesNo(ctx.io, flag(p, 'yes'), `Reveal the value of ${target.key} in ${target.scope}?`);
     ctx.io.out(value + '\n');
     return 0;
@@ -48,13 +60,19 @@ Options:
 };
 
 /** The scopes a listing covers; a service that has none is an error naming the ones that exist. */
-export async function readTarget(project: Project, target: Exclude<GetTarget, { kind: 'key' }>): Promise<Map<string, Store>> {
+export async function readTarget(
+  project: Project,
+  target: Exclude<GetTarget, { kind: 'key' }>,
+): Promise<Map<string, Store>> {
   if (target.kind === 'all') return readScopes(project);
   if (target.kind === 'scope') return readScopes(project, [target.scope]);
   const scopes = project.scopes().filter((s) => splitScope(s).service === target.service);
   if (scopes.length === 0) {
-    throw new KagiError('scope-not-found', `service ${target.service} has no scopes`,
-      `existing services: ${servicesOf(project.scopes()).join(', ') || '(none)'}; create one with \`kagi set ${target.service} KEY VALUE\``);
+    throw new KagiError(
+      'scope-not-found',
+      `service ${target.service} has no scopes`,
+      `existing services: ${servicesOf(project.scopes()).join(', ') || '(none)'}; create one with \`kagi set ${target.service} KEY VALUE\``,
+    );
   }
   return readScopes(project, scopes);
 }

@@ -28,11 +28,16 @@ Options:
 `,
   async run(ctx, args) {
     const p = parseOptions('import', args, {
-      service: { type: 'string' }, file: { type: 'string' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'upper-snake': { type: 'boolean' },
+      service: { type: 'string' },
+      file: { type: 'string' },
+      force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'upper-snake': { type: 'boolean' },
     });
     const file = path.resolve(ctx.cwd, str(p, 'file') ?? '.env');
     const text = readDotenvFile(file);
-    if (text === undefined) throw new KagiError('bad-dotenv', `${file} does not exist`, 'pass the file to import with --file');
+    if (text === undefined)
+      throw new KagiError('bad-dotenv', `${file} does not exist`, 'pass the file to import with --file');
     let entries = parseDotenv(text, path.basename(file));
     if (flag(p, 'upper-snake')) entries = entries.map((e): DotenvEntry => ({ ...e, key: normalizeKey(e.key) }));
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
@@ -54,7 +59,10 @@ function printPlan(ctx: CliContext, plan: ImportPlan): void {
 /** As in Rust: off a terminal without --force, an import that would overwrite stops cleanly. */
 async function mayOverwrite(ctx: CliContext, plan: ImportPlan): Promise<boolean> {
   if (!ctx.io.interactive) {
-    done(ctx, `not imported: ${plan.overwritten.length} key(s) already exist in ${plan.scope}; rerun with --force to overwrite`);
+    done(
+      ctx,
+      `not imported: ${plan.overwritten.length} key(s) already exist in ${plan.scope}; rerun with --force to overwrite`,
+    );
     return false;
   }
   if (await askYesNo(ctx.io, `Overwrite ${plan.overwritten.length} existing key(s) in ${plan.scope}?`)) return true;

@@ -31,11 +31,22 @@ Options:
   --no-migrate   do not look for .env files
 `,
   async run(ctx, args) {
-    const p = parseOptions('init', bareEnvsFlag(args), { envs: { type: 'string' }, nested: { type: 'boolean' }, force: { type: 'boolean' }, name: { type: 'string' }, 'no-migrate': { type: 'boolean' } });
+    const p = parseOptions('init', bareEnvsFlag(args), {
+      envs: { type: 'string' },
+      nested: { type: 'boolean' },
+      force: { type: 'boolean' },
+      name: { type: 'string' },
+      'no-migrate': { type: 'boolean' },
+    });
     expectPositionals('init', p, 0, 0);
     const envsText = str(p, 'envs');
     const envs = envsText === BARE ? DEFAULT_ENVS_FLAG : commaList(envsText);
-    const { project, owner } = await initProject(ctx.cwd, ctx.host, { envs, nested: flag(p, 'nested'), force: flag(p, 'force'), name: str(p, 'name') });
+    const { project, owner } = await initProject(ctx.cwd, ctx.host, {
+      envs,
+      nested: flag(p, 'nested'),
+      force: flag(p, 'force'),
+      name: str(p, 'name'),
+    });
     const cfg = project.config();
     ctx.io.out(`initialized vault ${cfg.projectId} in ${project.kagiDir}\n`);
     ctx.io.out(`environments: ${cfg.settings.envs.join(', ')}\n`);
@@ -52,7 +63,9 @@ const BARE = '\0bare';
 
 /** `--envs` takes an optional value, which parseArgs cannot express: mark a bare one. */
 function bareEnvsFlag(args: string[]): string[] {
-  return args.map((a, i) => (a === '--envs' && (args[i + 1] === undefined || args[i + 1]!.startsWith('-')) ? `--envs=${BARE}` : a));
+  return args.map((a, i) =>
+    a === '--envs' && (args[i + 1] === undefined || args[i + 1]!.startsWith('-')) ? `--envs=${BARE}` : a,
+  );
 }
 
 /** spec 8.4: map sub-folders to services, then import the .env files found only on a y. */

@@ -1,5 +1,12 @@
 import type { Member } from '../../vault/format/access';
-import { approveMember, listMembers, recipientFingerprint, rejectRequest, requestAccess, setRole } from '../../vault/members';
+import {
+  approveMember,
+  listMembers,
+  recipientFingerprint,
+  rejectRequest,
+  requestAccess,
+  setRole,
+} from '../../vault/members';
 import { Project } from '../../vault/project';
 import { removeMember, type RotationProgress } from '../../vault/rotation';
 import { expectPositionals, flag, parseOptions, str, usage } from '../args';
@@ -34,14 +41,26 @@ export const memberCommand: Command = {
     const project = Project.open(requireLocation(ctx).root, ctx.host);
     const id = () => expectPositionals(`member ${sub}`, { ...p, positionals: rest }, 1, 1)[0]!;
     switch (sub) {
-      case 'request': return request(ctx, project, str(p, 'name'));
-      case 'list': return list(ctx, project);
-      case 'approve': return report(ctx, 'approved', await approveMember(project, id()));
-      case 'reject': { const m = id(); await rejectRequest(project, m); ctx.io.out(`rejected request ${m}\n`); return 0; }
-      case 'promote': return report(ctx, 'promoted to owner:', await setRole(project, id(), 'owner'));
-      case 'demote': return report(ctx, 'demoted to member:', await setRole(project, id(), 'member'));
-      case 'remove': return remove(ctx, project, id(), flag(p, 'yes'));
-      default: throw usage('member', sub === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
+      case 'request':
+        return request(ctx, project, str(p, 'name'));
+      case 'list':
+        return list(ctx, project);
+      case 'approve':
+        return report(ctx, 'approved', await approveMember(project, id()));
+      case 'reject': {
+        const m = id();
+        await rejectRequest(project, m);
+        ctx.io.out(`rejected request ${m}\n`);
+        return 0;
+      }
+      case 'promote':
+        return report(ctx, 'promoted to owner:', await setRole(project, id(), 'owner'));
+      case 'demote':
+        return report(ctx, 'demoted to member:', await setRole(project, id(), 'member'));
+      case 'remove':
+        return remove(ctx, project, id(), flag(p, 'yes'));
+      default:
+        throw usage('member', sub === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
     }
   },
 };
@@ -59,7 +78,13 @@ async function list(ctx: CliContext, project: Project): Promise<number> {
     ctx.io.out('no members\n');
     return 0;
   }
-  const rows = members.map((m) => [m.memberId + (m.memberId === me?.memberId ? ' (you)' : ''), m.name, m.role, m.status, recipientFingerprint(m.recipient)]);
+  const rows = members.map((m) => [
+    m.memberId + (m.memberId === me?.memberId ? ' (you)' : ''),
+    m.name,
+    m.role,
+    m.status,
+    recipientFingerprint(m.recipient),
+  ]);
   ctx.io.out(boxTable(['Id', 'Name', 'Role', 'Status', 'Fingerprint'], rows));
   return 0;
 }
@@ -72,8 +97,10 @@ function report(ctx: CliContext, verb: string, m: Member): number {
 async function remove(ctx: CliContext, project: Project, id: string, yes: boolean): Promise<number> {
   await confirmTyped(ctx.io, yes, id, 'member id');
   const r = await removeMember(project, id, progress(ctx));
-  ctx.io.out(`removed ${r.removed.memberId} (${r.removed.name}); rotated the project key: ${r.scopes} scope${r.scopes === 1 ? '' : 's'}` +
-    `${r.artifacts ? ` and ${r.artifacts} file artifact${r.artifacts === 1 ? '' : 's'}` : ''} re-encrypted, ${r.remaining.length} active member${r.remaining.length === 1 ? '' : 's'} left\n`);
+  ctx.io.out(
+    `removed ${r.removed.memberId} (${r.removed.name}); rotated the project key: ${r.scopes} scope${r.scopes === 1 ? '' : 's'}` +
+      `${r.artifacts ? ` and ${r.artifacts} file artifact${r.artifacts === 1 ? '' : 's'}` : ''} re-encrypted, ${r.remaining.length} active member${r.remaining.length === 1 ? '' : 's'} left\n`,
+  );
   ctx.io.out('next: commit .kagi/ now, and change the values the removed member has seen\n');
   return 0;
 }

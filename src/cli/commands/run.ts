@@ -9,7 +9,7 @@ import { openProject } from '../context';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a program with a scope\'s secrets in its environment',
+  summary: "run a program with a scope's secrets in its environment",
   help: `Usage: kagi run [--service S] [service] [env] [--] PROGRAM [ARGS…]
 
 Starts PROGRAM directly (no shell; looked up on PATH; arguments verbatim) with
@@ -31,7 +31,8 @@ Options:
     const { project, grammar } = await openProject(ctx, service, { recover: true });
     const target = resolveRunTarget(grammar, rest);
     if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
-    const secrets = target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
+    const secrets =
+      target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
     return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
   },
 };
@@ -62,7 +63,11 @@ function spawnPassingThrough(argv: string[], env: Record<string, string>, cwd: s
     // Ctrl-C reaches the child from the terminal itself; kagi just outlives it.
     // Signals sent to kagi alone (kill, a supervisor) are passed on.
     const forward = (sig: NodeJS.Signals) => () => void child.kill(sig);
-    const handlers: [NodeJS.Signals, () => void][] = [['SIGINT', () => {}], ['SIGTERM', forward('SIGTERM')], ['SIGHUP', forward('SIGHUP')]];
+    const handlers: [NodeJS.Signals, () => void][] = [
+      ['SIGINT', () => {}],
+      ['SIGTERM', forward('SIGTERM')],
+      ['SIGHUP', forward('SIGHUP')],
+    ];
     handlers.forEach(([sig, h]) => process.on(sig, h));
     const cleanup = () => handlers.forEach(([sig, h]) => process.off(sig, h));
     child.once('error', (e: NodeJS.ErrnoException) => {
@@ -78,9 +83,13 @@ function spawnPassingThrough(argv: string[], env: Record<string, string>, cwd: s
 
 function spawnError(program: string, e: NodeJS.ErrnoException): KagiError {
   if (e.code === 'ENOENT') {
-    return new KagiError('usage', `could not start ${program}: no such program on PATH`,
-      'check the spelling, or give its full path; for shell built-ins use `kagi run … sh -c \'…\'`');
+    return new KagiError(
+      'usage',
+      `could not start ${program}: no such program on PATH`,
+      "check the spelling, or give its full path; for shell built-ins use `kagi run … sh -c '…'`",
+    );
   }
-  if (e.code === 'EACCES') return new KagiError('usage', `could not start ${program}: permission denied`, 'make it executable (chmod +x)');
+  if (e.code === 'EACCES')
+    return new KagiError('usage', `could not start ${program}: permission denied`, 'make it executable (chmod +x)');
   return new KagiError('io', `could not start ${program} (${e.code ?? 'unknown error'})`);
 }

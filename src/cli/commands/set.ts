@@ -27,10 +27,15 @@ Options:
   --description D   a description shown in listings and written as # D on export
 `,
   async run(ctx, args) {
-    const p = parseOptions('set', args, { service: { type: 'string' }, stdin: { type: 'boolean' }, description: { type: 'string' } });
+    const p = parseOptions('set', args, {
+      service: { type: 'string' },
+      stdin: { type: 'boolean' },
+      description: { type: 'string' },
+    });
     const fromStdin = flag(p, 'stdin');
     const tail = fromStdin ? 1 : 2;
-    if (p.positionals.length < tail) throw usage('set', fromStdin ? 'missing KEY' : 'missing KEY and VALUE (or use --stdin for the value)');
+    if (p.positionals.length < tail)
+      throw usage('set', fromStdin ? 'missing KEY' : 'missing KEY and VALUE (or use --stdin for the value)');
     const rest = p.positionals.slice(0, -tail);
     const rawKey = p.positionals[p.positionals.length - tail]!;
     const value = fromStdin ? dropOneNewline(await ctx.io.readStdin()) : p.positionals[p.positionals.length - 1]!;

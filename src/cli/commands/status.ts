@@ -30,7 +30,10 @@ Exits 1 when the stores cannot be decrypted.
     line('service', location.service ? `${location.service} (inferred from this folder)` : '(none)');
     line('envs', `${cfg.settings.envs.join(', ')} (default ${cfg.settings.defaultEnv})`);
     const journal = project.journal();
-    line('rotation', journal ? 'interrupted rotation pending (the next command that opens a store finishes it)' : 'none pending');
+    line(
+      'rotation',
+      journal ? 'interrupted rotation pending (the next command that opens a store finishes it)' : 'none pending',
+    );
     const { decrypts, member } = await describeKey(project, cfg, line);
     // The identity's unwrap already named this device's member; otherwise look it up.
     const me = member ?? (await listMembers(project)).me;
@@ -39,13 +42,22 @@ Exits 1 when the stores cannot be decrypted.
   },
 };
 
-async function describeKey(project: Project, cfg: ProjectConfig, line: (label: string, text: string) => void): Promise<{ decrypts: boolean; member?: Member }> {
+async function describeKey(
+  project: Project,
+  cfg: ProjectConfig,
+  line: (label: string, text: string) => void,
+): Promise<{ decrypts: boolean; member?: Member }> {
   try {
     const { key, source, member } = await project.key(cfg);
     line('key', source);
     const scopes = project.scopes(cfg);
     const failed = [...failingScopes(project, cfg, key).keys()];
-    line('decrypts', failed.length === 0 ? `yes (${scopes.length} scope${scopes.length === 1 ? '' : 's'})` : `no: ${failed.join(', ')}`);
+    line(
+      'decrypts',
+      failed.length === 0
+        ? `yes (${scopes.length} scope${scopes.length === 1 ? '' : 's'})`
+        : `no: ${failed.join(', ')}`,
+    );
     return { decrypts: failed.length === 0, ...(member ? { member } : {}) };
   } catch (e) {
     if (!(e instanceof KagiError)) throw e;

@@ -23,19 +23,31 @@ Options:
   --envs a,b      target envs (default development,test,staging,production)
 `,
   async run(ctx, args) {
-    const p = parseOptions('sync', args, { service: { type: 'string' }, example: { type: 'string' }, sources: { type: 'string' }, envs: { type: 'string' } });
+    const p = parseOptions('sync', args, {
+      service: { type: 'string' },
+      example: { type: 'string' },
+      sources: { type: 'string' },
+      envs: { type: 'string' },
+    });
     expectPositionals('sync', p, 0, 0);
     const example = str(p, 'example') ?? '.env.example';
     const sources = [example, ...(commaList(str(p, 'sources')) ?? [])].flatMap((name) => {
       const text = readDotenvFile(path.resolve(ctx.cwd, name));
-      if (text === undefined && name !== example) throw new KagiError('bad-dotenv', `${name} does not exist`, 'fix the --sources list');
+      if (text === undefined && name !== example)
+        throw new KagiError('bad-dotenv', `${name} does not exist`, 'fix the --sources list');
       return text === undefined ? [] : [{ name, text }];
     });
-    if (sources.length === 0) throw new KagiError('bad-dotenv', `nothing to sync: ${example} does not exist`, 'pass a template with --example or --sources');
+    if (sources.length === 0)
+      throw new KagiError(
+        'bad-dotenv',
+        `nothing to sync: ${example} does not exist`,
+        'pass a template with --example or --sources',
+      );
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
     const envs = commaList(str(p, 'envs'));
     const results = await syncFromTemplate(project, { service: grammar.service, sources, ...(envs ? { envs } : {}) });
-    for (const r of results) ctx.io.out(`${r.scope}: ${r.added.length ? `added ${r.added.join(', ')}` : 'up to date'}\n`);
+    for (const r of results)
+      ctx.io.out(`${r.scope}: ${r.added.length ? `added ${r.added.join(', ')}` : 'up to date'}\n`);
     return 0;
   },
 };

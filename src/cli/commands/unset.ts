@@ -25,7 +25,11 @@ Options:
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
     const target = resolveGetTarget(grammar, p.positionals);
     if (target.kind !== 'key') throw usage('unset', 'name the KEY to delete');
-    const { key } = findSecret((await readScopes(project, [target.scope])).get(target.scope)!, target.scope, target.key);
+    const { key } = findSecret(
+      (await readScopes(project, [target.scope])).get(target.scope)!,
+      target.scope,
+      target.key,
+    );
     await confirmYesNo(ctx.io, flag(p, 'yes'), `Delete ${key} from ${target.scope}?`);
     await unsetSecrets(project, target.scope, [key]);
     ctx.io.out(`removed ${key} from ${target.scope}\n`);

@@ -2,7 +2,13 @@ import type { Ctx, VaultFolder } from '../ctx';
 import { defaultMemberName, KagiError } from '../../vault';
 import type { Member } from '../../vault/format/access';
 import {
-  approveMember, listMembers, recipientFingerprint, rejectRequest, requestAccess, resolveAccessConflict, setRole,
+  approveMember,
+  listMembers,
+  recipientFingerprint,
+  rejectRequest,
+  requestAccess,
+  resolveAccessConflict,
+  setRole,
 } from '../../vault/members';
 import { removeMember, type RotationProgress } from '../../vault/rotation';
 import type { TeamRole } from '../../protocol';
@@ -15,14 +21,24 @@ const COPY_RECIPIENT = 'Copy recipient';
  * A notification offering to copy a recipient; callers don't wait for it. Never rejects: a
  * failed clipboard write is reported by error type only (the error's text is not ours).
  */
-export async function offerCopy(p: Prompter, log: { warn(message: string): void }, message: string, recipient: string): Promise<void> {
-  const choice = await p.offer(message, [COPY_RECIPIENT]).then((c) => c, () => undefined);
+export async function offerCopy(
+  p: Prompter,
+  log: { warn(message: string): void },
+  message: string,
+  recipient: string,
+): Promise<void> {
+  const choice = await p.offer(message, [COPY_RECIPIENT]).then(
+    (c) => c,
+    () => undefined,
+  );
   if (choice !== COPY_RECIPIENT) return;
   try {
     await p.copy(recipient);
   } catch (e) {
     log.warn(`team: copying the recipient failed (${e instanceof Error ? e.name : typeof e})`);
-    p.warn('Kagi: could not copy the recipient to the clipboard. Run "Kagi: Copy My Recipient (Public Key)" to try again.');
+    p.warn(
+      'Kagi: could not copy the recipient to the clipboard. Run "Kagi: Copy My Recipient (Public Key)" to try again.',
+    );
   }
 }
 
@@ -38,8 +54,11 @@ export class TeamActions {
   private member(v: VaultFolder, memberId: string): Member {
     const m = v.project.access().members.find((x) => x.memberId === memberId);
     if (!m) {
-      throw new KagiError('member-not-found', `member ${memberId} does not exist in this project`,
-        'refresh the team view and pull the latest .kagi/access.json');
+      throw new KagiError(
+        'member-not-found',
+        `member ${memberId} does not exist in this project`,
+        'refresh the team view and pull the latest .kagi/access.json',
+      );
     }
     return m;
   }
@@ -47,7 +66,11 @@ export class TeamActions {
   async approve(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
     if (m.status !== 'pending') {
-      throw new KagiError('member-not-found', `${m.name} (${m.memberId}) is ${m.status}, not a pending request`, 'refresh the team view');
+      throw new KagiError(
+        'member-not-found',
+        `${m.name} (${m.memberId}) is ${m.status}, not a pending request`,
+        'refresh the team view',
+      );
     }
     const choice = await p.confirm(
       `Approve ${m.name}'s request for access to ${v.folder.name}?`,
@@ -56,8 +79,8 @@ export class TeamActions {
         m.recipient,
         `Fingerprint: ${recipientFingerprint(m.recipient)}`,
         '',
-        `Compare this with the recipient ${m.name} sent you through another channel (a call, chat or in person). `
-        + 'Approve only if it matches exactly: whoever holds this key will be able to read every secret in this vault.',
+        `Compare this with the recipient ${m.name} sent you through another channel (a call, chat or in person). ` +
+          'Approve only if it matches exactly: whoever holds this key will be able to read every secret in this vault.',
       ].join('\n'),
       ['Approve'],
     );
@@ -70,8 +93,11 @@ export class TeamActions {
 
   async reject(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
-    const choice = await p.confirm(`Reject ${m.name}'s request?`,
-      `The pending entry ${m.memberId} is deleted from .kagi/access.json. They never had the key, so nothing is rotated.`, ['Reject']);
+    const choice = await p.confirm(
+      `Reject ${m.name}'s request?`,
+      `The pending entry ${m.memberId} is deleted from .kagi/access.json. They never had the key, so nothing is rotated.`,
+      ['Reject'],
+    );
     if (choice !== 'Reject') return false;
     await rejectRequest(v.project, memberId);
     this.ctx.log.info(`team: rejected ${memberId}`);
@@ -81,8 +107,11 @@ export class TeamActions {
   async setRole(v: VaultFolder, memberId: string, role: TeamRole, p: Prompter): Promise<boolean> {
     const m = await this.member(v, memberId);
     if (role === 'owner') {
-      const choice = await p.confirm(`Make ${m.name} an owner of ${v.folder.name}?`,
-        'Owners can approve requests, remove members (rotating the key) and change roles.', ['Make owner']);
+      const choice = await p.confirm(
+        `Make ${m.name} an owner of ${v.folder.name}?`,
+        'Owners can approve requests, remove members (rotating the key) and change roles.',
+        ['Make owner'],
+      );
       if (choice !== 'Make owner') return false;
     }
     await setRole(v.project, memberId, role);
@@ -95,8 +124,9 @@ export class TeamActions {
     const expected = m.name.trim() || m.memberId;
     const typed = await p.input({
       title: `Remove ${expected} and rotate the project key`,
-      prompt: `Every secret in ${v.folder.name} is re-encrypted under a new key that ${expected}'s device cannot open. `
-        + `Values they already saw stay in Git history: change those secrets too. Type "${expected}" to confirm.`,
+      prompt:
+        `Every secret in ${v.folder.name} is re-encrypted under a new key that ${expected}'s device cannot open. ` +
+        `Values they already saw stay in Git history: change those secrets too. Type "${expected}" to confirm.`,
       placeHolder: expected,
       validate: (s) => (s.trim() === expected ? undefined : `Type the member's name exactly: ${expected}`),
     });
@@ -109,9 +139,13 @@ export class TeamActions {
         last = Math.max(last, pct);
       });
     });
-    this.ctx.log.info(`team: removed ${report.removed.memberId}; re-encrypted ${report.scopes} scope(s), ${report.artifacts} file(s)`);
-    p.info(`Kagi: removed ${report.removed.name}; the key was rotated (${report.scopes} scope(s) and ${report.artifacts} file(s) `
-      + `re-encrypted, ${report.remaining.length} member(s) keep access). Commit .kagi/ and push; change the secrets they saw.`);
+    this.ctx.log.info(
+      `team: removed ${report.removed.memberId}; re-encrypted ${report.scopes} scope(s), ${report.artifacts} file(s)`,
+    );
+    p.info(
+      `Kagi: removed ${report.removed.name}; the key was rotated (${report.scopes} scope(s) and ${report.artifacts} file(s) ` +
+        `re-encrypted, ${report.remaining.length} member(s) keep access). Commit .kagi/ and push; change the secrets they saw.`,
+    );
     return true;
   }
 
@@ -123,8 +157,12 @@ export class TeamActions {
     }
     const mine = ms.members.find((m) => m.status === 'pending' && m.recipient === ms.myRecipient);
     if (mine) {
-      this.offerCopy(p, `Kagi: this device already has a pending request in ${v.folder.name} (fingerprint ${recipientFingerprint(mine.recipient)}). `
-        + 'Make sure .kagi/access.json is committed in a pull request, and send your recipient to an owner.', mine.recipient);
+      this.offerCopy(
+        p,
+        `Kagi: this device already has a pending request in ${v.folder.name} (fingerprint ${recipientFingerprint(mine.recipient)}). ` +
+          'Make sure .kagi/access.json is committed in a pull request, and send your recipient to an owner.',
+        mine.recipient,
+      );
       return false;
     }
     const name = await p.input({
@@ -136,9 +174,12 @@ export class TeamActions {
     if (name === undefined) return false;
     const m = await requestAccess(v.project, { name });
     this.ctx.log.info(`team: requested access as ${m.memberId}`);
-    this.offerCopy(p, `Kagi: access requested as ${m.name} (fingerprint ${recipientFingerprint(m.recipient)}). `
-      + 'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.',
-    m.recipient);
+    this.offerCopy(
+      p,
+      `Kagi: access requested as ${m.name} (fingerprint ${recipientFingerprint(m.recipient)}). ` +
+        'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.',
+      m.recipient,
+    );
     return true;
   }
 
@@ -162,7 +203,9 @@ export class TeamActions {
       }
     }
     await p.copy(recipient);
-    p.info(`Kagi: copied ${whose} recipient (fingerprint ${recipientFingerprint(recipient)}). It is a public key, safe to send.`);
+    p.info(
+      `Kagi: copied ${whose} recipient (fingerprint ${recipientFingerprint(recipient)}). It is a public key, safe to send.`,
+    );
     return false;
   }
 
@@ -170,14 +213,19 @@ export class TeamActions {
     await recoverInterrupted(this.ctx, v);
     const merged = await resolveAccessConflict(v.project);
     this.ctx.log.info(`team: merged access.json as a union (${merged.members.length} member(s))`);
-    p.info(`Kagi: merged .kagi/access.json as the union of both sides (${merged.members.length} entries). `
-      + 'Review it, then `git add .kagi/access.json` and commit the merge.');
+    p.info(
+      `Kagi: merged .kagi/access.json as the union of both sides (${merged.members.length} entries). ` +
+        'Review it, then `git add .kagi/access.json` and commit the merge.',
+    );
     return true;
   }
 }
 
 const STEP_SPAN: Record<RotationProgress['step'], [number, number]> = {
-  stores: [0, 70], access: [70, 90], journal: [90, 95], done: [100, 100],
+  stores: [0, 70],
+  access: [70, 90],
+  journal: [90, 95],
+  done: [100, 100],
 };
 
 function progressPercent(r: RotationProgress): number {
@@ -187,9 +235,13 @@ function progressPercent(r: RotationProgress): number {
 
 function progressText(r: RotationProgress): string {
   switch (r.step) {
-    case 'stores': return `re-encrypting scopes (${r.done}/${r.total})`;
-    case 'access': return `wrapping the new key for members (${r.done}/${r.total})`;
-    case 'journal': return 'writing the new files';
-    case 'done': return 'done';
+    case 'stores':
+      return `re-encrypting scopes (${r.done}/${r.total})`;
+    case 'access':
+      return `wrapping the new key for members (${r.done}/${r.total})`;
+    case 'journal':
+      return 'writing the new files';
+    case 'done':
+      return 'done';
   }
 }

@@ -26,7 +26,11 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
  * The page shell: one external stylesheet, one nonce'd external script, no inline
  * script or style. Everything else is built by webview-ui/ from the host's state.
  */
-export function teamHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri, nonce = newNonce()): string {
+export function teamHtml(
+  webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>,
+  extensionUri: vscode.Uri,
+  nonce = newNonce(),
+): string {
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'team.js')).toString();
   const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'team.css')).toString();

@@ -47,7 +47,12 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
       }
     });
 
-  const pickMember = async (v: VaultFolder, arg: unknown, title: string, filter: (m: Member) => boolean): Promise<string | undefined> => {
+  const pickMember = async (
+    v: VaultFolder,
+    arg: unknown,
+    title: string,
+    filter: (m: Member) => boolean,
+  ): Promise<string | undefined> => {
     const given = memberIdArg(arg);
     if (given) return given;
     const candidates = v.project.access().members.filter(filter);
@@ -55,12 +60,15 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
       ctx.prompter.info(`Kagi: nobody to choose in ${v.folder.name}.`);
       return undefined;
     }
-    return ctx.prompter.pick(candidates.map((m) => ({
-      label: m.name || m.memberId,
-      description: `${m.role} · ${m.status}`,
-      detail: `${m.memberId} · ${recipientFingerprint(m.recipient)}`,
-      id: m.memberId,
-    })), { title, placeHolder: 'Which member?' });
+    return ctx.prompter.pick(
+      candidates.map((m) => ({
+        label: m.name || m.memberId,
+        description: `${m.role} · ${m.status}`,
+        detail: `${m.memberId} · ${recipientFingerprint(m.recipient)}`,
+        id: m.memberId,
+      })),
+      { title, placeHolder: 'Which member?' },
+    );
   };
 
   const p = () => ctx.prompter;
@@ -79,15 +87,18 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
 
   // Integration tests drive the host's message handler with scripted prompts.
   if (ctx.extension.extensionMode === vscode.ExtensionMode.Test || process.env.KAGI_IT_RESULTS) {
-    subs.push(vscode.commands.registerCommand('kagi.team._testApi', (): TeamTestApi => ({
-      provider,
-      handleMessage: (raw, prompter) => provider.handleMessage(raw, prompter),
-    })));
+    subs.push(
+      vscode.commands.registerCommand('kagi.team._testApi', (): TeamTestApi => ({
+        provider,
+        handleMessage: (raw, prompter) => provider.handleMessage(raw, prompter),
+      })),
+    );
   }
 
   // An interrupted member removal is finished as soon as the vault is opened.
   if (vscode.workspace.isTrusted) {
-    for (const v of ctx.vaults()) void ctx.guard('team: finishing an interrupted removal', () => recoverInterrupted(ctx, v));
+    for (const v of ctx.vaults())
+      void ctx.guard('team: finishing an interrupted removal', () => recoverInterrupted(ctx, v));
   }
   return provider;
 }

@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
-import { describeMessageType, parseWebviewMessage, type HostMessage, type TeamState, type WebviewMessage } from '../../protocol';
+import {
+  describeMessageType,
+  parseWebviewMessage,
+  type HostMessage,
+  type TeamState,
+  type WebviewMessage,
+} from '../../protocol';
 import { TeamActions } from './actions';
 import { teamHtml, webviewRoot } from './html';
 import type { Prompter } from '../prompter';
@@ -62,7 +68,9 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposables.push(
       view.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)),
       view.onDidChangeVisibility(() => this.refreshIfVisible()),
-      view.onDidDispose(() => { if (this.view === view) this.view = undefined; }),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+      }),
     );
   }
 
@@ -123,13 +131,20 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private dispatch(v: VaultFolder, msg: ActionMessage, p: Prompter): Promise<boolean> {
     switch (msg.type) {
-      case 'requestAccess': return this.actions.requestAccess(v, p);
-      case 'approve': return this.actions.approve(v, msg.memberId, p);
-      case 'reject': return this.actions.reject(v, msg.memberId, p);
-      case 'remove': return this.actions.remove(v, msg.memberId, p);
-      case 'setRole': return this.actions.setRole(v, msg.memberId, msg.role, p);
-      case 'copyRecipient': return this.actions.copyRecipient(v, msg.memberId, p);
-      case 'resolveConflict': return this.actions.resolveConflict(v, p);
+      case 'requestAccess':
+        return this.actions.requestAccess(v, p);
+      case 'approve':
+        return this.actions.approve(v, msg.memberId, p);
+      case 'reject':
+        return this.actions.reject(v, msg.memberId, p);
+      case 'remove':
+        return this.actions.remove(v, msg.memberId, p);
+      case 'setRole':
+        return this.actions.setRole(v, msg.memberId, msg.role, p);
+      case 'copyRecipient':
+        return this.actions.copyRecipient(v, msg.memberId, p);
+      case 'resolveConflict':
+        return this.actions.resolveConflict(v, p);
     }
   }
 

@@ -12,8 +12,9 @@ function isConflictError(e: unknown): boolean {
   return isKagiError(e) && (e.code === 'conflict' || (e.code === 'bad-access' && /conflict markers/i.test(e.message)));
 }
 
-const CONFLICT_MESSAGE = 'Two branches changed the member list and Git left conflict markers in .kagi/access.json. '
-  + 'Until it is merged nobody can approve, remove or change members here.';
+const CONFLICT_MESSAGE =
+  'Two branches changed the member list and Git left conflict markers in .kagi/access.json. ' +
+  'Until it is merged nobody can approve, remove or change members here.';
 
 /**
  * Finishes a member removal that was interrupted (its journal is still in the
@@ -33,7 +34,8 @@ export async function recoverInterrupted(ctx: Ctx, v: VaultFolder): Promise<bool
     if (done) {
       ctx.log.info(`team: finished an interrupted member removal in ${v.folder.name}`);
       void vscode.window.showInformationMessage(
-        `Kagi: finished an interrupted member removal in ${v.folder.name} (key rotation). Commit the changes in .kagi/ and push them.`);
+        `Kagi: finished an interrupted member removal in ${v.folder.name} (key rotation). Commit the changes in .kagi/ and push them.`,
+      );
       ctx.fireChanged(v);
     }
     return done;
@@ -44,13 +46,18 @@ export async function recoverInterrupted(ctx: Ctx, v: VaultFolder): Promise<bool
 
 function journalError(e: unknown): KagiError {
   const why = describeError(e);
-  return new KagiError('journal', `an interrupted member removal (key rotation) could not be finished: ${why}`,
-    'run `kagi doctor --fix` in this folder, or restore .kagi/ from Git and remove the member again');
+  return new KagiError(
+    'journal',
+    `an interrupted member removal (key rotation) could not be finished: ${why}`,
+    'run `kagi doctor --fix` in this folder, or restore .kagi/ from Git and remove the member again',
+  );
 }
 
 function memberView(m: Member, ms: Membership): TeamMemberView {
-  const isMe = m === ms.me || (ms.me !== undefined && m.memberId === ms.me.memberId)
-    || (m.status === 'pending' && ms.myRecipient !== undefined && m.recipient === ms.myRecipient);
+  const isMe =
+    m === ms.me ||
+    (ms.me !== undefined && m.memberId === ms.me.memberId) ||
+    (m.status === 'pending' && ms.myRecipient !== undefined && m.recipient === ms.myRecipient);
   return {
     id: m.memberId,
     name: m.name,
@@ -66,7 +73,10 @@ const STATUS_ORDER = { pending: 0, active: 1, removed: 2 } as const;
 const ROLE_ORDER = { owner: 0, member: 1 } as const;
 
 /** Builds what the webview shows: public member data and UI flags only. */
-export async function buildTeamState(ctx: Ctx, selected: string | undefined): Promise<{ state: TeamState; vault?: VaultFolder }> {
+export async function buildTeamState(
+  ctx: Ctx,
+  selected: string | undefined,
+): Promise<{ state: TeamState; vault?: VaultFolder }> {
   if (!vscode.workspace.isTrusted) return { state: { kind: 'untrusted' } };
   const all = ctx.vaults();
   if (all.length === 0) return { state: { kind: 'no-vault' } };
@@ -76,11 +86,18 @@ export async function buildTeamState(ctx: Ctx, selected: string | undefined): Pr
   try {
     await recoverInterrupted(ctx, v);
     const text = v.project.accessText();
-    if (text !== undefined && hasConflictMarkers(text)) return { vault: v, state: { ...base, kind: 'conflict', message: CONFLICT_MESSAGE } };
+    if (text !== undefined && hasConflictMarkers(text))
+      return { vault: v, state: { ...base, kind: 'conflict', message: CONFLICT_MESSAGE } };
     const ms = await listMembers(v.project);
-    const members = ms.members.map((m) => memberView(m, ms)).sort((a, b) =>
-      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || ROLE_ORDER[a.role] - ROLE_ORDER[b.role]
-      || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const members = ms.members
+      .map((m) => memberView(m, ms))
+      .sort(
+        (a, b) =>
+          STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+          ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
+          a.name.localeCompare(b.name) ||
+          a.id.localeCompare(b.id),
+      );
     const myFingerprint = ms.myRecipient ? recipientFingerprint(ms.myRecipient) : undefined;
     return {
       vault: v,
@@ -102,6 +119,13 @@ export async function buildTeamState(ctx: Ctx, selected: string | undefined): Pr
     }
     const name = e instanceof Error ? e.name : typeof e;
     ctx.log.error(`team: reading members failed unexpectedly (${name})`);
-    return { vault: v, state: { ...base, kind: 'error', message: `Reading the member list failed unexpectedly (${name}). See the Kagi output.` } };
+    return {
+      vault: v,
+      state: {
+        ...base,
+        kind: 'error',
+        message: `Reading the member list failed unexpectedly (${name}). See the Kagi output.`,
+      },
+    };
   }
 }

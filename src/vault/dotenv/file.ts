@@ -15,7 +15,11 @@ export function readDotenvFile(file: string): string | undefined {
   let bytes: Buffer;
   try {
     if (fs.statSync(file).size > MAX_DOTENV_FILE_BYTES) {
-      throw new KagiError('bad-dotenv', `${file} is too large to be a .env file`, 'check that you picked the right file');
+      throw new KagiError(
+        'bad-dotenv',
+        `${file} is too large to be a .env file`,
+        'check that you picked the right file',
+      );
     }
     bytes = fs.readFileSync(file);
   } catch (e) {

@@ -21,20 +21,32 @@ export function formatDotenv(secrets: Iterable<{ key: string; value: string; des
   for (let i = sorted.length - 1; i >= 0; i--) {
     const s = sorted[i]!;
     if (!DOTENV_KEY.test(s.key) || s.key === '__proto__') {
-      throw new KagiError('bad-dotenv', `the key ${JSON.stringify(s.key)} cannot be written to a .env file`,
-        'dotenv keys use only letters, digits, "_", "." and "-"; rename the secret');
+      throw new KagiError(
+        'bad-dotenv',
+        `the key ${JSON.stringify(s.key)} cannot be written to a .env file`,
+        'dotenv keys use only letters, digits, "_", "." and "-"; rename the secret',
+      );
     }
     if (s.value.includes('\0')) {
-      throw new KagiError('bad-dotenv', `the value of ${s.key} contains a NUL character, which no environment variable can hold`,
-        'fix the secret with `set`');
+      throw new KagiError(
+        'bad-dotenv',
+        `the value of ${s.key} contains a NUL character, which no environment variable can hold`,
+        'fix the secret with `set`',
+      );
     }
     if (!isWellFormedText(s.value)) {
-      throw new KagiError('bad-dotenv', `the value of ${s.key} cannot be written to a .env file: it is not valid Unicode text (a lone surrogate)`,
-        'fix the secret with `set`');
+      throw new KagiError(
+        'bad-dotenv',
+        `the value of ${s.key} cannot be written to a .env file: it is not valid Unicode text (a lone surrogate)`,
+        'fix the secret with `set`',
+      );
     }
     if (s.value.includes('\ufffd')) {
-      throw new KagiError('bad-dotenv', `the value of ${s.key} contains U+FFFD (a sign of invalid UTF-8), which import refuses`,
-        'fix the secret with `set`, or export it another way');
+      throw new KagiError(
+        'bad-dotenv',
+        `the value of ${s.key} contains U+FFFD (a sign of invalid UTF-8), which import refuses`,
+        'fix the secret with `set`, or export it another way',
+      );
     }
     const block = descriptionLines(s.description) + `${s.key}=${encodeValue(s.key, s.value, later)}\n`;
     blocks.unshift(block);
@@ -47,7 +59,12 @@ export function formatDotenv(secrets: Iterable<{ key: string; value: string; des
 
 function descriptionLines(description: string | undefined): string {
   if (description === undefined) return '';
-  return description.split(/\r\n|[\r\n\u2028\u2029]/).map((l) => l.trim()).filter((l) => l !== '').map((l) => `# ${l}\n`).join('');
+  return description
+    .split(/\r\n|[\r\n\u2028\u2029]/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => `# ${l}\n`)
+    .join('');
 }
 
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
@@ -63,8 +80,11 @@ function canCloseLater(q: string, later: string): boolean {
 
 function encodeValue(key: string, value: string, later: string): string {
   const endsInBackslash = value.endsWith('\\');
-  const quotable = (q: string) => !value.includes(q) && !value.includes('\r') &&
-    (!endsInBackslash || !canCloseLater(q, later)) && !closesLikeAnEntry(value, q);
+  const quotable = (q: string) =>
+    !value.includes(q) &&
+    !value.includes('\r') &&
+    (!endsInBackslash || !canCloseLater(q, later)) &&
+    !closesLikeAnEntry(value, q);
   const double = () => `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
   // Single quotes first (nothing is unescaped in them); line breaks read best as `\n` in double quotes.
   if (!/[\n\u2028\u2029]/.test(value) && quotable("'")) return `'${value}'`;
@@ -73,11 +93,17 @@ function encodeValue(key: string, value: string, later: string): string {
   if (quotable('`')) return `\`${value}\``;
   if (fitsUnquoted(value)) return value;
   if (closesLikeAnEntry(value, "'")) {
-    throw new KagiError('bad-dotenv', `the value of ${key} cannot be written to a .env file: its last line reads like the start of another entry (NAME=), which import takes for a missing quote`,
-      'export it another way (e.g. `get`), or end the value differently');
+    throw new KagiError(
+      'bad-dotenv',
+      `the value of ${key} cannot be written to a .env file: its last line reads like the start of another entry (NAME=), which import takes for a missing quote`,
+      'export it another way (e.g. `get`), or end the value differently',
+    );
   }
-  throw new KagiError('bad-dotenv', `the value of ${key} cannot be written to a .env file without changing it`,
-    'dotenv has no escape for this mix of quotes, line breaks and "#"; export it another way (e.g. `get`)');
+  throw new KagiError(
+    'bad-dotenv',
+    `the value of ${key} cannot be written to a .env file without changing it`,
+    'dotenv has no escape for this mix of quotes, line breaks and "#"; export it another way (e.g. `get`)',
+  );
 }
 
 /**
@@ -95,7 +121,9 @@ function fitsDoubleQuotes(value: string, later: string): boolean {
 }
 
 function fitsUnquoted(value: string): boolean {
-  return value !== '' && !value.includes('#') && !LINE_BREAK.test(value) && value.trim() === value && !/^['"`]/.test(value);
+  return (
+    value !== '' && !value.includes('#') && !LINE_BREAK.test(value) && value.trim() === value && !/^['"`]/.test(value)
+  );
 }
 
 /** A last guard against a quoting mistake: re-read what we wrote, with dotenv and with our parser. */
@@ -105,12 +133,18 @@ function verifyRoundTrip(text: string, secrets: { key: string; value: string }[]
   try {
     ours = new Map(parseDotenv(text, '(export)').map((e) => [e.key, e.value]));
   } catch (e) {
-    throw new KagiError('bad-dotenv', `cannot write this scope to a .env file that import reads back: ${(e as Error).message}`,
-      'export those secrets another way (e.g. `get`)');
+    throw new KagiError(
+      'bad-dotenv',
+      `cannot write this scope to a .env file that import reads back: ${(e as Error).message}`,
+      'export those secrets another way (e.g. `get`)',
+    );
   }
   const broken = secrets.filter((s) => back[s.key] !== s.value || ours.get(s.key) !== s.value).map((s) => s.key);
   if (broken.length > 0) {
-    throw new KagiError('bad-dotenv', `cannot write ${broken.join(', ')} to a .env file without changing the value`,
-      'export those secrets another way (e.g. `get`)');
+    throw new KagiError(
+      'bad-dotenv',
+      `cannot write ${broken.join(', ')} to a .env file without changing the value`,
+      'export those secrets another way (e.g. `get`)',
+    );
   }
 }

@@ -72,20 +72,33 @@ function checkShape(text: string, fileName: string): void {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
     if (end - start > MAX_DOTENV_LINE) {
-      throw badDotenv(fileName, n, `the line is ${end - start} characters long (at most ${MAX_DOTENV_LINE})`,
-        'this does not look like a .env file; check that you picked the right file');
+      throw badDotenv(
+        fileName,
+        n,
+        `the line is ${end - start} characters long (at most ${MAX_DOTENV_LINE})`,
+        'this does not look like a .env file; check that you picked the right file',
+      );
     }
     if (nl < 0) break;
     start = nl + 1;
   }
   if (text.length > MAX_DOTENV_BYTES) {
-    throw badDotenv(fileName, undefined, `the file is larger than ${MAX_DOTENV_BYTES} characters`, 'split it, or pick the right file');
+    throw badDotenv(
+      fileName,
+      undefined,
+      `the file is larger than ${MAX_DOTENV_BYTES} characters`,
+      'split it, or pick the right file',
+    );
   }
   const bin = BINARY.exec(text);
   if (bin) {
     const line = text.slice(0, bin.index).split('\n').length;
-    throw badDotenv(fileName, line, `binary content (${bin[0] === '\0' ? 'a NUL character' : 'invalid UTF-8'})`,
-      'a .env file is UTF-8 text; check that you picked the right file');
+    throw badDotenv(
+      fileName,
+      line,
+      `binary content (${bin[0] === '\0' ? 'a NUL character' : 'invalid UTF-8'})`,
+      'a .env file is UTF-8 text; check that you picked the right file',
+    );
   }
 }
 
@@ -94,7 +107,12 @@ export function decodeDotenvFile(bytes: Uint8Array, fileName: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw badDotenv(fileName, undefined, 'the file is not UTF-8 text', 'save it as UTF-8, or check that you picked the right file');
+    throw badDotenv(
+      fileName,
+      undefined,
+      'the file is not UTF-8 text',
+      'save it as UTF-8, or check that you picked the right file',
+    );
   }
 }
 
@@ -185,19 +203,34 @@ export function looksLikeNextEntry(closingLine: string, q: string): boolean {
  * and lets a missing closing quote swallow the following lines up to the next
  * `KEY="` line. Both are almost always a typo that would import a wrong value.
  */
-function checkQuotes(raw: string | undefined, key: string, fileName: string, lineNo: number, lines: Lines, end?: number): void {
+function checkQuotes(
+  raw: string | undefined,
+  key: string,
+  fileName: string,
+  lineNo: number,
+  lines: Lines,
+  end?: number,
+): void {
   const v = raw?.trim() ?? '';
   const q = v[0];
   if (q !== '"' && q !== "'" && q !== '`') return;
   if (v.length < 2 || v[v.length - 1] !== q) {
-    throw badDotenv(fileName, lineNo, `the value of ${key} opens a ${q} quote that is not closed on a line of its own`,
-      `close the quote (or remove text after it), or escape it`);
+    throw badDotenv(
+      fileName,
+      lineNo,
+      `the value of ${key} opens a ${q} quote that is not closed on a line of its own`,
+      `close the quote (or remove text after it), or escape it`,
+    );
   }
   if (end === undefined) return;
   const lastLine = lines.numberAt(end - 1);
   if (lastLine === lineNo) return;
   if (looksLikeNextEntry(lines.line(lastLine), q)) {
-    throw badDotenv(fileName, lineNo, `the value of ${key} opens a ${q} quote that is only closed on line ${lastLine}, by what looks like the next entry`,
-      'add the missing closing quote');
+    throw badDotenv(
+      fileName,
+      lineNo,
+      `the value of ${key} opens a ${q} quote that is only closed on line ${lastLine}, by what looks like the next entry`,
+      'add the missing closing quote',
+    );
   }
 }

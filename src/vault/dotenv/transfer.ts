@@ -12,8 +12,11 @@ import type { DotenvEntry } from './parse';
 export function exportFileName(scope: string): string {
   const { env } = splitScope(scope);
   if (env.includes('/')) {
-    throw new KagiError('bad-name', `scope ${scope} has no single environment name to use in a file name`,
-      'export it to stdout instead');
+    throw new KagiError(
+      'bad-name',
+      `scope ${scope} has no single environment name to use in a file name`,
+      'export it to stdout instead',
+    );
   }
   return `.env.${env}`;
 }
@@ -65,7 +68,11 @@ function compare(scope: string, entries: DotenvEntry[], store: Store | undefined
  * Applies a plan against the scope as it is now (re-read under the lock), so a
  * change made since the preview is never overwritten unasked.
  */
-export async function applyImport(project: Project, plan: Pick<ImportPlan, 'scope' | 'entries'>, opts: { overwrite: boolean }): Promise<ImportPlan> {
+export async function applyImport(
+  project: Project,
+  plan: Pick<ImportPlan, 'scope' | 'entries'>,
+  opts: { overwrite: boolean },
+): Promise<ImportPlan> {
   validateScope(plan.scope);
   const entries = dedupe(plan.entries);
   entries.forEach((e) => validateSecretKey(e.key));
@@ -75,14 +82,22 @@ export async function applyImport(project: Project, plan: Pick<ImportPlan, 'scop
     const store = project.readScopeOrEmpty(cfg, plan.scope, key);
     const now = compare(plan.scope, entries, cfg.services[plan.scope] ? store : undefined);
     if (!opts.overwrite && now.overwritten.length > 0) {
-      throw new KagiError('conflict', `importing into ${plan.scope} would overwrite ${now.overwritten.join(', ')}`,
-        'review the differences, then import with --force (overwrite) to replace them');
+      throw new KagiError(
+        'conflict',
+        `importing into ${plan.scope} would overwrite ${now.overwritten.join(', ')}`,
+        'review the differences, then import with --force (overwrite) to replace them',
+      );
     }
     if (cfg.services[plan.scope] && now.added.length === 0 && now.overwritten.length === 0) return now;
     for (const e of entries) {
       const extra = store.secrets.get(e.key)?.extra ?? {};
       // As Rust: the description comes from the file, or is removed.
-      store.secrets.set(e.key, { key: e.key, value: e.value, extra, ...(e.description !== undefined ? { description: e.description } : {}) });
+      store.secrets.set(e.key, {
+        key: e.key,
+        value: e.value,
+        extra,
+        ...(e.description !== undefined ? { description: e.description } : {}),
+      });
     }
     precreateServiceEnvs(project, cfg, plan.scope, key);
     project.writeScope(cfg, plan.scope, store, key);

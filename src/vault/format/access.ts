@@ -25,7 +25,16 @@ export interface AccessList {
 }
 
 const FILE = 'access.json';
-const MEMBER_FIELDS = ['member_id', 'name', 'recipient', 'role', 'status', 'wrapped_key', 'wrapped_token', 'signing_public_key'];
+const MEMBER_FIELDS = [
+  'member_id',
+  'name',
+  'recipient',
+  'role',
+  'status',
+  'wrapped_key',
+  'wrapped_token',
+  'signing_public_key',
+];
 
 function bad(message: string): KagiError {
   return new KagiError('bad-access', `access.json: ${message}`, 'fix .kagi/access.json or restore it from Git');
@@ -81,7 +90,8 @@ export function validateAccessList(list: AccessList): void {
   for (const m of list.members) {
     const who = `member ${m.memberId} (${m.name})`;
     if (m.role !== 'owner' && m.role !== 'member') throw bad(`${who} has unknown role ${JSON.stringify(m.role)}`);
-    if (!['pending', 'active', 'removed'].includes(m.status)) throw bad(`${who} has unknown status ${JSON.stringify(m.status)}`);
+    if (!['pending', 'active', 'removed'].includes(m.status))
+      throw bad(`${who} has unknown status ${JSON.stringify(m.status)}`);
     if (m.status === 'active' && !m.wrappedKey) throw bad(`${who} is active but has no wrapped_key`);
     if (m.status === 'pending' && m.wrappedKey) throw bad(`${who} is pending but has a wrapped_key`);
   }
@@ -95,15 +105,21 @@ export function isActiveOwner(m: Member): boolean {
 }
 
 export function serializeAccessList(list: AccessList): string {
-  const members = [...list.members].sort((a, b) => compareBytes(a.memberId, b.memberId)).map((m) => {
-    const out: Record<string, unknown> = {
-      member_id: m.memberId, name: m.name, recipient: m.recipient, role: m.role, status: m.status,
-    };
-    if (m.wrappedKey !== undefined) out.wrapped_key = m.wrappedKey;
-    if (m.wrappedToken !== undefined) out.wrapped_token = m.wrappedToken;
-    if (m.signingPublicKey !== undefined) out.signing_public_key = m.signingPublicKey;
-    return { ...out, ...m.extra };
-  });
+  const members = [...list.members]
+    .sort((a, b) => compareBytes(a.memberId, b.memberId))
+    .map((m) => {
+      const out: Record<string, unknown> = {
+        member_id: m.memberId,
+        name: m.name,
+        recipient: m.recipient,
+        role: m.role,
+        status: m.status,
+      };
+      if (m.wrappedKey !== undefined) out.wrapped_key = m.wrappedKey;
+      if (m.wrappedToken !== undefined) out.wrapped_token = m.wrappedToken;
+      if (m.signingPublicKey !== undefined) out.signing_public_key = m.signingPublicKey;
+      return { ...out, ...m.extra };
+    });
   return JSON.stringify({ version: list.version, members, ...list.extra }, null, 2);
 }
 

@@ -24,7 +24,10 @@ function bad(file: string, message: string): KagiError {
 export function parseEnvelope(text: string, file: string): Envelope {
   const raw = parseJsonFile(text, file, 'bad-store');
   if (!isPlainObject(raw)) throw bad(file, 'not an encrypted store (expected a JSON object)');
-  if (raw.version !== undefined && !(typeof raw.version === 'number' && Number.isInteger(raw.version) && raw.version >= 0 && raw.version <= 255)) {
+  if (
+    raw.version !== undefined &&
+    !(typeof raw.version === 'number' && Number.isInteger(raw.version) && raw.version >= 0 && raw.version <= 255)
+  ) {
     throw bad(file, 'version must be a number from 0 to 255');
   }
   if (raw.algorithm === undefined) throw bad(file, 'missing encrypted store algorithm');

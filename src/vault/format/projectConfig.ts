@@ -150,7 +150,10 @@ export function serializeProjectConfig(cfg: ProjectConfig): string {
   const settings: Record<string, unknown> = { nested: s.nested, envs: s.envs, default_env: s.defaultEnv };
   if (s.sync !== undefined) settings.sync = s.sync;
   if (s.monorepo) {
-    settings.monorepo = { max_depth: s.monorepo.maxDepth, services: s.monorepo.services.map((m) => ({ path: m.path, service: m.service })) };
+    settings.monorepo = {
+      max_depth: s.monorepo.maxDepth,
+      services: s.monorepo.services.map((m) => ({ path: m.path, service: m.service })),
+    };
   }
   Object.assign(settings, s.extra);
   return JSON.stringify({ version: cfg.version, project_id: cfg.projectId, services, settings, ...cfg.extra }, null, 2);

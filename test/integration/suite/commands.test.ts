@@ -24,7 +24,8 @@ describe('Kagi commands', () => {
   describe('reveal', () => {
     it('shows nothing when the confirmation is cancelled', async () => {
       const { result, prompter } = await withAnswers([{ confirm: undefined }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))),
+      );
       assert.equal(result, false);
       assert.deepEqual(prompter.values, []);
       assert.equal(secretEditors().length, 0);
@@ -33,7 +34,8 @@ describe('Kagi commands', () => {
 
     it('shows the value in a modal after confirming', async () => {
       const { result, prompter } = await withAnswers([{ confirm: 'Show in Dialog' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))),
+      );
       assert.equal(result, true);
       assert.deepEqual(prompter.values, [devValue]);
       assertNoValues(prompter.shown, [devValue], 'titles and messages around the reveal');
@@ -41,7 +43,8 @@ describe('Kagi commands', () => {
 
     it('opens a read-only virtual document that is never a file on disk', async () => {
       const { result } = await withAnswers([{ confirm: 'Show in Editor' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))),
+      );
       assert.equal(result, true);
       const editor = await waitFor(() => secretEditors()[0], { what: 'the kagi-secret editor' });
       assert.equal(editor!.document.getText(), devValue);
@@ -53,32 +56,43 @@ describe('Kagi commands', () => {
     });
 
     it('is asked which key when run from the palette', async () => {
-      const { prompter } = await withAnswers([{ pick: 'api/development' }, { pick: 'API_TOKEN' }, { confirm: undefined }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.reveal')));
+      const { prompter } = await withAnswers(
+        [{ pick: 'api/development' }, { pick: 'API_TOKEN' }, { confirm: undefined }],
+        () => Promise.resolve(vscode.commands.executeCommand('kagi.reveal')),
+      );
       assert.equal(prompter.asked.length, 3);
     });
   });
 
   describe('copy', () => {
     before(async () => {
-      await vscode.workspace.getConfiguration('kagi').update('clipboardClearSeconds', 1, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('kagi')
+        .update('clipboardClearSeconds', 1, vscode.ConfigurationTarget.Global);
     });
     after(async () => {
-      await vscode.workspace.getConfiguration('kagi').update('clipboardClearSeconds', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('kagi')
+        .update('clipboardClearSeconds', undefined, vscode.ConfigurationTarget.Global);
     });
 
     it('copies after confirmation and clears the clipboard after kagi.clipboardClearSeconds', async () => {
       await vscode.env.clipboard.writeText('before');
       const { result } = await withAnswers([{ confirm: 'Copy' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.copyValue', ref('api/development', 'API_TOKEN'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.copyValue', ref('api/development', 'API_TOKEN'))),
+      );
       assert.equal(result, true);
       assert.equal(await vscode.env.clipboard.readText(), devValue);
-      await waitFor(async () => (await vscode.env.clipboard.readText()) === '', { timeoutMs: 5000, what: 'the clipboard to be cleared' });
+      await waitFor(async () => (await vscode.env.clipboard.readText()) === '', {
+        timeoutMs: 5000,
+        what: 'the clipboard to be cleared',
+      });
     });
 
     it('leaves the clipboard alone when it no longer holds the value', async () => {
       await withAnswers([{ confirm: 'Copy' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.copyValue', ref('api/development', 'API_TOKEN'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.copyValue', ref('api/development', 'API_TOKEN'))),
+      );
       await vscode.env.clipboard.writeText('something else');
       await sleep(1800);
       assert.equal(await vscode.env.clipboard.readText(), 'something else');
@@ -87,7 +101,8 @@ describe('Kagi commands', () => {
     it('copies nothing when cancelled', async () => {
       await vscode.env.clipboard.writeText('untouched');
       const { result } = await withAnswers([{ confirm: undefined }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.copyValue', ref('api/development', 'API_TOKEN'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.copyValue', ref('api/development', 'API_TOKEN'))),
+      );
       assert.equal(result, false);
       assert.equal(await vscode.env.clipboard.readText(), 'untouched');
     });
@@ -99,7 +114,8 @@ describe('Kagi commands', () => {
 
     it('sets a typed value under a normalized key name', async () => {
       const { result } = await withAnswers([{ input: 'typed-key' }, { pick: 'type' }, { input: typed }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))),
+      );
       assert.equal(result, true);
       assert.equal(await readSecretValue(project(), 'api/staging', 'TYPED_KEY'), typed);
     });
@@ -109,7 +125,8 @@ describe('Kagi commands', () => {
       registerCanary(pem.split('\n')[1]!);
       await vscode.env.clipboard.writeText(pem);
       const { prompter } = await withAnswers([{ input: 'PEM_KEY' }, { pick: 'clipboard' }, { confirm: 'Store' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))),
+      );
       assert.equal(await readSecretValue(project(), 'api/staging', 'PEM_KEY'), pem);
       assert.equal(await vscode.env.clipboard.readText(), '');
       assertNoValues(prompter.shown, [pem.split('\n')[1]!], 'the clipboard confirmation');
@@ -117,7 +134,8 @@ describe('Kagi commands', () => {
 
     it('generates a value of the chosen format and length without showing it', async () => {
       const { result, prompter } = await withAnswers([{ input: 'GENERATED' }, { pick: 'hex' }, { input: '40' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.generateSecret', ref('api/staging'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.generateSecret', ref('api/staging'))),
+      );
       assert.equal(result, true);
       const value = await readSecretValue(project(), 'api/staging', 'GENERATED');
       registerCanary(value);
@@ -127,25 +145,41 @@ describe('Kagi commands', () => {
 
     it('deletes only after confirmation', async () => {
       await withAnswers([{ confirm: undefined }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))),
+      );
       assert.equal(await readSecretValue(project(), 'api/staging', 'TYPED_KEY'), typed);
       await withAnswers([{ confirm: 'Delete' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))));
+        Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))),
+      );
       await assert.rejects(readSecretValue(project(), 'api/staging', 'TYPED_KEY'), /does not exist/);
     });
   });
 
   describe('environments', () => {
     it('adds, renames and removes (typed confirmation) an environment', async () => {
-      await withAnswers([{ input: 'qa' }], () => Promise.resolve(vscode.commands.executeCommand('kagi.addEnvironment', { vault: project().root })));
+      await withAnswers([{ input: 'qa' }], () =>
+        Promise.resolve(vscode.commands.executeCommand('kagi.addEnvironment', { vault: project().root })),
+      );
       assert.ok(project().config().settings.envs.includes('qa'));
       assert.ok(project().config().services['api/qa'], 'api/qa was not pre-created');
-      await withAnswers([{ input: 'uat' }], () => Promise.resolve(vscode.commands.executeCommand('kagi.renameEnvironment', { vault: project().root, env: 'qa' })));
+      await withAnswers([{ input: 'uat' }], () =>
+        Promise.resolve(vscode.commands.executeCommand('kagi.renameEnvironment', { vault: project().root, env: 'qa' })),
+      );
       assert.ok(project().config().services['api/uat'] && !project().config().services['api/qa']);
-      await assert.rejects(withAnswers([{ input: 'wrong' }], () =>
-        Promise.resolve(vscode.commands.executeCommand('kagi.removeEnvironment', { vault: project().root, env: 'uat' }))), /rejected/);
+      await assert.rejects(
+        withAnswers([{ input: 'wrong' }], () =>
+          Promise.resolve(
+            vscode.commands.executeCommand('kagi.removeEnvironment', { vault: project().root, env: 'uat' }),
+          ),
+        ),
+        /rejected/,
+      );
       assert.ok(project().config().settings.envs.includes('uat'), 'removed without the typed name');
-      await withAnswers([{ input: 'uat' }], () => Promise.resolve(vscode.commands.executeCommand('kagi.removeEnvironment', { vault: project().root, env: 'uat' })));
+      await withAnswers([{ input: 'uat' }], () =>
+        Promise.resolve(
+          vscode.commands.executeCommand('kagi.removeEnvironment', { vault: project().root, env: 'uat' }),
+        ),
+      );
       assert.ok(!project().config().settings.envs.includes('uat'));
       assert.ok(!project().config().services['api/uat']);
     });
@@ -154,7 +188,9 @@ describe('Kagi commands', () => {
       const ctx = await kagiCtx();
       const v = ctx.vaults()[0]!;
       const run = (cmd: string, env: string | undefined, answer: string) =>
-        withAnswers([{ input: answer }], () => Promise.resolve(vscode.commands.executeCommand(cmd, { vault: project().root, env })));
+        withAnswers([{ input: answer }], () =>
+          Promise.resolve(vscode.commands.executeCommand(cmd, { vault: project().root, env })),
+        );
       await run('kagi.addEnvironment', undefined, 'qa');
       await ctx.setActiveEnv(v, 'qa');
       // Counts only the commands' own announcements: the watcher's later passes are not what is measured.
@@ -179,15 +215,19 @@ describe('Kagi commands', () => {
     it('switches the active environment (status bar, completions)', async () => {
       const ctx = await kagiCtx();
       const v = ctx.vaults()[0]!;
-      await withAnswers([{ pick: 'staging' }], () => Promise.resolve(vscode.commands.executeCommand('kagi.switchEnvironment')));
+      await withAnswers([{ pick: 'staging' }], () =>
+        Promise.resolve(vscode.commands.executeCommand('kagi.switchEnvironment')),
+      );
       assert.equal(ctx.activeEnv(v), 'staging');
       await ctx.setActiveEnv(v, 'development');
       assert.equal(ctx.activeEnv(v), 'development');
     });
   });
 
-  it('shows status: key source, decryption, this device\'s member', async () => {
-    const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand<string>('kagi.showStatus')));
+  it("shows status: key source, decryption, this device's member", async () => {
+    const { result, prompter } = await withAnswers([], () =>
+      Promise.resolve(vscode.commands.executeCommand<string>('kagi.showStatus')),
+    );
     assert.match(String(result), /Decrypts: yes/);
     assert.match(String(result), /Key source: device identity/);
     assert.match(String(result), /This device: .+ \(kgm_[\w-]+, owner\)/);

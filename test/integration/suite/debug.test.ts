@@ -8,14 +8,27 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, withAnswers } from '../scriptedPrompter';
-import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, services, sha256 } from './injectHelpers';
+import {
+  api,
+  fixtureToken,
+  folder,
+  HASH_ENV_JS,
+  outFile,
+  readJsonWhenWritten,
+  services,
+  sha256,
+} from './injectHelpers';
 
 type Config = vscode.DebugConfiguration & Record<string, unknown>;
 
 async function resolve(config: Config): Promise<Config | undefined | null> {
   const ctx = await api();
-  assert.ok(ctx.debugProvider?.resolveDebugConfigurationWithSubstitutedVariables, 'the extension does not export debugProvider');
-  return (await ctx.debugProvider.resolveDebugConfigurationWithSubstitutedVariables(folder(), config)) as Config | undefined | null;
+  assert.ok(
+    ctx.debugProvider?.resolveDebugConfigurationWithSubstitutedVariables,
+    'the extension does not export debugProvider',
+  );
+  return (await ctx.debugProvider.resolveDebugConfigurationWithSubstitutedVariables(folder(), config)) as
+    Config | undefined | null;
 }
 
 /** Starts a configuration without debugging and waits for its session to end. */
@@ -23,8 +36,12 @@ async function runNoDebug(config: Config): Promise<boolean> {
   let started: vscode.DebugSession | undefined;
   let terminated = false;
   const subs = [
-    vscode.debug.onDidStartDebugSession((s) => { if (s.name === config.name) started = s; }),
-    vscode.debug.onDidTerminateDebugSession((s) => { if (s.name === config.name) terminated = true; }),
+    vscode.debug.onDidStartDebugSession((s) => {
+      if (s.name === config.name) started = s;
+    }),
+    vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.name === config.name) terminated = true;
+    }),
   ];
   try {
     const ok = await vscode.debug.startDebugging(folder(), config, { noDebug: true });
@@ -50,13 +67,16 @@ describe('kagi launch configurations', function () {
     fs.writeFileSync(program, HASH_ENV_JS);
   });
 
-  it('node (js-debug, noDebug): the program gets the scope\'s secret; launch env wins over a secret', async function () {
+  it("node (js-debug, noDebug): the program gets the scope's secret; launch env wins over a secret", async function () {
     const token = fixtureToken(this, 'staging');
     if (!jsDebug()) this.skip();
     const out = outFile('debug-node');
     const mine = `launch-value-${randomBytes(6).toString('hex')}`;
     const ok = await runNoDebug({
-      type: 'node', request: 'launch', name: 'kagi-it node', program,
+      type: 'node',
+      request: 'launch',
+      name: 'kagi-it node',
+      program,
       args: [JSON.stringify(['API_TOKEN', 'KAGI_IT_MINE']), out],
       // The launch's own API_TOKEN would win; here KAGI_IT_MINE is not a secret, API_TOKEN is.
       env: { KAGI_IT_MINE: mine },
@@ -75,7 +95,10 @@ describe('kagi launch configurations', function () {
     const out = outFile('debug-node-wins');
     const mine = `launch-wins-${randomBytes(6).toString('hex')}`;
     const ok = await runNoDebug({
-      type: 'node', request: 'launch', name: 'kagi-it node wins', program,
+      type: 'node',
+      request: 'launch',
+      name: 'kagi-it node wins',
+      program,
       args: [JSON.stringify(['API_TOKEN']), out],
       env: { API_TOKEN: mine },
       console: 'internalConsole',
@@ -83,12 +106,19 @@ describe('kagi launch configurations', function () {
     });
     assert.equal(ok, true);
     const hashes = await readJsonWhenWritten<Record<string, string>>(out);
-    assert.equal(hashes.API_TOKEN, sha256(mine), 'the secret overrode the launch configuration\'s own env');
+    assert.equal(hashes.API_TOKEN, sha256(mine), "the secret overrode the launch configuration's own env");
   });
 
   it('resolve: env object for node, launch env wins, kagi removed, input untouched', async function () {
     const token = fixtureToken(this, 'production');
-    const input: Config = { type: 'node', request: 'launch', name: 'x', program, env: { OTHER: '1' }, kagi: { service: 'api', env: 'production' } };
+    const input: Config = {
+      type: 'node',
+      request: 'launch',
+      name: 'x',
+      program,
+      env: { OTHER: '1' },
+      kagi: { service: 'api', env: 'production' },
+    };
     const before = JSON.stringify(input);
     const out = await resolve(input);
     assert.ok(out, 'the provider aborted');
@@ -104,8 +134,12 @@ describe('kagi launch configurations', function () {
   it('resolve: cppdbg gets an `environment` name/value list', async function () {
     const token = fixtureToken(this, 'production');
     const out = await resolve({
-      type: 'cppdbg', request: 'launch', name: 'c', program: '/bin/true',
-      environment: [{ name: 'KEEP', value: 'k' }], kagi: { service: 'api', env: 'production' },
+      type: 'cppdbg',
+      request: 'launch',
+      name: 'c',
+      program: '/bin/true',
+      environment: [{ name: 'KEEP', value: 'k' }],
+      kagi: { service: 'api', env: 'production' },
     });
     assert.ok(out, 'the provider aborted');
     const list = out.environment as Array<{ name: string; value: string }>;
@@ -118,13 +152,19 @@ describe('kagi launch configurations', function () {
 
   it('resolve: lldb-dap gets "K=V" strings', async function () {
     const token = fixtureToken(this, 'production');
-    const out = await resolve({ type: 'lldb-dap', request: 'launch', name: 'l', program: '/bin/true', kagi: 'api/production' });
+    const out = await resolve({
+      type: 'lldb-dap',
+      request: 'launch',
+      name: 'l',
+      program: '/bin/true',
+      kagi: 'api/production',
+    });
     const entry = (out!.env as string[]).find((e) => e.startsWith('API_TOKEN='));
     assert.ok(entry);
     assert.equal(sha256(entry.slice('API_TOKEN='.length)), sha256(token));
   });
 
-  it('resolve: `kagi: true` uses the folder\'s active scope (only service; refuses to guess among several); {service} gets the active env', async function () {
+  it("resolve: `kagi: true` uses the folder's active scope (only service; refuses to guess among several); {service} gets the active env", async function () {
     const ctx = await api();
     const token = fixtureToken(this, ctx.activeEnv(ctx.vaults()[0]!));
     const out = await resolve({ type: 'python', request: 'launch', name: 'p', kagi: true });
@@ -134,7 +174,11 @@ describe('kagi launch configurations', function () {
       assert.equal(out, undefined, 'guessed a service among several');
     }
     const named = await resolve({ type: 'python', request: 'launch', name: 'p', kagi: { service: 'api' } });
-    assert.equal(sha256((named!.env as Record<string, string>).API_TOKEN ?? ''), sha256(token), 'the env is not the active one');
+    assert.equal(
+      sha256((named!.env as Record<string, string>).API_TOKEN ?? ''),
+      sha256(token),
+      'the env is not the active one',
+    );
   });
 
   it('resolve: configurations without "kagi" pass through unchanged', async () => {
@@ -144,7 +188,10 @@ describe('kagi launch configurations', function () {
 
   it('resolve: an unknown scope, a malformed "kagi" and an attach request abort the launch (undefined, not null)', async function () {
     fixtureToken(this, 'production');
-    assert.equal(await resolve({ type: 'node', request: 'launch', name: 'm', kagi: { service: 'api', env: 'no-such-env' } }), undefined);
+    assert.equal(
+      await resolve({ type: 'node', request: 'launch', name: 'm', kagi: { service: 'api', env: 'no-such-env' } }),
+      undefined,
+    );
     assert.equal(await resolve({ type: 'node', request: 'launch', name: 'b', kagi: 42 }), undefined);
     assert.equal(await resolve({ type: 'node', request: 'attach', name: 'a', kagi: true }), undefined);
   });
@@ -153,10 +200,19 @@ describe('kagi launch configurations', function () {
     fixtureToken(this, 'production');
     if (!jsDebug()) this.skip();
     const out = outFile('debug-missing');
-    const ok = await vscode.debug.startDebugging(folder(), {
-      type: 'node', request: 'launch', name: 'kagi-it missing', program,
-      args: ['["API_TOKEN"]', out], console: 'internalConsole', kagi: { service: 'api', env: 'no-such-env' },
-    }, { noDebug: true });
+    const ok = await vscode.debug.startDebugging(
+      folder(),
+      {
+        type: 'node',
+        request: 'launch',
+        name: 'kagi-it missing',
+        program,
+        args: ['["API_TOKEN"]', out],
+        console: 'internalConsole',
+        kagi: { service: 'api', env: 'no-such-env' },
+      },
+      { noDebug: true },
+    );
     assert.equal(ok, false);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(fs.existsSync(out), false);
@@ -169,14 +225,28 @@ describe('kagi launch configurations', function () {
     const name = 'kagi-it from launch.json';
     const launch = vscode.workspace.getConfiguration('launch', folder().uri);
     const previous = launch.get<unknown[]>('configurations');
-    await launch.update('configurations', [{
-      type: 'node', request: 'launch', name, program, args: [JSON.stringify(['API_TOKEN']), out], console: 'internalConsole',
-    }], vscode.ConfigurationTarget.WorkspaceFolder);
+    await launch.update(
+      'configurations',
+      [
+        {
+          type: 'node',
+          request: 'launch',
+          name,
+          program,
+          args: [JSON.stringify(['API_TOKEN']), out],
+          console: 'internalConsole',
+        },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
     try {
       let terminated = false;
-      const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.name === name) terminated = true; });
-      const { result, prompter } = await withAnswers([{ pick: '0' }, { pick: 'api/production' }],
-        () => Promise.resolve(vscode.commands.executeCommand('kagi.runLaunchWithSecretsNoDebug')));
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.name === name) terminated = true;
+      });
+      const { result, prompter } = await withAnswers([{ pick: '0' }, { pick: 'api/production' }], () =>
+        Promise.resolve(vscode.commands.executeCommand('kagi.runLaunchWithSecretsNoDebug')),
+      );
       assert.equal(result, true);
       assertNoValues(prompter.shown, [token], 'the questions');
       const hashes = await readJsonWhenWritten<Record<string, string>>(out);
@@ -199,14 +269,20 @@ describe('kagi launch configurations in Restricted Mode', () => {
 
   it('aborts every launch that asks for secrets (undefined), lets the others through', async () => {
     for (const kagi of [true, 'api/production', { service: 'api', env: 'development' }]) {
-      assert.equal(await resolve({ type: 'node', request: 'launch', name: 'r', kagi }), undefined, JSON.stringify(kagi));
+      assert.equal(
+        await resolve({ type: 'node', request: 'launch', name: 'r', kagi }),
+        undefined,
+        JSON.stringify(kagi),
+      );
     }
     const plain: Config = { type: 'node', request: 'launch', name: 'plain' };
     assert.equal(await resolve(plain), plain);
   });
 
   it('kagi.runLaunchWithSecrets asks nothing', async () => {
-    const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand('kagi.runLaunchWithSecrets')));
+    const { result, prompter } = await withAnswers([], () =>
+      Promise.resolve(vscode.commands.executeCommand('kagi.runLaunchWithSecrets')),
+    );
     assert.notEqual(result, true);
     assert.deepEqual(prompter.asked, []);
   });

@@ -42,33 +42,47 @@ describe('.env import and export', () => {
 
   it('imports new keys into the chosen scope, previewing key names only', async () => {
     write(`# first key\nA_KEY=${first.A_KEY}\nB_KEY=${first.B_KEY}\n`);
-    const { result, prompter } = await withAnswers([{ pick: '/other' }, { input: 'web/preview' }, { pick: 'all' }], () =>
-      Promise.resolve(vscode.commands.executeCommand<ImportPlan>('kagi.importDotenv', vscode.Uri.file(dotenv()))));
+    const { result, prompter } = await withAnswers(
+      [{ pick: '/other' }, { input: 'web/preview' }, { pick: 'all' }],
+      () => Promise.resolve(vscode.commands.executeCommand<ImportPlan>('kagi.importDotenv', vscode.Uri.file(dotenv()))),
+    );
     assert.deepEqual(result?.added.sort(), ['A_KEY', 'B_KEY']);
     assert.deepEqual(await values('web/preview'), first);
-    assert.ok(prompter.shown.some((t) => t.includes('New: A_KEY, B_KEY')), 'the preview does not list the new keys');
+    assert.ok(
+      prompter.shown.some((t) => t.includes('New: A_KEY, B_KEY')),
+      'the preview does not list the new keys',
+    );
     assertNoValues(prompter.shown, Object.values(first), 'the import preview');
   });
 
   it('asks before overwriting and writes nothing when the overwrite is declined', async () => {
     write(`A_KEY=${changed}\nB_KEY=${first.B_KEY}\nC_KEY=c\n`);
     const { prompter } = await withAnswers([{ pick: 'web/preview' }, { pick: 'all' }, { confirm: undefined }], () =>
-      Promise.resolve(vscode.commands.executeCommand('kagi.importDotenv', vscode.Uri.file(dotenv()))));
-    assert.ok(prompter.shown.some((t) => /Overwrite: A_KEY/.test(t)), 'the preview does not name the overwritten key');
-    assert.ok(prompter.shown.some((t) => /Overwrite 1 existing key in web\/preview/.test(t)), 'no overwrite modal');
+      Promise.resolve(vscode.commands.executeCommand('kagi.importDotenv', vscode.Uri.file(dotenv()))),
+    );
+    assert.ok(
+      prompter.shown.some((t) => /Overwrite: A_KEY/.test(t)),
+      'the preview does not name the overwritten key',
+    );
+    assert.ok(
+      prompter.shown.some((t) => /Overwrite 1 existing key in web\/preview/.test(t)),
+      'no overwrite modal',
+    );
     assert.deepEqual(await values('web/preview'), first);
     assertNoValues(prompter.shown, [changed, ...Object.values(first)], 'the overwrite preview');
   });
 
   it('imports only the new keys when asked to keep existing ones', async () => {
     await withAnswers([{ pick: 'web/preview' }, { pick: 'new' }], () =>
-      Promise.resolve(vscode.commands.executeCommand('kagi.importDotenv', vscode.Uri.file(dotenv()))));
+      Promise.resolve(vscode.commands.executeCommand('kagi.importDotenv', vscode.Uri.file(dotenv()))),
+    );
     assert.deepEqual(await values('web/preview'), { ...first, C_KEY: 'c' });
   });
 
   it('overwrites after confirmation', async () => {
     await withAnswers([{ pick: 'web/preview' }, { pick: 'all' }, { confirm: 'Overwrite' }], () =>
-      Promise.resolve(vscode.commands.executeCommand('kagi.importDotenv', vscode.Uri.file(dotenv()))));
+      Promise.resolve(vscode.commands.executeCommand('kagi.importDotenv', vscode.Uri.file(dotenv()))),
+    );
     assert.equal((await values('web/preview')).A_KEY, changed);
   });
 
@@ -76,10 +90,18 @@ describe('.env import and export', () => {
     const file = path.join(root(), '.env.development');
     fs.rmSync(file, { force: true });
     const { result } = await withAnswers([{ confirm: 'Export' }], () =>
-      Promise.resolve(vscode.commands.executeCommand<{ file: string; gitignore: string }>('kagi.exportDotenv', { vault: project().root, scope: 'api/development' })));
+      Promise.resolve(
+        vscode.commands.executeCommand<{ file: string; gitignore: string }>('kagi.exportDotenv', {
+          vault: project().root,
+          scope: 'api/development',
+        }),
+      ),
+    );
     assert.equal(result?.file, file);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-    const parsed = Object.fromEntries(parseDotenv(fs.readFileSync(file, 'utf8'), '.env.development').map((e) => [e.key, e.value]));
+    const parsed = Object.fromEntries(
+      parseDotenv(fs.readFileSync(file, 'utf8'), '.env.development').map((e) => [e.key, e.value]),
+    );
     assert.deepEqual(parsed, await values('api/development'));
     fs.rmSync(file, { force: true });
   });
@@ -88,10 +110,12 @@ describe('.env import and export', () => {
     const dir = path.join(root(), 'export-here');
     fs.mkdirSync(dir, { recursive: true });
     await withAnswers([{ pick: 'web/preview' }, { confirm: undefined }], () =>
-      Promise.resolve(vscode.commands.executeCommand('kagi.exportDotenv', vscode.Uri.file(dir))));
+      Promise.resolve(vscode.commands.executeCommand('kagi.exportDotenv', vscode.Uri.file(dir))),
+    );
     assert.ok(!fs.existsSync(path.join(dir, '.env.preview')), 'a cancelled export wrote a file');
     await withAnswers([{ pick: 'web/preview' }, { confirm: 'Export' }], () =>
-      Promise.resolve(vscode.commands.executeCommand('kagi.exportDotenv', vscode.Uri.file(dir))));
+      Promise.resolve(vscode.commands.executeCommand('kagi.exportDotenv', vscode.Uri.file(dir))),
+    );
     const file = path.join(dir, '.env.preview');
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     assert.equal(parseDotenv(fs.readFileSync(file, 'utf8'), '.env.preview').length, 3);

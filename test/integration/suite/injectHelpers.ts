@@ -46,7 +46,10 @@ export function outFile(name: string): string {
 }
 
 export async function readJsonWhenWritten<T>(file: string, timeoutMs = 20000): Promise<T> {
-  await waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0, { timeoutMs, what: `${path.basename(file)} to be written` });
+  await waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0, {
+    timeoutMs,
+    what: `${path.basename(file)} to be written`,
+  });
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 
@@ -66,5 +69,13 @@ fs.writeFileSync(out, JSON.stringify(r));
 /** The services of the fixture vault now (other suites may have added some). */
 export async function services(): Promise<string[]> {
   const ctx = await api();
-  return [...new Set(ctx.vaults()[0]!.project.scopes().filter((s) => s.includes('/')).map((s) => s.split('/')[0]!))];
+  return [
+    ...new Set(
+      ctx
+        .vaults()[0]!
+        .project.scopes()
+        .filter((s) => s.includes('/'))
+        .map((s) => s.split('/')[0]!),
+    ),
+  ];
 }

@@ -5,17 +5,31 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workspaceFolder } from '../helpers';
-import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, services, sha256 } from './injectHelpers';
+import {
+  api,
+  fixtureToken,
+  folder,
+  HASH_ENV_JS,
+  outFile,
+  readJsonWhenWritten,
+  services,
+  sha256,
+} from './injectHelpers';
 
-interface Ended { exitCode?: number; processEnded: boolean }
+interface Ended {
+  exitCode?: number;
+  processEnded: boolean;
+}
 
 /** Executes a task and waits for it to end; exitCode comes from onDidEndTaskProcess. */
 async function run(task: vscode.Task, timeoutMs = 30000): Promise<Ended> {
   let exitCode: number | undefined;
   let processEnded = false;
-  let execution: vscode.TaskExecution | undefined;
   const ended = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`task "${task.name}" did not end within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`task "${task.name}" did not end within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const subs = [
       vscode.tasks.onDidEndTaskProcess((e) => {
         if (e.execution.task.name !== task.name) return;
@@ -30,17 +44,19 @@ async function run(task: vscode.Task, timeoutMs = 30000): Promise<Ended> {
       }),
     ];
   });
-  execution = await vscode.tasks.executeTask(task);
+  await vscode.tasks.executeTask(task);
   await ended;
   // onDidEndTaskProcess may arrive just after onDidEndTask.
-  if (!processEnded) await waitFor(() => processEnded, { timeoutMs: 2000, what: 'onDidEndTaskProcess' }).catch(() => {});
-  void execution;
+  if (!processEnded)
+    await waitFor(() => processEnded, { timeoutMs: 2000, what: 'onDidEndTaskProcess' }).catch(() => {});
   return { exitCode, processEnded };
 }
 
 async function kagiTask(label: string): Promise<vscode.Task> {
-  const task = await waitFor(async () => (await vscode.tasks.fetchTasks({ type: 'kagi' })).find((t) => t.name === label),
-    { timeoutMs: 15000, what: `task "${label}"` });
+  const task = await waitFor(
+    async () => (await vscode.tasks.fetchTasks({ type: 'kagi' })).find((t) => t.name === label),
+    { timeoutMs: 15000, what: `task "${label}"` },
+  );
   return task!;
 }
 
@@ -66,24 +82,80 @@ describe('kagi tasks', function () {
     const node = (file: string) => ['-e', HASH_ENV_JS, names, file];
     tasksJson = path.join(workspaceFolder()!, '.vscode', 'tasks.json');
     fs.mkdirSync(path.dirname(tasksJson), { recursive: true });
-    fs.writeFileSync(tasksJson, JSON.stringify({
-      version: '2.0.0',
-      tasks: [
-        { label: 'kagi-it: hash production', type: 'kagi', command: 'node', args: node(out.prod), service: 'api', env: 'production' },
-        { label: 'kagi-it: hash active', type: 'kagi', command: 'node', args: node(out.active) },
-        { label: 'kagi-it: hash api, active env', type: 'kagi', command: 'node', args: node(out.apiActive), service: 'api' },
-        { label: 'kagi-it: exit 3', type: 'kagi', command: 'node', args: ['-e', 'process.exit(3)'], service: 'api', env: 'production' },
-        { label: 'kagi-it: read a line', type: 'kagi', command: 'node', args: ['-e', readLine, out.input], service: 'api', env: 'production' },
-        { label: 'kagi-it: runs until stopped', type: 'kagi', command: 'node', args: ['-e', sleepy, out.pid], service: 'api', env: 'production' },
-        { label: 'kagi-it: missing scope', type: 'kagi', command: 'node', args: node(out.missing), service: 'api', env: 'no-such-env' },
-      ],
-    }, null, 2));
+    fs.writeFileSync(
+      tasksJson,
+      JSON.stringify(
+        {
+          version: '2.0.0',
+          tasks: [
+            {
+              label: 'kagi-it: hash production',
+              type: 'kagi',
+              command: 'node',
+              args: node(out.prod),
+              service: 'api',
+              env: 'production',
+            },
+            { label: 'kagi-it: hash active', type: 'kagi', command: 'node', args: node(out.active) },
+            {
+              label: 'kagi-it: hash api, active env',
+              type: 'kagi',
+              command: 'node',
+              args: node(out.apiActive),
+              service: 'api',
+            },
+            {
+              label: 'kagi-it: exit 3',
+              type: 'kagi',
+              command: 'node',
+              args: ['-e', 'process.exit(3)'],
+              service: 'api',
+              env: 'production',
+            },
+            {
+              label: 'kagi-it: read a line',
+              type: 'kagi',
+              command: 'node',
+              args: ['-e', readLine, out.input],
+              service: 'api',
+              env: 'production',
+            },
+            {
+              label: 'kagi-it: runs until stopped',
+              type: 'kagi',
+              command: 'node',
+              args: ['-e', sleepy, out.pid],
+              service: 'api',
+              env: 'production',
+            },
+            {
+              label: 'kagi-it: missing scope',
+              type: 'kagi',
+              command: 'node',
+              args: node(out.missing),
+              service: 'api',
+              env: 'no-such-env',
+            },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
     fs.mkdirSync(path.join(workspaceFolder()!, '.kagi-it'), { recursive: true });
     fs.writeFileSync(path.join(workspaceFolder()!, '.kagi-it', 'hash.js'), HASH_ENV_JS);
-    fs.writeFileSync(path.join(workspaceFolder()!, 'package.json'), JSON.stringify({
-      name: 'kagi-it-workspace', private: true,
-      scripts: { 'kagi-it-hash': `node .kagi-it/hash.js '${names}' '${out.npm}'` },
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(workspaceFolder()!, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'kagi-it-workspace',
+          private: true,
+          scripts: { 'kagi-it-hash': `node .kagi-it/hash.js '${names}' '${out.npm}'` },
+        },
+        null,
+        2,
+      ),
+    );
   });
 
   after(() => {
@@ -92,7 +164,7 @@ describe('kagi tasks', function () {
     fs.rmSync(path.join(workspaceFolder()!, 'package.json'), { force: true });
   });
 
-  it('runs a tasks.json kagi task with the scope\'s secret in its environment (hash matches), exit code 0', async function () {
+  it("runs a tasks.json kagi task with the scope's secret in its environment (hash matches), exit code 0", async function () {
     const token = fixtureToken(this, 'production');
     const r = await run(await kagiTask('kagi-it: hash production'));
     const hashes = await readJsonWhenWritten<Record<string, string>>(out.prod);
@@ -101,7 +173,7 @@ describe('kagi tasks', function () {
     if (r.processEnded) assert.equal(r.exitCode, 0);
   });
 
-  it('uses the folder\'s active scope when the task names none (the only service), and refuses to guess among several', async function () {
+  it("uses the folder's active scope when the task names none (the only service), and refuses to guess among several", async function () {
     const ctx = await api();
     const v = ctx.vaults()[0]!;
     const token = fixtureToken(this, ctx.activeEnv(v));
@@ -135,11 +207,13 @@ describe('kagi tasks', function () {
     assert.equal(fs.existsSync(out.missing), false, 'the program ran although its scope does not exist');
   });
 
-  it('forwards typed input to the program\'s stdin', async () => {
+  it("forwards typed input to the program's stdin", async () => {
     const task = await kagiTask('kagi-it: read a line');
     const ended = run(task);
-    const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name.includes('kagi-it: read a line')),
-      { timeoutMs: 10000, what: 'the task terminal' });
+    const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name.includes('kagi-it: read a line')), {
+      timeoutMs: 10000,
+      what: 'the task terminal',
+    });
     await new Promise((r) => setTimeout(r, 1000));
     terminal!.sendText('typed-line', true);
     const r = await ended;
@@ -156,14 +230,17 @@ describe('kagi tasks', function () {
     assert.ok(execution, 'no running execution');
     execution.terminate();
     await ended;
-    await waitFor(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, { timeoutMs: 8000, what: `process ${pid} to exit` });
+    await waitFor(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { timeoutMs: 8000, what: `process ${pid} to exit` },
+    );
   });
 
   it('offers package.json scripts as kagi tasks labelled with their scope, and runs them', async function () {
@@ -182,7 +259,8 @@ describe('kagi tasks', function () {
   it('never writes a secret value into tasks.json or the workspace', async function () {
     const token = fixtureToken(this, 'production');
     const files = [tasksJson, out.prod, out.active, out.npm].filter((f) => fs.existsSync(f));
-    for (const f of files) assert.equal(fs.readFileSync(f, 'utf8').includes(token), false, `${path.basename(f)} contains the secret`);
+    for (const f of files)
+      assert.equal(fs.readFileSync(f, 'utf8').includes(token), false, `${path.basename(f)} contains the secret`);
     void folder;
   });
 });

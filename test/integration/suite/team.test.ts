@@ -15,7 +15,17 @@ import { journalPath } from '../../../src/vault/dataDir';
 import { writeJournal } from '../../../src/vault/journal';
 import { Project } from '../../../src/vault/project';
 import { planRotation } from '../../../src/vault/rotation';
-import { activateExtension, fixture, kagi, kagiCli, recordWatcher, settle, sleep, waitFor, workspaceFolder } from '../helpers';
+import {
+  activateExtension,
+  fixture,
+  kagi,
+  kagiCli,
+  recordWatcher,
+  settle,
+  sleep,
+  waitFor,
+  workspaceFolder,
+} from '../helpers';
 import { kagiCtx, ScriptedPrompter } from '../scriptedPrompter';
 
 interface TestApi {
@@ -23,7 +33,14 @@ interface TestApi {
   handleMessage(raw: unknown, prompter?: Prompter): Promise<void>;
 }
 
-interface AccessMember { member_id: string; name: string; recipient: string; role: string; status: string; wrapped_key?: string }
+interface AccessMember {
+  member_id: string;
+  name: string;
+  recipient: string;
+  role: string;
+  status: string;
+  wrapped_key?: string;
+}
 
 describe('Team access (webview host, real vault, second device via the CLI)', function () {
   this.timeout(60000);
@@ -39,8 +56,11 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
   const members = (): AccessMember[] => (JSON.parse(accessText()) as { members: AccessMember[] }).members;
   const bob = () => members().find((m) => m.member_id === bobId)!;
   /** `get <service> <env> --show --yes` as a device; the secret's value is in stdout only when it can decrypt. */
-  const readAs = (home: string | undefined) => kagiCli(['get', secret.service, secret.env, '--show', '--yes'],
-    { cwd: ws, env: home ? { KAGI_HOME: home, USER: 'bob' } : {} });
+  const readAs = (home: string | undefined) =>
+    kagiCli(['get', secret.service, secret.env, '--show', '--yes'], {
+      cwd: ws,
+      env: home ? { KAGI_HOME: home, USER: 'bob' } : {},
+    });
 
   before(async function () {
     // The Restricted Mode half is below (run with KAGI_IT_TRUST=1).
@@ -64,7 +84,10 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
 
   it('page shell: strict CSP, a fresh nonce per render, no inline script or style', () => {
     const ext = vscode.extensions.getExtension('kagi-vault.kagi-vscode')!;
-    const webview = { cspSource: 'https://csp.example', asWebviewUri: (u: vscode.Uri) => u.with({ scheme: 'https', authority: 'csp.example' }) };
+    const webview = {
+      cspSource: 'https://csp.example',
+      asWebviewUri: (u: vscode.Uri) => u.with({ scheme: 'https', authority: 'csp.example' }),
+    };
     const a = teamHtml(webview, ext.extensionUri);
     const b = teamHtml(webview, ext.extensionUri);
     const nonceOf = (html: string) => /<script nonce="([^"]+)" src="[^"]+team\.js"><\/script>/.exec(html)?.[1];
@@ -72,8 +95,10 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     assert.ok(na && na.length >= 16, 'no nonce on the script tag');
     assert.notEqual(na, nonceOf(b), 'the nonce is reused between renders');
     assert.ok(a.includes(`content="${contentSecurityPolicy('https://csp.example', na)}"`));
-    assert.equal(contentSecurityPolicy('https://csp.example', na),
-      `default-src 'none'; script-src 'nonce-${na}'; style-src https://csp.example; img-src https://csp.example data:; font-src https://csp.example`);
+    assert.equal(
+      contentSecurityPolicy('https://csp.example', na),
+      `default-src 'none'; script-src 'nonce-${na}'; style-src https://csp.example; img-src https://csp.example data:; font-src https://csp.example`,
+    );
     assert.equal((a.match(/<script/g) ?? []).length, 1, 'more than one script tag');
     assert.ok(!/<style|\sstyle=|\son[a-z]+=/i.test(a), 'inline style or handler in the page shell');
     assert.match(a, /href="https:\/\/csp\.example[^"]*\/dist\/webview\/team\.css"/);
@@ -105,7 +130,10 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     await sleep(300);
     const before = api.provider.readyCount;
     await vscode.commands.executeCommand('kagi.openTeam');
-    await waitFor(() => api.provider.readyCount > before, { timeoutMs: 30000, what: 'the team webview to post {type:"ready"}' });
+    await waitFor(() => api.provider.readyCount > before, {
+      timeoutMs: 30000,
+      what: 'the team webview to post {type:"ready"}',
+    });
     await waitFor(() => api.provider.lastState.kind === 'ready', { timeoutMs: 10000, what: 'a ready state' });
   };
 
@@ -121,8 +149,10 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     assert.equal(state.canManage, true);
     assert.equal(state.members.filter((m) => m.isMe).length, 1, 'exactly one entry is this device');
     const json = JSON.stringify(state);
-    for (const m of members()) if (m.wrapped_key) assert.ok(!json.includes(m.wrapped_key), 'a wrapped key reached the webview state');
-    for (const s of fixture().vault!.secrets) assert.ok(!json.includes(s.value), 'a secret value reached the webview state');
+    for (const m of members())
+      if (m.wrapped_key) assert.ok(!json.includes(m.wrapped_key), 'a wrapped key reached the webview state');
+    for (const s of fixture().vault!.secrets)
+      assert.ok(!json.includes(s.value), 'a secret value reached the webview state');
   });
 
   it('the second device cannot read before approval', () => {
@@ -174,11 +204,18 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     try {
       await api.handleMessage({ type: 'approve', memberId: bobId }, p);
       p.assertDone();
-      await waitFor(() => watched.saw('.kagi/access.json'), { timeoutMs: 15000, what: 'the .kagi/ watcher to see access.json change' });
+      await waitFor(() => watched.saw('.kagi/access.json'), {
+        timeoutMs: 15000,
+        what: 'the .kagi/ watcher to see access.json change',
+      });
     } finally {
       watched.dispose();
     }
-    assert.equal(api.provider.refreshCount - refreshes, 1, 'the view computed its state more than once for one approval');
+    assert.equal(
+      api.provider.refreshCount - refreshes,
+      1,
+      'the view computed its state more than once for one approval',
+    );
     const detail = p.shown.find((t) => /another channel/.test(t));
     assert.ok(detail, 'the modal does not ask for an out-of-band check');
     assert.ok(detail.includes(recipient), 'the modal does not show the full recipient');
@@ -188,7 +225,11 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     assert.equal(r.code, 0, `bob cannot read after approval: ${r.stderr}`);
     assert.ok(r.stdout.includes(secret.value), 'bob does not see the value');
     const state = api.provider.lastState;
-    assert.equal(state.kind === 'ready' && state.members.find((m) => m.id === bobId)?.status, 'active', 'the view did not update');
+    assert.equal(
+      state.kind === 'ready' && state.members.find((m) => m.id === bobId)?.status,
+      'active',
+      'the view did not update',
+    );
   });
 
   it('remove: asks for the name, rotates the key; the removed device cannot read, the owner can', async () => {
@@ -223,10 +264,17 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
   it('an interrupted removal (journal left behind) is finished when the view refreshes', async () => {
     const daveHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-dave-'));
     try {
-      const out = kagi(['member', 'request', '--name', 'dave'], { cwd: ws, env: { KAGI_HOME: daveHome, USER: 'dave' } });
+      const out = kagi(['member', 'request', '--name', 'dave'], {
+        cwd: ws,
+        env: { KAGI_HOME: daveHome, USER: 'dave' },
+      });
       const daveId = /kgm_[A-Za-z0-9_-]+/.exec(out)![0];
       await api.handleMessage({ type: 'approve', memberId: daveId }, new ScriptedPrompter([{ confirm: 'Approve' }]));
-      const asDave = () => kagiCli(['get', secret.service, secret.env, '--show', '--yes'], { cwd: ws, env: { KAGI_HOME: daveHome, USER: 'dave' } });
+      const asDave = () =>
+        kagiCli(['get', secret.service, secret.env, '--show', '--yes'], {
+          cwd: ws,
+          env: { KAGI_HOME: daveHome, USER: 'dave' },
+        });
       assert.equal(asDave().code, 0, 'dave cannot read after approval');
 
       // A removal that "crashed" right after writing its journal: nothing in .kagi/ changed yet.
@@ -283,7 +331,11 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
 
       // tidy up: reject the made-up request through the handler too
       await api.handleMessage({ type: 'reject', memberId: carolId }, new ScriptedPrompter([{ confirm: 'Reject' }]));
-      assert.equal(members().some((m) => m.member_id === carolId), false, 'reject did not delete the request');
+      assert.equal(
+        members().some((m) => m.member_id === carolId),
+        false,
+        'reject did not delete the request',
+      );
     } finally {
       if (accessText().includes('<<<<<<<')) fs.writeFileSync(accessFile, ours);
     }
@@ -307,9 +359,15 @@ describe('Team access in Restricted Mode', function () {
     const accessFile = path.join(ws, '.kagi', 'access.json');
     const hash = () => createHash('sha256').update(fs.readFileSync(accessFile)).digest('hex');
     const before = hash();
-    const ownerId = (JSON.parse(fs.readFileSync(accessFile, 'utf8')) as { members: AccessMember[] }).members[0]!.member_id;
+    const ownerId = (JSON.parse(fs.readFileSync(accessFile, 'utf8')) as { members: AccessMember[] }).members[0]!
+      .member_id;
     const p = new ScriptedPrompter([{ confirm: 'Approve' }, { input: 'x' }]);
-    for (const m of [{ type: 'requestAccess' }, { type: 'remove', memberId: ownerId }, { type: 'resolveConflict' }, { type: 'copyRecipient' }]) {
+    for (const m of [
+      { type: 'requestAccess' },
+      { type: 'remove', memberId: ownerId },
+      { type: 'resolveConflict' },
+      { type: 'copyRecipient' },
+    ]) {
       await api.handleMessage(m, p);
     }
     assert.deepEqual(p.shown, [], 'an action reached a prompt in Restricted Mode');

@@ -16,7 +16,8 @@ describe('kagi terminals', function () {
   });
 
   afterEach(async () => {
-    for (const key of [SETTING, SERVICE]) await vscode.workspace.getConfiguration('kagi').update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of [SETTING, SERVICE])
+      await vscode.workspace.getConfiguration('kagi').update(key, undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('kagi.terminal.injectActiveScope fills the (non-persistent) environment collection with the active scope, and clears it when off', async function () {
@@ -29,7 +30,13 @@ describe('kagi terminals', function () {
     assert.equal(collection.get('API_TOKEN'), undefined, 'injected although the setting is off (default)');
 
     await vscode.workspace.getConfiguration('kagi').update(SETTING, true, vscode.ConfigurationTarget.Global);
-    const services = new Set(ctx.vaults()[0]!.project.scopes().filter((x) => x.includes('/')).map((x) => x.split('/')[0]));
+    const services = new Set(
+      ctx
+        .vaults()[0]!
+        .project.scopes()
+        .filter((x) => x.includes('/'))
+        .map((x) => x.split('/')[0]),
+    );
     if (services.size > 1) {
       // Several services and no kagi.terminal.service: ambiguous, so nothing is injected.
       await new Promise((r) => setTimeout(r, 400));
@@ -37,28 +44,37 @@ describe('kagi terminals', function () {
       assert.equal(collection.get('API_TOKEN'), undefined, 'injected a guessed service');
     }
     await vscode.workspace.getConfiguration('kagi').update(SERVICE, 'api', vscode.ConfigurationTarget.Global);
-    await waitFor(async () => {
-      await ctx.terminalSync?.settled();
-      return collection.get('API_TOKEN') !== undefined;
-    }, { timeoutMs: 10000, what: 'API_TOKEN in the environment collection' });
+    await waitFor(
+      async () => {
+        await ctx.terminalSync?.settled();
+        return collection.get('API_TOKEN') !== undefined;
+      },
+      { timeoutMs: 10000, what: 'API_TOKEN in the environment collection' },
+    );
     const m = collection.get('API_TOKEN')!;
     assert.equal(m.type, vscode.EnvironmentVariableMutatorType.Replace);
     assert.equal(sha256(m.value), sha256(token));
-    const description = String((collection.description as vscode.MarkdownString | undefined)?.value ?? collection.description ?? '');
+    const description = String(
+      (collection.description as vscode.MarkdownString | undefined)?.value ?? collection.description ?? '',
+    );
     assert.ok(description.includes(`api/${env}`), 'the description does not name the scope');
     assert.equal(description.includes(token), false);
 
     await vscode.workspace.getConfiguration('kagi').update(SETTING, false, vscode.ConfigurationTarget.Global);
-    await waitFor(async () => {
-      await ctx.terminalSync?.settled();
-      return collection.get('API_TOKEN') === undefined;
-    }, { timeoutMs: 10000, what: 'the collection to be cleared' });
+    await waitFor(
+      async () => {
+        await ctx.terminalSync?.settled();
+        return collection.get('API_TOKEN') === undefined;
+      },
+      { timeoutMs: 10000, what: 'the collection to be cleared' },
+    );
   });
 
   it('kagi.openTerminalWithScope opens "kagi: <scope>" with the secrets in its creation options', async function () {
     const token = fixtureToken(this, 'production');
-    const { result: terminal, prompter } = await withAnswers([{ pick: 'api/production' }],
-      () => Promise.resolve(vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope')));
+    const { result: terminal, prompter } = await withAnswers([{ pick: 'api/production' }], () =>
+      Promise.resolve(vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope')),
+    );
     try {
       assert.ok(terminal, 'no terminal was opened');
       assert.equal(terminal.name, 'kagi: api/production');
@@ -94,7 +110,9 @@ describe('kagi terminals in Restricted Mode', function () {
   });
 
   it('kagi.openTerminalWithScope opens nothing and asks nothing', async () => {
-    const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand('kagi.openTerminalWithScope')));
+    const { result, prompter } = await withAnswers([], () =>
+      Promise.resolve(vscode.commands.executeCommand('kagi.openTerminalWithScope')),
+    );
     assert.equal(result, undefined);
     assert.deepEqual(prompter.asked, []);
   });

@@ -5,7 +5,11 @@ import { kagiCtx } from '../scriptedPrompter';
 import type { TreeNode } from '../../../src/extension/treeModel';
 import type { SecretsTree } from '../../../src/extension/tree';
 
-export interface TreeRow { node: TreeNode; item: vscode.TreeItem; depth: number }
+export interface TreeRow {
+  node: TreeNode;
+  item: vscode.TreeItem;
+  depth: number;
+}
 
 /** Walks the real TreeDataProvider: getChildren from the root, getTreeItem for every node. */
 export async function walkTree(tree: SecretsTree): Promise<TreeRow[]> {
@@ -24,7 +28,9 @@ export async function walkTree(tree: SecretsTree): Promise<TreeRow[]> {
 export function itemTexts(item: vscode.TreeItem): string[] {
   const label = typeof item.label === 'string' ? item.label : item.label?.label;
   const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
-  return [label, typeof item.description === 'string' ? item.description : '', tooltip, item.id].filter((t): t is string => !!t);
+  return [label, typeof item.description === 'string' ? item.description : '', tooltip, item.id].filter(
+    (t): t is string => !!t,
+  );
 }
 
 /** The Kagi tree provider the extension exposes on its activation result. */

@@ -15,7 +15,9 @@ describe('Restricted Mode', () => {
     const refused = Object.keys(COMMAND_CAPABILITY).filter((id) => COMMAND_CAPABILITY[id] !== 'structure');
     assert.ok(refused.includes('kagi.openTerminalWithScope') && refused.includes('kagi.approveMember'));
     for (const id of refused) {
-      const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand(id, ref)));
+      const { result, prompter } = await withAnswers([], () =>
+        Promise.resolve(vscode.commands.executeCommand(id, ref)),
+      );
       assert.equal(result, undefined, id);
       assert.deepEqual(prompter.shown, [], `${id} asked or showed something in Restricted Mode`);
     }
@@ -32,7 +34,14 @@ describe('Restricted Mode', () => {
   it('trusted: the same commands reach their first question', async function () {
     if (!vscode.workspace.isTrusted) this.skip();
     const { result, prompter } = await withAnswers([{ confirm: undefined }], () =>
-      Promise.resolve(vscode.commands.executeCommand('kagi.reveal', { vault: workspaceFolder()!, scope: 'api/development', key: 'API_TOKEN' })));
+      Promise.resolve(
+        vscode.commands.executeCommand('kagi.reveal', {
+          vault: workspaceFolder()!,
+          scope: 'api/development',
+          key: 'API_TOKEN',
+        }),
+      ),
+    );
     assert.equal(result, false);
     assert.equal(prompter.asked.length, 1);
   });

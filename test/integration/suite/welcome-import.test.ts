@@ -56,8 +56,12 @@ describe('welcome view: import a .env file with no vault yet', () => {
   ].join('\n');
   /** Every string that must never be shown: the values and each line of the multi-line one. */
   const secrets = [...Object.values(expected), ...pemLines];
-  const importFile = (answers: Parameters<typeof withAnswers>[0]) => withAnswers(answers, () =>
-    Promise.resolve(vscode.commands.executeCommand<ImportPlan | undefined>('kagi.importDotenv', vscode.Uri.file(dotenvFile()))));
+  const importFile = (answers: Parameters<typeof withAnswers>[0]) =>
+    withAnswers(answers, () =>
+      Promise.resolve(
+        vscode.commands.executeCommand<ImportPlan | undefined>('kagi.importDotenv', vscode.Uri.file(dotenvFile())),
+      ),
+    );
 
   let gitignoreBefore: string | undefined;
   let dotenvBefore: string | undefined;
@@ -79,14 +83,19 @@ describe('welcome view: import a .env file with no vault yet', () => {
     moved = true;
     fs.writeFileSync(dotenvFile(), dotenvText, { mode: 0o600 });
     assert.equal(ctx.vaults().length, 0, 'the extension still sees a vault after .kagi/ was moved away');
-    await waitFor(async () => (ctx.watcherFlushes ?? 0) > flushes && (await tree.roots()).length === 0,
-      { timeoutMs: 15000, what: 'the watcher to take the moved vault out of the tree' });
+    await waitFor(async () => (ctx.watcherFlushes ?? 0) > flushes && (await tree.roots()).length === 0, {
+      timeoutMs: 15000,
+      what: 'the watcher to take the moved vault out of the tree',
+    });
   });
 
   after(async function () {
     this.timeout(30000);
     // The signing keys of the owners this suite's vault created live in the run's KAGI_HOME.
-    const made = fs.existsSync(path.join(kagiDir(), 'kagi.json')) && moved ? Project.open(root(), { env: process.env }) : undefined;
+    const made =
+      fs.existsSync(path.join(kagiDir(), 'kagi.json')) && moved
+        ? Project.open(root(), { env: process.env })
+        : undefined;
     const signingKeys = made ? made.access().members.map((m) => signingKeyPath(made.dataDir, m.memberId)) : [];
     if (moved) {
       fs.rmSync(kagiDir(), { recursive: true, force: true });
@@ -99,14 +108,24 @@ describe('welcome view: import a .env file with no vault yet', () => {
     const tree = await secretsTree();
     // Re-read at once: a move out and back in can look unchanged to the watcher (same inodes).
     await vscode.commands.executeCommand('kagi.refresh');
-    await waitFor(async () => ctx.vaults().length === 1 && (await tree.roots()).some((n) => n.label === 'api'),
-      { timeoutMs: 15000, what: 'the fixture vault to come back in the tree' });
+    await waitFor(async () => ctx.vaults().length === 1 && (await tree.roots()).some((n) => n.label === 'api'), {
+      timeoutMs: 15000,
+      what: 'the fixture vault to come back in the tree',
+    });
   });
 
   it('the welcome content links exactly the commands tested here, and they are registered', async () => {
-    const contributed = getExtension().packageJSON.contributes.viewsWelcome as Array<{ view: string; when?: string; contents: string }>;
+    const contributed = getExtension().packageJSON.contributes.viewsWelcome as Array<{
+      view: string;
+      when?: string;
+      contents: string;
+    }>;
     const noVault = contributed.filter((w) => w.view === 'kagi.secrets' && /!kagi\.hasVault\b/.test(w.when ?? ''));
-    assert.equal(noVault.length, 1, `expected one "no vault" welcome entry for kagi.secrets: ${JSON.stringify(contributed)}`);
+    assert.equal(
+      noVault.length,
+      1,
+      `expected one "no vault" welcome entry for kagi.secrets: ${JSON.stringify(contributed)}`,
+    );
     const links = [...noVault[0]!.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
     assert.deepEqual(links, WELCOME_COMMANDS);
     const registered = new Set(await vscode.commands.getCommands(true));
@@ -142,16 +161,32 @@ describe('welcome view: import a .env file with no vault yet', () => {
       { pick: 'development' },
       { pick: 'all' },
     ]);
-    assert.deepEqual(result?.added.slice().sort(), Object.keys(expected).sort(), `asked: ${prompter.asked.join(' | ')}`);
-    assert.ok(prompter.infos.some((m) => m.includes('vault created')), `no "vault created" message: ${prompter.infos.join(' | ')}`);
-    assert.ok(prompter.infos.some((m) => m.includes('imported 3 keys into development')), `no import message: ${prompter.infos.join(' | ')}`);
+    assert.deepEqual(
+      result?.added.slice().sort(),
+      Object.keys(expected).sort(),
+      `asked: ${prompter.asked.join(' | ')}`,
+    );
+    assert.ok(
+      prompter.infos.some((m) => m.includes('vault created')),
+      `no "vault created" message: ${prompter.infos.join(' | ')}`,
+    );
+    assert.ok(
+      prompter.infos.some((m) => m.includes('imported 3 keys into development')),
+      `no import message: ${prompter.infos.join(' | ')}`,
+    );
 
     // A vault now exists, this device its only owner.
     const project = Project.open(root(), { env: process.env });
     assert.deepEqual(project.config().settings.envs, ['development', 'staging']);
-    assert.deepEqual(project.access().members.map((m) => [m.role, m.status]), [['owner', 'active']]);
-    assert.notEqual(fs.readFileSync(project.file('kagi.json'), 'utf8'), fs.readFileSync(path.join(away(), 'kagi.json'), 'utf8'),
-      'the new kagi.json is the fixture\'s');
+    assert.deepEqual(
+      project.access().members.map((m) => [m.role, m.status]),
+      [['owner', 'active']],
+    );
+    assert.notEqual(
+      fs.readFileSync(project.file('kagi.json'), 'utf8'),
+      fs.readFileSync(path.join(away(), 'kagi.json'), 'utf8'),
+      "the new kagi.json is the fixture's",
+    );
 
     // The values decrypt to exactly what the file held (quotes removed, newlines kept).
     const store = (await readScopes(project, ['development'])).get('development');
@@ -166,26 +201,39 @@ describe('welcome view: import a .env file with no vault yet', () => {
     const ctx = await kagiCtx();
     assert.equal(ctx.vaults().length, 1);
     const tree = await secretsTree();
-    const rows = await waitFor(async () => {
-      const r = await walkTree(tree);
-      const listed = r.filter((x) => x.node.kind === 'key' && x.node.ref.scope === 'development').map((x) => x.node.label);
-      return Object.keys(expected).every((k) => listed.includes(k)) ? r : undefined;
-    }, { timeoutMs: 15000, what: 'the imported keys to be listed under development' });
+    const rows = await waitFor(
+      async () => {
+        const r = await walkTree(tree);
+        const listed = r
+          .filter((x) => x.node.kind === 'key' && x.node.ref.scope === 'development')
+          .map((x) => x.node.label);
+        return Object.keys(expected).every((k) => listed.includes(k)) ? r : undefined;
+      },
+      { timeoutMs: 15000, what: 'the imported keys to be listed under development' },
+    );
     for (const key of Object.keys(expected)) {
-      const row = rows!.find((x) => x.node.kind === 'key' && x.node.ref.scope === 'development' && x.node.label === key)!;
+      const row = rows!.find(
+        (x) => x.node.kind === 'key' && x.node.ref.scope === 'development' && x.node.label === key,
+      )!;
       // The mask, then the key's description (a comment above it in the file), never the value.
       const description = key === 'PLAIN_TOKEN' ? '••••••••  written by the welcome-view test' : '••••••••';
       assert.equal(row.item.description, description, `${key} is not shown masked`);
       assert.equal(row.item.contextValue, 'kagi.key');
     }
-    assertNoValues(rows!.flatMap((r) => itemTexts(r.item)), secrets, 'the tree');
+    assertNoValues(
+      rows!.flatMap((r) => itemTexts(r.item)),
+      secrets,
+      'the tree',
+    );
     assertNoValues([...prompter.shown, ...prompter.values], secrets, 'the questions and messages of the import');
   });
 
   it('untrusted: both welcome commands are refused without asking, and nothing is written', async function () {
     if (vscode.workspace.isTrusted) this.skip();
     for (const id of WELCOME_COMMANDS) {
-      const { result, prompter } = await withAnswers([], () => Promise.resolve(vscode.commands.executeCommand(id, vscode.Uri.file(dotenvFile()))));
+      const { result, prompter } = await withAnswers([], () =>
+        Promise.resolve(vscode.commands.executeCommand(id, vscode.Uri.file(dotenvFile()))),
+      );
       assert.equal(result, undefined, id);
       assert.deepEqual(prompter.shown, [], `${id} asked or showed something in Restricted Mode`);
     }

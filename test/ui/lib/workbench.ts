@@ -56,7 +56,10 @@ export function withSession(opts: SessionOptions = {}): () => Session {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `        ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `        ${l}`)
+    .join('\n');
 }
 
 /** Saves a PNG under test-results/ui/ and returns its path. */
@@ -86,18 +89,28 @@ export async function openKagiView(page: Page, { title = 'Kagi', timeoutMs = 300
   if (!already) await item.click();
   await page.waitForFunction(
     (t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t),
-    title.toLowerCase(), { timeout: timeoutMs },
+    title.toLowerCase(),
+    { timeout: timeoutMs },
   );
 }
 
-export interface TreeRow { label: string; text: string; level: number; expanded: boolean | null; selected: boolean; index: number }
+export interface TreeRow {
+  label: string;
+  text: string;
+  level: number;
+  expanded: boolean | null;
+  selected: boolean;
+  index: number;
+}
 
 /** Rows of the trees/lists in the side bar (`.pane-body .monaco-list-row`), top to bottom. */
 export async function treeRows(page: Page, { pane }: { pane?: string } = {}): Promise<TreeRow[]> {
   return page.evaluate((paneTitle) => {
     let panes = Array.from(document.querySelectorAll('.part.sidebar .pane'));
     if (paneTitle) {
-      panes = panes.filter((p) => (p.querySelector('.pane-header')?.textContent ?? '').toLowerCase().includes(paneTitle.toLowerCase()));
+      panes = panes.filter((p) =>
+        (p.querySelector('.pane-header')?.textContent ?? '').toLowerCase().includes(paneTitle.toLowerCase()),
+      );
     }
     const rows = panes.flatMap((p) => Array.from(p.querySelectorAll('.pane-body .monaco-list-row')));
     return rows.map((r, index) => ({
@@ -112,7 +125,11 @@ export async function treeRows(page: Page, { pane }: { pane?: string } = {}): Pr
 }
 
 /** Clicks the side-bar tree row whose text or aria-label contains `label`. */
-export async function clickTreeRow(page: Page, label: string, { button = 'left' as 'left' | 'right' } = {}): Promise<void> {
+export async function clickTreeRow(
+  page: Page,
+  label: string,
+  { button = 'left' as 'left' | 'right' } = {},
+): Promise<void> {
   const row = page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 15000 });
   await row.click({ button });
@@ -129,7 +146,10 @@ export async function runCommand(page: Page, name: string, { timeoutMs = 30000 }
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
   for (let attempt = 1; ; attempt++) {
     if (!(await input.isVisible())) {
-      await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
+      await page
+        .locator('.part.statusbar')
+        .click({ position: { x: 2, y: 2 } })
+        .catch(() => {});
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
     }
@@ -139,7 +159,11 @@ export async function runCommand(page: Page, name: string, { timeoutMs = 30000 }
       await row.click();
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`command "${name}" not found in the palette after ${attempt} attempt(s): ${(e as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `command "${name}" not found in the palette after ${attempt} attempt(s): ${(e as Error).message}`,
+          { cause: e },
+        );
       await page.keyboard.press('Escape');
       await page.waitForTimeout(500);
     }
@@ -164,7 +188,9 @@ export async function clickModalButton(page: Page, label: string, { timeoutMs = 
   await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
   const handle = await dialog.elementHandle();
   await dialog.getByRole('button', { name: label, exact: true }).click();
-  await page.waitForFunction((el) => !el || !el.isConnected || !(el as HTMLElement).offsetParent, handle, { timeout: timeoutMs });
+  await page.waitForFunction((el) => !el || !el.isConnected || !(el as HTMLElement).offsetParent, handle, {
+    timeout: timeoutMs,
+  });
   await handle?.dispose();
 }
 

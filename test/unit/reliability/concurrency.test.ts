@@ -16,13 +16,23 @@ import { cleanEnv, rmTree, TEMP_FILE } from './support';
 const WRITER = path.join(__dirname, 'writer.ts');
 const PER_WRITER = 200;
 
-function writer(root: string, home: string, scope: string, prefix: string, count: number): Promise<{ code: number | null; stderr: string }> {
+function writer(
+  root: string,
+  home: string,
+  scope: string,
+  prefix: string,
+  count: number,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', WRITER, root, scope, prefix, String(count)], {
-      cwd: path.resolve(__dirname, '..', '..', '..'), env: cleanEnv({ KAGI_HOME: home, USER: 'alice' }), stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: path.resolve(__dirname, '..', '..', '..'),
+      env: cleanEnv({ KAGI_HOME: home, USER: 'alice' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stderr }));
   });
@@ -56,7 +66,10 @@ describe('reliability: concurrent writers', function () {
       assert.equal(store.secrets.size, 2 * PER_WRITER + 1);
       assert.deepEqual(Project.open(root, alice).scopes(), ['api/development', 'api/production']);
       assert.ok(!fs.existsSync(path.join(root, '.kagi', '.lock')), 'the lock was left behind');
-      const leftovers = fs.readdirSync(path.join(root, '.kagi'), { recursive: true }).map(String).filter((f) => TEMP_FILE.test(f));
+      const leftovers = fs
+        .readdirSync(path.join(root, '.kagi'), { recursive: true })
+        .map(String)
+        .filter((f) => TEMP_FILE.test(f));
       assert.deepEqual(leftovers, [], 'temp files left behind');
     } finally {
       rmTree(root);
@@ -69,8 +82,11 @@ describe('reliability: concurrent writers', function () {
     const alice = device('alice');
     try {
       await initProject(root, alice);
-      await Promise.all(Array.from({ length: 50 }, (_, i) =>
-        setSecrets(Project.open(root, alice), 'development', [{ key: `K_${i}`, value: String(i) }])));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          setSecrets(Project.open(root, alice), 'development', [{ key: `K_${i}`, value: String(i) }]),
+        ),
+      );
       const store = (await readScopes(Project.open(root, alice))).get('development')!;
       assert.equal(store.secrets.size, 50);
     } finally {
@@ -97,7 +113,11 @@ describe('reliability: concurrent writers', function () {
       rust.writeScope(cfg, 'development', stale, key);
       rust.writeConfig(cfg);
       const store = (await readScopes(Project.open(root, alice))).get('development')!;
-      assert.deepEqual([...store.secrets.keys()].sort(), ['BEFORE', 'RUST'], 'last writer wins: OURS is lost, as docs/concurrency.md says');
+      assert.deepEqual(
+        [...store.secrets.keys()].sort(),
+        ['BEFORE', 'RUST'],
+        'last writer wins: OURS is lost, as docs/concurrency.md says',
+      );
     } finally {
       rmTree(root);
       rmTree(alice.home);

@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { initProject } from '../../../src/vault/init';
 import { Project } from '../../../src/vault/project';
@@ -61,10 +62,14 @@ function legitimateAdds(scope: string): string[] {
 
 function spawnSet(root: string, home: string, target: Target, key: string, value: string) {
   const child = spawn(process.execPath, [ensureCli(), 'set', ...target.args, key, value], {
-    cwd: root, env: cleanEnv({ KAGI_HOME: home, USER: 'alice' }), stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: root,
+    env: cleanEnv({ KAGI_HOME: home, USER: 'alice' }),
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve, reject) => {
     const started = Date.now();
     child.on('error', reject);
@@ -162,13 +167,16 @@ async function runLane(count: number, seed: number, deadline: number): Promise<S
       }
     }
 
-    stats.tempFiles = fs.readdirSync(path.join(root, '.kagi'), { recursive: true }).map(String)
+    stats.tempFiles = fs
+      .readdirSync(path.join(root, '.kagi'), { recursive: true })
+      .map(String)
       .filter((f) => TEMP_FILE.test(f.split(path.sep).join('/'))).length;
     // The next command after the last kill works, and a listing shows every scope.
     const final = await runCli(['get', '--show', '--yes'], { cwd: root, env: host.env });
     assert.equal(final.code, 0, final.stderr);
     for (const [scope, store] of model) {
-      for (const [k, v] of store) assert.ok(final.stdout.includes(k) && final.stdout.includes(v.split(' ')[1]!), `listing misses ${scope}.${k}`);
+      for (const [k, v] of store)
+        assert.ok(final.stdout.includes(k) && final.stdout.includes(v.split(' ')[1]!), `listing misses ${scope}.${k}`);
     }
     return stats;
   } finally {
@@ -198,31 +206,54 @@ describe('reliability: crash safety (SIGKILL during set)', function () {
   it(`${SETS} CLI sets with random SIGKILLs (≥ ${MIN_KILLS}): every scope decrypts, old or new value, next command works`, async () => {
     const seed = Number(process.env.KAGI_CRASH_SEED ?? Date.now() % 1_000_000);
     const started = Date.now();
-    const lanes = await Promise.all(Array.from({ length: LANES }, (_, lane) =>
-      runLane(Math.ceil(SETS / LANES), seed + lane, started + BUDGET_MS)));
-    const total = lanes.reduce((a, s) => {
-      for (const k of Object.keys(a) as (keyof Stats)[]) a[k] += s[k];
-      return a;
-    }, { sets: 0, kills: 0, landedAfterWrite: 0, staleLocks: 0, completed: 0, tempFiles: 0 } as Stats);
-    console.log(`      crash run (seed ${seed}, ${LANES} lanes): ${JSON.stringify(total)} in ${Math.round((Date.now() - started) / 1000)} s`);
-    assert.ok(total.kills >= MIN_KILLS, `only ${total.kills} kills in ${total.sets} sets (the machine is too slow for the budget?)`);
+    const lanes = await Promise.all(
+      Array.from({ length: LANES }, (_, lane) => runLane(Math.ceil(SETS / LANES), seed + lane, started + BUDGET_MS)),
+    );
+    const total = lanes.reduce(
+      (a, s) => {
+        for (const k of Object.keys(a) as (keyof Stats)[]) a[k] += s[k];
+        return a;
+      },
+      { sets: 0, kills: 0, landedAfterWrite: 0, staleLocks: 0, completed: 0, tempFiles: 0 } as Stats,
+    );
+    console.log(
+      `      crash run (seed ${seed}, ${LANES} lanes): ${JSON.stringify(total)} in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    assert.ok(
+      total.kills >= MIN_KILLS,
+      `only ${total.kills} kills in ${total.sets} sets (the machine is too slow for the budget?)`,
+    );
   });
 
   it('a lock left by a dead process is taken over at once; a live holder is waited for', async () => {
     const lock = path.join(root, '.kagi', '.lock');
     const dead = spawn(process.execPath, ['-e', '0']);
     const deadPid = await new Promise<number>((resolve) => dead.on('close', () => resolve(dead.pid!)));
-    fs.writeFileSync(lock, JSON.stringify({ pid: deadPid, host: require('node:os').hostname(), at: Date.now() }));
-    const r1 = await runCli(['set', 'api', 'production', 'AFTER_DEAD', 'ok'], { cwd: root, env: { KAGI_HOME: home, USER: 'alice' }, timeoutMs: 10_000 });
+    fs.writeFileSync(lock, JSON.stringify({ pid: deadPid, host: os.hostname(), at: Date.now() }));
+    const r1 = await runCli(['set', 'api', 'production', 'AFTER_DEAD', 'ok'], {
+      cwd: root,
+      env: { KAGI_HOME: home, USER: 'alice' },
+      timeoutMs: 10_000,
+    });
     assert.equal(r1.code, 0, r1.stderr);
     assert.ok(!fs.existsSync(lock));
 
     // A live holder (this test process) is respected until it lets go.
-    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: require('node:os').hostname(), at: Date.now() }));
-    const pending = runCli(['set', 'api', 'production', 'AFTER_LIVE', 'ok'], { cwd: root, env: { KAGI_HOME: home, USER: 'alice' }, timeoutMs: 20_000 });
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+    const pending = runCli(['set', 'api', 'production', 'AFTER_LIVE', 'ok'], {
+      cwd: root,
+      env: { KAGI_HOME: home, USER: 'alice' },
+      timeoutMs: 20_000,
+    });
     await new Promise((res) => setTimeout(res, 1500));
-    const stores = await readScopes(Project.open(root, { env: { KAGI_HOME: home, USER: 'alice' } }), ['api/production']);
-    assert.equal(stores.get('api/production')!.secrets.get('AFTER_LIVE'), undefined, 'wrote while another process held the lock');
+    const stores = await readScopes(Project.open(root, { env: { KAGI_HOME: home, USER: 'alice' } }), [
+      'api/production',
+    ]);
+    assert.equal(
+      stores.get('api/production')!.secrets.get('AFTER_LIVE'),
+      undefined,
+      'wrote while another process held the lock',
+    );
     fs.rmSync(lock);
     const r2 = await pending;
     assert.equal(r2.code, 0, r2.stderr);
@@ -243,7 +274,11 @@ describe('reliability: crash safety (SIGKILL during set)', function () {
     }
     fs.writeFileSync(lock, '');
     fs.utimesSync(lock, new Date(Date.now() - 5_000), new Date(Date.now() - 5_000));
-    const r = await runCli(['set', 'api', 'production', 'AFTER_EMPTY_CLI', 'ok'], { cwd: root, env: host.env, timeoutMs: 12_000 });
+    const r = await runCli(['set', 'api', 'production', 'AFTER_EMPTY_CLI', 'ok'], {
+      cwd: root,
+      env: host.env,
+      timeoutMs: 12_000,
+    });
     assert.equal(r.code, 0, r.stderr);
   });
 });

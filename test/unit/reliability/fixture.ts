@@ -38,12 +38,23 @@ export async function buildValidProject(): Promise<ValidProject> {
   await setSecrets(project, 'development', [{ key: 'R', value: 'root value' }]);
   const cfg = project.config();
   const { key } = await resolveProjectKey({
-    env: alice.env, dataDir: project.dataDir, projectId: cfg.projectId, readAccess: () => project.access(),
+    env: alice.env,
+    dataDir: project.dataDir,
+    projectId: cfg.projectId,
+    readAccess: () => project.access(),
   });
   return {
-    root, alice, bob, aliceHome: alice.env.KAGI_HOME!, bobHome: bob.env.KAGI_HOME!,
-    projectId: cfg.projectId, key, aliceId: owner.memberId, bobId: bobEntry.memberId,
-    vault: readAll(path.join(root, '.kagi')), data: readAll(alice.env.KAGI_HOME!),
+    root,
+    alice,
+    bob,
+    aliceHome: alice.env.KAGI_HOME!,
+    bobHome: bob.env.KAGI_HOME!,
+    projectId: cfg.projectId,
+    key,
+    aliceId: owner.memberId,
+    bobId: bobEntry.memberId,
+    vault: readAll(path.join(root, '.kagi')),
+    data: readAll(alice.env.KAGI_HOME!),
   };
 }
 

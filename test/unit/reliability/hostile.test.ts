@@ -16,7 +16,15 @@ import { readScopes, setSecrets } from '../../../src/vault/secrets';
 import type { HostEnv } from '../../../src/vault/dataDir';
 import { tempDir } from '../helpers';
 import * as dotenvModule from '../../../src/vault/dotenv';
-import { buildCorpus, buildDotenvCorpus, CANARY, SCOPE, STORE as STORE_REL, type Content, type HostileCase } from './corpus';
+import {
+  buildCorpus,
+  buildDotenvCorpus,
+  CANARY,
+  SCOPE,
+  STORE as STORE_REL,
+  type Content,
+  type HostileCase,
+} from './corpus';
 import { buildValidProject, copyProject, type ValidProject } from './fixture';
 import { assertKagiError, ensureCli, pool, rmTree, runCli, treeDigest, withTimeout } from './support';
 
@@ -51,7 +59,10 @@ function prepareIn(root: string, home: string, c: HostileCase): Prepared {
   for (const [k, val] of Object.entries(c.env ?? {})) {
     host.env[k] = val.startsWith('@data/') ? path.join(home, val.slice('@data/'.length)) : val;
   }
-  const digest = () => ({ ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) });
+  const digest = () => ({
+    ...prefix('vault', treeDigest(path.join(root, '.kagi'))),
+    ...prefix('data', treeDigest(home)),
+  });
   const restore = () => {
     for (const [file, content] of saved.reverse()) place(file, content);
   };
@@ -128,7 +139,10 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
     const failures: string[] = [];
     // One work folder, reset after each case (copying per case costs more than the cases).
     let work = copyProject(valid);
-    const pristine = () => ({ ...prefix('vault', treeDigest(path.join(work.root, '.kagi'))), ...prefix('data', treeDigest(work.home)) });
+    const pristine = () => ({
+      ...prefix('vault', treeDigest(path.join(work.root, '.kagi'))),
+      ...prefix('data', treeDigest(work.home)),
+    });
     const base = pristine();
     for (const c of corpus) {
       const p = prepareIn(work.root, work.home, c);
@@ -139,7 +153,10 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
           if (readErr !== undefined) throw new Error(`expected success, got ${explain(readErr)}`);
         } else {
           assertKagiError(readErr, c.expect.codes, c.expect.message, [CANARY]);
-          const writeErr = await attempt(() => setSecrets(Project.open(p.root, p.host), SCOPE, [{ key: 'NEW', value: CANARY }]), `${c.name} (write)`);
+          const writeErr = await attempt(
+            () => setSecrets(Project.open(p.root, p.host), SCOPE, [{ key: 'NEW', value: CANARY }]),
+            `${c.name} (write)`,
+          );
           if (!(writeErr === undefined && WRITE_SURVIVES.includes(c.name))) {
             assertKagiError(writeErr, c.expect.codes, /./, [CANARY]);
           }
@@ -160,19 +177,33 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
     }
     rmTree(work.root);
     rmTree(work.home);
-    assert.equal(failures.length, 0, `${failures.length} of ${corpus.length} cases failed:\n  ${failures.join('\n  ')}`);
+    assert.equal(
+      failures.length,
+      0,
+      `${failures.length} of ${corpus.length} cases failed:\n  ${failures.join('\n  ')}`,
+    );
   });
 
   it('scope names that are Object.prototype members are ordinary scopes (no TypeError)', async () => {
     const { root, home, host } = copyProject(valid);
     try {
-      const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'api/constructor', '__proto__/development'];
+      const names = [
+        'constructor',
+        'toString',
+        '__proto__',
+        'hasOwnProperty',
+        'api/constructor',
+        '__proto__/development',
+      ];
       for (const scope of names) await setSecrets(Project.open(root, host), scope, [{ key: 'K', value: `v-${scope}` }]);
       const project = Project.open(root, host);
       for (const scope of names) assert.ok(project.scopes().includes(scope), `${scope} missing from kagi.json`);
       const all = await readScopes(project);
       for (const scope of names) assert.equal(all.get(scope)?.secrets.get('K')?.value, `v-${scope}`);
-      await assert.rejects(readScopes(project, ['valueOf']), (e: Error & { code?: string }) => e.code === 'scope-not-found');
+      await assert.rejects(
+        readScopes(project, ['valueOf']),
+        (e: Error & { code?: string }) => e.code === 'scope-not-found',
+      );
     } finally {
       rmTree(root);
       rmTree(home);
@@ -219,7 +250,11 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
       try {
         fs.writeFileSync(envFile, c.content);
         const before = p.digest();
-        const r = await runCli(['import', 'api', 'development', '--file', envFile, '--force'], { cwd: p.root, env: p.host.env, timeoutMs: 20_000 });
+        const r = await runCli(['import', 'api', 'development', '--file', envFile, '--force'], {
+          cwd: p.root,
+          env: p.host.env,
+          timeoutMs: 20_000,
+        });
         assert.ok(!r.timedOut, 'the CLI hung');
         assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}`);
         assert.match(r.stderr, /^kagi: error: .*hostile\.env/);
@@ -237,7 +272,11 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
   });
 
   it('a symlinked folder committed inside .kagi/ cannot redirect writes, chmods or deletes outside the vault', async () => {
-    const layouts: [string, string][] = [['secrets/api', 'api folder'], ['secrets', 'secrets folder'], ['files', 'files folder']];
+    const layouts: [string, string][] = [
+      ['secrets/api', 'api folder'],
+      ['secrets', 'secrets folder'],
+      ['files', 'files folder'],
+    ];
     for (const [rel, what] of layouts) {
       const { root, home, host } = copyProject(valid);
       const outside = tempDir('kagi-outside-');
@@ -250,20 +289,39 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
         const link = path.join(root, '.kagi', ...rel.split('/'));
         fs.rmSync(link, { recursive: true, force: true });
         fs.symlinkSync(outside, link);
-        const before = { ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) };
-        const refused = (e: unknown) => { assertKagiError(e, ['bad-store'], /is a symbolic link/); return true; };
+        const before = {
+          ...prefix('vault', treeDigest(path.join(root, '.kagi'))),
+          ...prefix('data', treeDigest(home)),
+        };
+        const refused = (e: unknown) => {
+          assertKagiError(e, ['bad-store'], /is a symbolic link/);
+          return true;
+        };
         if (rel !== 'files') {
-          await assert.rejects(setSecrets(Project.open(root, host), 'api/production', [{ key: 'X', value: CANARY }]), refused, `${what}: set`);
+          await assert.rejects(
+            setSecrets(Project.open(root, host), 'api/production', [{ key: 'X', value: CANARY }]),
+            refused,
+            `${what}: set`,
+          );
           await assert.rejects(readScopes(Project.open(root, host)), refused, `${what}: read`);
         }
         // A rotation journal replayed through the link is refused before its first write.
         const p = Project.open(root, host);
-        const journal = { projectId: valid.projectId, accessJson: valid.vault['access.json']!.toString(), files: { [STORE_REL]: valid.vault[STORE_REL]!.toString() }, artifacts: {} as Record<string, string> };
+        const journal = {
+          projectId: valid.projectId,
+          accessJson: valid.vault['access.json']!.toString(),
+          files: { [STORE_REL]: valid.vault[STORE_REL]!.toString() },
+          artifacts: {} as Record<string, string>,
+        };
         if (rel === 'files') journal.artifacts['files/index.enc'] = valid.vault[STORE_REL]!.toString();
         writeJournal(home, journal);
         const withJournal = { ...before, ...prefix('data', treeDigest(home)) };
         await assert.rejects(p.recover(), refused, `${what}: journal replay`);
-        assert.deepEqual({ ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) }, withJournal, `${what}: vault changed`);
+        assert.deepEqual(
+          { ...prefix('vault', treeDigest(path.join(root, '.kagi'))), ...prefix('data', treeDigest(home)) },
+          withJournal,
+          `${what}: vault changed`,
+        );
         assert.deepEqual(treeDigest(outside), outsideBefore, `${what}: files outside the vault changed`);
         assert.equal(fs.statSync(outside).mode & 0o777, 0o755, `${what}: the outside folder was chmodded`);
         if (rel !== 'files') {
@@ -283,7 +341,9 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
     this.timeout(180_000);
     ensureCli();
     // Every hand-written case, a few `ok` ones, and every 13th generated one (each kind of file is hit).
-    const subset = corpus.filter((c, i) => c.name.startsWith('hand-written') || (c.expect === 'ok' ? i % 5 === 0 : i % 13 === 0));
+    const subset = corpus.filter(
+      (c, i) => c.name.startsWith('hand-written') || (c.expect === 'ok' ? i % 5 === 0 : i % 13 === 0),
+    );
     assert.ok(subset.length >= 40, `subset has ${subset.length} cases`);
     const failures: string[] = [];
     await pool(subset, 2, async (c) => {
@@ -309,10 +369,16 @@ describe('reliability: hostile input (corpus through the vault API and the CLI)'
         rmTree(p.home);
       }
     });
-    assert.equal(failures.length, 0, `${failures.length} of ${subset.length} CLI cases failed:\n  ${failures.join('\n  ')}`);
+    assert.equal(
+      failures.length,
+      0,
+      `${failures.length} of ${subset.length} CLI cases failed:\n  ${failures.join('\n  ')}`,
+    );
   });
 });
 
 function explain(e: unknown): string {
-  return e instanceof Error ? `${e.name}${(e as { code?: string }).code ? ` ${(e as { code?: string }).code}` : ''}: ${e.message}` : String(e);
+  return e instanceof Error
+    ? `${e.name}${(e as { code?: string }).code ? ` ${(e as { code?: string }).code}` : ''}: ${e.message}`
+    : String(e);
 }

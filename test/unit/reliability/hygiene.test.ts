@@ -37,9 +37,15 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
 
   /** Output and error of one command: no canary, no key, no stack, the expected exit. */
   function clean(r: CliResult, what: string, exit: number | 'nonzero' = 'nonzero'): void {
-    for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+    for (const [stream, text] of [
+      ['stdout', r.stdout],
+      ['stderr', r.stderr],
+    ] as const) {
       for (const needle of [CANARY, keyHex]) {
-        assert.ok(!text.includes(needle), `${what}: ${stream} leaks ${needle === CANARY ? 'the canary' : 'the project key'}:\n${text}`);
+        assert.ok(
+          !text.includes(needle),
+          `${what}: ${stream} leaks ${needle === CANARY ? 'the canary' : 'the project key'}:\n${text}`,
+        );
       }
     }
     assert.ok(!r.stderr.includes('unexpected internal error'), `${what}: crash: ${r.stderr}`);
@@ -57,9 +63,21 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
     const isStore = (rel: string) => /\.enc$/.test(rel) || /\.enc\.[0-9a-f]{12}\.tmp$/.test(rel);
     for (const needle of [CANARY, keyHex]) {
       const name = needle === CANARY ? 'the canary' : 'the project key';
-      assert.deepEqual(filesContaining(path.join(root, '.kagi'), needle, isStore), [], `${when}: ${name} in .kagi/ plaintext`);
-      assert.deepEqual(filesContaining(alice.home, needle, (rel) => rel.startsWith('identities')), [], `${when}: ${name} in the device folder`);
-      assert.deepEqual(filesContaining(bob.home, needle, (rel) => rel.startsWith('identities')), [], `${when}: ${name} in bob's device folder`);
+      assert.deepEqual(
+        filesContaining(path.join(root, '.kagi'), needle, isStore),
+        [],
+        `${when}: ${name} in .kagi/ plaintext`,
+      );
+      assert.deepEqual(
+        filesContaining(alice.home, needle, (rel) => rel.startsWith('identities')),
+        [],
+        `${when}: ${name} in the device folder`,
+      );
+      assert.deepEqual(
+        filesContaining(bob.home, needle, (rel) => rel.startsWith('identities')),
+        [],
+        `${when}: ${name} in bob's device folder`,
+      );
     }
     assert.ok(!fs.existsSync(keyCachePath(alice.home, projectId)), `${when}: we created the plaintext key cache`);
   }
@@ -74,7 +92,15 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
     projectId = project.config().projectId;
     keyHex = Buffer.from((await project.key()).key).toString('hex');
     // The canary goes in through the CLI (stdin, argv and a description), as a person would.
-    clean(await kagi(['set', 'api', 'development', 'CANARY_STDIN', '--stdin', '--description', DESC], {}, CANARY_LINE + '\n'), 'set --stdin', 0);
+    clean(
+      await kagi(
+        ['set', 'api', 'development', 'CANARY_STDIN', '--stdin', '--description', DESC],
+        {},
+        CANARY_LINE + '\n',
+      ),
+      'set --stdin',
+      0,
+    );
     clean(await kagi(['set', 'api', 'production', 'CANARY_ARGV', CANARY]), 'set argv', 0);
     clean(await kagi(['set', 'production', 'ROOT_CANARY', CANARY]), 'set root', 0);
     assertNoPlaintextOnDisk('after set');
@@ -106,8 +132,13 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
 
   it('wrong project key (valid hex of another project)', async () => {
     const wrong = { KAGI_PROJECT_KEY: 'ab'.repeat(32) };
-    for (const args of [['get', '--show', '--yes'], ['get', 'api', 'development', 'CANARY_STDIN', '--yes'], ['export', 'api', 'development', '--yes'],
-      ['run', 'api', 'development', 'node', '-e', 'console.log(process.env.CANARY_STDIN)'], ['set', 'api', 'development', 'K', CANARY]]) {
+    for (const args of [
+      ['get', '--show', '--yes'],
+      ['get', 'api', 'development', 'CANARY_STDIN', '--yes'],
+      ['export', 'api', 'development', '--yes'],
+      ['run', 'api', 'development', 'node', '-e', 'console.log(process.env.CANARY_STDIN)'],
+      ['set', 'api', 'development', 'K', CANARY],
+    ]) {
       clean(await kagi(args, wrong), `wrong key: ${args.join(' ')}`);
     }
   });
@@ -116,7 +147,10 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
     clean(await kagi(['get', '--show', '--yes'], { KAGI_PROJECT_KEY: CANARY }), 'KAGI_PROJECT_KEY=canary');
     const keyFile = path.join(outside, 'ci.key');
     fs.writeFileSync(keyFile, `${CANARY}\n`);
-    clean(await kagi(['get', '--show', '--yes'], { KAGI_PROJECT_KEY_FILE: keyFile }), 'KAGI_PROJECT_KEY_FILE with the canary');
+    clean(
+      await kagi(['get', '--show', '--yes'], { KAGI_PROJECT_KEY_FILE: keyFile }),
+      'KAGI_PROJECT_KEY_FILE with the canary',
+    );
   });
 
   it('a tampered store (flipped bit) and a store moved from another scope', async () => {
@@ -156,7 +190,11 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
       clean(r, `import ${what}`);
       assert.match(r.stderr, /kagi: error: .*bad-.*\.env/, `${what}: the error does not name the file`);
     }
-    assert.deepEqual(fs.readFileSync(path.join(root, '.kagi', 'secrets', 'api', 'development.enc')), before, 'a failed import wrote the store');
+    assert.deepEqual(
+      fs.readFileSync(path.join(root, '.kagi', 'secrets', 'api', 'development.enc')),
+      before,
+      'a failed import wrote the store',
+    );
     assertNoPlaintextOnDisk('after bad imports');
   });
 
@@ -205,15 +243,26 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
     const failing = await kagi(['run', 'api', 'development', 'node', '-e', 'process.exit(3)']);
     clean(failing, 'run of a failing program', 3);
     const killed = await kagi(['run', 'api', 'development', 'node', '-e', 'process.kill(process.pid, "SIGKILL")']);
-    for (const text of [killed.stdout, killed.stderr]) assert.ok(!text.includes(CANARY), 'run of a killed program leaks');
+    for (const text of [killed.stdout, killed.stderr])
+      assert.ok(!text.includes(CANARY), 'run of a killed program leaks');
     assert.notEqual(killed.code, 0);
     // The secret reaches the child, and only through its environment.
-    const ok = await kagi(['run', 'api', 'production', 'node', '-e', 'process.stdout.write(String(process.env.CANARY_ARGV === process.argv[1]))', CANARY]);
+    const ok = await kagi([
+      'run',
+      'api',
+      'production',
+      'node',
+      '-e',
+      'process.stdout.write(String(process.env.CANARY_ARGV === process.argv[1]))',
+      CANARY,
+    ]);
     assert.equal(ok.stdout, 'true', ok.stderr);
   });
 
   it('a rotation journal holds only ciphertext; the access snapshot holds no key', async () => {
-    const bobM = await requestAccess(Project.open(root, { env: { KAGI_HOME: bob.home, USER: 'bob' } }), { name: 'bob2' });
+    const bobM = await requestAccess(Project.open(root, { env: { KAGI_HOME: bob.home, USER: 'bob' } }), {
+      name: 'bob2',
+    });
     const project = Project.open(root, { env: env() });
     await approveMember(project, bobM.memberId);
     const plan = await planRotation(project, bobM.memberId);
@@ -221,7 +270,11 @@ describe('reliability: secret hygiene (canary on every error path)', function ()
     const newHex = Buffer.from(plan.newKey).toString('hex');
     try {
       assertNoPlaintextOnDisk('with a journal on disk');
-      assert.deepEqual(filesContaining(alice.home, newHex, (rel) => rel.startsWith('identities')), [], 'the new key in the device folder');
+      assert.deepEqual(
+        filesContaining(alice.home, newHex, (rel) => rel.startsWith('identities')),
+        [],
+        'the new key in the device folder',
+      );
       clean(await kagi(['get']), 'get (replays the journal)', 0);
       keyHex = newHex;
       assertNoPlaintextOnDisk('after the replay');

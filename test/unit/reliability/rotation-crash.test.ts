@@ -50,10 +50,18 @@ interface Team {
 
 async function buildTeam(): Promise<Team> {
   const root = tempDir('kagi-rot-');
-  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => device(n)) as [Team['alice'], Team['bob'], Team['carol']];
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => device(n)) as [
+    Team['alice'],
+    Team['bob'],
+    Team['carol'],
+  ];
   const { project } = await initProject(root, alice, { envs: ['production'] });
   for (const [scope, values] of Object.entries(VALUES)) {
-    await setSecrets(project, scope, Object.entries(values).map(([key, value]) => ({ key, value })));
+    await setSecrets(
+      project,
+      scope,
+      Object.entries(values).map(([key, value]) => ({ key, value })),
+    );
   }
   const bobM = await requestAccess(Project.open(root, bob), { name: 'bob' });
   const carolM = await requestAccess(Project.open(root, carol), { name: 'carol' });
@@ -79,7 +87,14 @@ function dispose(c: Team): void {
 
 async function keyOf(root: string, d: HostEnv): Promise<Uint8Array> {
   const p = Project.open(root, d);
-  return (await resolveProjectKey({ env: d.env, dataDir: p.dataDir, projectId: p.config().projectId, readAccess: () => p.access() })).key;
+  return (
+    await resolveProjectKey({
+      env: d.env,
+      dataDir: p.dataDir,
+      projectId: p.config().projectId,
+      readAccess: () => p.access(),
+    })
+  ).key;
 }
 
 /** Everything after a finished rotation, from every side. */
@@ -92,7 +107,8 @@ async function assertRotated(c: Team, extra: Record<string, Record<string, strin
   for (const who of [c.alice, c.bob]) {
     const stores = await readScopes(Project.open(c.root, who));
     for (const [scope, values] of Object.entries({ ...VALUES })) {
-      for (const [k, v] of Object.entries({ ...values, ...extra[scope] })) assert.equal(stores.get(scope)?.secrets.get(k)?.value, v, `${scope}.${k}`);
+      for (const [k, v] of Object.entries({ ...values, ...extra[scope] }))
+        assert.equal(stores.get(scope)?.secrets.get(k)?.value, v, `${scope}.${k}`);
     }
   }
   const p = Project.open(c.root, c.alice);
@@ -104,15 +120,30 @@ async function assertRotated(c: Team, extra: Record<string, Record<string, strin
   const carolEntry = access.members.find((m) => m.memberId === c.carolId)!;
   assert.equal(carolEntry.status, 'removed');
   assert.equal(carolEntry.wrappedKey, undefined);
-  await assert.rejects(readScopes(Project.open(c.root, c.carol)), (e: Error & { code?: string }) => e.code === 'not-a-member');
+  await assert.rejects(
+    readScopes(Project.open(c.root, c.carol)),
+    (e: Error & { code?: string }) => e.code === 'not-a-member',
+  );
   const carolId = (await loadIdentity(c.carol.home))!;
   for (const m of access.members) {
-    if (m.wrappedKey) assert.equal(await unwrapProjectKey(decodeBase64Strict(m.wrappedKey)!, carolId.secretKey), undefined, `carol opens ${m.name}'s wrap`);
+    if (m.wrappedKey)
+      assert.equal(
+        await unwrapProjectKey(decodeBase64Strict(m.wrappedKey)!, carolId.secretKey),
+        undefined,
+        `carol opens ${m.name}'s wrap`,
+      );
   }
   for (const scope of p.scopes(cfg)) {
-    assert.throws(() => p.readScope(cfg, scope, c.oldKey), (e: Error & { code?: string }) => e.code === 'auth-failed', `the old key opens ${scope}`);
+    assert.throws(
+      () => p.readScope(cfg, scope, c.oldKey),
+      (e: Error & { code?: string }) => e.code === 'auth-failed',
+      `the old key opens ${scope}`,
+    );
   }
-  assert.throws(() => readArtifact(p, cfg, c.oldKey, CERT_ID), (e: Error & { code?: string }) => e.code === 'auth-failed' || e.code === 'bad-store');
+  assert.throws(
+    () => readArtifact(p, cfg, c.oldKey, CERT_ID),
+    (e: Error & { code?: string }) => e.code === 'auth-failed' || e.code === 'bad-store',
+  );
 }
 
 /** Nothing happened: carol is still in, the old key opens everything, no journal. */
@@ -137,26 +168,52 @@ function steps(plan: RotationPlan): Step[] {
   };
   const out: Step[] = [
     {
-      name: 'killed while writing the journal (only its temp file exists)', rotated: false,
+      name: 'killed while writing the journal (only its temp file exists)',
+      rotated: false,
       apply: (c, p, id) => {
         const j = journalPath(c.alice.home, id);
         fs.mkdirSync(path.dirname(j), { recursive: true });
-        fs.writeFileSync(path.join(path.dirname(j), `.${path.basename(j)}.0123456789ab.tmp`), JSON.stringify(p.journal).slice(0, 200));
+        fs.writeFileSync(
+          path.join(path.dirname(j), `.${path.basename(j)}.0123456789ab.tmp`),
+          JSON.stringify(p.journal).slice(0, 200),
+        );
       },
     },
     { name: 'journal written, nothing else', rotated: true, apply: (c, p) => writeJournal(c.alice.home, p.journal) },
   ];
-  for (const n of [...new Set([1, Math.floor(stores.length / 2), stores.length - 1])].filter((n) => n > 0 && n < stores.length)) {
-    out.push({ name: `journal + ${n} of ${stores.length} stores written`, rotated: true, apply: (c, p) => { writeJournal(c.alice.home, p.journal); writeStores(c, n); } });
+  for (const n of [...new Set([1, Math.floor(stores.length / 2), stores.length - 1])].filter(
+    (n) => n > 0 && n < stores.length,
+  )) {
+    out.push({
+      name: `journal + ${n} of ${stores.length} stores written`,
+      rotated: true,
+      apply: (c, p) => {
+        writeJournal(c.alice.home, p.journal);
+        writeStores(c, n);
+      },
+    });
   }
   out.push(
-    { name: 'journal + every store and artifact, access.json not yet', rotated: true, apply: (c, p) => { writeJournal(c.alice.home, p.journal); writeStores(c, stores.length); } },
     {
-      name: 'journal + stores + access.json, snapshot and journal deletion not yet', rotated: true,
-      apply: (c, p) => { writeJournal(c.alice.home, p.journal); writeStores(c, stores.length); writeFileAtomic(path.join(c.root, '.kagi', 'access.json'), p.journal.accessJson); },
+      name: 'journal + every store and artifact, access.json not yet',
+      rotated: true,
+      apply: (c, p) => {
+        writeJournal(c.alice.home, p.journal);
+        writeStores(c, stores.length);
+      },
     },
     {
-      name: 'everything written, killed before the journal was deleted', rotated: true,
+      name: 'journal + stores + access.json, snapshot and journal deletion not yet',
+      rotated: true,
+      apply: (c, p) => {
+        writeJournal(c.alice.home, p.journal);
+        writeStores(c, stores.length);
+        writeFileAtomic(path.join(c.root, '.kagi', 'access.json'), p.journal.accessJson);
+      },
+    },
+    {
+      name: 'everything written, killed before the journal was deleted',
+      rotated: true,
       apply: (c, p, id) => {
         writeJournal(c.alice.home, p.journal);
         writeStores(c, stores.length);
@@ -198,11 +255,17 @@ describe('reliability: interrupted member removal (key rotation)', function () {
         step.apply(c, plan, projectId);
         // Alternate the command that finds the journal: a read, then a write.
         const write = i % 2 === 1;
-        const r = await runCli(write ? ['set', 'api', 'production', 'AFTER', 'written-after'] : ['get', '--show', '--yes'],
-          { cwd: c.root, env: c.alice.env });
+        const r = await runCli(
+          write ? ['set', 'api', 'production', 'AFTER', 'written-after'] : ['get', '--show', '--yes'],
+          { cwd: c.root, env: c.alice.env },
+        );
         assert.equal(r.code, 0, `${step.name}: the next command failed: ${r.stderr}`);
         if (step.rotated) {
-          assert.equal(fs.readFileSync(path.join(c.root, '.kagi', 'access.json'), 'utf8'), plan.journal.accessJson, `${step.name}: access.json`);
+          assert.equal(
+            fs.readFileSync(path.join(c.root, '.kagi', 'access.json'), 'utf8'),
+            plan.journal.accessJson,
+            `${step.name}: access.json`,
+          );
           assert.deepEqual(Buffer.from(await keyOf(c.root, c.alice)), Buffer.from(plan.newKey));
           await assertRotated(c, write ? { 'api/production': { AFTER: 'written-after' } } : {});
           if (!write) assert.ok(r.stdout.includes('postgres://prod'), `${step.name}: listing`);
@@ -213,8 +276,14 @@ describe('reliability: interrupted member removal (key rotation)', function () {
         await setSecrets(Project.open(c.root, c.alice), 'api/production', [{ key: 'LATER', value: 'later' }]);
         if (step.rotated) {
           const p = Project.open(c.root, c.alice);
-          assert.throws(() => p.readScope(p.config(), 'api/production', c.oldKey), (e: Error & { code?: string }) => e.code === 'auth-failed');
-          await assert.rejects(readScopes(Project.open(c.root, c.carol)), (e: Error & { code?: string }) => e.code === 'not-a-member');
+          assert.throws(
+            () => p.readScope(p.config(), 'api/production', c.oldKey),
+            (e: Error & { code?: string }) => e.code === 'auth-failed',
+          );
+          await assert.rejects(
+            readScopes(Project.open(c.root, c.carol)),
+            (e: Error & { code?: string }) => e.code === 'not-a-member',
+          );
         }
       } catch (e) {
         (e as Error).message = `${step.name}: ${(e as Error).message}`;
@@ -243,16 +312,21 @@ describe('reliability: interrupted member removal (key rotation)', function () {
       const c = copyTeam(team);
       try {
         const child = spawn(process.execPath, [ensureCli(), 'member', 'remove', team.carolId, '--yes'], {
-          cwd: c.root, env: cleanEnv(c.alice.env), stdio: 'ignore',
+          cwd: c.root,
+          env: cleanEnv(c.alice.env),
+          stdio: 'ignore',
         });
         const timer = setTimeout(() => child.kill('SIGKILL'), duration * f);
         await new Promise((resolve) => child.on('close', resolve));
         clearTimeout(timer);
         // Killed between the journal and its deletion: the next command must finish the job.
-        if (fs.existsSync(journalPath(c.alice.home, Project.open(c.root, c.alice).config().projectId))) outcomes.midway++;
+        if (fs.existsSync(journalPath(c.alice.home, Project.open(c.root, c.alice).config().projectId)))
+          outcomes.midway++;
         const r = await runCli(['get', '--show', '--yes'], { cwd: c.root, env: c.alice.env });
         assert.equal(r.code, 0, `killed at ${f}: the next command failed: ${r.stderr}`);
-        const carol = Project.open(c.root, c.alice).access().members.find((m) => m.memberId === team.carolId)!;
+        const carol = Project.open(c.root, c.alice)
+          .access()
+          .members.find((m) => m.memberId === team.carolId)!;
         if (carol.status === 'removed') {
           outcomes.after++;
           await assertRotated(c);

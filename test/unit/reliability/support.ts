@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError } from '../../../src/vault/errors';
@@ -25,11 +26,16 @@ export interface CliResult {
 }
 
 /** Runs `node dist/cli.js …` with a clean environment (only what the test passes). */
-export function runCli(args: string[], opts: { cwd: string; env: Record<string, string | undefined>; input?: string | Buffer; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { cwd: string; env: Record<string, string | undefined>; input?: string | Buffer; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(process.execPath, [ensureCli(), ...args], {
-      cwd: opts.cwd, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: opts.cwd,
+      env: cleanEnv(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
     } satisfies SpawnOptions);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -44,8 +50,12 @@ export function runCli(args: string[], opts: { cwd: string; env: Record<string, 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({
-        code, signal, timedOut, ms: Date.now() - started,
-        stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        signal,
+        timedOut,
+        ms: Date.now() - started,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
       });
     });
     child.stdin!.on('error', () => {});
@@ -103,15 +113,25 @@ export function filesContaining(dir: string, needle: string, skip: (rel: string)
 }
 
 /** The assertion every hostile case ends with: a KagiError of the right kind that says something useful. */
-export function assertKagiError(e: unknown, codes: string[], message: RegExp, forbidden: string[] = []): asserts e is KagiError {
+export function assertKagiError(
+  e: unknown,
+  codes: string[],
+  message: RegExp,
+  forbidden: string[] = [],
+): asserts e is KagiError {
   if (!(e instanceof KagiError)) {
-    assert.fail(`expected a KagiError (${codes.join('|')}), got ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+    assert.fail(
+      `expected a KagiError (${codes.join('|')}), got ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`,
+    );
   }
   assert.ok(codes.includes(e.code), `expected code ${codes.join('|')}, got ${e.code}: ${e.message}`);
   assert.match(e.message, message, `message of ${e.code} does not match ${message}: ${e.message}`);
   assert.ok(e.message.length > 10 && e.message.length < 600, `message length ${e.message.length}: ${e.message}`);
   for (const f of forbidden) {
-    assert.ok(!e.message.includes(f) && !(e.hint ?? '').includes(f), `the error leaks ${JSON.stringify(f.slice(0, 20))}: ${e.describe()}`);
+    assert.ok(
+      !e.message.includes(f) && !(e.hint ?? '').includes(f),
+      `the error leaks ${JSON.stringify(f.slice(0, 20))}: ${e.describe()}`,
+    );
   }
 }
 
@@ -124,7 +144,6 @@ export const TEMP_FILE = /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp$/;
  */
 export function treeDigest(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const walk = (d: string) => {
     for (const name of fs.readdirSync(d).sort()) {
       const p = path.join(d, name);

@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  process.stderr.write(`writer failed: ${(e as Error).name} ${(e as { code?: string }).code ?? ''} ${(e as Error).message}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(
+      `writer failed: ${(e as Error).name} ${(e as { code?: string }).code ?? ''} ${(e as Error).message}\n`,
+    );
+    process.exit(1);
+  },
+);

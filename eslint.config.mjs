@@ -1,0 +1,44 @@
+// Lint rules for the whole repository; `npm run lint` (the first stage of `npm test`) runs them
+// with `prettier --check` and `tsc --noEmit`. Formatting is prettier's job: eslint-config-prettier
+// turns off every stylistic rule that would fight it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'demo/**', 'test-results/**', '.vscode-test/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Loops that wait on a condition (`for (;;)` with a return inside) are deliberate.
+      'no-constant-condition': ['error', { checkLoops: false }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+      // Control characters are matched on purpose: names and terminal output are screened for them.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // Plain Node scripts and the test runner extension (CommonJS).
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Functions handed to Playwright's page.evaluate() run in the browser.
+    files: ['scripts/vscode/*.mjs', 'test/ui/**/*.ts'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
+  },
+  {
+    // The vault is the product's heart and runs in plain Node: no editor API inside.
+    files: ['src/vault/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/vault must not import vscode' }] }],
+    },
+  },
+);
