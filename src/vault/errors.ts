@@ -19,6 +19,7 @@ export type KagiErrorCode =
   | 'not-an-owner'
   | 'member-not-found'
   | 'last-owner'
+  | 'membership-changed'
   | 'journal'
   | 'bad-dotenv'
   | 'conflict'

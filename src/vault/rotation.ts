@@ -4,7 +4,14 @@ import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList
 import { applyJournal, writeJournal, type Journal } from './journal';
 import { refreshKeyCache } from './init';
 import { findMember, requireOwner } from './members';
-import { assertRecipientsUnchanged } from './recipientGuard';
+import {
+  guardMembership,
+  recordMembership,
+  reviewContext,
+  reviewMembership,
+  type MembershipReview,
+} from './team/review';
+import { recipientFingerprint } from './team/fingerprint';
 import { resealArtifacts } from './artifacts';
 import { sealStore, type Project } from './project';
 import { wrapProjectKey } from './wrap';
@@ -31,6 +38,30 @@ export interface RotationPlan {
 
 type Progress = (p: RotationProgress) => void;
 
+export interface RotationOptions {
+  /** confirmed membership differences (team/review.ts isAccepted) */
+  accept?: readonly string[];
+}
+
+/** What a removal shows before anything is asked: the target, and the differences the new key would be wrapped across. */
+export interface RemovalReview {
+  target: Member;
+  fingerprint: string;
+  /** the active set after the removal, compared with this device's record */
+  membership: MembershipReview;
+}
+
+/** Read-only: the member to remove and the membership differences the rotation would have to confirm. */
+export async function reviewRemoval(project: Project, memberId: string): Promise<RemovalReview> {
+  const cfg = project.config();
+  const access = project.access();
+  const target = { ...findMember(access, memberId) };
+  const after = { ...access, members: access.members.filter((m) => m.memberId !== memberId) };
+  const { key } = await project.key(cfg);
+  const membership = reviewMembership(await reviewContext(project, cfg.projectId, key), after);
+  return { target, fingerprint: recipientFingerprint(target.recipient), membership };
+}
+
 /**
  * spec 6.4: removing a member is a key rotation. Inside the lock (after any
  * interrupted rotation is replayed), everything is decrypted and re-sealed in
@@ -41,15 +72,18 @@ export async function removeMember(
   project: Project,
   memberId: string,
   onProgress: Progress = () => {},
+  opts: RotationOptions = {},
 ): Promise<RotationReport> {
   return project.mutate(async () => {
-    const plan = await planRotation(project, memberId, onProgress);
+    const plan = await planRotation(project, memberId, onProgress, opts);
     onProgress({ step: 'journal', done: 0, total: 1 });
     writeJournal(project.dataDir, plan.journal);
     onProgress({ step: 'journal', done: 1, total: 1 });
     await applyJournal(project.kagiDir, project.dataDir, plan.journal);
     refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
     project.forgetKey();
+    const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
+    recordMembership(ctx, project.access(), [memberId]);
     onProgress({ step: 'done', done: 1, total: 1 });
     return plan.report;
   });
@@ -63,13 +97,15 @@ export async function planRotation(
   project: Project,
   memberId: string,
   onProgress: Progress = () => {},
+  opts: RotationOptions = {},
 ): Promise<RotationPlan> {
   const cfg = project.config();
   const access = project.access();
   await requireOwner(project, access);
-  assertRecipientsUnchanged(project.dataDir, cfg.projectId, access);
   const removed = markRemoved(access, memberId);
   const { key: oldKey } = await project.key(cfg);
+  // Everyone left active gets the new key: each must be who this device recorded, or confirmed.
+  guardMembership(await reviewContext(project, cfg.projectId, oldKey), access, opts.accept);
   const newKey = newProjectKey();
 
   const scopes = project.scopes(cfg);
