@@ -205,6 +205,7 @@ export function requestDigest(m: Member): string {
 export async function reviewApproval(project: Project, memberId: string): Promise<ApprovalReview> {
   const cfg = project.config();
   const access = project.access();
+  await requireOwner(project, access);
   const request = findMember(access, memberId);
   requireStatus(request, 'pending', 'only pending requests can be approved; list them with `kagi member list`');
   const { key } = await project.key(cfg);

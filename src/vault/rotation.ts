@@ -55,6 +55,7 @@ export interface RemovalReview {
 export async function reviewRemoval(project: Project, memberId: string): Promise<RemovalReview> {
   const cfg = project.config();
   const access = project.access();
+  await requireOwner(project, access);
   const target = { ...findMember(access, memberId) };
   const after = { ...access, members: access.members.filter((m) => m.memberId !== memberId) };
   const { key } = await project.key(cfg);

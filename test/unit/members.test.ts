@@ -173,7 +173,9 @@ describe('reject, promote, demote', () => {
       code('member-not-found', /pending, not active/),
     );
     assert.equal((await setRole(t.aliceP, t.bobReq.memberId, 'owner')).role, 'owner');
-    await approveMember(t.open(t.bob), t.carolReq.memberId);
+    // bob's device never recorded the members: its first approval trusts them on first use.
+    await assert.rejects(approveMember(t.open(t.bob), t.carolReq.memberId), code('membership-changed', /first use/));
+    await approveMember(t.open(t.bob), t.carolReq.memberId, { accept: ['first-use'] });
     assert.equal((await setRole(t.open(t.bob), t.owner.memberId, 'member')).role, 'member');
     await assert.rejects(setRole(t.open(t.bob), t.bobReq.memberId, 'member'), code('last-owner'));
     await assert.rejects(setRole(t.aliceP, t.carolReq.memberId, 'owner'), code('not-an-owner'));
