@@ -4,6 +4,7 @@ import { describeError, isKagiError, KagiError } from '../../vault';
 import { hasConflictMarkers } from '../../vault/encoding';
 import { listMembers, recipientFingerprint, type Membership } from '../../vault/members';
 import type { Member } from '../../vault/format/access';
+import { reviewContext, reviewMembership } from '../../vault/team/review';
 import type { TeamMemberView, TeamState, TeamVaultRef } from '../../protocol';
 
 export const vaultKey = (v: VaultFolder): string => v.folder.uri.toString();
@@ -53,7 +54,7 @@ function journalError(e: unknown): KagiError {
   );
 }
 
-function memberView(m: Member, ms: Membership): TeamMemberView {
+function memberView(m: Member, ms: Membership, unverified: Set<string>): TeamMemberView {
   const isMe =
     m === ms.me ||
     (ms.me !== undefined && m.memberId === ms.me.memberId) ||
@@ -66,7 +67,14 @@ function memberView(m: Member, ms: Membership): TeamMemberView {
     fingerprint: recipientFingerprint(m.recipient),
     recipient: m.recipient,
     isMe,
+    ...(unverified.has(m.memberId) ? { unverified: true } : {}),
   };
+}
+
+/** Active entries an approve or remove would ask this owner to confirm (as `kagi doctor` reports them). */
+async function unverifiedIds(v: VaultFolder, ms: Membership): Promise<Set<string>> {
+  const review = reviewMembership(await reviewContext(v.project, v.project.projectId()), ms);
+  return new Set(review.changes.map((c) => c.id));
 }
 
 const STATUS_ORDER = { pending: 0, active: 1, removed: 2 } as const;
@@ -89,8 +97,9 @@ export async function buildTeamState(
     if (text !== undefined && hasConflictMarkers(text))
       return { vault: v, state: { ...base, kind: 'conflict', message: CONFLICT_MESSAGE } };
     const ms = await listMembers(v.project);
+    const unverified = ms.canManage ? await unverifiedIds(v, ms) : new Set<string>();
     const members = ms.members
-      .map((m) => memberView(m, ms))
+      .map((m) => memberView(m, ms, unverified))
       .sort(
         (a, b) =>
           STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||

@@ -65,7 +65,7 @@ export async function reviewContext(project: Project, projectId: string, key?: U
   };
 }
 
-export function reviewMembership(ctx: ReviewContext, access: AccessList): MembershipReview {
+export function reviewMembership(ctx: ReviewContext, access: Pick<AccessList, 'members'>): MembershipReview {
   const found = findRecords(ctx.dataDir, ctx);
   const others = access.members.filter((m) => m.status === 'active' && m.recipient !== ctx.myRecipient);
   if (found.length === 0) return { firstUse: true, changes: others.map((m) => entryChange(m, ['first-use'], ctx)) };
