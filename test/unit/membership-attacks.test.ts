@@ -177,7 +177,9 @@ describe('membership attacks by a repository writer (CLI, three devices)', funct
     kagiOk(['member', 'approve', daveId, '--trust-first-use'], t.bob);
     const refused = removeCarol(t);
     assert.match(refused.stderr, new RegExp(`${daveId} \\("dave"\\): new active member entry`));
-    kagiOk(['member', 'remove', t.carolId, '--yes', '--accept-change', daveId], t.alice);
+    const token = new RegExp(`--accept-change (${daveId}@[0-9a-f-]{19})`).exec(refused.stderr)?.[1];
+    assert.ok(token, refused.stderr);
+    kagiOk(['member', 'remove', t.carolId, '--yes', '--accept-change', token], t.alice);
     kagiOk(['set', 'development', 'API_KEY', 'after-rotation'], t.alice);
     assert.equal(kagiOk(['get', '--yes', 'development', 'API_KEY'], dave).stdout, 'after-rotation\n');
     assert.notEqual(kagi(['get', '--yes', 'development', 'API_KEY'], t.carol).code, 0);

@@ -156,7 +156,8 @@ export function isAccepted(c: MembershipChange, review: MembershipReview, accept
 export function assertAccepted(review: MembershipReview, accept: readonly string[] = []): void {
   const open = review.changes.filter((c) => !isAccepted(c, review, accept));
   if (open.length === 0) return;
-  const lines = open.map((c) => `  ${describeChange(c)}`).join('\n');
+  // The token binds the confirmation to this exact difference; a bare id accepts the entry's difference, whatever it is.
+  const lines = open.map((c) => `  ${describeChange(c)}\n    to confirm: --accept-change ${c.token}`).join('\n');
   if (review.firstUse) {
     throw new KagiError(
       'membership-changed',
