@@ -1,5 +1,5 @@
 import { Project, readScopes, serializeStore } from '../../src/vault';
-import { secretsOf } from '../../src/vault/inject';
+import { secretsOf } from '../../src/vault/usecases/inject';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';

@@ -1,8 +1,8 @@
 import { KagiError } from '../vault/errors';
-import { grammarContext, type GrammarContext } from '../vault/grammar';
-import { locate, type Location } from '../vault/inference';
-import { Project } from '../vault/project';
-import { validateName } from '../vault/scopes';
+import { grammarContext, type GrammarContext } from '../vault/scopes/grammar';
+import { locate, type Location } from '../vault/scopes/inference';
+import { Project } from '../vault/project/project';
+import { validateName } from '../vault/scopes/names';
 import type { CliContext } from './command';
 
 export interface OpenedProject {

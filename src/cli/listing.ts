@@ -1,6 +1,6 @@
 import type { Store } from '../vault/format/store';
-import { MASK } from '../vault/secrets';
-import { splitScope } from '../vault/scopes';
+import { MASK } from '../vault/usecases/secrets';
+import { splitScope } from '../vault/scopes/names';
 import { boxTable } from './table';
 
 /** One scope's secrets as `Key | Value [| Desc]`, sorted by key, masked unless `show`. */

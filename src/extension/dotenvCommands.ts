@@ -12,8 +12,8 @@ import {
   type ImportPlan,
 } from '../vault/dotenv';
 import { KagiError } from '../vault/errors';
-import { envForFileName } from '../vault/migrate';
-import { joinScope, splitScope } from '../vault/scopes';
+import { envForFileName } from '../vault/dotenv/discovery';
+import { joinScope, splitScope } from '../vault/scopes/names';
 import { registerGuarded } from './commandKit';
 import { refOf, uriOf } from './target';
 import { pickScope } from './scopePick';

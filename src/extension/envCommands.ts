@@ -1,5 +1,5 @@
-import { addEnv, removeEnv, renameEnv } from '../vault/environments';
-import { validateName } from '../vault/scopes';
+import { addEnv, removeEnv, renameEnv } from '../vault/usecases/environments';
+import { validateName } from '../vault/scopes/names';
 import { registerGuarded } from './commandKit';
 import { refOf, vaultOf } from './target';
 import { validator } from './prompter';

@@ -1,5 +1,5 @@
-import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat } from '../vault/generate';
-import { setSecrets } from '../vault/secrets';
+import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat } from '../vault/crypto/generate';
+import { setSecrets } from '../vault/usecases/secrets';
 import { registerGuarded } from './commandKit';
 import { secretTarget } from './secretCommands';
 import type { Ctx, VaultFolder } from './ctx';

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KagiError, readScopes } from '../vault';
-import { resolveScope, secretsOf, type InjectionRequest, type SecretEnv } from '../vault/inject';
+import { resolveScope, secretsOf, type InjectionRequest, type SecretEnv } from '../vault/usecases/inject';
 import { serviceAt } from './preferredScope';
 import type { Ctx, VaultFolder } from './ctx';
 

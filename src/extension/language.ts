@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseTemplate } from '../vault/dotenv';
-import type { KeyInfo, Listing } from '../vault/listing';
+import type { KeyInfo, Listing } from '../vault/usecases/listing';
 import { isEnvTemplate, referenceAt, typedKeyAt } from './envAccess';
 import { activeScopes } from './preferredScope';
 import type { Ctx, VaultFolder } from './ctx';

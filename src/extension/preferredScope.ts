@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { locate } from '../vault/inference';
-import { joinScope, splitScope } from '../vault/scopes';
+import { locate } from '../vault/scopes/inference';
+import { joinScope, splitScope } from '../vault/scopes/names';
 import type { Ctx, VaultFolder } from './ctx';
 
 /**

@@ -1,5 +1,5 @@
-import { joinScope, servicesOf, splitScope, validateScope } from '../vault/scopes';
-import type { Listing } from '../vault/listing';
+import { joinScope, servicesOf, splitScope, validateScope } from '../vault/scopes/names';
+import type { Listing } from '../vault/usecases/listing';
 import { validator, type Choice } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 

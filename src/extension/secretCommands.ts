@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { normalizeKey } from '../vault/scopes';
-import { setSecrets, unsetSecrets, validateSecretKey } from '../vault/secrets';
-import { readSecretValue } from '../vault/reveal';
+import { normalizeKey } from '../vault/scopes/names';
+import { setSecrets, unsetSecrets, validateSecretKey } from '../vault/usecases/secrets';
+import { readSecretValue } from '../vault/usecases/reveal';
 import { ClipboardGuard } from './clipboard';
 import { SecretDocuments } from './secretDocuments';
 import { registerGuarded } from './commandKit';

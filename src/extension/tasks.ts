@@ -20,10 +20,10 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { describeError, isKagiError } from '../vault';
-import { mergeEnv, needsShell, shellQuote } from '../vault/inject';
+import { mergeEnv, needsShell, shellQuote } from '../vault/usecases/inject';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
-import { joinScope, servicesOf, splitScope } from '../vault/scopes';
+import { joinScope, servicesOf, splitScope } from '../vault/scopes/names';
 
 const TASK_TYPE = 'kagi';
 

@@ -2,8 +2,8 @@
 // No vscode import: the benchmark and unit tests build it in plain Node, and the
 // TreeDataProvider only maps nodes to TreeItems. Listings hold no values, so
 // nothing here can leak one.
-import type { Blocked, KeyInfo, Listing } from '../vault/listing';
-import { joinScope, splitScope } from '../vault/scopes';
+import type { Blocked, KeyInfo, Listing } from '../vault/usecases/listing';
+import { joinScope, splitScope } from '../vault/scopes/names';
 
 export const MASK = '••••••••';
 const ROOT_GROUP = '(root)';

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKagiError, KagiError } from './errors';
-import { readArtifact, readArtifactIndex } from './artifacts';
-import { removeFile, TEMP_NAME } from './files';
+import { readArtifact, readArtifactIndex } from './project/artifacts';
+import { removeFile, TEMP_NAME } from './disk/files';
 import type { ProjectConfig } from './format/projectConfig';
-import type { Project } from './project';
+import type { Project } from './project/project';
 
 export type CheckLevel = 'ok' | 'warn' | 'error';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { KagiError } from './errors';
-import { decodeBase64Strict, hasConflictMarkers } from './encoding';
-import { writeFileAtomic } from './files';
-import { defaultMemberName, signingKeyPath } from './dataDir';
-import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from './identity';
-import { newMemberId, newSigningKey } from './ids';
-import { unwrapProjectKey, wrapProjectKey } from './wrap';
-import { findMyMembership } from './projectKey';
+import { decodeBase64Strict, hasConflictMarkers } from './format/encoding';
+import { writeFileAtomic } from './disk/files';
+import { defaultMemberName, signingKeyPath } from './device/dataDir';
+import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from './device/identity';
+import { newMemberId, newSigningKey } from './crypto/ids';
+import { unwrapProjectKey, wrapProjectKey } from './crypto/wrap';
+import { findMyMembership } from './device/projectKey';
 import {
   isActiveOwner,
   parseAccessList,
@@ -17,7 +17,7 @@ import {
   type MemberStatus,
   type Role,
 } from './format/access';
-import type { Project } from './project';
+import type { Project } from './project/project';
 
 export interface Membership {
   members: Member[];

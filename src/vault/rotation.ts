@@ -1,13 +1,13 @@
 import { KagiError } from './errors';
-import { newProjectKey } from './crypto';
+import { newProjectKey } from './crypto/seal';
 import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList, type Member } from './format/access';
-import { applyJournal, writeJournal, type Journal } from './journal';
-import { refreshKeyCache } from './init';
+import { applyJournal, writeJournal, type Journal } from './project/journal';
+import { refreshKeyCache } from './usecases/init';
 import { findMember, requireOwner } from './members';
 import { assertRecipientsUnchanged } from './recipientGuard';
-import { resealArtifacts } from './artifacts';
-import { sealStore, type Project } from './project';
-import { wrapProjectKey } from './wrap';
+import { resealArtifacts } from './project/artifacts';
+import { sealStore, type Project } from './project/project';
+import { wrapProjectKey } from './crypto/wrap';
 
 export interface RotationProgress {
   step: 'journal' | 'stores' | 'access' | 'done';

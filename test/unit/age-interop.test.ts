@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { readScopes, setSecrets } from '../../src/vault/secrets';
-import { wrapProjectKey } from '../../src/vault/wrap';
-import { encodeBase64 } from '../../src/vault/encoding';
-import { identityPath } from '../../src/vault/dataDir';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
+import { wrapProjectKey } from '../../src/vault/crypto/wrap';
+import { encodeBase64 } from '../../src/vault/format/encoding';
+import { identityPath } from '../../src/vault/device/dataDir';
 import { device, tempDir } from './helpers';
 
 /**

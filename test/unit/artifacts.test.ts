@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { initProject } from '../../src/vault/init';
-import type { Project } from '../../src/vault/project';
+import { initProject } from '../../src/vault/usecases/init';
+import type { Project } from '../../src/vault/project/project';
 import {
   encodeArtifactIndex,
   openArtifact,
@@ -10,10 +10,10 @@ import {
   resealArtifacts,
   sealArtifact,
   type ArtifactEntry,
-} from '../../src/vault/artifacts';
-import { artifactAad } from '../../src/vault/crypto';
-import { writeFileAtomic } from '../../src/vault/files';
-import { newProjectKey } from '../../src/vault/crypto';
+} from '../../src/vault/project/artifacts';
+import { artifactAad } from '../../src/vault/crypto/seal';
+import { writeFileAtomic } from '../../src/vault/disk/files';
+import { newProjectKey } from '../../src/vault/crypto/seal';
 import type { ProjectConfig } from '../../src/vault/format/projectConfig';
 import { device, tempDir } from './helpers';
 

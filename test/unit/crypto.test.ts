@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { nativeAead, nobleAead } from '../../src/vault/aead';
-import { open, scopeAad, seal } from '../../src/vault/crypto';
-import { utf8 } from '../../src/vault/encoding';
+import { nativeAead, nobleAead } from '../../src/vault/crypto/aead';
+import { open, scopeAad, seal } from '../../src/vault/crypto/seal';
+import { utf8 } from '../../src/vault/format/encoding';
 import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
 
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);

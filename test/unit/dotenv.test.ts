@@ -13,9 +13,9 @@ import {
   syncFromTemplate,
   type DotenvEntry,
 } from '../../src/vault/dotenv';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { readScopes, setSecrets } from '../../src/vault/secrets';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
 import { device, sha256Tree, tempDir } from './helpers';
 
 function codeIs(code: string, also?: (e: Error) => boolean) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeBase64Strict } from '../../src/vault/encoding';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
 
 /** The definition Rust's STANDARD engine applies, as a slow regex. */
 const STANDARD = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

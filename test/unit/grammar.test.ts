@@ -5,7 +5,7 @@ import {
   resolveRunTarget,
   resolveSetScope,
   type GrammarContext,
-} from '../../src/vault/grammar';
+} from '../../src/vault/scopes/grammar';
 
 const envs = ['development', 'production'];
 const scopes = ['api/development', 'api/production', 'api/qa', 'production', 'local', 'web/development'];

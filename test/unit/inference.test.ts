@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { locate } from '../../src/vault/inference';
+import { locate } from '../../src/vault/scopes/inference';
 import { tempDir } from './helpers';
 
 /** A bare `.kagi/kagi.json` is all inference reads; no key is needed. */

@@ -8,7 +8,7 @@ import {
   resolveScope,
   secretsOf,
   type ScopeContext,
-} from '../../src/vault/inject';
+} from '../../src/vault/usecases/inject';
 
 const deepFreeze = <T>(o: T): T => {
   if (o && typeof o === 'object') {

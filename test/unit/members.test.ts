@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
 import {
   approveMember,
   listMembers,
@@ -16,10 +16,10 @@ import {
   setRole,
 } from '../../src/vault/members';
 import { removeMember } from '../../src/vault/rotation';
-import { unwrapProjectKey } from '../../src/vault/wrap';
-import { decodeBase64Strict } from '../../src/vault/encoding';
-import { loadIdentity } from '../../src/vault/identity';
-import { signingKeyPath } from '../../src/vault/dataDir';
+import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
+import { loadIdentity } from '../../src/vault/device/identity';
+import { signingKeyPath } from '../../src/vault/device/dataDir';
 import { serializeAccessList, type AccessList, type Member } from '../../src/vault/format/access';
 import { device, tempDir } from './helpers';
 

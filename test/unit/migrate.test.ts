@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectConfig } from '../../src/vault/format/projectConfig';
-import { discoverEnvFiles, pathSuffix } from '../../src/vault/migrate';
+import { discoverEnvFiles, pathSuffix } from '../../src/vault/dotenv/discovery';
 import { tempDir } from './helpers';
 
 function cfg(nested: boolean | string[], envs = ['development', 'production']): ProjectConfig {

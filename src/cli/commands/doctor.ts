@@ -1,5 +1,5 @@
 import { diagnose, leftoverTemps, removeLeftoverTemps, type Check } from '../../vault/doctor';
-import { Project } from '../../vault/project';
+import { Project } from '../../vault/project/project';
 import { flag, expectPositionals, parseOptions } from '../args';
 import type { CliContext, Command } from '../command';
 import { confirmYesNo } from '../confirm';

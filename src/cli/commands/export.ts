@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { exportFileName, formatDotenv, writeDotenvFile } from '../../vault/dotenv';
 import { KagiError } from '../../vault/errors';
-import { resolveExportTarget } from '../../vault/grammar';
+import { resolveExportTarget } from '../../vault/scopes/grammar';
 import { flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';

@@ -1,9 +1,9 @@
 import { KagiError } from '../../vault/errors';
 import type { Store } from '../../vault/format/store';
-import { resolveGetTarget, type GetTarget } from '../../vault/grammar';
-import type { Project } from '../../vault/project';
-import { normalizeKey, servicesOf, splitScope } from '../../vault/scopes';
-import { readScopes } from '../../vault/secrets';
+import { resolveGetTarget, type GetTarget } from '../../vault/scopes/grammar';
+import type { Project } from '../../vault/project/project';
+import { normalizeKey, servicesOf, splitScope } from '../../vault/scopes/names';
+import { readScopes } from '../../vault/usecases/secrets';
 import { flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';

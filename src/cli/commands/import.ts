@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { applyImport, parseDotenv, planImport, type DotenvEntry, type ImportPlan } from '../../vault/dotenv';
 import { KagiError } from '../../vault/errors';
-import { resolveSetScope } from '../../vault/grammar';
-import { normalizeKey } from '../../vault/scopes';
+import { resolveSetScope } from '../../vault/scopes/grammar';
+import { normalizeKey } from '../../vault/scopes/names';
 import { flag, parseOptions, str } from '../args';
 import type { CliContext, Command } from '../command';
 import { askYesNo } from '../confirm';

@@ -1,7 +1,7 @@
-import { initProject } from '../../vault/init';
-import { updateGitignore } from '../../vault/gitignore';
-import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvFile } from '../../vault/migrate';
-import type { Project } from '../../vault/project';
+import { initProject } from '../../vault/usecases/init';
+import { updateGitignore } from '../../vault/dotenv/gitignore';
+import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvFile } from '../../vault/dotenv/discovery';
+import type { Project } from '../../vault/project/project';
 import type { CliContext } from '../command';
 import { readDotenvFile } from '../../vault/dotenv';
 import { askYesNo } from '../confirm';

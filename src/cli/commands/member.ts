@@ -7,7 +7,7 @@ import {
   requestAccess,
   setRole,
 } from '../../vault/members';
-import { Project } from '../../vault/project';
+import { Project } from '../../vault/project/project';
 import { removeMember, type RotationProgress } from '../../vault/rotation';
 import { expectPositionals, flag, parseOptions, str, usage } from '../args';
 import type { CliContext, Command } from '../command';

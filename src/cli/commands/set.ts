@@ -1,6 +1,6 @@
-import { resolveSetScope } from '../../vault/grammar';
-import { normalizeKey } from '../../vault/scopes';
-import { setSecrets } from '../../vault/secrets';
+import { resolveSetScope } from '../../vault/scopes/grammar';
+import { normalizeKey } from '../../vault/scopes/names';
+import { setSecrets } from '../../vault/usecases/secrets';
 import { flag, parseOptions, str, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';

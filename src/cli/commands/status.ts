@@ -1,7 +1,7 @@
 import { KagiError } from '../../vault/errors';
 import type { Member } from '../../vault/format/access';
 import type { ProjectConfig } from '../../vault/format/projectConfig';
-import { Project } from '../../vault/project';
+import { Project } from '../../vault/project/project';
 import { listMembers } from '../../vault/members';
 import { failingScopes } from '../../vault/doctor';
 import { expectPositionals, parseOptions } from '../args';

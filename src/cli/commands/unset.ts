@@ -1,5 +1,5 @@
-import { resolveGetTarget } from '../../vault/grammar';
-import { unsetSecrets, readScopes } from '../../vault/secrets';
+import { resolveGetTarget } from '../../vault/scopes/grammar';
+import { unsetSecrets, readScopes } from '../../vault/usecases/secrets';
 import { flag, parseOptions, str, usage } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';

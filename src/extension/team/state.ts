@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
 import { describeError, isKagiError, KagiError } from '../../vault';
-import { hasConflictMarkers } from '../../vault/encoding';
+import { hasConflictMarkers } from '../../vault/format/encoding';
 import { listMembers, recipientFingerprint, type Membership } from '../../vault/members';
 import type { Member } from '../../vault/format/access';
 import type { TeamMemberView, TeamState, TeamVaultRef } from '../../protocol';

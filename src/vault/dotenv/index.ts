@@ -2,6 +2,6 @@
 // moving them into and out of scopes, and the `sync` template.
 export * from './parse';
 export * from './format';
-export * from './transfer';
-export * from './sync';
+export * from '../usecases/dotenv';
+export * from '../usecases/sync';
 export * from './file';

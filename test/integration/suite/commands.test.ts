@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Project } from '../../../src/vault/project';
-import { readSecretValue } from '../../../src/vault/reveal';
+import { Project } from '../../../src/vault/project/project';
+import { readSecretValue } from '../../../src/vault/usecases/reveal';
 import { fixture, registerCanary, sleep, waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, kagiCtx, withAnswers } from '../scriptedPrompter';
 import type { NodeRef } from '../../../src/extension/treeModel';

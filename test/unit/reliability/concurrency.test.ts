@@ -7,9 +7,9 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initProject } from '../../../src/vault/init';
-import { Project } from '../../../src/vault/project';
-import { readScopes, setSecrets } from '../../../src/vault/secrets';
+import { initProject } from '../../../src/vault/usecases/init';
+import { Project } from '../../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
 import { cleanEnv, rmTree, TEMP_FILE } from './support';
 

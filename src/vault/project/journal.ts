@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import { KagiError } from './errors';
-import { isPlainObject, parseJsonFile } from './encoding';
-import { writeFilesAtomic } from './atomicBatch';
-import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic } from './files';
-import { accessSnapshotPath, journalPath } from './dataDir';
-import { isSafeSecretsPath } from './scopes';
+import { KagiError } from '../errors';
+import { isPlainObject, parseJsonFile } from '../format/encoding';
+import { writeFilesAtomic } from '../disk/atomicBatch';
+import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
+import { accessSnapshotPath, journalPath } from '../device/dataDir';
+import { isSafeSecretsPath } from '../scopes/names';
 import { isArtifactPath } from './artifacts';
-import { parseAccessList } from './format/access';
-import { parseEnvelope } from './format/envelope';
+import { parseAccessList } from '../format/access';
+import { parseEnvelope } from '../format/envelope';
 
 /**
  * The rotation journal (spec 6.5): everything a key rotation will write, saved

@@ -1,25 +1,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { KagiError } from './errors';
-import { fromUtf8, utf8 } from './encoding';
-import { assertRealFolders, pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from './files';
-import { dataDir, journalPath, type HostEnv } from './dataDir';
-import { open, scopeAad, seal } from './crypto';
-import { parseEnvelope, serializeEnvelope } from './format/envelope';
+import { KagiError } from '../errors';
+import { fromUtf8, utf8 } from '../format/encoding';
+import { assertRealFolders, pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
+import { dataDir, journalPath, type HostEnv } from '../device/dataDir';
+import { open, scopeAad, seal } from '../crypto/seal';
+import { parseEnvelope, serializeEnvelope } from '../format/envelope';
 import {
   emptyAccessList,
   parseAccessList,
   serializeAccessList,
   validateAccessList,
   type AccessList,
-} from './format/access';
-import { parseProjectConfig, serializeProjectConfig, type ProjectConfig } from './format/projectConfig';
-import { emptyStore, parseStore, serializeStore, type Store } from './format/store';
+} from '../format/access';
+import { parseProjectConfig, serializeProjectConfig, type ProjectConfig } from '../format/projectConfig';
+import { emptyStore, parseStore, serializeStore, type Store } from '../format/store';
 import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
-import { withLock } from './lock';
-import { resolveProjectKey, type ResolvedKey } from './projectKey';
-import { isSafeSecretsPath, storeFileFor, validateScope } from './scopes';
+import { withLock } from '../disk/lock';
+import { resolveProjectKey, type ResolvedKey } from '../device/projectKey';
+import { isSafeSecretsPath, storeFileFor, validateScope } from '../scopes/names';
 
 export const KAGI_DIR = '.kagi';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { KagiError, ioError } from './errors';
+import { KagiError, ioError } from '../errors';
 
 /**
  * A write lock among our own processes (the CLI, the extension, CI). The Rust CLI

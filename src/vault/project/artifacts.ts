@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import { KagiError, ioError } from './errors';
-import { encodeBase64, fromUtf8, isPlainObject, parseJsonFile, utf8 } from './encoding';
-import { readText } from './files';
-import { artifactAad, open, seal } from './crypto';
-import { parseEnvelope, serializeEnvelope } from './format/envelope';
-import type { ProjectConfig } from './format/projectConfig';
+import { KagiError, ioError } from '../errors';
+import { encodeBase64, fromUtf8, isPlainObject, parseJsonFile, utf8 } from '../format/encoding';
+import { readText } from '../disk/files';
+import { artifactAad, open, seal } from '../crypto/seal';
+import { parseEnvelope, serializeEnvelope } from '../format/envelope';
+import type { ProjectConfig } from '../format/projectConfig';
 import type { Project } from './project';
 
 /**

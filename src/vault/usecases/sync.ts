@@ -1,7 +1,7 @@
 import { KagiError } from '../errors';
-import type { Project } from '../project';
-import { joinScope, validateName } from '../scopes';
-import { precreateServiceEnvs } from '../secrets';
+import type { Project } from '../project/project';
+import { joinScope, validateName } from '../scopes/names';
+import { precreateServiceEnvs } from './secrets';
 
 export interface TemplateEntry {
   key: string;

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { KagiError, type KagiErrorCode } from './errors';
+import { KagiError, type KagiErrorCode } from '../errors';
 
 /**
  * Decodes standard padded base64 as strictly as Rust's `STANDARD` engine:

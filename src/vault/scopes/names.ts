@@ -1,4 +1,4 @@
-import { KagiError } from './errors';
+import { KagiError } from '../errors';
 
 /** A scope is `service/env` or a bare root `env`. The service is the text before the first `/`. */
 export interface ScopeParts {

@@ -1,5 +1,5 @@
-import { KagiError } from './errors';
-import type { Project } from './project';
+import { KagiError } from '../errors';
+import type { Project } from '../project/project';
 import { readScopes } from './secrets';
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { aead as defaultAead, type Aead } from './aead';
-import { KagiError } from './errors';
-import { encodeBase64, utf8 } from './encoding';
-import { ALGORITHM, NONCE_BYTES, TAG_BYTES, type Envelope } from './format/envelope';
+import { KagiError } from '../errors';
+import { encodeBase64, utf8 } from '../format/encoding';
+import { ALGORITHM, NONCE_BYTES, TAG_BYTES, type Envelope } from '../format/envelope';
 
 export const KEY_BYTES = 32;
 

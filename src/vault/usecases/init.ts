@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
-import { KagiError } from './errors';
-import { bytesToHex } from './encoding';
-import { ensurePrivateDir, writeFileAtomic } from './files';
-import { defaultMemberName, signingKeyPath, keyCachePath, type HostEnv } from './dataDir';
-import { newProjectKey } from './crypto';
-import { loadOrCreateIdentity } from './identity';
-import { newMemberId, newProjectId, newSigningKey } from './ids';
-import { wrapProjectKey } from './wrap';
-import { Project, KAGI_DIR } from './project';
-import type { ProjectConfig } from './format/projectConfig';
-import type { Member } from './format/access';
-import { validateName } from './scopes';
+import { KagiError } from '../errors';
+import { bytesToHex } from '../format/encoding';
+import { ensurePrivateDir, writeFileAtomic } from '../disk/files';
+import { defaultMemberName, signingKeyPath, keyCachePath, type HostEnv } from '../device/dataDir';
+import { newProjectKey } from '../crypto/seal';
+import { loadOrCreateIdentity } from '../device/identity';
+import { newMemberId, newProjectId, newSigningKey } from '../crypto/ids';
+import { wrapProjectKey } from '../crypto/wrap';
+import { Project, KAGI_DIR } from '../project/project';
+import type { ProjectConfig } from '../format/projectConfig';
+import type { Member } from '../format/access';
+import { validateName } from '../scopes/names';
 import * as path from 'node:path';
 
 export interface InitOptions {

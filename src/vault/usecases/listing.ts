@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { isKagiError, type KagiErrorCode } from './errors';
-import type { Store } from './format/store';
-import { loadIdentity } from './identity';
-import type { Project } from './project';
-import type { KeySource } from './projectKey';
-import type { Member } from './format/access';
+import { isKagiError, type KagiErrorCode } from '../errors';
+import type { Store } from '../format/store';
+import { loadIdentity } from '../device/identity';
+import type { Project } from '../project/project';
+import type { KeySource } from '../device/projectKey';
+import type { Member } from '../format/access';
 
 /** A key's name and description: everything a listing may show. Never a value. */
 export interface KeyInfo {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ioError, KagiError } from './errors';
+import { ioError, KagiError } from '../errors';
 
 const isWindows = process.platform === 'win32';
 

@@ -1,8 +1,8 @@
-import { KagiError } from './errors';
-import type { ProjectConfig } from './format/projectConfig';
-import { emptyStore } from './format/store';
-import type { Project } from './project';
-import { joinScope, servicesOf, splitScope, validateName } from './scopes';
+import { KagiError } from '../errors';
+import type { ProjectConfig } from '../format/projectConfig';
+import { emptyStore } from '../format/store';
+import type { Project } from '../project/project';
+import { joinScope, servicesOf, splitScope, validateName } from '../scopes/names';
 
 /** `env add E`: configures E and gives every existing service an empty `S/E` (spec §7.3). */
 export async function addEnv(project: Project, name: string): Promise<string[]> {

@@ -1,9 +1,9 @@
-import { KagiError } from './errors';
-import { isWellFormedText } from './encoding';
-import type { ProjectConfig } from './format/projectConfig';
-import { emptyStore, type Store } from './format/store';
-import type { Project } from './project';
-import { joinScope, splitScope } from './scopes';
+import { KagiError } from '../errors';
+import { isWellFormedText } from '../format/encoding';
+import type { ProjectConfig } from '../format/projectConfig';
+import { emptyStore, type Store } from '../format/store';
+import type { Project } from '../project/project';
+import { joinScope, splitScope } from '../scopes/names';
 
 export interface SecretInput {
   key: string;

@@ -1,11 +1,11 @@
-import { KagiError } from './errors';
-import { decodeBase64Strict, hexToBytes } from './encoding';
-import { readTextIfExists } from './files';
+import { KagiError } from '../errors';
+import { decodeBase64Strict, hexToBytes } from '../format/encoding';
+import { readTextIfExists } from '../disk/files';
 import { keyCachePath } from './dataDir';
 import { identityToRecipient } from 'age-encryption';
 import { loadSecretKey } from './identity';
-import { unwrapProjectKey } from './wrap';
-import type { AccessList, Member } from './format/access';
+import { unwrapProjectKey } from '../crypto/wrap';
+import type { AccessList, Member } from '../format/access';
 
 export type KeySource = 'KAGI_PROJECT_KEY' | 'KAGI_PROJECT_KEY_FILE' | 'device identity' | 'key cache';
 

@@ -1,6 +1,6 @@
-import { KagiError } from './errors';
-import type { ProjectConfig } from './format/projectConfig';
-import { joinScope, validateScope } from './scopes';
+import { KagiError } from '../errors';
+import type { ProjectConfig } from '../format/projectConfig';
+import { joinScope, validateScope } from './names';
 
 /**
  * The positional grammar of spec §7.5: how `set api production K V`,

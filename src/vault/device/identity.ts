@@ -1,8 +1,8 @@
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ioError, KagiError } from './errors';
-import { ensurePrivateDir, readTextIfExists } from './files';
+import { ioError, KagiError } from '../errors';
+import { ensurePrivateDir, readTextIfExists } from '../disk/files';
 import { identityPath } from './dataDir';
 
 /** This device's age X25519 identity, shared by every project (and by the Rust CLI). */

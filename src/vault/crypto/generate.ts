@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KagiError } from './errors';
+import { KagiError } from '../errors';
 
 export type SecretFormat = 'hex' | 'base64url' | 'alphanumeric';
 

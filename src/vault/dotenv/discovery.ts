@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Monorepo, ProjectConfig } from './format/projectConfig';
-import { normalizeRelPath } from './inference';
-import { joinScope } from './scopes';
-import { applyImport, parseDotenv, planImport, type DotenvEntry } from './dotenv';
-import type { Project } from './project';
+import type { Monorepo, ProjectConfig } from '../format/projectConfig';
+import { normalizeRelPath } from '../scopes/inference';
+import { joinScope } from '../scopes/names';
+import { applyImport, parseDotenv, planImport, type DotenvEntry } from './';
+import type { Project } from '../project/project';
 
 /** A `.env*` file `init` offers to import (spec §8.4). `file` is absolute. */
 export interface DiscoveredEnvFile {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ioError, KagiError } from './errors';
+import { ioError, KagiError } from '../errors';
 import { ensurePrivateDir, orphanTemps, writeTemp } from './files';
 
 const isWindows = process.platform === 'win32';

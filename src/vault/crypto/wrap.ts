@@ -1,8 +1,8 @@
 import { Decrypter, Encrypter } from 'age-encryption';
-import { KagiError } from './errors';
-import { encodeBase64 } from './encoding';
-import { X25519_RECIPIENT } from './identity';
-import { KEY_BYTES } from './crypto';
+import { KagiError } from '../errors';
+import { encodeBase64 } from '../format/encoding';
+import { X25519_RECIPIENT } from '../device/identity';
+import { KEY_BYTES } from './seal';
 
 /** The project key as a binary (unarmored) age file for one recipient, base64. */
 export async function wrapProjectKey(key: Uint8Array, recipient: string): Promise<string> {

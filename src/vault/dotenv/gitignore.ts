@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTextIfExists, writeFileAtomic } from './files';
+import { readTextIfExists, writeFileAtomic } from '../disk/files';
 
 /** The lines `init` makes sure of: plaintext .env files stay out of Git, the template goes in. */
 export const GITIGNORE_LINES = ['.env', '.env.*', '!.env.example'];

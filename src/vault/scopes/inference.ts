@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { isKagiError } from './errors';
-import { readTextIfExists } from './files';
-import { parseProjectConfig, type ProjectConfig } from './format/projectConfig';
-import { findProjectRoot, KAGI_DIR } from './project';
+import { isKagiError } from '../errors';
+import { readTextIfExists } from '../disk/files';
+import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
+import { findProjectRoot, KAGI_DIR } from '../project/project';
 
 /** Where a command runs: the project root and, if the folder implies one, a service (spec §7.4). */
 export interface Location {

@@ -1,10 +1,10 @@
 import { KagiError } from '../errors';
 import type { Store } from '../format/store';
-import type { Project } from '../project';
-import { splitScope, validateScope } from '../scopes';
-import { precreateServiceEnvs, readScopes, validateSecretKey } from '../secrets';
-import { formatDotenv } from './format';
-import type { DotenvEntry } from './parse';
+import type { Project } from '../project/project';
+import { splitScope, validateScope } from '../scopes/names';
+import { precreateServiceEnvs, readScopes, validateSecretKey } from './secrets';
+import { formatDotenv } from '../dotenv/format';
+import type { DotenvEntry } from '../dotenv/parse';
 
 /* Moving .env content into and out of a scope: export, and import as plan then apply. */
 

@@ -2,10 +2,10 @@
 // for, and how a scope's secrets merge into a child environment or a debugger's launch
 // configuration. Nothing here touches `vscode`, the disk or the console; no function mutates
 // its input, and no error message ever contains a value.
-import { KagiError } from './errors';
-import { isPlainObject } from './encoding';
-import type { Store } from './format/store';
-import { joinScope, servicesOf, splitScope } from './scopes';
+import { KagiError } from '../errors';
+import { isPlainObject } from '../format/encoding';
+import type { Store } from '../format/store';
+import { joinScope, servicesOf, splitScope } from '../scopes/names';
 
 /** Key → value of one scope, in the order of the store. */
 export type SecretEnv = Record<string, string>;
