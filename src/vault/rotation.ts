@@ -6,7 +6,8 @@ import { refreshKeyCache } from './usecases/init';
 import { findMember, requireOwner } from './members';
 import { assertRecipientsUnchanged } from './recipientGuard';
 import { resealArtifacts } from './project/artifacts';
-import { sealStore, type Project } from './project/project';
+import type { Project } from './project/project';
+import { sealStore } from './crypto/seal';
 import { wrapProjectKey } from './crypto/wrap';
 
 export interface RotationProgress {

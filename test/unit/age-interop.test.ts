@@ -161,9 +161,9 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
       key: Buffer.from(key).toString('hex'),
       plaintext: JSON.stringify({ name: scope, secrets: { API: { key: 'API', value: 'py-secret' } } }),
     });
-    const cfg = project.config();
-    cfg.services[scope] = { file: `secrets/${scope}.enc`, extra: {} };
-    project.writeConfig(cfg);
+    await project.mutate(async (tx) => {
+      tx.cfg.services[scope] = { file: `secrets/${scope}.enc`, extra: {} };
+    });
     const store = Project.open(root, alice).readScope(project.config(), scope, key);
     assert.equal(store.secrets.get('API')!.value, 'py-secret');
     assert.throws(

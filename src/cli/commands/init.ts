@@ -1,6 +1,11 @@
 import { initProject } from '../../vault/usecases/init';
 import { updateGitignore } from '../../vault/dotenv/gitignore';
-import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvFile } from '../../vault/dotenv/discovery';
+import {
+  discoverEnvFiles,
+  importDiscovered,
+  recordMonorepo,
+  type DiscoveredEnvFile,
+} from '../../vault/dotenv/discovery';
 import type { Project } from '../../vault/project/project';
 import type { CliContext } from '../command';
 import { readDotenvFile } from '../../vault/dotenv';

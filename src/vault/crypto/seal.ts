@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { aead as defaultAead, type Aead } from './aead';
 import { KagiError } from '../errors';
 import { encodeBase64, utf8 } from '../format/encoding';
-import { ALGORITHM, NONCE_BYTES, TAG_BYTES, type Envelope } from '../format/envelope';
+import { ALGORITHM, NONCE_BYTES, TAG_BYTES, serializeEnvelope, type Envelope } from '../format/envelope';
+import { serializeStore, type Store } from '../format/store';
 
 export const KEY_BYTES = 32;
 
@@ -75,4 +76,9 @@ function randomNonce(): Uint8Array {
 
 export function newProjectKey(): Uint8Array {
   return new Uint8Array(randomBytes(KEY_BYTES));
+}
+
+/** A scope's store as the `.enc` text kagi writes: sealed under the project key, the scope in the AAD. */
+export function sealStore(scope: string, store: Store, key: Uint8Array): string {
+  return serializeEnvelope(seal(key, scopeAad(scope), utf8(serializeStore(scope, store))));
 }

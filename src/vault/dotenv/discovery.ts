@@ -110,10 +110,8 @@ async function missingOnly(project: Project, scope: string, entries: DotenvEntry
 
 /** Records what discovery mapped, so later runs in `apps/api` infer `apps-api`. */
 export async function recordMonorepo(project: Project, monorepo: Monorepo): Promise<void> {
-  await project.mutate(async () => {
-    const cfg = project.config();
-    cfg.settings.monorepo = monorepo;
-    project.writeConfig(cfg);
+  await project.mutate(async (tx) => {
+    tx.cfg.settings.monorepo = monorepo;
   });
 }
 

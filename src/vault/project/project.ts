@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { KagiError } from '../errors';
-import { fromUtf8, utf8 } from '../format/encoding';
-import { assertRealFolders, pruneEmptyDirs, readText, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
+import { fromUtf8 } from '../format/encoding';
+import { assertRealFolders, readText, readTextIfExists } from '../disk/files';
 import { dataDir, journalPath, type HostEnv } from '../device/dataDir';
-import { open, scopeAad, seal } from '../crypto/seal';
-import { parseEnvelope, serializeEnvelope } from '../format/envelope';
+import { open, scopeAad } from '../crypto/seal';
+import { parseEnvelope } from '../format/envelope';
 import {
   emptyAccessList,
   parseAccessList,
@@ -14,12 +14,13 @@ import {
   validateAccessList,
   type AccessList,
 } from '../format/access';
-import { parseProjectConfig, serializeProjectConfig, type ProjectConfig } from '../format/projectConfig';
-import { emptyStore, parseStore, serializeStore, type Store } from '../format/store';
+import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
+import { parseStore, type Store } from '../format/store';
 import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
 import { withLock } from '../disk/lock';
+import { Transaction } from './transaction';
 import { resolveProjectKey, type ResolvedKey } from '../device/projectKey';
-import { isSafeSecretsPath, storeFileFor, validateScope } from '../scopes/names';
+import { isSafeSecretsPath } from '../scopes/names';
 
 export const KAGI_DIR = '.kagi';
 
@@ -174,39 +175,6 @@ export class Project {
     return { text, file: entry.file };
   }
 
-  readScopeOrEmpty(cfg: ProjectConfig, scope: string, key: Uint8Array): Store {
-    return cfg.services[scope] ? this.readScope(cfg, scope, key) : emptyStore(scope);
-  }
-
-  /** Encrypts `store` as `scope` and registers it in `cfg` (the caller writes cfg after). */
-  writeScope(cfg: ProjectConfig, scope: string, store: Store, key: Uint8Array): void {
-    validateScope(scope);
-    const file = storeFileFor(scope);
-    writeFileAtomic(this.file(file), sealStore(scope, store, key));
-    cfg.services[scope] = { file, extra: cfg.services[scope]?.extra ?? {} };
-  }
-
-  deleteScope(cfg: ProjectConfig, scope: string): void {
-    const entry = cfg.services[scope];
-    delete cfg.services[scope];
-    if (entry && isSafeSecretsPath(entry.file)) {
-      const file = this.file(entry.file);
-      removeFile(file);
-      pruneEmptyDirs(path.dirname(file), this.file('secrets'));
-    }
-  }
-
-  /**
-   * Writes kagi.json unless it would come out as the very text it was read from (most
-   * sets change only a store): no rewrite of a large file, no churn for Git or watchers,
-   * and no clobbering of a concurrent writer that ignores our lock.
-   */
-  writeConfig(cfg: ProjectConfig): void {
-    const text = serializeProjectConfig(cfg);
-    if (readFrom.get(cfg) === text) return;
-    writeFileAtomic(this.file('kagi.json'), text);
-  }
-
   writeAccess(list: AccessList): void {
     validateAccessList(list);
     writeAccessText(this.kagiDir, this.dataDir, this.projectId(), serializeAccessList(list));
@@ -217,13 +185,16 @@ export class Project {
   }
 
   /**
-   * Runs a read-modify-write under the project lock, after finishing any
-   * interrupted rotation; `fn` must re-read what it changes inside.
+   * Runs a read-modify-write under the project lock, after finishing any interrupted
+   * rotation. `fn` reads and writes through `tx` (see Transaction: kagi.json goes last).
    */
-  async mutate<T>(fn: () => Promise<T>): Promise<T> {
+  async mutate<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return withLock(this.file('.lock'), async () => {
       await this.recoverUnlocked();
-      return fn();
+      const tx = new Transaction(this, (cfg) => readFrom.get(cfg));
+      const result = await fn(tx);
+      tx.commit();
+      return result;
     });
   }
 
@@ -248,10 +219,6 @@ export class Project {
 
 function accessFrom(text: string | undefined): AccessList {
   return text === undefined ? emptyAccessList() : parseAccessList(text);
-}
-
-export function sealStore(scope: string, store: Store, key: Uint8Array): string {
-  return serializeEnvelope(seal(key, scopeAad(scope), utf8(serializeStore(scope, store))));
 }
 
 /** The nearest folder at or above `start` that holds a `.kagi/` folder. */

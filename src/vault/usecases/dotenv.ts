@@ -76,10 +76,9 @@ export async function applyImport(
   validateScope(plan.scope);
   const entries = dedupe(plan.entries);
   entries.forEach((e) => validateSecretKey(e.key));
-  return project.mutate(async () => {
-    const cfg = project.config();
-    const { key } = await project.key(cfg);
-    const store = project.readScopeOrEmpty(cfg, plan.scope, key);
+  return project.mutate(async (tx) => {
+    const cfg = tx.cfg;
+    const store = await tx.readOrEmpty(plan.scope);
     const now = compare(plan.scope, entries, cfg.services[plan.scope] ? store : undefined);
     if (!opts.overwrite && now.overwritten.length > 0) {
       throw new KagiError(
@@ -99,9 +98,8 @@ export async function applyImport(
         ...(e.description !== undefined ? { description: e.description } : {}),
       });
     }
-    precreateServiceEnvs(project, cfg, plan.scope, key);
-    project.writeScope(cfg, plan.scope, store, key);
-    project.writeConfig(cfg);
+    await precreateServiceEnvs(tx, plan.scope);
+    await tx.write(plan.scope, store);
     return now;
   });
 }

@@ -7,8 +7,8 @@ import { joinScope, servicesOf, splitScope, validateName } from '../scopes/names
 /** `env add E`: configures E and gives every existing service an empty `S/E` (spec §7.3). */
 export async function addEnv(project: Project, name: string): Promise<string[]> {
   validateName(name, 'environment');
-  return project.mutate(async () => {
-    const cfg = project.config();
+  return project.mutate(async (tx) => {
+    const cfg = tx.cfg;
     const services = servicesOf(project.scopes(cfg));
     if (services.includes(name)) {
       throw new KagiError(
@@ -18,12 +18,8 @@ export async function addEnv(project: Project, name: string): Promise<string[]> 
       );
     }
     const missing = services.map((s) => joinScope(s, name)).filter((scope) => !cfg.services[scope]);
-    if (missing.length > 0) {
-      const { key } = await project.key(cfg);
-      for (const scope of missing) project.writeScope(cfg, scope, emptyStore(scope), key);
-    }
+    for (const scope of missing) await tx.write(scope, emptyStore(scope));
     if (!cfg.settings.envs.includes(name)) cfg.settings.envs.push(name);
-    project.writeConfig(cfg);
     return missing;
   });
 }
@@ -54,8 +50,8 @@ export async function renameEnv(project: Project, from: string, to: string): Pro
   validateName(from, 'environment');
   validateName(to, 'environment');
   if (from === to) return [];
-  return project.mutate(async () => {
-    const cfg = project.config();
+  return project.mutate(async (tx) => {
+    const cfg = tx.cfg;
     requireConfigured(cfg, from);
     if (cfg.settings.envs.includes(to)) {
       throw new KagiError('conflict', `environment ${to} already exists`, 'remove it first, or choose another name');
@@ -72,17 +68,12 @@ export async function renameEnv(project: Project, from: string, to: string): Pro
         'move or remove those scopes first',
       );
     }
-    const before = structuredClone(cfg);
-    if (moves.length > 0) {
-      const { key } = await project.key(cfg);
-      const stores = moves.map((m) => project.readScope(cfg, m.from, key));
-      moves.forEach((m, i) => project.writeScope(cfg, m.to, stores[i]!, key));
-      for (const m of moves) delete cfg.services[m.from];
-    }
+    // Every store is read before any is written: a store that doesn't open stops the rename untouched.
+    const stores = await Promise.all(moves.map((m) => tx.read(m.from)));
+    for (const [i, m] of moves.entries()) await tx.write(m.to, stores[i]!);
+    for (const m of moves) tx.remove(m.from);
     cfg.settings.envs = cfg.settings.envs.map((e) => (e === from ? to : e));
     if (cfg.settings.defaultEnv === from) cfg.settings.defaultEnv = to;
-    project.writeConfig(cfg);
-    for (const m of moves) project.deleteScope(before, m.from);
     return moves;
   });
 }
@@ -90,8 +81,8 @@ export async function renameEnv(project: Project, from: string, to: string): Pro
 /** `env remove E`: deletes root `E` and every `S/E`; the default env cannot go. */
 export async function removeEnv(project: Project, name: string): Promise<string[]> {
   validateName(name, 'environment');
-  return project.mutate(async () => {
-    const cfg = project.config();
+  return project.mutate(async (tx) => {
+    const cfg = tx.cfg;
     if (cfg.settings.defaultEnv === name) {
       throw new KagiError(
         'conflict',
@@ -101,11 +92,8 @@ export async function removeEnv(project: Project, name: string): Promise<string[
     }
     requireConfigured(cfg, name);
     const doomed = scopesOfEnv(cfg, name);
-    const before = structuredClone(cfg);
-    for (const scope of doomed) delete cfg.services[scope];
+    for (const scope of doomed) tx.remove(scope);
     cfg.settings.envs = cfg.settings.envs.filter((e) => e !== name);
-    project.writeConfig(cfg);
-    for (const scope of doomed) project.deleteScope(before, scope);
     return doomed;
   });
 }

@@ -8,7 +8,7 @@ import { loadOrCreateIdentity } from '../device/identity';
 import { newMemberId, newProjectId, newSigningKey } from '../crypto/ids';
 import { wrapProjectKey } from '../crypto/wrap';
 import { Project, KAGI_DIR } from '../project/project';
-import type { ProjectConfig } from '../format/projectConfig';
+import { serializeProjectConfig, type ProjectConfig } from '../format/projectConfig';
 import type { Member } from '../format/access';
 import { validateName } from '../scopes/names';
 import * as path from 'node:path';
@@ -75,7 +75,9 @@ export async function initProject(root: string, host: HostEnv, opts: InitOptions
     extra: {},
   };
   ensurePrivateDir(path.join(kagiDir, 'secrets'));
-  project.writeConfig(cfg);
+  // A new vault: nothing to re-read or order against, kagi.json goes first so access.json's
+  // writer (which reads the project id) finds it.
+  writeFileAtomic(project.file('kagi.json'), serializeProjectConfig(cfg));
   project.writeAccess({ version: '2', members: [owner], extra: {} });
   refreshKeyCache(project.dataDir, cfg.projectId, projectKey);
   return { project, owner };

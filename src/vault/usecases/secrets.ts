@@ -1,8 +1,8 @@
 import { KagiError } from '../errors';
 import { isWellFormedText } from '../format/encoding';
-import type { ProjectConfig } from '../format/projectConfig';
 import { emptyStore, type Store } from '../format/store';
 import type { Project } from '../project/project';
+import type { Transaction } from '../project/transaction';
 import { joinScope, splitScope } from '../scopes/names';
 
 export interface SecretInput {
@@ -44,14 +44,11 @@ export function validateSecretValue(key: string, value: string): string {
 
 export async function setSecrets(project: Project, scope: string, inputs: SecretInput[]): Promise<SetResult> {
   inputs.forEach((i) => validateSecretValue(validateSecretKey(i.key), i.value));
-  return project.mutate(async () => {
-    const cfg = project.config();
-    const { key } = await project.key(cfg);
-    const store = project.readScopeOrEmpty(cfg, scope, key);
+  return project.mutate(async (tx) => {
+    const store = await tx.readOrEmpty(scope);
     const result = applyInputs(store, inputs);
-    precreateServiceEnvs(project, cfg, scope, key);
-    project.writeScope(cfg, scope, store, key);
-    project.writeConfig(cfg);
+    await precreateServiceEnvs(tx, scope);
+    await tx.write(scope, store);
     return { scope, ...result };
   });
 }
@@ -75,14 +72,10 @@ function applyInputs(store: Store, inputs: SecretInput[]): { added: string[]; up
 
 /** Removes keys; returns those that existed. Nothing is written when none did. */
 export async function unsetSecrets(project: Project, scope: string, keys: string[]): Promise<string[]> {
-  return project.mutate(async () => {
-    const cfg = project.config();
-    const { key } = await project.key(cfg);
-    const store = project.readScope(cfg, scope, key);
+  return project.mutate(async (tx) => {
+    const store = await tx.read(scope);
     const removed = keys.filter((k) => store.secrets.delete(k));
-    if (removed.length === 0) return removed;
-    project.writeScope(cfg, scope, store, key);
-    project.writeConfig(cfg);
+    if (removed.length > 0) await tx.write(scope, store);
     return removed;
   });
 }
@@ -91,12 +84,12 @@ export async function unsetSecrets(project: Project, scope: string, keys: string
  * Before writing `service/env`, Rust makes sure `service/<e>` exists for every
  * configured env, so listings agree between the two tools.
  */
-export function precreateServiceEnvs(project: Project, cfg: ProjectConfig, scope: string, key: Uint8Array): void {
+export async function precreateServiceEnvs(tx: Transaction, scope: string): Promise<void> {
   const { service } = splitScope(scope);
   if (service === undefined) return;
-  for (const env of cfg.settings.envs) {
+  for (const env of tx.cfg.settings.envs) {
     const s = joinScope(service, env);
-    if (s !== scope && !cfg.services[s]) project.writeScope(cfg, s, emptyStore(s), key);
+    if (s !== scope && !tx.cfg.services[s]) await tx.write(s, emptyStore(s));
   }
 }
 

@@ -45,24 +45,21 @@ export async function syncFromTemplate(
   envs.forEach((e) => validateName(e, 'environment'));
   const merged = new Map<string, TemplateEntry>();
   for (const s of opts.sources) for (const e of parseTemplate(s.text)) merged.set(e.key, e);
-  return project.mutate(async () => {
-    const cfg = project.config();
-    const { key } = await project.key(cfg);
+  return project.mutate(async (tx) => {
     const results: { scope: string; added: string[] }[] = [];
     for (const env of envs) {
       const scope = joinScope(opts.service, env);
-      const store = project.readScopeOrEmpty(cfg, scope, key);
+      const store = await tx.readOrEmpty(scope);
       const added: string[] = [];
       for (const e of merged.values()) {
         if (store.secrets.has(e.key)) continue;
         store.secrets.set(e.key, { key: e.key, value: e.commented ? '' : e.value, extra: {} });
         added.push(e.key);
       }
-      precreateServiceEnvs(project, cfg, scope, key);
-      project.writeScope(cfg, scope, store, key);
+      await precreateServiceEnvs(tx, scope);
+      await tx.write(scope, store);
       results.push({ scope, added });
     }
-    project.writeConfig(cfg);
     return results;
   });
 }

@@ -32,10 +32,8 @@ describe('.env import and export', () => {
   after(async () => {
     fs.rmSync(dotenv(), { force: true });
     const p = project();
-    await p.mutate(async () => {
-      const cfg = p.config();
-      for (const scope of p.scopes(cfg).filter((s) => s.startsWith('web/'))) p.deleteScope(cfg, scope);
-      p.writeConfig(cfg);
+    await p.mutate(async (tx) => {
+      for (const scope of p.scopes(tx.cfg).filter((s) => s.startsWith('web/'))) tx.remove(scope);
     });
     await vscode.commands.executeCommand('kagi.refresh');
   });
