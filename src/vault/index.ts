@@ -1,21 +1,2 @@
-// The public surface of the vault: what the CLI and the extension import.
-export * from './errors';
-export * from './device/dataDir';
-export * from './format/access';
-export * from './format/projectConfig';
-export * from './format/store';
-export * from './project/project';
-export * from './device/projectKey';
-export * from './usecases/secrets';
-export * from './usecases/init';
-export * from './scopes/names';
-export * from './device/identity';
-export * from './members';
-export * from './rotation';
-export * from './project/artifacts';
-export * from './scopes/grammar';
-export * from './scopes/inference';
-export * from './usecases/environments';
-export * from './dotenv';
-export * from './dotenv/gitignore';
-export * from './dotenv/discovery';
+// The vault's public surface is its use-case layer: see usecases/index.ts.
+export * from './usecases';

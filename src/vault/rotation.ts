@@ -2,7 +2,7 @@ import { KagiError } from './errors';
 import { newProjectKey } from './crypto/seal';
 import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList, type Member } from './format/access';
 import { applyJournal, writeJournal, type Journal } from './project/journal';
-import { refreshKeyCache } from './usecases/init';
+import { refreshKeyCache } from './device/projectKey';
 import { findMember, requireOwner } from './members';
 import { assertRecipientsUnchanged } from './recipientGuard';
 import { resealArtifacts } from './project/artifacts';

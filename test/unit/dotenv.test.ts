@@ -3,16 +3,16 @@ import * as dotenv from 'dotenv';
 import fc from 'fast-check';
 import {
   applyImport,
-  decodeDotenvFile,
   exportFileName,
-  exportScope,
+  exportText,
   formatDotenv,
   parseDotenv,
   parseTemplate,
   planImport,
   syncFromTemplate,
   type DotenvEntry,
-} from '../../src/vault/dotenv';
+} from '../../src/vault';
+import { decodeDotenvFile } from '../../src/vault/dotenv';
 import { initProject } from '../../src/vault/usecases/init';
 import { Project } from '../../src/vault/project/project';
 import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
@@ -468,7 +468,7 @@ describe('dotenv: import and export through the vault', () => {
       { key: 'B', value: 'two' },
       { key: 'A', value: 'one', description: 'first' },
     ]);
-    assert.equal(await exportScope(p, 'development'), "# first\nA='one'\nB='two'\n");
+    assert.equal(await exportText(p, 'development'), "# first\nA='one'\nB='two'\n");
   });
 
   it('property: import(export(scope)) into a second scope gives identical secrets', async function () {
@@ -492,7 +492,7 @@ describe('dotenv: import and export through the vault', () => {
           );
           let text: string;
           try {
-            text = await exportScope(p, a);
+            text = await exportText(p, a);
           } catch (e) {
             assert.equal((e as { code?: string }).code, 'bad-dotenv');
             assert.ok(Object.values(dict).some((s) => hardForDotenv(s.value)));

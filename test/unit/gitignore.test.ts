@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { updateGitignore } from '../../src/vault/dotenv/gitignore';
+import { updateGitignore } from '../../src/vault/git/ignore';
 import { tempDir } from './helpers';
 
 function gitInit(dir: string): string {

@@ -1,14 +1,14 @@
-import { initProject } from '../../vault/usecases/init';
-import { updateGitignore } from '../../vault/dotenv/gitignore';
 import {
+  type DiscoveredEnvFile,
   discoverEnvFiles,
   importDiscovered,
+  initProject,
+  type Project,
+  readDotenvFile,
   recordMonorepo,
-  type DiscoveredEnvFile,
-} from '../../vault/dotenv/discovery';
-import type { Project } from '../../vault/project/project';
+  updateGitignore,
+} from '../../vault';
 import type { CliContext } from '../command';
-import { readDotenvFile } from '../../vault/dotenv';
 import { askYesNo } from '../confirm';
 import * as path from 'node:path';
 import { commaList, expectPositionals, flag, parseOptions, str } from '../args';

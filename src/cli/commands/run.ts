@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
-import { KagiError } from '../../vault/errors';
-import { resolveRunTarget } from '../../vault/scopes/grammar';
-import { mergeEnv, secretsOf } from '../../vault/usecases/inject';
-import { readScopes } from '../../vault/usecases/secrets';
+import { KagiError, mergeEnv, readScopes, resolveRunTarget, secretsOf } from '../../vault';
 import { HelpRequested, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';

@@ -1,6 +1,4 @@
-import { resolveSetScope } from '../../vault/scopes/grammar';
-import { normalizeKey } from '../../vault/scopes/names';
-import { setSecrets } from '../../vault/usecases/secrets';
+import { normalizeKey, resolveSetScope, setSecrets } from '../../vault';
 import { flag, parseOptions, str, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';

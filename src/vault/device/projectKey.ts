@@ -1,6 +1,7 @@
 import { KagiError } from '../errors';
-import { decodeBase64Strict, hexToBytes } from '../format/encoding';
-import { readTextIfExists } from '../disk/files';
+import { bytesToHex, decodeBase64Strict, hexToBytes } from '../format/encoding';
+import * as fs from 'node:fs';
+import { readTextIfExists, writeFileAtomic } from '../disk/files';
 import { keyCachePath } from './dataDir';
 import { identityToRecipient } from 'age-encryption';
 import { loadSecretKey } from './identity';
@@ -132,4 +133,13 @@ function notAMember(projectId: string, access: AccessList, recipient: string): K
     `this device is not an active member of ${projectId}`,
     'run `kagi member request` and ask an owner to approve, or set KAGI_PROJECT_KEY',
   );
+}
+
+/**
+ * We never create the plaintext key cache (the identity always suffices), but
+ * one left by the Rust CLI must not go stale after a rotation.
+ */
+export function refreshKeyCache(data: string, projectId: string, key: Uint8Array): void {
+  const file = keyCachePath(data, projectId);
+  if (fs.existsSync(file)) writeFileAtomic(file, bytesToHex(key));
 }

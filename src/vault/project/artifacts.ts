@@ -6,6 +6,7 @@ import { artifactAad, open, seal } from '../crypto/seal';
 import { parseEnvelope, serializeEnvelope } from '../format/envelope';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Project } from './project';
+import { ARTIFACT_ID, artifactFile, BLOB_NAME, FILES_DIR, INDEX_FILE } from '../format/artifactPaths';
 
 /**
  * `kagi file` artifacts (spec 2.5): `files/index.enc` lists them, one
@@ -28,21 +29,9 @@ export interface ArtifactEntry {
 
 export type ArtifactKind = 'file-index' | 'file';
 
-const FILES_DIR = 'files';
-const INDEX_FILE = 'files/index.enc';
-const ARTIFACT_ID = /^kgf_[A-Za-z0-9_-]+$/;
-const BLOB_NAME = /^kgf_[A-Za-z0-9_-]+\.enc$/;
-
-/** A path under .kagi/ that can only be the index or a blob (the journal replays only these). */
-export function isArtifactPath(p: string): boolean {
-  return p === INDEX_FILE || (p.startsWith(`${FILES_DIR}/`) && BLOB_NAME.test(p.slice(FILES_DIR.length + 1)));
-}
-
 function bad(file: string, message: string): KagiError {
   return new KagiError('bad-store', `${file}: ${message}`, 'restore .kagi/files/ from Git, or run `kagi doctor`');
 }
-
-export const artifactFile = (id: string) => `${FILES_DIR}/${id}.enc`;
 
 /** The file text of one artifact envelope (field order as Rust writes it, `kind` after `algorithm`). */
 export function sealArtifact(

@@ -5,7 +5,7 @@ import { writeFilesAtomic } from '../disk/atomicBatch';
 import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
 import { accessSnapshotPath, journalPath } from '../device/dataDir';
 import { isSafeSecretsPath } from '../scopes/names';
-import { isArtifactPath } from './artifacts';
+import { isArtifactPath } from '../format/artifactPaths';
 import { parseAccessList } from '../format/access';
 import { parseEnvelope } from '../format/envelope';
 

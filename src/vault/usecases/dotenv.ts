@@ -1,8 +1,12 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { KagiError } from '../errors';
+import { writeDotenvFile } from '../dotenv/file';
+import { gitIgnoreState, type IgnoreState } from '../git/ignore';
 import type { Store } from '../format/store';
 import type { Project } from '../project/project';
 import { splitScope, validateScope } from '../scopes/names';
-import { precreateServiceEnvs, readScopes, validateSecretKey } from './secrets';
+import { precreateServiceEnvs, readScopes, readSelection, validateSecretKey, type ScopeSelection } from './secrets';
 import { formatDotenv } from '../dotenv/format';
 import type { DotenvEntry } from '../dotenv/parse';
 
@@ -21,9 +25,43 @@ export function exportFileName(scope: string): string {
   return `.env.${env}`;
 }
 
-export async function exportScope(project: Project, scope: string): Promise<string> {
+/** One `.env` file an export would write, prepared before anything is revealed or written. */
+export interface ExportFile {
+  scope: string;
+  file: string;
+  /** the plaintext: held in memory until written, never logged */
+  text: string;
+  /** an existing file would be replaced */
+  replaces: boolean;
+  /** asked of Git before writing, so the confirmation can say it */
+  gitignore: IgnoreState;
+}
+
+/** A scope's secrets as `.env` text (for stdout, or a file). */
+export async function exportText(project: Project, scope: string): Promise<string> {
   const store = (await readScopes(project, [scope])).get(scope)!;
   return formatDotenv(store.secrets.values());
+}
+
+/**
+ * `.env.<env>` files in `dir` for the selected scopes: decrypted and formatted in one read (one
+ * key unwrap), with whether Git would ignore each target, so both front ends can warn before
+ * writing rather than after.
+ */
+export async function planExport(project: Project, selection: ScopeSelection, dir: string): Promise<ExportFile[]> {
+  const stores = await readSelection(project, selection);
+  const out: ExportFile[] = [];
+  for (const [scope, store] of stores) {
+    const file = path.resolve(dir, exportFileName(scope));
+    const text = formatDotenv(store.secrets.values());
+    out.push({ scope, file, text, replaces: fs.existsSync(file), gitignore: await gitIgnoreState(file) });
+  }
+  return out;
+}
+
+/** Writes planned exports (0600, atomically; see writeDotenvFile). */
+export function writeExport(files: ExportFile[]): void {
+  for (const f of files) writeDotenvFile(f.file, f.text);
 }
 
 export interface ImportPlan {

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import { KagiError } from '../errors';
-import { bytesToHex } from '../format/encoding';
 import { ensurePrivateDir, writeFileAtomic } from '../disk/files';
-import { defaultMemberName, signingKeyPath, keyCachePath, type HostEnv } from '../device/dataDir';
+import { defaultMemberName, signingKeyPath, type HostEnv } from '../device/dataDir';
 import { newProjectKey } from '../crypto/seal';
 import { loadOrCreateIdentity } from '../device/identity';
 import { newMemberId, newProjectId, newSigningKey } from '../crypto/ids';
@@ -12,6 +11,7 @@ import { serializeProjectConfig, type ProjectConfig } from '../format/projectCon
 import type { Member } from '../format/access';
 import { validateName } from '../scopes/names';
 import * as path from 'node:path';
+import { refreshKeyCache } from '../device/projectKey';
 
 export interface InitOptions {
   /** configured environments; `development` is prepended when missing (as Rust does) */
@@ -81,13 +81,4 @@ export async function initProject(root: string, host: HostEnv, opts: InitOptions
   project.writeAccess({ version: '2', members: [owner], extra: {} });
   refreshKeyCache(project.dataDir, cfg.projectId, projectKey);
   return { project, owner };
-}
-
-/**
- * We never create the plaintext key cache (the identity always suffices), but
- * one left by the Rust CLI must not go stale after a rotation.
- */
-export function refreshKeyCache(data: string, projectId: string, key: Uint8Array): void {
-  const file = keyCachePath(data, projectId);
-  if (fs.existsSync(file)) writeFileAtomic(file, bytesToHex(key));
 }

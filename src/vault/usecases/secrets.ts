@@ -1,9 +1,9 @@
 import { KagiError } from '../errors';
 import { isWellFormedText } from '../format/encoding';
-import { emptyStore, type Store } from '../format/store';
+import { emptyStore, type Secret, type Store } from '../format/store';
 import type { Project } from '../project/project';
 import type { Transaction } from '../project/transaction';
-import { joinScope, splitScope } from '../scopes/names';
+import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
 
 export interface SecretInput {
   key: string;
@@ -103,4 +103,54 @@ export async function readScopes(project: Project, only?: string[]): Promise<Map
   return out;
 }
 
+/** How every front end shows a value it doesn't reveal (CLI tables, tree, team view). */
 export const MASK = '********';
+
+/**
+ * The secret a person means by `key` in a store: the exact name first, else the UPPER_SNAKE
+ * form `set` would have stored it under (`db-url` finds `DB_URL`). One rule for get, unset,
+ * reveal and copy, in the CLI and the editor alike.
+ */
+export function findSecret(store: Store, scope: string, key: string): Secret {
+  const secret = store.secrets.get(key) ?? store.secrets.get(normalizeKey(key));
+  if (!secret) {
+    throw new KagiError(
+      'key-not-found',
+      `${key} is not set in ${scope}`,
+      `list the keys (\`kagi get ${scope}\` or the Kagi view); someone may have removed it`,
+    );
+  }
+  return secret;
+}
+
+/**
+ * One secret, for an explicit, confirmed reveal or copy. Callers hand the value straight to
+ * the person; it is never cached, logged or put in an error.
+ */
+export async function readSecret(
+  project: Project,
+  scope: string,
+  key: string,
+): Promise<{ key: string; value: string }> {
+  const store = (await readScopes(project, [scope])).get(scope)!;
+  const { key: name, value } = findSecret(store, scope, key);
+  return { key: name, value };
+}
+
+/** What a listing or export covers: everything, one service's scopes, or one scope. */
+export type ScopeSelection = { kind: 'all' } | { kind: 'service'; service: string } | { kind: 'scope'; scope: string };
+
+/** Decrypts the selected scopes; a service that has none is an error naming the ones that exist. */
+export async function readSelection(project: Project, target: ScopeSelection): Promise<Map<string, Store>> {
+  if (target.kind === 'all') return readScopes(project);
+  if (target.kind === 'scope') return readScopes(project, [target.scope]);
+  const scopes = project.scopes().filter((s) => splitScope(s).service === target.service);
+  if (scopes.length === 0) {
+    throw new KagiError(
+      'scope-not-found',
+      `service ${target.service} has no scopes`,
+      `existing services: ${servicesOf(project.scopes()).join(', ') || '(none)'}; create one with \`kagi set ${target.service} KEY VALUE\``,
+    );
+  }
+  return readScopes(project, scopes);
+}

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Project } from '../../../src/vault/project/project';
 import { readScopes } from '../../../src/vault/usecases/secrets';
-import { parseDotenv } from '../../../src/vault/dotenv';
+import { parseDotenv } from '../../../src/vault';
 import { fixture, registerCanary, workspaceFolder } from '../helpers';
 import { assertNoValues, withAnswers } from '../scriptedPrompter';
-import type { ImportPlan } from '../../../src/vault/dotenv';
+import type { ImportPlan } from '../../../src/vault';
 
 const root = () => workspaceFolder()!;
 const project = () => Project.open(root(), { env: process.env });

@@ -18,7 +18,7 @@ import { signingKeyPath } from '../../../src/vault/device/dataDir';
 import { fixture, getExtension, registerCanary, settle, waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, kagiCtx, withAnswers } from '../scriptedPrompter';
 import { itemTexts, secretsTree, walkTree } from './treeHelpers';
-import type { ImportPlan } from '../../../src/vault/dotenv';
+import type { ImportPlan } from '../../../src/vault';
 
 /** The links of the welcome content shown when the folder has no vault, in order. */
 const WELCOME_COMMANDS = ['kagi.init', 'kagi.importDotenv'];
