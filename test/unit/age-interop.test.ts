@@ -9,12 +9,12 @@ import { wrapProjectKey } from '../../src/vault/crypto/wrap';
 import { encodeBase64 } from '../../src/vault/format/encoding';
 import { identityPath } from '../../src/vault/device/dataDir';
 import { device, tempDir } from './helpers';
+import { AGE_KEYGEN, GO_AGE, LIBSODIUM, PYTHON, requirePeers } from './peers';
 
 /**
  * Interop with independent implementations: Go `age` (Debian package `age`)
  * and libsodium through PyNaCl (Debian `python3-nacl`, hence /usr/bin/python3).
  */
-const PYTHON = '/usr/bin/python3';
 
 function run(cmd: string, args: string[], input?: string | Uint8Array): Buffer {
   return execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -29,13 +29,7 @@ function goDecrypt(wrappedB64: string, identityFile: string): Buffer {
 
 describe('interop: Go age (spec §11 case 10 cross-check)', () => {
   before(function () {
-    for (const tool of ['age', 'age-keygen']) {
-      try {
-        run(tool, ['--version']);
-      } catch {
-        throw new Error(`${tool} is not installed (Debian package "age")`);
-      }
-    }
+    requirePeers(this, [GO_AGE, AGE_KEYGEN]);
   });
 
   it('a project key wrapped by us decrypts with `age -d -i <identity>` to the same 32 bytes', async () => {
@@ -121,11 +115,7 @@ function python(script: string, req: Record<string, string>): string {
 
 describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
   before(function () {
-    try {
-      run(PYTHON, ['-c', 'import nacl.bindings']);
-    } catch {
-      throw new Error(`${PYTHON} cannot import nacl (Debian package python3-nacl)`);
-    }
+    requirePeers(this, [LIBSODIUM]);
   });
 
   it('a .enc written by us decrypts in libsodium with AAD kagi:v1:XCHACHA20-POLY1305:<scope>', async () => {

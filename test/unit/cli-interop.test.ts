@@ -4,16 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCliBuilt, kagiOk, sha256 } from './cli-harness';
 import { device, tempDir } from './helpers';
-
-const PYTHON = '/usr/bin/python3';
-
-/** Go `age` and python3-nacl come from Debian; without them the suite is skipped, not failed. */
-function peersAvailable(): boolean {
-  const log = fs.existsSync('/tmp/apt.log') ? fs.readFileSync('/tmp/apt.log', 'utf8').trimEnd() : '';
-  if (!log.endsWith('done')) return false;
-  const nacl = spawnSync(PYTHON, ['-c', 'import nacl.bindings'], { encoding: 'utf8' });
-  return nacl.status === 0 && spawnSync('age', ['--version']).status === 0;
-}
+import { AGE_KEYGEN, GO_AGE, LIBSODIUM, PYTHON, requirePeers } from './peers';
 
 function run(cmd: string, args: string[], input?: string | Buffer): Buffer {
   const r = spawnSync(cmd, args, { input });
@@ -57,7 +48,7 @@ for scope, secrets in stores.items():
 describe('cli interop: Go age and libsodium (python3-nacl)', function () {
   this.timeout(60_000);
   before(function () {
-    if (!peersAvailable()) this.skip();
+    requirePeers(this, [GO_AGE, AGE_KEYGEN, LIBSODIUM]);
     ensureCliBuilt();
   });
 
