@@ -12,9 +12,9 @@ export interface OpenedProject {
 }
 
 /**
- * Finds the vault for the working folder (spec 7.4) and the service the command
+ * Finds the vault for the working folder (docs/format.md §8.5) and the service the command
  * applies to: `--service` wins over the one inferred from the folder.
- * Store-opening commands first finish an interrupted rotation (spec 6.5).
+ * Store-opening commands first finish an interrupted rotation (docs/format.md §7.6).
  */
 export async function openProject(
   ctx: CliContext,

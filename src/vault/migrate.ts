@@ -6,7 +6,7 @@ import { joinScope } from './scopes';
 import { applyImport, parseDotenv, planImport, type DotenvEntry } from './dotenv';
 import type { Project } from './project';
 
-/** A `.env*` file `init` offers to import (spec §8.4). `file` is absolute. */
+/** A `.env*` file `init` offers to import (docs/format.md §9.4). `file` is absolute. */
 export interface DiscoveredEnvFile {
   file: string;
   scope: string;
