@@ -16,8 +16,8 @@ export interface OpenedProject {
 
 /**
  * Finds the vault for the working folder and the grammar for the command's positionals
- * (docs/format.md §7.4–7.5: `--service` wins over the service inferred from the folder).
- * Store-opening commands first finish an interrupted rotation (§6.5).
+ * (docs/format.md §8.5–8.6: `--service` wins over the service inferred from the folder).
+ * Store-opening commands first finish an interrupted rotation (docs/format.md §7.6).
  */
 export async function openProject(
   ctx: CliContext,

@@ -28,7 +28,7 @@ export function registerDotenvCommands(ctx: Ctx): void {
 }
 
 /**
- * `.env.<suffix>` → that env, as `kagi init` maps files (spec 8.4). A plain `.env` or a
+ * `.env.<suffix>` → that env, as `kagi init` maps files (docs/format.md §9.4). A plain `.env` or a
  * template names no environment here: it goes to the one the person works in.
  */
 function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {

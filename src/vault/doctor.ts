@@ -24,7 +24,7 @@ function failed(name: string, e: unknown, level: CheckLevel = 'error'): Check {
 }
 
 /**
- * The Rust CLI's `doctor` checks (spec §10), read-only: kagi.json, access.json,
+ * The Rust CLI's `doctor` checks (docs/format.md §11.1), read-only: kagi.json, access.json,
  * secrets/, a pending rotation, the key, every scope and the files/ artifacts;
  * and ours: temp files a killed write left in .kagi/.
  */

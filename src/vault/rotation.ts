@@ -33,7 +33,7 @@ export interface RotationPlan {
 type Progress = (p: RotationProgress) => void;
 
 /**
- * spec 6.4: removing a member is a key rotation. Inside the lock (after any
+ * docs/format.md §7.5: removing a member is a key rotation. Inside the lock (after any
  * interrupted rotation is replayed), everything is decrypted and re-sealed in
  * memory; the journal is written before the first vault write, so a crash
  * between files is finished by the next command that opens the vault.
@@ -77,7 +77,7 @@ export async function planRotation(
   const files: Record<string, string> = {};
   scopes.forEach((scope, i) => {
     onProgress({ step: 'stores', done: i, total: scopes.length });
-    // Parsed, not just decrypted: a store that is not one aborts (spec 6.4), and the writer
+    // Parsed, not just decrypted: a store that is not one aborts (docs/format.md §7.5), and the writer
     // rules hold (name == scope, map key == secret.key); unknown fields are carried over.
     files[cfg.services[scope]!.file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
   });

@@ -27,7 +27,7 @@ function goDecrypt(wrappedB64: string, identityFile: string): Buffer {
   return run('age', ['-d', '-i', identityFile, bin]);
 }
 
-describe('interop: Go age (spec §11 case 10 cross-check)', () => {
+describe('interop: Go age (docs/format.md §5.2 cross-check)', () => {
   before(function () {
     requirePeers(this, [GO_AGE, AGE_KEYGEN]);
   });
@@ -85,7 +85,7 @@ describe('interop: Go age (spec §11 case 10 cross-check)', () => {
   });
 });
 
-// The Python side follows the spec text only: AAD, field names, base64, split.
+// The Python side follows the text of docs/format.md §3 only: AAD, field names, base64, split.
 const PY_DECRYPT = `
 import sys, json, base64
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt as dec
@@ -139,7 +139,7 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
     );
   });
 
-  it('a .enc written by libsodium per the spec opens with Project.readScope', async () => {
+  it('a .enc written by libsodium per docs/format.md §3 opens with Project.readScope', async () => {
     const root = tempDir();
     const alice = device('alice');
     const { project } = await initProject(root, alice);

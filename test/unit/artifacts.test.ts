@@ -55,7 +55,7 @@ const edit = (p: Project, rel: string, f: (j: Record<string, unknown>) => void) 
   fs.writeFileSync(p.file(rel), JSON.stringify(j, null, 2));
 };
 
-describe('file artifacts (spec 2.5)', () => {
+describe('file artifacts (docs/format.md §4)', () => {
   it('a project without files/ has no index', async () => {
     const { project } = await initProject(tempDir(), device('alice'));
     const cfg = project.config();

@@ -18,7 +18,7 @@ function vault(): CliOptions {
   return v;
 }
 
-describe('cli: doctor (spec §10)', () => {
+describe('cli: doctor (docs/format.md §11.1)', () => {
   before(ensureCliBuilt);
 
   it('a healthy vault: every check ok, exit 0', () => {

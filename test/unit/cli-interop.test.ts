@@ -28,7 +28,7 @@ for scope, entry in cfg['services'].items():
 print(json.dumps(out))
 `;
 
-/** Writes stores the way the spec says, with libsodium: the reverse direction. */
+/** Writes stores the way docs/format.md §3 says, with libsodium: the reverse direction. */
 const PY_ENCRYPT = `
 import sys, json, base64, os
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt as enc
@@ -85,7 +85,7 @@ describe('cli interop: Go age and libsodium (python3-nacl)', function () {
     fs.mkdirSync(path.join(kagiDir, 'secrets'), { recursive: true });
     const identityFile = path.join(root, 'age-keygen.txt');
     run('age-keygen', ['-o', identityFile]);
-    // age-keygen writes comment lines; the kagi identity file is the bare key (spec 5.1).
+    // age-keygen writes comment lines; the kagi identity file is the bare key (docs/format.md §6.2).
     const secretKey = fs
       .readFileSync(identityFile, 'utf8')
       .split('\n')

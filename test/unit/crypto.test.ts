@@ -18,7 +18,7 @@ const V1 = `{
 const V1_PLAIN = '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi"}}}';
 
 for (const impl of [nativeAead, nobleAead]) {
-  describe(`store envelope known-answer vectors (spec §11), ${impl.name}`, () => {
+  describe(`store envelope known-answer vectors (docs/format.md §12.1), ${impl.name}`, () => {
     it('V1 decrypts to the exact plaintext', () => {
       const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl);
       assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);

@@ -510,7 +510,7 @@ describe('dotenv: import and export through the vault', () => {
   });
 });
 
-describe('sync from a template (spec §8.3)', () => {
+describe('sync from a template (docs/format.md §9.3)', () => {
   it('the template parser keeps quotes, reads commented keys and skips invalid keys', () => {
     assert.deepEqual(
       parseTemplate(

@@ -28,7 +28,7 @@ describe('strict base64', () => {
     );
   });
 
-  it('rejects url-safe, unpadded, wrapped and non-canonical text (spec §11.7)', () => {
+  it('rejects url-safe, unpadded, wrapped and non-canonical text (docs/format.md §3.2)', () => {
     for (const bad of ['-_8=', 'QUJD RA==', 'QUJDRA', 'QUJD\nRA==', 'QR==', 'QUI=x===']) {
       assert.equal(decodeBase64Strict(bad), undefined, bad);
     }

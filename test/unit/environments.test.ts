@@ -23,7 +23,7 @@ function codeIs(code: string) {
   return (e: unknown) => (e as { code?: string }).code === code;
 }
 
-describe('environments (spec §7.3)', () => {
+describe('environments (docs/format.md §8.4)', () => {
   it('rename api/staging → api/qa: re-encrypted under the new AAD, old file gone', async () => {
     const p = await project(['staging']);
     await setSecrets(p, 'api/staging', [{ key: 'K', value: 'v1', description: 'd' }]);

@@ -14,7 +14,7 @@ function read(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
-describe('.gitignore (spec §8.5)', () => {
+describe('.gitignore (docs/format.md §9.5)', () => {
   it('no Git root: nothing is written', () => {
     const root = tempDir();
     assert.equal(updateGitignore(root), undefined);

@@ -25,7 +25,7 @@ function mkdirs(root: string, rel: string): string {
   return dir;
 }
 
-describe('inference (spec §7.4)', () => {
+describe('inference (docs/format.md §8.5)', () => {
   it('nested:true + cwd api/src gives api', () => {
     const root = vault(tempDir(), { nested: true });
     assert.deepEqual(locate(mkdirs(root, 'api/src')), { root, service: 'api' });

@@ -47,7 +47,7 @@ function editAccess(project: Project, edit: (a: AccessList) => void): void {
 
 const byId = (p: Project, id: string): Member | undefined => p.access().members.find((m) => m.memberId === id);
 
-describe('member request (spec 6.2)', () => {
+describe('member request (docs/format.md §7.2)', () => {
   it('adds a pending member with a fresh id, trimmed name, identity and signing key', async () => {
     const { bob, bobReq, carolReq, aliceP } = await team();
     assert.match(bobReq.memberId, /^kgm_[A-Za-z0-9_-]{12}$/);
@@ -102,7 +102,7 @@ describe('member request (spec 6.2)', () => {
   });
 });
 
-describe('member approve (spec §11 case 14)', () => {
+describe('member approve (docs/format.md §7.4)', () => {
   it('turns pending into active with a wrap of the project key; role unchanged; the rest survives', async () => {
     const t = await team();
     editAccess(t.aliceP, (a) => {

@@ -57,7 +57,7 @@ const snapshot = (t: { root: string; alice: { home: string } }) => ({
   home: sha256Tree(t.alice.home),
 });
 
-describe('remove member = key rotation (spec §11 case 15)', () => {
+describe('remove member = key rotation (docs/format.md §7.5)', () => {
   it('removes the member, re-wraps every active member and re-encrypts every scope and artifact', async () => {
     const t = await team();
     const cfg = t.aliceP.config();
@@ -223,7 +223,7 @@ describe('remove member: a substituted recipient', () => {
   });
 });
 
-describe('interrupted rotation: the journal (spec 6.5)', () => {
+describe('interrupted rotation: the journal (docs/format.md §7.6)', () => {
   /** Plans a rotation and writes its journal, then "crashes" before applying it. */
   async function crashAfterJournal() {
     const t = await team();

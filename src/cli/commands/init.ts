@@ -73,7 +73,7 @@ function bareEnvsFlag(args: string[]): string[] {
   );
 }
 
-/** spec 8.4: map sub-folders to services, then import the .env files found only on a y. */
+/** docs/format.md §9.4: map sub-folders to services, then import the .env files found only on a y. */
 async function migrate(ctx: CliContext, project: Project): Promise<void> {
   const { files, monorepo } = discoverEnvFiles(project.root, project.config());
   if (monorepo && monorepo.services.length > 0) {

@@ -9,7 +9,7 @@ export const setCommand: Command = {
   help: `Usage: kagi set [--service S] [service] [env] KEY VALUE
        kagi set [--service S] [service] [env] KEY --stdin
 
-Stores KEY in one scope. The scope comes from the positionals (spec 7.5):
+Stores KEY in one scope. The scope comes from the positionals (docs/format.md §8.6):
   kagi set api KEY VALUE            → api/<default env>
   kagi set api production KEY VALUE → api/production
   kagi set production KEY VALUE     → root scope production (a configured env)

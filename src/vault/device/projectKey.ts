@@ -39,7 +39,7 @@ export function parseKeyText(text: string, origin: string): Uint8Array {
   return key;
 }
 
-/** The spec's order: env > env file > identity unwrap > cached key file (the keychain is the Rust CLI's). */
+/** The order of docs/format.md §6.4: env > env file > identity unwrap > cached key file (the keychain is the Rust CLI's). */
 export async function resolveProjectKey(ctx: KeyContext): Promise<ResolvedKey> {
   const fromEnv = keyFromEnvironment(ctx.env);
   if (fromEnv) return fromEnv;

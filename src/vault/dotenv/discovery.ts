@@ -4,7 +4,7 @@ import type { Monorepo, ProjectConfig } from '../format/projectConfig';
 import { normalizeRelPath } from '../scopes/inference';
 import { joinScope } from '../scopes/names';
 
-/** A `.env*` file `init` offers to import (spec §8.4). `file` is absolute. */
+/** A `.env*` file `init` offers to import (docs/format.md §9.4). `file` is absolute. */
 export interface DiscoveredEnvFile {
   file: string;
   scope: string;

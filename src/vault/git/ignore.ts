@@ -42,7 +42,7 @@ function vaultIgnoreLines(relProject: string): Set<string> {
   return new Set([...forms, ...forms.map((f) => `/${f}`)]);
 }
 
-/** The new `.gitignore` text (spec §8.5): vault-ignoring lines dropped, the three lines appended once. */
+/** The new `.gitignore` text (docs/format.md §9.5): vault-ignoring lines dropped, the three lines appended once. */
 export function updatedGitignoreText(existing: string | undefined, relProject: string): string {
   if (existing === undefined) return GITIGNORE_LINES.map((l) => `${l}\n`).join('');
   const lines = existing.replace(/\r\n/g, '\n').split('\n');

@@ -9,7 +9,7 @@ import type { Project } from './project';
 import { ARTIFACT_ID, artifactFile, BLOB_NAME, FILES_DIR, INDEX_FILE } from '../format/artifactPaths';
 
 /**
- * `kagi file` artifacts (spec 2.5): `files/index.enc` lists them, one
+ * `kagi file` artifacts (docs/format.md §4): `files/index.enc` lists them, one
  * `files/kgf_<id>.enc` blob each. Unlike secret stores, the AAD binds the project
  * id and the reader checks version, kind and the stored aad, exactly as Rust does.
  */
@@ -140,7 +140,7 @@ function blobIds(project: Project): string[] {
 
 /**
  * Decrypts every artifact with `oldKey` and re-seals it with `newKey`, all in
- * memory (spec 6.4 fixes the Rust quirk that leaves them under the old key).
+ * memory (docs/format.md §7.5: this fixes the Rust quirk that leaves them under the old key).
  * Any failure throws before the caller writes anything.
  */
 export function resealArtifacts(

@@ -10,7 +10,7 @@ import { parseAccessList } from '../format/access';
 import { parseEnvelope } from '../format/envelope';
 
 /**
- * The rotation journal (spec 6.5): everything a key rotation will write, saved
+ * The rotation journal (docs/format.md §7.6): everything a key rotation will write, saved
  * outside the repo before the first write, so a killed rotation can be finished.
  * `artifacts` is ours (Rust ignores unknown fields): files/ stores re-encrypted too.
  */

@@ -3,7 +3,7 @@ import type { ProjectConfig } from '../format/projectConfig';
 import { joinScope, validateScope } from './names';
 
 /**
- * The positional grammar of spec §7.5: how `set api production K V`,
+ * The positional grammar of docs/format.md §8.6: how `set api production K V`,
  * `get api K` or `run api node x` name a scope. Pure: the caller supplies
  * the configured envs and the scopes that exist.
  */

@@ -4,7 +4,7 @@ import { readTextIfExists } from '../disk/files';
 import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
 import { findProjectRoot, KAGI_DIR } from '../project/project';
 
-/** Where a command runs: the project root and, if the folder implies one, a service (spec §7.4). */
+/** Where a command runs: the project root and, if the folder implies one, a service (docs/format.md §8.5). */
 export interface Location {
   root: string;
   service?: string;

@@ -12,7 +12,7 @@ import type { DotenvEntry } from '../dotenv/parse';
 
 /* Moving .env content into and out of a scope: export, and import as plan then apply. */
 
-/** `.env.<env>` for `--out` (spec §8.2): the env is the part after the first `/`. */
+/** `.env.<env>` for `--out` (docs/format.md §9.2): the env is the part after the first `/`. */
 export function exportFileName(scope: string): string {
   const { env } = splitScope(scope);
   if (env.includes('/')) {

@@ -4,7 +4,7 @@ import { emptyStore } from '../format/store';
 import type { Project } from '../project/project';
 import { joinScope, servicesOf, splitScope, validateName } from '../scopes/names';
 
-/** `env add E`: configures E and gives every existing service an empty `S/E` (spec §7.3). */
+/** `env add E`: configures E and gives every existing service an empty `S/E` (docs/format.md §8.4). */
 export async function addEnv(project: Project, name: string): Promise<string[]> {
   validateName(name, 'environment');
   return project.mutate(async (tx) => {

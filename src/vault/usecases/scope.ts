@@ -1,12 +1,12 @@
 // "Which scope does this request mean?" — the one answer, for every front end.
 //
-// - CLI arguments: the positional grammar (scopes/grammar.ts, docs/format.md §7.5) over the
+// - CLI arguments: the positional grammar (scopes/grammar.ts, docs/format.md §8.6) over the
 //   service given with --service or inferred from the working folder.
 // - A task, a launch configuration or a terminal: `{service?, env?}` plus the folder the
 //   process runs in (resolveProcessScope).
 // - The editor: the service inferred from the active document's folder in the active
 //   environment (preferredScope, activeScopes), and what a write may create (writableScopes).
-// Inference is always scopes/inference.ts (monorepo mappings, nested services, §7.4).
+// Inference is always scopes/inference.ts (monorepo mappings, nested services, docs/format.md §8.5).
 import * as path from 'node:path';
 import { KagiError } from '../errors';
 import type { Project } from '../project/project';

@@ -12,7 +12,7 @@ export interface TemplateEntry {
 const TEMPLATE_KEY = /^[\p{Alphabetic}\p{N}_]+$/u;
 
 /**
- * The `sync` template parser of spec §8.3, deliberately not dotenv's: `# KEY=…`
+ * The `sync` template parser of docs/format.md §9.3, deliberately not dotenv's: `# KEY=…`
  * lines count (commented-out keys), quotes are kept, `export FOO=` is skipped.
  */
 export function parseTemplate(text: string): TemplateEntry[] {
