@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
 import {
   approveMember,
   requestAccess,
@@ -13,7 +13,7 @@ import {
 import { removeMember, reviewRemoval } from '../../src/vault/rotation';
 import { parseAccessList, serializeAccessList, type Member } from '../../src/vault/format/access';
 import { findRecords, membershipDir } from '../../src/vault/team/record';
-import { loadOrCreateIdentity } from '../../src/vault/identity';
+import { loadOrCreateIdentity } from '../../src/vault/device/identity';
 import { device, sha256Tree, tempDir } from './helpers';
 
 const code = (c: string, re?: RegExp) => (e: Error & { code?: string }) => e.code === c && (!re || re.test(e.message));

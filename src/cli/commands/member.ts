@@ -1,21 +1,29 @@
-import type { Member, Role } from '../../vault/format/access';
 import {
   approveMember,
+  assertAccepted,
+  describeChange,
+  FIRST_USE,
+  isAccepted,
+  KagiError,
   listMembers,
+  type Member,
+  type MembershipReview,
+  openVault,
+  type Project,
   recipientFingerprint,
   rejectRequest,
+  removeMember,
   requestAccess,
+  requireLocation,
   reviewApproval,
+  reviewRemoval,
+  type Role,
+  type RotationProgress,
   setRole,
-} from '../../vault/members';
-import { KagiError } from '../../vault/errors';
-import { Project } from '../../vault/project';
-import { removeMember, reviewRemoval, type RotationProgress } from '../../vault/rotation';
-import { assertAccepted, describeChange, FIRST_USE, isAccepted, type MembershipReview } from '../../vault/team/review';
+} from '../../vault';
 import { expectPositionals, flag, parseOptions, str, usage, type ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
 import { askYesNo, confirmTyped } from '../confirm';
-import { requireLocation } from '../context';
 import { boxTable } from '../table';
 
 export const memberCommand: Command = {
@@ -64,7 +72,7 @@ role or project id) is refused unless you confirm it:
       'trust-first-use': { type: 'boolean' },
     });
     const [sub, ...rest] = p.positionals;
-    const project = Project.open(requireLocation(ctx).root, ctx.host);
+    const project = openVault(requireLocation(ctx.cwd).root, ctx.host);
     const id = () => expectPositionals(`member ${sub}`, { ...p, positionals: rest }, 1, 1)[0]!;
     switch (sub) {
       case 'request':

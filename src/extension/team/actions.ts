@@ -1,19 +1,23 @@
 import type { Ctx, VaultFolder } from '../ctx';
-import { defaultMemberName, KagiError } from '../../vault';
-import type { Member } from '../../vault/format/access';
 import {
   approveMember,
+  defaultMemberName,
+  KagiError,
   listMembers,
+  type Member,
   recipientFingerprint,
   rejectRequest,
+  removeMember,
   requestAccess,
   resolveAccessConflict,
   reviewApproval,
   reviewConflictMerge,
+  reviewRemoval,
+  describeChange,
+  type MembershipReview,
+  type RotationProgress,
   setRole,
-} from '../../vault/members';
-import { removeMember, reviewRemoval, type RotationProgress } from '../../vault/rotation';
-import { describeChange, type MembershipReview } from '../../vault/team/review';
+} from '../../vault';
 import type { TeamRole } from '../../protocol';
 import type { Prompter } from '../prompter';
 import { recoverInterrupted } from './state';

@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
-import { describeError, isKagiError, KagiError } from '../../vault';
-import { hasConflictMarkers } from '../../vault/encoding';
-import { listMembers, recipientFingerprint, type Membership } from '../../vault/members';
-import type { Member } from '../../vault/format/access';
-import { reviewContext, reviewMembership } from '../../vault/team/review';
+import {
+  describeError,
+  hasConflictMarkers,
+  isKagiError,
+  KagiError,
+  listMembers,
+  type Member,
+  type Membership,
+  recipientFingerprint,
+  unverifiedMembers,
+} from '../../vault';
 import type { TeamMemberView, TeamState, TeamVaultRef } from '../../protocol';
 
 export const vaultKey = (v: VaultFolder): string => v.folder.uri.toString();
@@ -71,12 +77,6 @@ function memberView(m: Member, ms: Membership, unverified: Set<string>): TeamMem
   };
 }
 
-/** Active entries an approve or remove would ask this owner to confirm (as `kagi doctor` reports them). */
-async function unverifiedIds(v: VaultFolder, ms: Membership): Promise<Set<string>> {
-  const review = reviewMembership(await reviewContext(v.project, v.project.projectId()), ms);
-  return new Set(review.changes.map((c) => c.id));
-}
-
 const STATUS_ORDER = { pending: 0, active: 1, removed: 2 } as const;
 const ROLE_ORDER = { owner: 0, member: 1 } as const;
 
@@ -97,7 +97,7 @@ export async function buildTeamState(
     if (text !== undefined && hasConflictMarkers(text))
       return { vault: v, state: { ...base, kind: 'conflict', message: CONFLICT_MESSAGE } };
     const ms = await listMembers(v.project);
-    const unverified = ms.canManage ? await unverifiedIds(v, ms) : new Set<string>();
+    const unverified = ms.canManage ? await unverifiedMembers(v.project, ms) : new Set<string>();
     const members = ms.members
       .map((m) => memberView(m, ms, unverified))
       .sort(

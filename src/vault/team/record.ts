@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isPlainObject } from '../encoding';
-import { readTextIfExists, writeFileAtomic } from '../files';
+import { isPlainObject } from '../format/encoding';
+import { readTextIfExists, writeFileAtomic } from '../disk/files';
 import type { AccessList, Role } from '../format/access';
 import { sha256Hex } from './fingerprint';
 

@@ -1,7 +1,7 @@
 import { KagiError } from '../errors';
-import { loadIdentity } from '../identity';
+import { loadIdentity } from '../device/identity';
 import type { AccessList, Member, Role } from '../format/access';
-import type { Project } from '../project';
+import type { Project } from '../project/project';
 import { recipientFingerprint, shownDigest } from './fingerprint';
 import {
   activeMembers,
@@ -200,4 +200,10 @@ export function recordRole(ctx: ReviewContext, memberId: string, role: Role): vo
   if (!record.members.some((m) => m.memberId === memberId)) return;
   const members = record.members.map((m) => (m.memberId === memberId ? { ...m, role } : m));
   writeRecord(ctx.dataDir, ctx, members, record.removed);
+}
+
+/** Ids of the active entries an approve or remove on this device would ask to confirm (what doctor reports). */
+export async function unverifiedMembers(project: Project, access: Pick<AccessList, 'members'>): Promise<Set<string>> {
+  const review = reviewMembership(await reviewContext(project, project.projectId()), access);
+  return new Set(review.changes.map((c) => c.id));
 }

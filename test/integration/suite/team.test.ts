@@ -12,9 +12,9 @@ import type { TeamViewProvider } from '../../../src/extension/team/provider';
 import { offerCopy } from '../../../src/extension/team/actions';
 import { recipientFingerprint } from '../../../src/vault/members';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
-import { journalPath } from '../../../src/vault/dataDir';
-import { writeJournal } from '../../../src/vault/journal';
-import { Project } from '../../../src/vault/project';
+import { journalPath } from '../../../src/vault/device/dataDir';
+import { writeJournal } from '../../../src/vault/project/journal';
+import { Project } from '../../../src/vault/project/project';
 import { planRotation } from '../../../src/vault/rotation';
 import {
   activateExtension,
