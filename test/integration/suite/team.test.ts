@@ -310,6 +310,38 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     }
   });
 
+  it('a forged active entry is marked unverified and must be confirmed before any wrap; declining changes nothing', async () => {
+    const original = accessText();
+    const ginaHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-gina-'));
+    const malloryHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-mallory-'));
+    try {
+      const ginaId = requestAs(ginaHome, 'gina');
+      const malloryId = requestAs(malloryHome, 'mallory');
+      const mallory = members().find((m) => m.member_id === malloryId)!;
+      // A repository writer makes their own request active, with a wrap copied from the owner's entry.
+      const owner = members().find((m) => m.status === 'active' && m.role === 'owner')!;
+      editMember(malloryId, { status: 'active', wrapped_key: owner.wrapped_key! });
+      const state = await api.provider.refresh();
+      assert.equal(state.kind === 'ready' && state.members.find((m) => m.id === malloryId)?.unverified, true);
+      assert.equal(
+        state.kind === 'ready' && state.members.find((m) => m.id === owner.member_id)?.unverified,
+        undefined,
+      );
+      const hash = accessHash();
+      const p = new ScriptedPrompter([{ confirm: 'Approve' }, { confirm: undefined }]);
+      await api.handleMessage({ type: 'approve', memberId: ginaId }, p);
+      p.assertDone();
+      const shown = p.shown.find((t) => t.includes(malloryId)) ?? '';
+      assert.match(shown, /new active member entry that this device never approved/);
+      assert.ok(shown.includes(mallory.recipient), 'the difference does not show the recipient the key would go to');
+      assert.equal(accessHash(), hash, 'declining the difference still wrote access.json');
+    } finally {
+      fs.writeFileSync(accessFile, original);
+      fs.rmSync(ginaHome, { recursive: true, force: true });
+      fs.rmSync(malloryHome, { recursive: true, force: true });
+    }
+  });
+
   it('remove: asks for the member id, rotates the key; the removed device cannot read, the owner can', async () => {
     const oldWrap = members().find((m) => m.status === 'active' && m.role === 'owner')!.wrapped_key;
     const wrong = new ScriptedPrompter([{ input: 'bob' }]);
