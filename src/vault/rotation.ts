@@ -1,6 +1,13 @@
 import { KagiError } from './errors';
 import { newProjectKey } from './crypto/seal';
-import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList, type Member } from './format/access';
+import {
+  isActiveOwner,
+  parseAccessList,
+  serializeAccessList,
+  validateAccessList,
+  type AccessList,
+  type Member,
+} from './format/access';
 import { applyJournal, writeJournal, type Journal } from './project/journal';
 import { refreshKeyCache } from './device/projectKey';
 import { findMember, requireOwner } from './members';
@@ -80,12 +87,14 @@ export async function removeMember(
     const plan = await planRotation(project, memberId, onProgress, opts);
     onProgress({ step: 'journal', done: 0, total: 1 });
     writeJournal(project.dataDir, plan.journal);
+    // Recorded once the journal makes the rotation certain to finish, before the vault changes:
+    // a crash after this point still leaves the removed id known as removed, never as verified.
+    const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
+    recordMembership(ctx, parseAccessList(plan.journal.accessJson), [memberId]);
     onProgress({ step: 'journal', done: 1, total: 1 });
     await applyJournal(project.kagiDir, project.dataDir, plan.journal);
     refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
     project.forgetKey();
-    const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
-    recordMembership(ctx, project.access(), [memberId]);
     onProgress({ step: 'done', done: 1, total: 1 });
     return plan.report;
   });

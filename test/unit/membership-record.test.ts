@@ -124,3 +124,34 @@ describe('membership record: the access.json conflict merge', () => {
     assert.ok(merged.members.some((m) => m.memberId === 'kgm_FromBranch001'));
   });
 });
+
+describe('membership record: a rotation interrupted after its journal', () => {
+  it('already records the removal, so the removed entry set active again is refused after the replay', async () => {
+    const t = await team();
+    const carol = await approveMember(t.aliceP, t.carolM.memberId);
+    const oldEntry = parseAccessList(t.aliceP.accessText()!).members.find((m) => m.memberId === carol.memberId)!;
+    // The process dies right after the journal is written, before any vault file changes.
+    const crash = new Error('simulated crash');
+    await assert.rejects(
+      removeMember(t.aliceP, carol.memberId, (e) => {
+        if (e.step === 'journal' && e.done === 1) throw crash;
+      }),
+      (e) => e === crash,
+    );
+    assert.equal(
+      parseAccessList(t.aliceP.accessText()!).members.find((m) => m.memberId === carol.memberId)!.status,
+      'active',
+    );
+    await t.aliceP.recover();
+    assert.equal(
+      parseAccessList(t.aliceP.accessText()!).members.find((m) => m.memberId === carol.memberId)!.status,
+      'removed',
+    );
+    // A repository writer puts carol's old entry (and wrap) back.
+    edit(t.aliceP, (m) => Object.assign(m, { status: 'active', wrappedKey: oldEntry.wrappedKey }), carol.memberId);
+    await assert.rejects(
+      removeMember(t.aliceP, t.bobM.memberId),
+      code('membership-changed', new RegExp(`${carol.memberId} .*active member again after this device removed it`)),
+    );
+  });
+});
