@@ -109,7 +109,11 @@ export const COMMANDS = {
     doing: 'Adding an environment',
     menus: [
       { where: 'view/title', when: `${SECRETS_VIEW} && kagi.hasVault`, group: '2_envs@1' },
-      { where: 'view/item/context', when: `${SECRETS_VIEW} && viewItem =~ /^kagi\\.(service|root)$/`, group: '1_env@1' },
+      {
+        where: 'view/item/context',
+        when: `${SECRETS_VIEW} && viewItem =~ /^kagi\\.(service|root)$/`,
+        group: '1_env@1',
+      },
     ],
   },
   'kagi.renameEnvironment': {

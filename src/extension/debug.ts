@@ -11,9 +11,10 @@
 // resolveDebugConfigurationWithSubstitutedVariables, i.e. after ${...} substitution and after
 // the debugger's own resolveDebugConfiguration. It returns a modified copy: nothing is written
 // to launch.json. The `kagi` property is removed from the copy, so a configuration is never
-// injected twice (and debuggers that validate their properties never see it). The resolved configuration lives in the debug session (in
-// memory; visible to extensions through DebugSession.configuration, and to the debug adapter,
-// which may echo it in its own trace logs if you turn those on).
+// injected twice (and debuggers that validate their properties never see it). The resolved
+// configuration lives in the debug session (in memory; visible to extensions through
+// DebugSession.configuration, and to the debug adapter, which may echo it in its own trace logs
+// if you turn those on).
 //
 // Errors (no such scope, not a member, Restricted Mode, an `attach` request) stop the launch:
 // the provider shows what to do and returns undefined (undefined aborts; null would open

@@ -134,7 +134,11 @@ export class WindowPrompter implements Prompter {
   }
 
   async pickFile(opts: { title: string; openLabel: string }): Promise<vscode.Uri | undefined> {
-    const picked = await vscode.window.showOpenDialog({ title: opts.title, canSelectMany: false, openLabel: opts.openLabel });
+    const picked = await vscode.window.showOpenDialog({
+      title: opts.title,
+      canSelectMany: false,
+      openLabel: opts.openLabel,
+    });
     return picked?.[0];
   }
 
