@@ -24,7 +24,7 @@ import { settingId } from './config';
 
 const SETTINGS = [settingId('terminal.injectActiveScope'), settingId('terminal.service')];
 
-/** What tests wait on: the environment collection kept equal to the active scope. */
+/** The environment collection kept equal to the active scope, and a way to wait until it is. */
 export interface TerminalEnvironment {
   readonly collection: vscode.GlobalEnvironmentVariableCollection;
   /** Resolves when no refresh of the collection is pending or running. */

@@ -28,7 +28,7 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     this.emitter.fire(undefined);
   }
 
-  /** The whole model, built once per change; tests walk it through getChildren too. */
+  /** The whole model, built once per change. */
   roots(): Promise<TreeNode[]> {
     this.model ??= this.build();
     return this.model;
