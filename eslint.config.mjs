@@ -59,10 +59,41 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', ...SETTINGS_BYPASS] },
   },
   {
+    // One door into the vault: the front ends import `src/vault` (its use-case layer) and nothing deeper.
+    files: ['src/cli/**/*.ts', 'src/extension/**/*.ts', 'src/protocol/**/*.ts', 'webview-ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/vault/*'],
+              message: 'Import the vault through its door, src/vault (usecases/index.ts); add the use case there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The vault is the product's heart and runs in plain Node: no editor API inside.
     files: ['src/vault/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/vault must not import vscode' }] }],
+    },
+  },
+  {
+    // Below the door, modules depend downwards only: nothing under src/vault imports a use case.
+    files: ['src/vault/**/*.ts'],
+    ignores: ['src/vault/usecases/**', 'src/vault/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/vault must not import vscode' }],
+          patterns: [{ group: ['**/usecases', '**/usecases/*'], message: 'use cases sit above the vault modules' }],
+        },
+      ],
     },
   },
 );

@@ -40,17 +40,16 @@ export async function makeVault(services: number, envs: string[], keys: number):
   const root = tempDir('vault');
   const host = device('owner');
   const { project } = await initProject(root, host, { envs });
-  const cfg = project.config();
-  const { key } = await project.key(cfg);
   const scopes: string[] = [];
-  for (let s = 0; s < services; s++) {
-    for (const env of cfg.settings.envs) {
-      const scope = `svc${String(s).padStart(3, '0')}/${env}`;
-      project.writeScope(cfg, scope, makeStore(scope, keys), key);
-      scopes.push(scope);
+  await project.mutate(async (tx) => {
+    for (let s = 0; s < services; s++) {
+      for (const env of tx.cfg.settings.envs) {
+        const scope = `svc${String(s).padStart(3, '0')}/${env}`;
+        await tx.write(scope, makeStore(scope, keys));
+        scopes.push(scope);
+      }
     }
-  }
-  project.writeConfig(cfg);
+  });
   return { root, host, scopes };
 }
 

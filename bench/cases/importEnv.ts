@@ -1,6 +1,6 @@
 import * as dotenv from 'dotenv';
 import { Project } from '../../src/vault';
-import { applyImport, parseDotenv, planImport } from '../../src/vault/dotenv';
+import { applyImport, parseDotenv, planImport } from '../../src/vault';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import { secretValue, type BenchVault } from '../fixtures';

@@ -1,5 +1,6 @@
-import { Project, readScopes, serializeStore } from '../../src/vault';
-import { secretsOf } from '../../src/vault/inject';
+import { Project, readScopes } from '../../src/vault';
+import { serializeStore } from '../../src/vault/format/store';
+import { secretsOf } from '../../src/vault/usecases/processEnv';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';

@@ -1,5 +1,5 @@
 import { Project } from '../../src/vault';
-import { listVault } from '../../src/vault/listing';
+import { listVault } from '../../src/vault/usecases/listing';
 import { buildTreeModel, walk, type TreeNode } from '../../src/extension/treeModel';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { KagiError } from '../vault/errors';
+import { KagiError } from '../vault';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 

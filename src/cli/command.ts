@@ -1,4 +1,4 @@
-import type { HostEnv } from '../vault/dataDir';
+import { type HostEnv } from '../vault';
 import type { Io } from './io';
 
 /** What a command may use: the working folder, the environment and the terminal. */

@@ -1,4 +1,4 @@
-import { KagiError } from '../vault/errors';
+import { KagiError } from '../vault';
 import type { Io } from './io';
 
 /**

@@ -1,6 +1,4 @@
-import type { Store } from '../vault/format/store';
-import { MASK } from '../vault/secrets';
-import { splitScope } from '../vault/scopes';
+import { MASK, splitScope, type Store } from '../vault';
 import { boxTable } from './table';
 
 /** One scope's secrets as `Key | Value [| Desc]`, sorted by key, masked unless `show`. */

@@ -1,4 +1,4 @@
-import { isKagiError, KagiError } from '../vault/errors';
+import { isKagiError, KagiError } from '../vault';
 import { HelpRequested } from './args';
 import type { CliContext } from './command';
 import { processIo, type Io } from './io';

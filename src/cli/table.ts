@@ -1,5 +1,5 @@
 /**
- * Box-drawn tables (spec 9.1). A cell may hold several lines (a revealed PEM
+ * Box-drawn tables (docs/format.md §10.1). A cell may hold several lines (a revealed PEM
  * key, say); each line is drawn inside the box so the frame never breaks.
  */
 export function boxTable(headers: string[], rows: string[][], indent = 0): string {

@@ -3,7 +3,7 @@
 // typed: the suite replaces the prompter with scripted answers and observes the tree, the
 // announcements, the watcher and the providers, and never reaches into `Ctx`.
 import type * as vscode from 'vscode';
-import type { Listing } from '../vault/listing';
+import type { Listing } from '../vault';
 import type { Ctx } from './ctx';
 import type { KagiDebugConfigurationProvider } from './debug';
 import type { Prompter } from './prompter';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isKagiError, Project, type HostEnv } from '../vault';
+import { type HostEnv, isKagiError, Project } from '../vault';
 import { Listings } from './listings';
 import { AnnouncedStates } from './vaultChanges';
 import { WindowPrompter, type Prompter } from './prompter';

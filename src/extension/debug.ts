@@ -21,7 +21,7 @@
 // launch.json instead).
 import * as vscode from 'vscode';
 import { KagiError, splitScope } from '../vault';
-import { injectIntoLaunchConfig, parseKagiProperty } from '../vault/inject';
+import { injectIntoLaunchConfig, parseKagiProperty } from './launchConfig';
 import type { Ctx } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';

@@ -3,22 +3,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   applyImport,
-  exportFileName,
-  exportScope,
-  parseDotenv,
-  planImport,
-  readDotenvFile,
-  writeDotenvFile,
+  envForFileName,
+  type IgnoreState,
   type ImportPlan,
-} from '../vault/dotenv';
-import { KagiError } from '../vault/errors';
-import { envForFileName } from '../vault/migrate';
-import { joinScope, splitScope } from '../vault/scopes';
+  KagiError,
+  parseDotenv,
+  planExport,
+  planImport,
+  preferredScope,
+  readDotenvFile,
+  splitScope,
+  writeExport,
+} from '../vault';
 import { registerGuarded } from './commandKit';
 import { refOf, uriOf } from './target';
 import { pickScope } from './scopePick';
-import { serviceAt } from './preferredScope';
-import { gitIgnoreState, type IgnoreState } from './gitIgnore';
 import { initVault } from './initCommand';
 import type { Ctx, VaultFolder } from './ctx';
 import type { Choice } from './prompter';
@@ -29,7 +28,7 @@ export function registerDotenvCommands(ctx: Ctx): void {
 }
 
 /**
- * `.env.<suffix>` → that env, as `kagi init` maps files (spec 8.4). A plain `.env` or a
+ * `.env.<suffix>` → that env, as `kagi init` maps files (docs/format.md §9.4). A plain `.env` or a
  * template names no environment here: it goes to the one the person works in.
  */
 function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {
@@ -45,9 +44,10 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   const text = readDotenvFile(uri.fsPath);
   if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
   const entries = parseDotenv(text, path.basename(uri.fsPath));
-  const preferred = joinScope(
-    serviceAt(v, path.dirname(uri.fsPath)),
+  const preferred = preferredScope(
+    v.project,
     envOfFile(v, path.basename(uri.fsPath), ctx.activeEnv(v)),
+    path.dirname(uri.fsPath),
   );
   const scope = await pickScope(ctx, v, `Kagi: Import ${path.basename(uri.fsPath)}`, { preferred, allowNew: true });
   if (!scope) return undefined;
@@ -125,18 +125,19 @@ async function exportDotenv(ctx: Ctx, arg: unknown): Promise<ExportResult | unde
   const target = await exportTarget(ctx, arg);
   if (!target) return undefined;
   const { v, scope, dir } = target;
-  const file = path.join(dir, exportFileName(scope));
+  // Decrypted and formatted in memory, and Git asked, before the question: the modal can say it all.
+  const [plan] = await planExport(v.project, { kind: 'scope', scope }, dir);
+  const { file, gitignore } = plan!;
   const rel = vscode.workspace.asRelativePath(file);
-  const replaces = fs.existsSync(file) ? ' It replaces the existing file.' : '';
-  const ok = await ctx.prompter.confirm(
-    `Write the secrets of ${scope} in plaintext to ${rel}?`,
-    `Anyone who can read this file sees the values. It is written with mode 0600.${replaces}`,
-    ['Export'],
-  );
+  const notes = ['Anyone who can read this file sees the values. It is written with mode 0600.'];
+  if (plan!.replaces) notes.push('It replaces the existing file.');
+  if (gitignore === 'not-ignored')
+    notes.push('WARNING: Git does not ignore this file: add it to .gitignore before committing.');
+  const ok = await ctx.prompter.confirm(`Write the secrets of ${scope} in plaintext to ${rel}?`, notes.join(' '), [
+    'Export',
+  ]);
   if (ok !== 'Export') return undefined;
-  const text = await exportScope(v.project, scope);
-  writeDotenvFile(file, text);
-  const gitignore = await gitIgnoreState(file);
+  writeExport([plan!]);
   ctx.log.info(`exported ${scope} to ${rel} (git: ${gitignore})`);
   if (gitignore === 'not-ignored') {
     ctx.prompter.warn(`Kagi: ${rel} is NOT ignored by Git. Add it to .gitignore before committing.`);
@@ -164,7 +165,7 @@ async function exportTarget(ctx: Ctx, arg: unknown): Promise<ExportTarget | unde
   if (!v) return undefined;
   const dir = uri?.fsPath ?? v.project.root;
   const scope = await pickScope(ctx, v, 'Kagi: Export to .env', {
-    preferred: joinScope(serviceAt(v, dir), ctx.activeEnv(v)),
+    preferred: preferredScope(v.project, ctx.activeEnv(v), dir),
   });
   return scope ? { v, scope, dir } : undefined;
 }

@@ -1,5 +1,4 @@
-import { addEnv, removeEnv, renameEnv } from '../vault/environments';
-import { validateName } from '../vault/scopes';
+import { addEnv, removeEnv, renameEnv, validateName } from '../vault';
 import { registerGuarded } from './commandKit';
 import { refOf, vaultOf } from './target';
 import { validator } from './prompter';

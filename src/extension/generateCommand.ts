@@ -1,5 +1,4 @@
-import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat } from '../vault/generate';
-import { setSecrets } from '../vault/secrets';
+import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat, setSecrets } from '../vault';
 import { registerGuarded } from './commandKit';
 import { secretTarget } from './secretCommands';
 import type { Ctx, VaultFolder } from './ctx';

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initProject } from '../vault/init';
-import { validateName } from '../vault/scopes';
+import { initProject, validateName } from '../vault';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
 import { validator } from './prompter';

@@ -1,11 +1,9 @@
-// Shared by tasks, debugging and terminals: which scope a task / launch configuration / terminal
-// wants, and loading it. Values are read from the vault at the moment a process starts, kept
+// Shared by tasks, debugging and terminals: the vault and scope a process gets (asked of the
+// vault's one rule, vault/usecases/scope.ts), and loading it. Values are read from the vault at the moment a process starts, kept
 // in memory only, and never logged (only scope names and counts are).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { KagiError, readScopes } from '../vault';
-import { resolveScope, secretsOf, type InjectionRequest, type SecretEnv } from '../vault/inject';
-import { serviceAt } from './preferredScope';
+import { KagiError, readScopes, resolveProcessScope, type ScopeRequest, type SecretEnv, secretsOf } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 
 export interface LoadedScope {
@@ -32,29 +30,26 @@ export function vaultOrThrow(ctx: Ctx, uri?: vscode.Uri): VaultFolder {
       );
 }
 
-/** The scope `req` means, for a process that will run in `cwd` (for service inference). */
-export function scopeFor(
-  ctx: Ctx,
-  v: VaultFolder,
-  req: InjectionRequest,
-  cwd: string | undefined,
-  action: string,
-): string {
-  const cfg = v.project.config();
-  return resolveScope(req, {
-    trusted: vscode.workspace.isTrusted,
-    scopes: v.project.scopes(cfg),
-    activeEnv: ctx.activeEnv(v),
-    inferredService: serviceAt(v, cwd ?? v.project.root),
-    action,
-  });
+/**
+ * The scope `req` means for a process that will run in `cwd` (the one rule:
+ * resolveProcessScope). Restricted Mode refuses first, naming what was refused.
+ */
+export function scopeFor(ctx: Ctx, v: VaultFolder, req: ScopeRequest, cwd: string | undefined, action: string): string {
+  if (!vscode.workspace.isTrusted) {
+    throw new KagiError(
+      'usage',
+      `${action} is disabled in Restricted Mode`,
+      'trust this workspace (Manage Workspace Trust) to decrypt or run secrets',
+    );
+  }
+  return resolveProcessScope(v.project, req, { activeEnv: ctx.activeEnv(v), cwd: cwd ?? v.project.root });
 }
 
 /** Resolves and decrypts a scope. Throws KagiError (no such scope, not a member, untrusted…). */
 export async function loadScope(
   ctx: Ctx,
   v: VaultFolder,
-  req: InjectionRequest,
+  req: ScopeRequest,
   cwd: string | undefined,
   action: string,
 ): Promise<LoadedScope> {

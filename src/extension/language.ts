@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { parseTemplate } from '../vault/dotenv';
-import type { KeyInfo, Listing } from '../vault/listing';
+import { activeScopes, type KeyInfo, type Listing, parseTemplate } from '../vault';
 import { isEnvTemplate, referenceAt, typedKeyAt } from './envAccess';
-import { activeScopes } from './preferredScope';
 import type { Ctx, VaultFolder } from './ctx';
+import { documentDir } from './target';
 
 const CODE_LANGUAGES = [
   'javascript',
@@ -66,7 +65,8 @@ async function scopeFor(ctx: Ctx, uri: vscode.Uri): Promise<ScopeView | undefine
   if (!v) return undefined;
   const listing = await ctx.listings.get(v);
   if (!listing.keys) return undefined;
-  return { v, listing, scopes: activeScopes(ctx, v, listing.scopes, uri), env: ctx.activeEnv(v) };
+  const env = ctx.activeEnv(v);
+  return { v, listing, scopes: activeScopes(v.project, listing.scopes, env, documentDir(uri)), env };
 }
 
 /** Each key once, from the first active scope that defines it. */

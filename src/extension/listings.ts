@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KeyNameCache, listVault, type Listing } from '../vault/listing';
+import { KeyNameCache, type Listing, listVault } from '../vault';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isKagiError } from '../vault/errors';
+import { isKagiError } from '../vault';
 
 /** One choice in a pick; `id` is what callers branch on, never a label. */
 export interface Choice<T = string> {

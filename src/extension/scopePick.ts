@@ -1,5 +1,4 @@
-import { joinScope, servicesOf, splitScope, validateScope } from '../vault/scopes';
-import type { Listing } from '../vault/listing';
+import { type Listing, splitScope, validateScope, writableScopes } from '../vault';
 import { validator, type Choice } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 
@@ -10,14 +9,6 @@ export interface ScopeQuestion {
   allowNew?: boolean;
 }
 
-/** Every scope a secret can go to: existing ones plus each service's and the root's configured envs. */
-function candidateScopes(listing: Listing): string[] {
-  const out = new Set(listing.scopes);
-  for (const service of servicesOf(listing.scopes)) for (const env of listing.envs) out.add(joinScope(service, env));
-  for (const env of listing.envs) out.add(env);
-  return [...out].sort();
-}
-
 /** Asks for a scope of the vault, the preferred one first. */
 export async function pickScope(
   ctx: Ctx,
@@ -26,7 +17,7 @@ export async function pickScope(
   q: ScopeQuestion = {},
 ): Promise<string | undefined> {
   const listing = await ctx.listings.get(v);
-  const scopes = q.allowNew ? candidateScopes(listing) : listing.scopes;
+  const scopes = q.allowNew ? writableScopes(listing.scopes, listing.envs) : listing.scopes;
   if (scopes.length === 0) {
     ctx.prompter.info('Kagi: this vault has no scopes yet. Add a secret first (Kagi: Set Secret…).');
     return undefined;

@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
-import { normalizeKey } from '../vault/scopes';
-import { setSecrets, unsetSecrets, validateSecretKey } from '../vault/secrets';
-import { readSecretValue } from '../vault/reveal';
+import { normalizeKey, preferredScope, readSecret, setSecrets, unsetSecrets, validateSecretKey } from '../vault';
 import { ClipboardGuard } from './clipboard';
 import { SecretDocuments } from './secretDocuments';
 import { registerGuarded } from './commandKit';
-import { refOf, vaultOf } from './target';
+import { documentDir, refOf, vaultOf } from './target';
 import { pickKey, pickScope } from './scopePick';
-import { preferredScope } from './preferredScope';
 import { validator } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 
@@ -32,7 +29,11 @@ export async function secretTarget(
   const v = await vaultOf(ctx, ref);
   if (!v) return undefined;
   const scope =
-    ref?.scope ?? (await pickScope(ctx, v, title, { preferred: await preferredScope(ctx, v), allowNew: forWriting }));
+    ref?.scope ??
+    (await pickScope(ctx, v, title, {
+      preferred: preferredScope(v.project, ctx.activeEnv(v), documentDir(vscode.window.activeTextEditor?.document.uri)),
+      allowNew: forWriting,
+    }));
   if (!scope) return undefined;
   const key = ref?.key ?? (await (forWriting ? askKeyName(ctx, title) : pickKey(ctx, v, scope, title)));
   return key ? { v, scope, key } : undefined;
@@ -131,7 +132,7 @@ async function reveal(ctx: Ctx, documents: SecretDocuments, arg: unknown): Promi
     ['Show in Editor', 'Show in Dialog'],
   );
   if (!where) return false;
-  const value = await readSecretValue(t.v.project, t.scope, t.key);
+  const { value } = await readSecret(t.v.project, t.scope, t.key);
   ctx.log.info(`revealed ${t.key} in ${t.scope}`);
   if (where === 'Show in Editor') await documents.show(t.scope, t.key, value);
   else await ctx.prompter.showValue(`${t.key} (${t.scope})`, value);
@@ -149,7 +150,7 @@ async function copyValue(ctx: Ctx, clipboard: ClipboardGuard, arg: unknown): Pro
     ['Copy'],
   );
   if (ok !== 'Copy') return false;
-  await clipboard.copy(await readSecretValue(t.v.project, t.scope, t.key), seconds);
+  await clipboard.copy((await readSecret(t.v.project, t.scope, t.key)).value, seconds);
   ctx.log.info(`copied ${t.key} from ${t.scope}; clearing in ${seconds}s`);
   vscode.window.setStatusBarMessage(`$(clippy) Kagi: ${t.key} copied; clipboard clears in ${seconds}s`, seconds * 1000);
   return true;

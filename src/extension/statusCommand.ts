@@ -1,5 +1,5 @@
 import { registerGuarded } from './commandKit';
-import type { Listing } from '../vault/listing';
+import { type Listing } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 
 /** Which key this device uses, whether it decrypts, who it is, and any unfinished rotation. */

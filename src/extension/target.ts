@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NodeRef, TreeNode } from './treeModel';
 import type { Ctx, VaultFolder } from './ctx';
@@ -18,6 +19,11 @@ export function refOf(arg: unknown): NodeRef | undefined {
 export async function vaultOf(ctx: Ctx, ref: NodeRef | undefined, uri?: vscode.Uri): Promise<VaultFolder | undefined> {
   if (ref) return ctx.vaultAt(ref.vault);
   return ctx.pickVault(uri);
+}
+
+/** The folder of a local document, where service inference starts; undefined for other schemes. */
+export function documentDir(uri: vscode.Uri | undefined): string | undefined {
+  return uri?.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
 }
 
 /** A command's file or folder argument (Explorer context menus pass a Uri). */

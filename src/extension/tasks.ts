@@ -19,11 +19,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { describeError, isKagiError } from '../vault';
-import { mergeEnv, needsShell, shellQuote } from '../vault/inject';
+import { describeError, isKagiError, joinScope, mergeEnv, servicesOf, splitScope } from '../vault';
+import { needsShell, shellQuote } from './shellQuote';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
-import { joinScope, servicesOf, splitScope } from '../vault/scopes';
 
 const TASK_TYPE = 'kagi';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { buildTreeModel, type TreeNode } from './treeModel';
-import type { Listing } from '../vault/listing';
+import type { Listing } from '../vault';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 
 /** What the tree reads: the vaults, their cached listings and active environments. */

@@ -2,8 +2,7 @@
 // No vscode import: the benchmark and unit tests build it in plain Node, and the
 // TreeDataProvider only maps nodes to TreeItems. Listings hold no values, so
 // nothing here can leak one.
-import type { Blocked, KeyInfo, Listing } from '../vault/listing';
-import { joinScope, splitScope } from '../vault/scopes';
+import { type Blocked, joinScope, type KeyInfo, type Listing, splitScope } from '../vault';
 
 export const MASK = '••••••••';
 const ROOT_GROUP = '(root)';

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKagiError, KagiError } from './errors';
-import { readArtifact, readArtifactIndex } from './artifacts';
-import { removeFile, TEMP_NAME } from './files';
+import { readArtifact, readArtifactIndex } from './project/artifacts';
+import { removeFile, TEMP_NAME } from './disk/files';
 import type { ProjectConfig } from './format/projectConfig';
-import type { Project } from './project';
+import type { Project } from './project/project';
 
 export type CheckLevel = 'ok' | 'warn' | 'error';
 
@@ -24,7 +24,7 @@ function failed(name: string, e: unknown, level: CheckLevel = 'error'): Check {
 }
 
 /**
- * The Rust CLI's `doctor` checks (spec §10), read-only: kagi.json, access.json,
+ * The Rust CLI's `doctor` checks (docs/format.md §11.1), read-only: kagi.json, access.json,
  * secrets/, a pending rotation, the key, every scope and the files/ artifacts;
  * and ours: temp files a killed write left in .kagi/.
  */

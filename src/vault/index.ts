@@ -1,21 +1,2 @@
-// The public surface of the vault: what the CLI and the extension import.
-export * from './errors';
-export * from './dataDir';
-export * from './format/access';
-export * from './format/projectConfig';
-export * from './format/store';
-export * from './project';
-export * from './projectKey';
-export * from './secrets';
-export * from './init';
-export * from './scopes';
-export * from './identity';
-export * from './members';
-export * from './rotation';
-export * from './artifacts';
-export * from './grammar';
-export * from './inference';
-export * from './environments';
-export * from './dotenv';
-export * from './gitignore';
-export * from './migrate';
+// The vault's public surface is its use-case layer: see usecases/index.ts.
+export * from './usecases';

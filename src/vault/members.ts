@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { KagiError } from './errors';
-import { decodeBase64Strict, hasConflictMarkers } from './encoding';
-import { writeFileAtomic } from './files';
-import { defaultMemberName, signingKeyPath } from './dataDir';
-import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from './identity';
-import { newMemberId, newSigningKey } from './ids';
-import { unwrapProjectKey, wrapProjectKey } from './wrap';
-import { findMyMembership } from './projectKey';
+import { decodeBase64Strict, hasConflictMarkers } from './format/encoding';
+import { writeFileAtomic } from './disk/files';
+import { defaultMemberName, signingKeyPath } from './device/dataDir';
+import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from './device/identity';
+import { newMemberId, newSigningKey } from './crypto/ids';
+import { unwrapProjectKey, wrapProjectKey } from './crypto/wrap';
+import { findMyMembership } from './device/projectKey';
 import {
   isActiveOwner,
   parseAccessList,
@@ -17,14 +17,14 @@ import {
   type MemberStatus,
   type Role,
 } from './format/access';
-import type { Project } from './project';
+import type { Project } from './project/project';
 
 export interface Membership {
   members: Member[];
   /** first active member whose wrap this device's identity opens; else a pending/removed entry with my recipient */
   me?: Member;
   myRecipient?: string;
-  /** this device passes the owner check (spec 6: it opens some active owner's wrap) */
+  /** this device passes the owner check (docs/format.md §7: it opens some active owner's wrap) */
   canManage: boolean;
 }
 
@@ -52,7 +52,7 @@ export async function listMembers(project: Project): Promise<Membership> {
 }
 
 /**
- * The spec's owner check: this identity opens the wrap of some active owner.
+ * The owner check of docs/format.md §7: this identity opens the wrap of some active owner.
  * Returns the key it found, or undefined. With `strict`, bad base64 is an error.
  */
 async function openOwnerWrap(
@@ -85,7 +85,7 @@ export async function requireOwner(project: Project, access: AccessList): Promis
   }
 }
 
-/** spec 6.2: adds a pending entry for this device. Any number may coexist; nothing is deduplicated. */
+/** docs/format.md §7.2: adds a pending entry for this device. Any number may coexist; nothing is deduplicated. */
 export async function requestAccess(project: Project, opts: { name?: string } = {}): Promise<Member> {
   const name = memberName(opts.name, project);
   return project.mutate(async () => {
@@ -167,7 +167,7 @@ function requireStatus(m: Member, status: MemberStatus, hint: string): void {
   }
 }
 
-/** spec 6.3: pending → active with a wrap of the project key; the role stays as requested. */
+/** docs/format.md §7.4: pending → active with a wrap of the project key; the role stays as requested. */
 export async function approveMember(project: Project, memberId: string): Promise<Member> {
   return (await changeMember(project, memberId, async (m) => {
     requireStatus(m, 'pending', 'only pending requests can be approved; list them with `kagi member list`');
@@ -275,7 +275,7 @@ function pickMember(a: Member, b: Member): Member {
 }
 
 /**
- * Resolves a conflicted access.json as the spec demands: the union of both
+ * Resolves a conflicted access.json as docs/format.md §7.3 demands: the union of both
  * sides by member_id. Same id on both sides: removed > active > pending, then
  * the side with a wrapped_key, then ours. Unknown fields of both sides are kept.
  */

@@ -1,6 +1,6 @@
 import { KagiError } from './errors';
-import { readTextIfExists } from './files';
-import { accessSnapshotPath } from './dataDir';
+import { readTextIfExists } from './disk/files';
+import { accessSnapshotPath } from './device/dataDir';
 import { parseAccessList, type AccessList } from './format/access';
 
 /**

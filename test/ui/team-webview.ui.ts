@@ -21,7 +21,7 @@ const CAROL = 'kgm_CarolCCCCCCC';
 const DAVE = 'kgm_DaveDDDDDDDD';
 const R = (c: string) => `age1${c.repeat(58)}`;
 
-const vaults = [{ key: 'file:///work/app', name: 'app' }];
+const vaults = [{ key: 'file:///projects/app', name: 'app' }];
 
 function ownerState(over: Partial<Extract<TeamState, { kind: 'ready' }>> = {}): TeamState {
   return {

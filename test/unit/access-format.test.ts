@@ -2,18 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { parseAccessList, serializeAccessList } from '../../src/vault/format/access';
-import { wrapProjectKey, unwrapProjectKey } from '../../src/vault/wrap';
-import { findMyMembership } from '../../src/vault/projectKey';
-import { decodeBase64Strict } from '../../src/vault/encoding';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { loadOrCreateIdentity } from '../../src/vault/identity';
-import { newMemberId, newProjectId } from '../../src/vault/ids';
+import { wrapProjectKey, unwrapProjectKey } from '../../src/vault/crypto/wrap';
+import { findMyMembership } from '../../src/vault/device/projectKey';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { loadOrCreateIdentity } from '../../src/vault/device/identity';
+import { newMemberId, newProjectId } from '../../src/vault/crypto/ids';
 import { device, tempDir } from './helpers';
 
 const rejectsWith = (re: RegExp) => (e: Error & { code?: string }) => e.code === 'bad-access' && re.test(e.message);
 
-describe('wrapped_key shape (spec §11 case 2, fixture-like)', () => {
+describe('wrapped_key shape (docs/format.md §5.2, fixture-like)', () => {
   it('is a binary age v1 file: header, one X25519 stanza, MAC line, 64-byte payload of 32 plaintext bytes', async () => {
     const recipient = await identityToRecipient(await generateX25519Identity());
     const bin = Buffer.from(decodeBase64Strict(await wrapProjectKey(new Uint8Array(32).fill(3), recipient))!);
@@ -71,7 +71,7 @@ const owner = {
   wrapped_key: 'AAAA',
 };
 
-describe('access.json validation (spec §11 case 13)', () => {
+describe('access.json validation (docs/format.md §2.3)', () => {
   it('accepts an empty member list and reads a missing file as empty', async () => {
     assert.deepEqual(parseAccessList('{"version":"2","members":[]}').members, []);
     const root = tempDir();
@@ -139,7 +139,7 @@ describe('access.json validation (spec §11 case 13)', () => {
   });
 });
 
-describe('ids (spec §11 case 23)', () => {
+describe('ids (docs/format.md §5.3)', () => {
   it('project and member ids match the Rust nanoid shapes', () => {
     for (let i = 0; i < 200; i++) {
       assert.match(newProjectId(), /^kgp_[A-Za-z0-9_-]{12}$/);

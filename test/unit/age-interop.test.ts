@@ -2,19 +2,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { readScopes, setSecrets } from '../../src/vault/secrets';
-import { wrapProjectKey } from '../../src/vault/wrap';
-import { encodeBase64 } from '../../src/vault/encoding';
-import { identityPath } from '../../src/vault/dataDir';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
+import { wrapProjectKey } from '../../src/vault/crypto/wrap';
+import { encodeBase64 } from '../../src/vault/format/encoding';
+import { identityPath } from '../../src/vault/device/dataDir';
 import { device, tempDir } from './helpers';
+import { AGE_KEYGEN, GO_AGE, LIBSODIUM, PYTHON, requirePeers } from './peers';
 
 /**
  * Interop with independent implementations: Go `age` (Debian package `age`)
  * and libsodium through PyNaCl (Debian `python3-nacl`, hence /usr/bin/python3).
  */
-const PYTHON = '/usr/bin/python3';
 
 function run(cmd: string, args: string[], input?: string | Uint8Array): Buffer {
   return execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -27,15 +27,9 @@ function goDecrypt(wrappedB64: string, identityFile: string): Buffer {
   return run('age', ['-d', '-i', identityFile, bin]);
 }
 
-describe('interop: Go age (spec §11 case 10 cross-check)', () => {
+describe('interop: Go age (docs/format.md §5.2 cross-check)', () => {
   before(function () {
-    for (const tool of ['age', 'age-keygen']) {
-      try {
-        run(tool, ['--version']);
-      } catch {
-        throw new Error(`${tool} is not installed (Debian package "age")`);
-      }
-    }
+    requirePeers(this, [GO_AGE, AGE_KEYGEN]);
   });
 
   it('a project key wrapped by us decrypts with `age -d -i <identity>` to the same 32 bytes', async () => {
@@ -91,7 +85,7 @@ describe('interop: Go age (spec §11 case 10 cross-check)', () => {
   });
 });
 
-// The Python side follows the spec text only: AAD, field names, base64, split.
+// The Python side follows the text of docs/format.md §3 only: AAD, field names, base64, split.
 const PY_DECRYPT = `
 import sys, json, base64
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt as dec
@@ -121,11 +115,7 @@ function python(script: string, req: Record<string, string>): string {
 
 describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
   before(function () {
-    try {
-      run(PYTHON, ['-c', 'import nacl.bindings']);
-    } catch {
-      throw new Error(`${PYTHON} cannot import nacl (Debian package python3-nacl)`);
-    }
+    requirePeers(this, [LIBSODIUM]);
   });
 
   it('a .enc written by us decrypts in libsodium with AAD kagi:v1:XCHACHA20-POLY1305:<scope>', async () => {
@@ -149,7 +139,7 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
     );
   });
 
-  it('a .enc written by libsodium per the spec opens with Project.readScope', async () => {
+  it('a .enc written by libsodium per docs/format.md §3 opens with Project.readScope', async () => {
     const root = tempDir();
     const alice = device('alice');
     const { project } = await initProject(root, alice);
@@ -161,9 +151,9 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
       key: Buffer.from(key).toString('hex'),
       plaintext: JSON.stringify({ name: scope, secrets: { API: { key: 'API', value: 'py-secret' } } }),
     });
-    const cfg = project.config();
-    cfg.services[scope] = { file: `secrets/${scope}.enc`, extra: {} };
-    project.writeConfig(cfg);
+    await project.mutate(async (tx) => {
+      tx.cfg.services[scope] = { file: `secrets/${scope}.enc`, extra: {} };
+    });
     const store = Project.open(root, alice).readScope(project.config(), scope, key);
     assert.equal(store.secrets.get('API')!.value, 'py-secret');
     assert.throws(

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { initProject } from '../../src/vault/init';
-import type { Project } from '../../src/vault/project';
+import { initProject } from '../../src/vault/usecases/init';
+import type { Project } from '../../src/vault/project/project';
 import {
   encodeArtifactIndex,
   openArtifact,
@@ -10,10 +10,10 @@ import {
   resealArtifacts,
   sealArtifact,
   type ArtifactEntry,
-} from '../../src/vault/artifacts';
-import { artifactAad } from '../../src/vault/crypto';
-import { writeFileAtomic } from '../../src/vault/files';
-import { newProjectKey } from '../../src/vault/crypto';
+} from '../../src/vault/project/artifacts';
+import { artifactAad } from '../../src/vault/crypto/seal';
+import { writeFileAtomic } from '../../src/vault/disk/files';
+import { newProjectKey } from '../../src/vault/crypto/seal';
 import type { ProjectConfig } from '../../src/vault/format/projectConfig';
 import { device, tempDir } from './helpers';
 
@@ -55,7 +55,7 @@ const edit = (p: Project, rel: string, f: (j: Record<string, unknown>) => void) 
   fs.writeFileSync(p.file(rel), JSON.stringify(j, null, 2));
 };
 
-describe('file artifacts (spec 2.5)', () => {
+describe('file artifacts (docs/format.md §4)', () => {
   it('a project without files/ has no index', async () => {
     const { project } = await initProject(tempDir(), device('alice'));
     const cfg = project.config();

@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCliBuilt, kagi, kagiOk, type CliOptions } from './cli-harness';
 import { device, tempDir } from './helpers';
-import { Project } from '../../src/vault/project';
+import { Project } from '../../src/vault/project/project';
 import { approveMember, requestAccess } from '../../src/vault/members';
 import { planRotation } from '../../src/vault/rotation';
-import { writeJournal } from '../../src/vault/journal';
-import { journalPath } from '../../src/vault/dataDir';
+import { writeJournal } from '../../src/vault/project/journal';
+import { journalPath } from '../../src/vault/device/dataDir';
 
 const SECRET = 'doctor-canary-9d2f';
 
@@ -18,7 +18,7 @@ function vault(): CliOptions {
   return v;
 }
 
-describe('cli: doctor (spec §10)', () => {
+describe('cli: doctor (docs/format.md §11.1)', () => {
   before(ensureCliBuilt);
 
   it('a healthy vault: every check ok, exit 0', () => {

@@ -21,7 +21,7 @@ function monorepo(): CliOptions {
 
 const config = (v: CliOptions) => JSON.parse(fs.readFileSync(path.join(v.cwd, '.kagi', 'kagi.json'), 'utf8'));
 
-describe('cli: init finds .env files (spec 8.4)', () => {
+describe('cli: init finds .env files (docs/format.md §9.4)', () => {
   before(ensureCliBuilt);
 
   it('off a terminal: maps folders to services, lists the files, imports nothing', () => {

@@ -4,16 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCliBuilt, kagiOk, sha256 } from './cli-harness';
 import { device, tempDir } from './helpers';
-
-const PYTHON = '/usr/bin/python3';
-
-/** Go `age` and python3-nacl come from Debian; without them the suite is skipped, not failed. */
-function peersAvailable(): boolean {
-  const log = fs.existsSync('/tmp/apt.log') ? fs.readFileSync('/tmp/apt.log', 'utf8').trimEnd() : '';
-  if (!log.endsWith('done')) return false;
-  const nacl = spawnSync(PYTHON, ['-c', 'import nacl.bindings'], { encoding: 'utf8' });
-  return nacl.status === 0 && spawnSync('age', ['--version']).status === 0;
-}
+import { AGE_KEYGEN, GO_AGE, LIBSODIUM, PYTHON, requirePeers } from './peers';
 
 function run(cmd: string, args: string[], input?: string | Buffer): Buffer {
   const r = spawnSync(cmd, args, { input });
@@ -37,7 +28,7 @@ for scope, entry in cfg['services'].items():
 print(json.dumps(out))
 `;
 
-/** Writes stores the way the spec says, with libsodium: the reverse direction. */
+/** Writes stores the way docs/format.md §3 says, with libsodium: the reverse direction. */
 const PY_ENCRYPT = `
 import sys, json, base64, os
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt as enc
@@ -57,7 +48,7 @@ for scope, secrets in stores.items():
 describe('cli interop: Go age and libsodium (python3-nacl)', function () {
   this.timeout(60_000);
   before(function () {
-    if (!peersAvailable()) this.skip();
+    requirePeers(this, [GO_AGE, AGE_KEYGEN, LIBSODIUM]);
     ensureCliBuilt();
   });
 
@@ -94,7 +85,7 @@ describe('cli interop: Go age and libsodium (python3-nacl)', function () {
     fs.mkdirSync(path.join(kagiDir, 'secrets'), { recursive: true });
     const identityFile = path.join(root, 'age-keygen.txt');
     run('age-keygen', ['-o', identityFile]);
-    // age-keygen writes comment lines; the kagi identity file is the bare key (spec 5.1).
+    // age-keygen writes comment lines; the kagi identity file is the bare key (docs/format.md §6.2).
     const secretKey = fs
       .readFileSync(identityFile, 'utf8')
       .split('\n')

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { unwrapProjectKey } from '../../src/vault/wrap';
+import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
 import {
   assertNoStack,
   ensureCliBuilt,

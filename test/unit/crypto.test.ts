@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { nativeAead, nobleAead } from '../../src/vault/aead';
-import { open, scopeAad, seal } from '../../src/vault/crypto';
-import { utf8 } from '../../src/vault/encoding';
+import { nativeAead, nobleAead } from '../../src/vault/crypto/aead';
+import { open, scopeAad, seal } from '../../src/vault/crypto/seal';
+import { utf8 } from '../../src/vault/format/encoding';
 import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
 
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -18,7 +18,7 @@ const V1 = `{
 const V1_PLAIN = '{"name":"api/development","secrets":{"MESSAGE":{"key":"MESSAGE","value":"from kagi"}}}';
 
 for (const impl of [nativeAead, nobleAead]) {
-  describe(`store envelope known-answer vectors (spec §11), ${impl.name}`, () => {
+  describe(`store envelope known-answer vectors (docs/format.md §12.1), ${impl.name}`, () => {
     it('V1 decrypts to the exact plaintext', () => {
       const pt = open(KEY, scopeAad('api/development'), parseEnvelope(V1, 'v1.enc'), 'v1.enc', impl);
       assert.equal(Buffer.from(pt).toString('utf8'), V1_PLAIN);

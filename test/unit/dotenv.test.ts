@@ -3,19 +3,19 @@ import * as dotenv from 'dotenv';
 import fc from 'fast-check';
 import {
   applyImport,
-  decodeDotenvFile,
   exportFileName,
-  exportScope,
+  exportText,
   formatDotenv,
   parseDotenv,
   parseTemplate,
   planImport,
   syncFromTemplate,
   type DotenvEntry,
-} from '../../src/vault/dotenv';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { readScopes, setSecrets } from '../../src/vault/secrets';
+} from '../../src/vault';
+import { decodeDotenvFile } from '../../src/vault/dotenv';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
 import { device, sha256Tree, tempDir } from './helpers';
 
 function codeIs(code: string, also?: (e: Error) => boolean) {
@@ -468,7 +468,7 @@ describe('dotenv: import and export through the vault', () => {
       { key: 'B', value: 'two' },
       { key: 'A', value: 'one', description: 'first' },
     ]);
-    assert.equal(await exportScope(p, 'development'), "# first\nA='one'\nB='two'\n");
+    assert.equal(await exportText(p, 'development'), "# first\nA='one'\nB='two'\n");
   });
 
   it('property: import(export(scope)) into a second scope gives identical secrets', async function () {
@@ -492,7 +492,7 @@ describe('dotenv: import and export through the vault', () => {
           );
           let text: string;
           try {
-            text = await exportScope(p, a);
+            text = await exportText(p, a);
           } catch (e) {
             assert.equal((e as { code?: string }).code, 'bad-dotenv');
             assert.ok(Object.values(dict).some((s) => hardForDotenv(s.value)));
@@ -510,7 +510,7 @@ describe('dotenv: import and export through the vault', () => {
   });
 });
 
-describe('sync from a template (spec §8.3)', () => {
+describe('sync from a template (docs/format.md §9.3)', () => {
   it('the template parser keeps quotes, reads commented keys and skips invalid keys', () => {
     assert.deepEqual(
       parseTemplate(

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { open, scopeAad } from '../../src/vault/crypto';
-import { decodeBase64Strict } from '../../src/vault/encoding';
+import { open, scopeAad } from '../../src/vault/crypto/seal';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
 import { parseEnvelope } from '../../src/vault/format/envelope';
-import { unwrapProjectKey } from '../../src/vault/wrap';
+import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
 import {
   assertNoStack,
   ensureCliBuilt,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeBase64Strict } from '../../src/vault/encoding';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
 
 /** The definition Rust's STANDARD engine applies, as a slow regex. */
 const STANDARD = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -28,7 +28,7 @@ describe('strict base64', () => {
     );
   });
 
-  it('rejects url-safe, unpadded, wrapped and non-canonical text (spec §11.7)', () => {
+  it('rejects url-safe, unpadded, wrapped and non-canonical text (docs/format.md §3.2)', () => {
     for (const bad of ['-_8=', 'QUJD RA==', 'QUJDRA', 'QUJD\nRA==', 'QR==', 'QUI=x===']) {
       assert.equal(decodeBase64Strict(bad), undefined, bad);
     }

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addEnv, removeEnv, renameEnv } from '../../src/vault/environments';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { readScopes, setSecrets } from '../../src/vault/secrets';
+import { addEnv, removeEnv, renameEnv } from '../../src/vault/usecases/environments';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
 import { device, sha256Tree, tempDir } from './helpers';
 
 async function project(envs: string[]): Promise<Project> {
@@ -23,7 +23,7 @@ function codeIs(code: string) {
   return (e: unknown) => (e as { code?: string }).code === code;
 }
 
-describe('environments (spec §7.3)', () => {
+describe('environments (docs/format.md §8.4)', () => {
   it('rename api/staging → api/qa: re-encrypted under the new AAD, old file gone', async () => {
     const p = await project(['staging']);
     await setSecrets(p, 'api/staging', [{ key: 'K', value: 'v1', description: 'd' }]);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gitIgnoreState } from '../../src/extension/gitIgnore';
+import { gitIgnoreState } from '../../src/vault/git/ignore';
 import { tempDir } from './helpers';
 
 const hasGit = spawnSync('git', ['--version']).status === 0;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { generateSecret, entropyBits } from '../../src/vault/generate';
+import { generateSecret, entropyBits } from '../../src/vault/crypto/generate';
 
 describe('generateSecret', () => {
   it('produces exactly the requested length in each alphabet', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { updateGitignore } from '../../src/vault/gitignore';
+import { updateGitignore } from '../../src/vault/git/ignore';
 import { tempDir } from './helpers';
 
 function gitInit(dir: string): string {
@@ -14,7 +14,7 @@ function read(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
-describe('.gitignore (spec §8.5)', () => {
+describe('.gitignore (docs/format.md §9.5)', () => {
   it('no Git root: nothing is written', () => {
     const root = tempDir();
     assert.equal(updateGitignore(root), undefined);

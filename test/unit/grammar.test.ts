@@ -5,7 +5,7 @@ import {
   resolveRunTarget,
   resolveSetScope,
   type GrammarContext,
-} from '../../src/vault/grammar';
+} from '../../src/vault/scopes/grammar';
 
 const envs = ['development', 'production'];
 const scopes = ['api/development', 'api/production', 'api/qa', 'production', 'local', 'web/development'];
@@ -17,7 +17,7 @@ function usageError(e: unknown): boolean {
   return (e as { code?: string }).code === 'usage';
 }
 
-describe('grammar (spec §7.5)', () => {
+describe('grammar (docs/format.md §8.6)', () => {
   describe('set / import', () => {
     const cases: [GrammarContext, string[], string][] = [
       [root, ['api'], 'api/development'],

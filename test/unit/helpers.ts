@@ -2,13 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { HostEnv } from '../../src/vault/dataDir';
-import { encodeArtifactIndex, sealArtifact, type ArtifactEntry } from '../../src/vault/artifacts';
-import { writeFileAtomic } from '../../src/vault/files';
+import type { HostEnv } from '../../src/vault/device/dataDir';
+import { encodeArtifactIndex, sealArtifact, type ArtifactEntry } from '../../src/vault/project/artifacts';
+import { writeFileAtomic } from '../../src/vault/disk/files';
 import type { ProjectConfig } from '../../src/vault/format/projectConfig';
-import { Project } from '../../src/vault/project';
-import { initProject } from '../../src/vault/init';
-import { setSecrets } from '../../src/vault/secrets';
+import { Project } from '../../src/vault/project/project';
+import { initProject } from '../../src/vault/usecases/init';
+import { setSecrets } from '../../src/vault/usecases/secrets';
 
 /** A fresh folder under the OS temp dir, removed after the current mocha suite. */
 export function tempDir(prefix = 'kagi-test-'): string {

@@ -10,11 +10,11 @@ import ts from 'typescript';
 const SRC = path.resolve('src');
 
 /**
- * Circles that exist today and are being removed by another change (the vault restructuring);
- * each is listed by its modules, sorted. The test fails when one of them is gone too, so the
- * list only shrinks.
+ * Circles known today, each by its modules, sorted; the test fails when one of them is gone, so
+ * the list only shrinks. project.ts ↔ transaction.ts: the transaction names the Project type it
+ * works on (a type-only import) while Project.mutate creates transactions.
  */
-const KNOWN: string[][] = [['vault/artifacts.ts', 'vault/journal.ts', 'vault/project.ts']];
+const KNOWN: string[][] = [['vault/project/project.ts', 'vault/project/transaction.ts']];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

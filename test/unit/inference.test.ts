@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { locate } from '../../src/vault/inference';
+import { locate } from '../../src/vault/scopes/inference';
 import { tempDir } from './helpers';
 
 /** A bare `.kagi/kagi.json` is all inference reads; no key is needed. */
@@ -25,7 +25,7 @@ function mkdirs(root: string, rel: string): string {
   return dir;
 }
 
-describe('inference (spec §7.4)', () => {
+describe('inference (docs/format.md §8.5)', () => {
   it('nested:true + cwd api/src gives api', () => {
     const root = vault(tempDir(), { nested: true });
     assert.deepEqual(locate(mkdirs(root, 'api/src')), { root, service: 'api' });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { needsShell, shellQuote } from '../../src/vault/inject';
+import { needsShell, shellQuote } from '../../src/extension/shellQuote';
 import { allowedInWorkspace } from '../../src/extension/trustGate';
 
 describe('inject: how a kagi task starts its program', () => {

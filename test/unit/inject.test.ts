@@ -1,14 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { KagiError } from '../../src/vault/errors';
-import {
-  injectIntoLaunchConfig,
-  launchEnvShape,
-  mergeEnv,
-  parseKagiProperty,
-  resolveScope,
-  secretsOf,
-  type ScopeContext,
-} from '../../src/vault/inject';
+import { mergeEnv, secretsOf } from '../../src/vault/usecases/processEnv';
+import { injectIntoLaunchConfig, launchEnvShape, parseKagiProperty } from '../../src/extension/launchConfig';
 
 const deepFreeze = <T>(o: T): T => {
   if (o && typeof o === 'object') {
@@ -162,54 +155,5 @@ describe('inject: the kagi property', () => {
   it('refuses malformed values with a KagiError', () => {
     assert.throws(() => parseKagiProperty(42), KagiError);
     assert.throws(() => parseKagiProperty({ service: 1 }), KagiError);
-  });
-});
-
-describe('inject: resolveScope', () => {
-  const base: ScopeContext = {
-    trusted: true,
-    activeEnv: 'development',
-    scopes: ['api/development', 'api/production', 'web/development', 'development'],
-  };
-
-  it('refuses in Restricted Mode before anything else', () => {
-    assert.throws(
-      () => resolveScope({ service: 'api', env: 'production' }, { ...base, trusted: false, action: 'Running task x' }),
-      (e: unknown) => e instanceof KagiError && /Restricted Mode/.test(e.message) && /Running task x/.test(e.message),
-    );
-  });
-
-  it('uses the explicit service and env', () => {
-    assert.equal(resolveScope({ service: 'api', env: 'production' }, base), 'api/production');
-  });
-
-  it('defaults the env to the active one', () => {
-    assert.equal(resolveScope({ service: 'web' }, base), 'web/development');
-    assert.equal(resolveScope({ service: 'api' }, { ...base, activeEnv: 'production' }), 'api/production');
-  });
-
-  it('infers the service from the folder, then the only service, then the root scope', () => {
-    assert.equal(resolveScope({}, { ...base, inferredService: 'web' }), 'web/development');
-    assert.equal(resolveScope({}, { ...base, scopes: ['api/development', 'api/production'] }), 'api/development');
-    assert.equal(resolveScope({}, base), 'development');
-    assert.equal(resolveScope({ service: '' }, base), 'development');
-  });
-
-  it('asks for a service when several exist and no root scope does', () => {
-    assert.throws(
-      () => resolveScope({ env: 'production' }, base),
-      (e: unknown) => e instanceof KagiError && /several services/.test(e.message),
-    );
-  });
-
-  it('names the missing scope and the existing ones', () => {
-    assert.throws(
-      () => resolveScope({ service: 'api', env: 'staging' }, base),
-      (e: unknown) =>
-        e instanceof KagiError &&
-        e.code === 'scope-not-found' &&
-        /api\/staging/.test(e.message) &&
-        /api\/production/.test(e.hint ?? ''),
-    );
   });
 });

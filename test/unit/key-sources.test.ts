@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { findMyMembership, parseKeyText, resolveProjectKey, type KeyContext } from '../../src/vault/projectKey';
-import { loadIdentity, loadOrCreateIdentity } from '../../src/vault/identity';
-import { unwrapProjectKey, wrapProjectKey } from '../../src/vault/wrap';
-import { decodeBase64Strict, encodeBase64 } from '../../src/vault/encoding';
-import { identityPath, keyCachePath } from '../../src/vault/dataDir';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { findMyMembership, parseKeyText, resolveProjectKey, type KeyContext } from '../../src/vault/device/projectKey';
+import { loadIdentity, loadOrCreateIdentity } from '../../src/vault/device/identity';
+import { unwrapProjectKey, wrapProjectKey } from '../../src/vault/crypto/wrap';
+import { decodeBase64Strict, encodeBase64 } from '../../src/vault/format/encoding';
+import { identityPath, keyCachePath } from '../../src/vault/device/dataDir';
 import type { AccessList, Member } from '../../src/vault/format/access';
 import { device, tempDir } from './helpers';
 
@@ -31,7 +31,7 @@ async function aliceProject(env: Record<string, string> = {}) {
   return { alice, project, ctx, key };
 }
 
-describe('project key text and precedence (spec §11 case 9)', () => {
+describe('project key text and precedence (docs/format.md §6.4)', () => {
   it('accepts 64 hex chars in either case with surrounding whitespace', () => {
     assert.equal(hex(parseKeyText(`  ${HEX_A.toUpperCase()}\n`, 'test')), HEX_A);
     assert.equal(hex(parseKeyText(`\t${'0123456789abcdef'.repeat(4)} `, 'test')), '0123456789abcdef'.repeat(4));
@@ -95,7 +95,7 @@ describe('project key text and precedence (spec §11 case 9)', () => {
   });
 });
 
-describe('age wrap of the project key (spec §11 case 10)', () => {
+describe('age wrap of the project key (docs/format.md §5.2)', () => {
   it('wraps as standard padded base64 of a binary age file and unwraps to the same 32 bytes', async () => {
     const id = await generateX25519Identity();
     const key = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
@@ -130,7 +130,7 @@ describe('age wrap of the project key (spec §11 case 10)', () => {
   });
 });
 
-describe('identity file (spec §11 case 11)', () => {
+describe('identity file (docs/format.md §6.2)', () => {
   it('is written bare, without a newline, 0600', async () => {
     const data = tempDir();
     const id = await loadOrCreateIdentity(data);
@@ -178,7 +178,7 @@ function member(
 }
 const list = (members: Member[]): AccessList => ({ version: '2', members, extra: {} });
 
-describe('member search order (spec §11 case 12)', () => {
+describe('member search order (docs/format.md §6.5)', () => {
   let me: { secretKey: string; recipient: string; file: string };
   let other: string;
   const key = new Uint8Array(32).fill(1);

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Project } from '../../src/vault/project';
-import { setSecrets } from '../../src/vault/secrets';
-import { KeyNameCache, listVault } from '../../src/vault/listing';
+import { Project } from '../../src/vault/project/project';
+import { setSecrets } from '../../src/vault/usecases/secrets';
+import { KeyNameCache, listVault } from '../../src/vault/usecases/listing';
 import { twoScopeVault } from './helpers';
 
 const VALUE = 'listing-canary-4b1e';

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
 import {
   approveMember,
   listMembers,
@@ -16,10 +16,10 @@ import {
   setRole,
 } from '../../src/vault/members';
 import { removeMember } from '../../src/vault/rotation';
-import { unwrapProjectKey } from '../../src/vault/wrap';
-import { decodeBase64Strict } from '../../src/vault/encoding';
-import { loadIdentity } from '../../src/vault/identity';
-import { signingKeyPath } from '../../src/vault/dataDir';
+import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
+import { loadIdentity } from '../../src/vault/device/identity';
+import { signingKeyPath } from '../../src/vault/device/dataDir';
 import { serializeAccessList, type AccessList, type Member } from '../../src/vault/format/access';
 import { device, tempDir } from './helpers';
 
@@ -47,7 +47,7 @@ function editAccess(project: Project, edit: (a: AccessList) => void): void {
 
 const byId = (p: Project, id: string): Member | undefined => p.access().members.find((m) => m.memberId === id);
 
-describe('member request (spec 6.2)', () => {
+describe('member request (docs/format.md §7.2)', () => {
   it('adds a pending member with a fresh id, trimmed name, identity and signing key', async () => {
     const { bob, bobReq, carolReq, aliceP } = await team();
     assert.match(bobReq.memberId, /^kgm_[A-Za-z0-9_-]{12}$/);
@@ -102,7 +102,7 @@ describe('member request (spec 6.2)', () => {
   });
 });
 
-describe('member approve (spec §11 case 14)', () => {
+describe('member approve (docs/format.md §7.4)', () => {
   it('turns pending into active with a wrap of the project key; role unchanged; the rest survives', async () => {
     const t = await team();
     editAccess(t.aliceP, (a) => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectConfig } from '../../src/vault/format/projectConfig';
-import { discoverEnvFiles, pathSuffix } from '../../src/vault/migrate';
+import { discoverEnvFiles, pathSuffix } from '../../src/vault/dotenv/discovery';
 import { tempDir } from './helpers';
 
 function cfg(nested: boolean | string[], envs = ['development', 'production']): ProjectConfig {
@@ -28,7 +28,7 @@ function fnv1a24(text: string): string {
   return (h % (1n << 24n)).toString(16).padStart(6, '0');
 }
 
-describe('.env discovery and monorepo mappings (spec §8.4, §7.4)', () => {
+describe('.env discovery and monorepo mappings (docs/format.md §9.4, §8.5)', () => {
   it('maps file names to scopes and templates, skipping build folders', () => {
     const root = tempDir();
     for (const f of [

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/secrets';
-import { AtomicBatch, writeFilesAtomic } from '../../src/vault/atomicBatch';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/usecases/secrets';
+import { AtomicBatch, writeFilesAtomic } from '../../src/vault/disk/atomicBatch';
 import { writeDotenvFile } from '../../src/vault/dotenv';
-import { writeTemp } from '../../src/vault/files';
+import { writeTemp } from '../../src/vault/disk/files';
 import { device, tempDir } from './helpers';
 
 describe('project: init, set, read', () => {

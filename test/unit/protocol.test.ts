@@ -7,7 +7,7 @@ describe('protocol: parseWebviewMessage', () => {
   const valid: WebviewMessage[] = [
     { type: 'ready' },
     { type: 'refresh' },
-    { type: 'selectVault', vault: 'file:///work/app' },
+    { type: 'selectVault', vault: 'file:///projects/app' },
     { type: 'requestAccess' },
     { type: 'approve', memberId: ID },
     { type: 'reject', memberId: 'kgm_uStCrQB-rAgs' },

@@ -1,22 +1,22 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initProject } from '../../src/vault/init';
-import { Project } from '../../src/vault/project';
-import { open, scopeAad, seal } from '../../src/vault/crypto';
+import { initProject } from '../../src/vault/usecases/init';
+import { Project } from '../../src/vault/project/project';
+import { open, scopeAad, seal } from '../../src/vault/crypto/seal';
 import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
-import { utf8 } from '../../src/vault/encoding';
+import { utf8 } from '../../src/vault/format/encoding';
 import { approveMember, requestAccess } from '../../src/vault/members';
 import { planRotation, removeMember, type RotationProgress } from '../../src/vault/rotation';
-import { readScopes, setSecrets } from '../../src/vault/secrets';
-import { readArtifact, readArtifactIndex } from '../../src/vault/artifacts';
-import { parseJournal, writeJournal } from '../../src/vault/journal';
-import { withLock } from '../../src/vault/lock';
-import { unwrapProjectKey } from '../../src/vault/wrap';
-import { decodeBase64Strict } from '../../src/vault/encoding';
-import { loadIdentity } from '../../src/vault/identity';
-import { accessSnapshotPath, journalPath, keyCachePath } from '../../src/vault/dataDir';
-import { writeFileAtomic } from '../../src/vault/files';
+import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
+import { readArtifact, readArtifactIndex } from '../../src/vault/project/artifacts';
+import { parseJournal, writeJournal } from '../../src/vault/project/journal';
+import { withLock } from '../../src/vault/disk/lock';
+import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
+import { decodeBase64Strict } from '../../src/vault/format/encoding';
+import { loadIdentity } from '../../src/vault/device/identity';
+import { accessSnapshotPath, journalPath, keyCachePath } from '../../src/vault/device/dataDir';
+import { writeFileAtomic } from '../../src/vault/disk/files';
 import { CERT, CERT_ID, device, sha256Tree, tempDir, writeCertArtifact } from './helpers';
 
 const code = (c: string, re?: RegExp) => (e: Error & { code?: string }) => e.code === c && (!re || re.test(e.message));
@@ -57,7 +57,7 @@ const snapshot = (t: { root: string; alice: { home: string } }) => ({
   home: sha256Tree(t.alice.home),
 });
 
-describe('remove member = key rotation (spec §11 case 15)', () => {
+describe('remove member = key rotation (docs/format.md §7.5)', () => {
   it('removes the member, re-wraps every active member and re-encrypts every scope and artifact', async () => {
     const t = await team();
     const cfg = t.aliceP.config();
@@ -223,7 +223,7 @@ describe('remove member: a substituted recipient', () => {
   });
 });
 
-describe('interrupted rotation: the journal (spec 6.5)', () => {
+describe('interrupted rotation: the journal (docs/format.md §7.6)', () => {
   /** Plans a rotation and writes its journal, then "crashes" before applying it. */
   async function crashAfterJournal() {
     const t = await team();

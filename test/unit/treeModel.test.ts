@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { Project } from '../../src/vault/project';
-import { setSecrets } from '../../src/vault/secrets';
-import { listVault } from '../../src/vault/listing';
+import { Project } from '../../src/vault/project/project';
+import { setSecrets } from '../../src/vault/usecases/secrets';
+import { listVault } from '../../src/vault/usecases/listing';
 import { buildTreeModel, MASK, walk, type TreeNode } from '../../src/extension/treeModel';
 import { device, tempDir, twoScopeVault } from './helpers';
 

@@ -43,14 +43,34 @@ describe('Restricted Mode gate', () => {
     assert.deepEqual(Object.keys(COMMAND_CAPABILITY).sort(), [...contributed].sort());
   });
 
-  it('hides decrypting menu entries in untrusted workspaces', () => {
-    const menus = pkg.contributes.menus as Record<string, { command: string; when?: string }[]>;
-    for (const items of Object.values(menus)) {
-      for (const item of items) {
-        if (!(item.command in COMMAND_CAPABILITY) || COMMAND_CAPABILITY[item.command] === 'structure') continue;
-        if (item.when === undefined) continue;
-        assert.match(item.when, /isWorkspaceTrusted/, `${item.command} shows in Restricted Mode (${item.when})`);
-      }
-    }
+  it('hides every menu entry of a command that may not run untrusted (a `when` with isWorkspaceTrusted)', () => {
+    const menus = pkg.contributes.menus as Record<string, MenuItem[]>;
+    const items = Object.entries(menus).flatMap(([menu, list]) => list.map((item) => ({ menu, item })));
+    assert.ok(items.length > 0, 'package.json contributes no menu items');
+    const shownUntrusted = items
+      .filter(({ item }) => !allowedInWorkspace(item.command, false) && !requiresTrust(item.when))
+      .map(({ menu, item }) => `${menu}: ${item.command} (when: ${item.when ?? 'none'})`);
+    assert.deepEqual(shownUntrusted, [], 'menu items shown in Restricted Mode');
+  });
+
+  it('the menu check flags a missing `when`, a negated or or-ed trust clause', () => {
+    assert.equal(requiresTrust(undefined), false);
+    assert.equal(requiresTrust('view == kagi.secrets'), false);
+    assert.equal(requiresTrust('!isWorkspaceTrusted'), false);
+    assert.equal(requiresTrust('isWorkspaceTrusted || view == kagi.secrets'), false);
+    assert.equal(requiresTrust('kagi.hasVault && isWorkspaceTrustedish'), false);
+    assert.equal(requiresTrust('view == kagi.secrets && isWorkspaceTrusted'), true);
+    assert.equal(requiresTrust('isWorkspaceTrusted'), true);
   });
 });
+
+interface MenuItem {
+  command: string;
+  when?: string;
+}
+
+/** True when the clause can only hold in a trusted workspace: isWorkspaceTrusted is a top-level conjunct. */
+function requiresTrust(when: string | undefined): boolean {
+  if (when === undefined || when.includes('||')) return false;
+  return when.split('&&').some((term) => term.trim() === 'isWorkspaceTrusted');
+}

@@ -1,9 +1,15 @@
-import { diagnose, leftoverTemps, removeLeftoverTemps, type Check } from '../../vault/doctor';
-import { Project } from '../../vault/project';
+import {
+  type Check,
+  diagnose,
+  leftoverTemps,
+  openVault,
+  type Project,
+  removeLeftoverTemps,
+  requireLocation,
+} from '../../vault';
 import { flag, expectPositionals, parseOptions } from '../args';
 import type { CliContext, Command } from '../command';
 import { confirmYesNo } from '../confirm';
-import { requireLocation } from '../context';
 
 const MARK: Record<Check['level'], string> = { ok: 'ok   ', warn: 'warn ', error: 'error' };
 
@@ -25,7 +31,7 @@ Options:
   async run(ctx, args) {
     const p = parseOptions('doctor', args, { fix: { type: 'boolean' }, yes: { type: 'boolean' } });
     expectPositionals('doctor', p, 0, 0);
-    const project = Project.open(requireLocation(ctx).root, ctx.host);
+    const project = openVault(requireLocation(ctx.cwd).root, ctx.host);
     if (flag(p, 'fix')) await fix(ctx, project, flag(p, 'yes'));
     return report(ctx, await diagnose(project));
   },

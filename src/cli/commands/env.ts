@@ -1,4 +1,4 @@
-import { addEnv, removeEnv, renameEnv } from '../../vault/environments';
+import { addEnv, removeEnv, renameEnv } from '../../vault';
 import { expectPositionals, flag, parseOptions, usage } from '../args';
 import type { Command } from '../command';
 import { confirmTyped } from '../confirm';

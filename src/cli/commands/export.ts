@@ -1,12 +1,9 @@
 import * as path from 'node:path';
-import { exportFileName, formatDotenv, writeDotenvFile } from '../../vault/dotenv';
-import { KagiError } from '../../vault/errors';
-import { resolveExportTarget } from '../../vault/grammar';
+import { exportText, KagiError, planExport, resolveExportTarget, writeExport } from '../../vault';
 import { flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';
 import { openProject } from '../context';
-import { readTarget } from './get';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -33,31 +30,27 @@ Options:
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
     const target = resolveExportTarget(grammar, p.positionals);
     const outDir = str(p, 'out');
-    if (target.kind === 'service' && outDir === undefined) {
-      throw new KagiError(
-        'usage',
-        `exporting the whole service ${target.service} needs --out DIR`,
-        `or name one env: \`kagi export ${target.service} ${grammar.defaultEnv}\``,
-      );
-    }
-    // One read of every scope (one key unwrap), formatted before anything is revealed.
-    const stores = await readTarget(project, target);
-    const texts = [...stores].map(([scope, store]) => ({ scope, text: formatDotenv(store.secrets.values()) }));
-    await confirmYesNo(
-      ctx.io,
-      flag(p, 'yes'),
-      outDir === undefined ? 'Print secret values?' : `Write secret values to ${texts.length} file(s) in ${outDir}?`,
-    );
     if (outDir === undefined) {
-      const text = texts[0]!.text;
+      if (target.kind === 'service') {
+        throw new KagiError(
+          'usage',
+          `exporting the whole service ${target.service} needs --out DIR`,
+          `or name one env: \`kagi export ${target.service} ${grammar.defaultEnv}\``,
+        );
+      }
+      const text = await exportText(project, target.scope);
+      await confirmYesNo(ctx.io, flag(p, 'yes'), 'Print secret values?');
       ctx.io.out(text === '' || text.endsWith('\n') ? text : `${text}\n`);
       return 0;
     }
-    for (const { scope, text } of texts) {
-      const file = path.resolve(ctx.cwd, outDir, exportFileName(scope));
-      writeDotenvFile(file, text);
-      ctx.io.out(`wrote ${file}\n`);
+    // One read of every scope (one key unwrap), and Git asked about each file, before anything is revealed.
+    const files = await planExport(project, target, path.resolve(ctx.cwd, outDir));
+    for (const f of files.filter((f) => f.gitignore === 'not-ignored')) {
+      ctx.io.err(`warning: ${f.file} is not ignored by Git: add it to .gitignore before committing\n`);
     }
+    await confirmYesNo(ctx.io, flag(p, 'yes'), `Write secret values to ${files.length} file(s) in ${outDir}?`);
+    writeExport(files);
+    for (const f of files) ctx.io.out(`wrote ${f.file}\n`);
     return 0;
   },
 };

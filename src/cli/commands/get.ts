@@ -1,9 +1,4 @@
-import { KagiError } from '../../vault/errors';
-import type { Store } from '../../vault/format/store';
-import { resolveGetTarget, type GetTarget } from '../../vault/grammar';
-import type { Project } from '../../vault/project';
-import { normalizeKey, servicesOf, splitScope } from '../../vault/scopes';
-import { readScopes } from '../../vault/secrets';
+import { readSecret, readSelection, resolveGetTarget } from '../../vault';
 import { flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';
@@ -39,7 +34,7 @@ Options:
     const target = resolveGetTarget(grammar, p.positionals);
     const reveals = target.kind === 'key' || flag(p, 'show');
     if (target.kind !== 'key') {
-      const stores = await readTarget(project, target);
+      const stores = await readSelection(project, target);
       if (reveals) await confirmYesNo(ctx.io, flag(p, 'yes'), 'Reveal secret values on screen?');
       ctx.io.out(
         target.kind === 'scope'
@@ -48,40 +43,9 @@ Options:
       );
       return 0;
     }
-    const value = findSecret(
-      (await readScopes(project, [target.scope])).get(target.scope)!,
-      target.scope,
-      target.key,
-    ).value;
+    const { value } = await readSecret(project, target.scope, target.key);
     await confirmYesNo(ctx.io, flag(p, 'yes'), `Reveal the value of ${target.key} in ${target.scope}?`);
     ctx.io.out(value + '\n');
     return 0;
   },
 };
-
-/** The scopes a listing covers; a service that has none is an error naming the ones that exist. */
-export async function readTarget(
-  project: Project,
-  target: Exclude<GetTarget, { kind: 'key' }>,
-): Promise<Map<string, Store>> {
-  if (target.kind === 'all') return readScopes(project);
-  if (target.kind === 'scope') return readScopes(project, [target.scope]);
-  const scopes = project.scopes().filter((s) => splitScope(s).service === target.service);
-  if (scopes.length === 0) {
-    throw new KagiError(
-      'scope-not-found',
-      `service ${target.service} has no scopes`,
-      `existing services: ${servicesOf(project.scopes()).join(', ') || '(none)'}; create one with \`kagi set ${target.service} KEY VALUE\``,
-    );
-  }
-  return readScopes(project, scopes);
-}
-
-/** Exact key first; else the normalized form `set` would have stored it under. */
-export function findSecret(store: Store, scope: string, key: string) {
-  const secret = store.secrets.get(key) ?? store.secrets.get(normalizeKey(key));
-  if (!secret) {
-    throw new KagiError('key-not-found', `${key} is not set in ${scope}`, `list the keys with \`kagi get ${scope}\``);
-  }
-  return secret;
-}

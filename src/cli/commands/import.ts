@@ -1,13 +1,19 @@
 import * as path from 'node:path';
-import { applyImport, parseDotenv, planImport, type DotenvEntry, type ImportPlan } from '../../vault/dotenv';
-import { KagiError } from '../../vault/errors';
-import { resolveSetScope } from '../../vault/grammar';
-import { normalizeKey } from '../../vault/scopes';
+import {
+  applyImport,
+  type DotenvEntry,
+  type ImportPlan,
+  KagiError,
+  normalizeKey,
+  parseDotenv,
+  planImport,
+  readDotenvFile,
+  resolveSetScope,
+} from '../../vault';
 import { flag, parseOptions, str } from '../args';
 import type { CliContext, Command } from '../command';
 import { askYesNo } from '../confirm';
 import { openProject } from '../context';
-import { readDotenvFile } from '../../vault/dotenv';
 
 export const importCommand: Command = {
   name: 'import',

@@ -1,9 +1,14 @@
-import { initProject } from '../../vault/init';
-import { updateGitignore } from '../../vault/gitignore';
-import { discoverEnvFiles, importDiscovered, recordMonorepo, type DiscoveredEnvFile } from '../../vault/migrate';
-import type { Project } from '../../vault/project';
+import {
+  type DiscoveredEnvFile,
+  discoverEnvFiles,
+  importDiscovered,
+  initProject,
+  type Project,
+  readDotenvFile,
+  recordMonorepo,
+  updateGitignore,
+} from '../../vault';
 import type { CliContext } from '../command';
-import { readDotenvFile } from '../../vault/dotenv';
 import { askYesNo } from '../confirm';
 import * as path from 'node:path';
 import { commaList, expectPositionals, flag, parseOptions, str } from '../args';
@@ -68,7 +73,7 @@ function bareEnvsFlag(args: string[]): string[] {
   );
 }
 
-/** spec 8.4: map sub-folders to services, then import the .env files found only on a y. */
+/** docs/format.md §9.4: map sub-folders to services, then import the .env files found only on a y. */
 async function migrate(ctx: CliContext, project: Project): Promise<void> {
   const { files, monorepo } = discoverEnvFiles(project.root, project.config());
   if (monorepo && monorepo.services.length > 0) {

@@ -1,18 +1,20 @@
-import type { Member } from '../../vault/format/access';
 import {
   approveMember,
   listMembers,
+  type Member,
+  openVault,
+  type Project,
   recipientFingerprint,
+  requireLocation,
   rejectRequest,
+  removeMember,
   requestAccess,
+  type RotationProgress,
   setRole,
-} from '../../vault/members';
-import { Project } from '../../vault/project';
-import { removeMember, type RotationProgress } from '../../vault/rotation';
+} from '../../vault';
 import { expectPositionals, flag, parseOptions, str, usage } from '../args';
 import type { CliContext, Command } from '../command';
 import { confirmTyped } from '../confirm';
-import { requireLocation } from '../context';
 import { boxTable } from '../table';
 
 export const memberCommand: Command = {
@@ -38,7 +40,7 @@ export const memberCommand: Command = {
   async run(ctx, args) {
     const p = parseOptions('member', args, { name: { type: 'string' }, yes: { type: 'boolean' } });
     const [sub, ...rest] = p.positionals;
-    const project = Project.open(requireLocation(ctx).root, ctx.host);
+    const project = openVault(requireLocation(ctx.cwd).root, ctx.host);
     const id = () => expectPositionals(`member ${sub}`, { ...p, positionals: rest }, 1, 1)[0]!;
     switch (sub) {
       case 'request':

@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
-import { KagiError } from '../../vault/errors';
-import { resolveRunTarget } from '../../vault/grammar';
-import { mergeEnv, secretsOf } from '../../vault/inject';
-import { readScopes } from '../../vault/secrets';
+import { KagiError, mergeEnv, readScopes, resolveRunTarget, secretsOf } from '../../vault';
 import { HelpRequested, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
@@ -17,7 +14,7 @@ this process's environment plus the scope's secrets, each overriding a variable
 of the same name. The exit code of PROGRAM is kagi's; a signal or a failure to
 start gives 1. For shell syntax use: kagi run api sh -c '…'.
 
-Scope (spec 7.5): kagi run api production node app.js → api/production;
+Scope (docs/format.md §8.6): kagi run api production node app.js → api/production;
 kagi run api node app.js → api/<default env>. Options are read only before the
 first positional, so everything from PROGRAM on is passed through untouched;
 a -- after PROGRAM is passed to it too.

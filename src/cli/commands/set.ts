@@ -1,6 +1,4 @@
-import { resolveSetScope } from '../../vault/grammar';
-import { normalizeKey } from '../../vault/scopes';
-import { setSecrets } from '../../vault/secrets';
+import { normalizeKey, resolveSetScope, setSecrets } from '../../vault';
 import { flag, parseOptions, str, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
@@ -11,7 +9,7 @@ export const setCommand: Command = {
   help: `Usage: kagi set [--service S] [service] [env] KEY VALUE
        kagi set [--service S] [service] [env] KEY --stdin
 
-Stores KEY in one scope. The scope comes from the positionals (spec 7.5):
+Stores KEY in one scope. The scope comes from the positionals (docs/format.md §8.6):
   kagi set api KEY VALUE            → api/<default env>
   kagi set api production KEY VALUE → api/production
   kagi set production KEY VALUE     → root scope production (a configured env)

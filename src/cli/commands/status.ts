@@ -1,12 +1,15 @@
-import { KagiError } from '../../vault/errors';
-import type { Member } from '../../vault/format/access';
-import type { ProjectConfig } from '../../vault/format/projectConfig';
-import { Project } from '../../vault/project';
-import { listMembers } from '../../vault/members';
-import { failingScopes } from '../../vault/doctor';
+import {
+  failingScopes,
+  KagiError,
+  listMembers,
+  type Member,
+  openVault,
+  type Project,
+  type ProjectConfig,
+  requireLocation,
+} from '../../vault';
 import { expectPositionals, parseOptions } from '../args';
 import type { Command } from '../command';
-import { requireLocation } from '../context';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -22,8 +25,8 @@ Exits 1 when the stores cannot be decrypted.
 `,
   async run(ctx, args) {
     expectPositionals('status', parseOptions('status', args, {}), 0, 0);
-    const location = requireLocation(ctx);
-    const project = Project.open(location.root, ctx.host);
+    const location = requireLocation(ctx.cwd);
+    const project = openVault(location.root, ctx.host);
     const cfg = project.config();
     const line = (label: string, text: string) => ctx.io.out(`${label.padEnd(10)}${text}\n`);
     line('project', `${cfg.projectId} (${project.root})`);

@@ -1,10 +1,8 @@
 import * as path from 'node:path';
-import { syncFromTemplate } from '../../vault/dotenv';
-import { KagiError } from '../../vault/errors';
+import { KagiError, readDotenvFile, syncFromTemplate } from '../../vault';
 import { commaList, expectPositionals, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
-import { readDotenvFile } from '../../vault/dotenv';
 
 export const syncCommand: Command = {
   name: 'sync',

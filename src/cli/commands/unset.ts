@@ -1,10 +1,8 @@
-import { resolveGetTarget } from '../../vault/grammar';
-import { unsetSecrets, readScopes } from '../../vault/secrets';
+import { readSecret, resolveGetTarget, unsetSecrets } from '../../vault';
 import { flag, parseOptions, str, usage } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';
 import { openProject } from '../context';
-import { findSecret } from './get';
 
 export const unsetCommand: Command = {
   name: 'unset',
@@ -25,11 +23,7 @@ Options:
     const { project, grammar } = await openProject(ctx, str(p, 'service'), { recover: true });
     const target = resolveGetTarget(grammar, p.positionals);
     if (target.kind !== 'key') throw usage('unset', 'name the KEY to delete');
-    const { key } = findSecret(
-      (await readScopes(project, [target.scope])).get(target.scope)!,
-      target.scope,
-      target.key,
-    );
+    const { key } = await readSecret(project, target.scope, target.key);
     await confirmYesNo(ctx.io, flag(p, 'yes'), `Delete ${key} from ${target.scope}?`);
     await unsetSecrets(project, target.scope, [key]);
     ctx.io.out(`removed ${key} from ${target.scope}\n`);

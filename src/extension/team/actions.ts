@@ -1,16 +1,18 @@
 import type { Ctx, VaultFolder } from '../ctx';
-import { defaultMemberName, KagiError } from '../../vault';
-import type { Member } from '../../vault/format/access';
 import {
   approveMember,
+  defaultMemberName,
+  KagiError,
   listMembers,
+  type Member,
   recipientFingerprint,
   rejectRequest,
+  removeMember,
   requestAccess,
   resolveAccessConflict,
+  type RotationProgress,
   setRole,
-} from '../../vault/members';
-import { removeMember, type RotationProgress } from '../../vault/rotation';
+} from '../../vault';
 import type { TeamRole } from '../../protocol';
 import type { Prompter } from '../prompter';
 import { recoverInterrupted } from './state';

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
 import { isMemberId } from '../../protocol';
-import type { Member } from '../../vault/format/access';
-import { recipientFingerprint } from '../../vault/members';
+import { type Member, recipientFingerprint } from '../../vault';
 import { TeamViewProvider, TEAM_VIEW_ID } from './provider';
 import { recoverInterrupted } from './state';
 import { registerGuarded } from '../commandKit';

@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
-import { describeError, isKagiError, KagiError } from '../../vault';
-import { hasConflictMarkers } from '../../vault/encoding';
-import { listMembers, recipientFingerprint, type Membership } from '../../vault/members';
-import type { Member } from '../../vault/format/access';
+import {
+  describeError,
+  hasConflictMarkers,
+  isKagiError,
+  KagiError,
+  listMembers,
+  type Member,
+  type Membership,
+  recipientFingerprint,
+} from '../../vault';
 import type { TeamMemberView, TeamState, TeamVaultRef } from '../../protocol';
 
 export const vaultKey = (v: VaultFolder): string => v.folder.uri.toString();

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
-import { writeFileAtomic } from '../files';
+import { writeFileAtomic } from '../disk/files';
 import { decodeDotenvFile, MAX_DOTENV_BYTES } from './parse';
 
 /** UTF-8 takes at most 3 bytes per UTF-16 unit, so this never refuses what the parser accepts. */

@@ -1,7 +1,7 @@
 import * as dotenv from 'dotenv';
 import { KagiError } from '../errors';
 import { looksLikeNextEntry, parseDotenv } from './parse';
-import { isWellFormedText } from '../encoding';
+import { isWellFormedText } from '../format/encoding';
 
 /* Writing .env text that `dotenv` (and our parser) read back byte-identical. */
 

@@ -1,7 +1,5 @@
 // .env files: parsing with dotenv's grammar, writing values that read back byte-identical,
-// moving them into and out of scopes, and the `sync` template.
+// and the files themselves (moving them into and out of scopes is in usecases/dotenv.ts).
 export * from './parse';
 export * from './format';
-export * from './transfer';
-export * from './sync';
 export * from './file';

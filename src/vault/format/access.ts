@@ -1,5 +1,5 @@
 import { KagiError } from '../errors';
-import { isPlainObject, parseJsonFile } from '../encoding';
+import { isPlainObject, parseJsonFile } from './encoding';
 import { pickExtra } from './projectConfig';
 
 export type Role = 'owner' | 'member';

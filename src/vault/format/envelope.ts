@@ -1,5 +1,5 @@
 import { KagiError } from '../errors';
-import { decodeBase64Strict, encodeBase64, isPlainObject, parseJsonFile } from '../encoding';
+import { decodeBase64Strict, encodeBase64, isPlainObject, parseJsonFile } from './encoding';
 
 /** The JSON container of every `.enc` file. */
 export interface Envelope {

@@ -1,5 +1,5 @@
 import { KagiError } from '../errors';
-import { isPlainObject, parseJsonFile } from '../encoding';
+import { isPlainObject, parseJsonFile } from './encoding';
 
 /** `.kagi/kagi.json`, typed, with every field we don't know kept for the next write. */
 export interface ProjectConfig {

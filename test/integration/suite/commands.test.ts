@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Project } from '../../../src/vault/project';
-import { readSecretValue } from '../../../src/vault/reveal';
+import { Project } from '../../../src/vault/project/project';
+import { readSecret } from '../../../src/vault';
 import { fixture, registerCanary, sleep, waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, kagiApi, withAnswers } from '../scriptedPrompter';
 import type { NodeRef } from '../../../src/extension/treeModel';
@@ -117,7 +117,7 @@ describe('Kagi commands', () => {
         Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))),
       );
       assert.equal(result, true);
-      assert.equal(await readSecretValue(project(), 'api/staging', 'TYPED_KEY'), typed);
+      assert.equal((await readSecret(project(), 'api/staging', 'TYPED_KEY')).value, typed);
     });
 
     it('sets a multi-line value from the clipboard and clears the clipboard', async () => {
@@ -127,7 +127,7 @@ describe('Kagi commands', () => {
       const { prompter } = await withAnswers([{ input: 'PEM_KEY' }, { pick: 'clipboard' }, { confirm: 'Store' }], () =>
         Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))),
       );
-      assert.equal(await readSecretValue(project(), 'api/staging', 'PEM_KEY'), pem);
+      assert.equal((await readSecret(project(), 'api/staging', 'PEM_KEY')).value, pem);
       assert.equal(await vscode.env.clipboard.readText(), '');
       assertNoValues(prompter.shown, [pem.split('\n')[1]!], 'the clipboard confirmation');
     });
@@ -137,7 +137,7 @@ describe('Kagi commands', () => {
         Promise.resolve(vscode.commands.executeCommand('kagi.generateSecret', ref('api/staging'))),
       );
       assert.equal(result, true);
-      const value = await readSecretValue(project(), 'api/staging', 'GENERATED');
+      const value = (await readSecret(project(), 'api/staging', 'GENERATED')).value;
       registerCanary(value);
       assert.match(value, /^[0-9a-f]{40}$/);
       assertNoValues(prompter.shown, [value], 'the generate flow');
@@ -147,11 +147,11 @@ describe('Kagi commands', () => {
       await withAnswers([{ confirm: undefined }], () =>
         Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))),
       );
-      assert.equal(await readSecretValue(project(), 'api/staging', 'TYPED_KEY'), typed);
+      assert.equal((await readSecret(project(), 'api/staging', 'TYPED_KEY')).value, typed);
       await withAnswers([{ confirm: 'Delete' }], () =>
         Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))),
       );
-      await assert.rejects(readSecretValue(project(), 'api/staging', 'TYPED_KEY'), /does not exist/);
+      await assert.rejects(readSecret(project(), 'api/staging', 'TYPED_KEY'), /is not set/);
     });
   });
 

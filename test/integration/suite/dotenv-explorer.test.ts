@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Project } from '../../../src/vault/project';
-import { readScopes } from '../../../src/vault/secrets';
-import { parseDotenv } from '../../../src/vault/dotenv';
+import { Project } from '../../../src/vault/project/project';
+import { readScopes } from '../../../src/vault/usecases/secrets';
+import { parseDotenv } from '../../../src/vault';
 import { fixture, registerCanary, workspaceFolder } from '../helpers';
 import { assertNoValues, withAnswers } from '../scriptedPrompter';
-import type { ImportPlan } from '../../../src/vault/dotenv';
+import type { ImportPlan } from '../../../src/vault';
 
 const root = () => workspaceFolder()!;
 const project = () => Project.open(root(), { env: process.env });
@@ -32,10 +32,8 @@ describe('.env import and export', () => {
   after(async () => {
     fs.rmSync(dotenv(), { force: true });
     const p = project();
-    await p.mutate(async () => {
-      const cfg = p.config();
-      for (const scope of p.scopes(cfg).filter((s) => s.startsWith('web/'))) p.deleteScope(cfg, scope);
-      p.writeConfig(cfg);
+    await p.mutate(async (tx) => {
+      for (const scope of p.scopes(tx.cfg).filter((s) => s.startsWith('web/'))) tx.remove(scope);
     });
     await vscode.commands.executeCommand('kagi.refresh');
   });

@@ -16,40 +16,48 @@ import {
   sha256,
 } from './injectHelpers';
 
-interface Ended {
-  exitCode?: number;
-  processEnded: boolean;
-}
-
-/** Executes a task and waits for it to end; exitCode comes from onDidEndTaskProcess. */
-async function run(task: vscode.Task, timeoutMs = 30000): Promise<Ended> {
-  let exitCode: number | undefined;
-  let processEnded = false;
-  const ended = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`task "${task.name}" did not end within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const subs = [
+/**
+ * Executes a task and resolves with its exit code once BOTH end events have arrived:
+ * onDidEndTaskProcess carries the code and may come before or after onDidEndTask, so neither
+ * alone means the code is known. Rejects naming the event that never came.
+ */
+async function run(task: vscode.Task, timeoutMs = 30000): Promise<number | undefined> {
+  const subs: vscode.Disposable[] = [];
+  const mine = (e: { execution: vscode.TaskExecution }) => e.execution.task.name === task.name;
+  const seen = { onDidEndTaskProcess: false, onDidEndTask: false };
+  const processEnd = new Promise<number | undefined>((resolve) =>
+    subs.push(
       vscode.tasks.onDidEndTaskProcess((e) => {
-        if (e.execution.task.name !== task.name) return;
-        processEnded = true;
-        exitCode = e.exitCode;
+        if (!mine(e)) return;
+        seen.onDidEndTaskProcess = true;
+        resolve(e.exitCode);
       }),
+    ),
+  );
+  const taskEnd = new Promise<void>((resolve) =>
+    subs.push(
       vscode.tasks.onDidEndTask((e) => {
-        if (e.execution.task.name !== task.name) return;
-        clearTimeout(timer);
-        subs.forEach((s) => s.dispose());
+        if (!mine(e)) return;
+        seen.onDidEndTask = true;
         resolve();
       }),
-    ];
+    ),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const missing = Object.entries(seen).flatMap(([event, arrived]) => (arrived ? [] : [event]));
+      reject(new Error(`task "${task.name}": no ${missing.join(' and no ')} within ${timeoutMs} ms`));
+    }, timeoutMs);
   });
-  await vscode.tasks.executeTask(task);
-  await ended;
-  // onDidEndTaskProcess may arrive just after onDidEndTask.
-  if (!processEnded)
-    await waitFor(() => processEnded, { timeoutMs: 2000, what: 'onDidEndTaskProcess' }).catch(() => {});
-  return { exitCode, processEnded };
+  try {
+    await vscode.tasks.executeTask(task);
+    const [exitCode] = await Promise.race([Promise.all([processEnd, taskEnd]), timeout]);
+    return exitCode;
+  } finally {
+    clearTimeout(timer);
+    subs.forEach((s) => s.dispose());
+  }
 }
 
 async function kagiTask(label: string): Promise<vscode.Task> {
@@ -67,7 +75,7 @@ describe('kagi tasks', function () {
 
   before(async function () {
     if (!vscode.workspace.isTrusted) this.skip();
-    fixtureToken(this, 'production');
+    fixtureToken('production');
     await api();
     out.prod = outFile('task-prod');
     out.active = outFile('task-active');
@@ -165,45 +173,44 @@ describe('kagi tasks', function () {
   });
 
   it("runs a tasks.json kagi task with the scope's secret in its environment (hash matches), exit code 0", async function () {
-    const token = fixtureToken(this, 'production');
-    const r = await run(await kagiTask('kagi-it: hash production'));
+    const token = fixtureToken('production');
+    const exitCode = await run(await kagiTask('kagi-it: hash production'));
     const hashes = await readJsonWhenWritten<Record<string, string>>(out.prod);
     assert.equal(hashes.API_TOKEN, sha256(token), 'API_TOKEN in the task is not the api/production secret');
     assert.equal(hashes.KAGI_IT_NOT_A_SECRET, '(unset)');
-    if (r.processEnded) assert.equal(r.exitCode, 0);
+    assert.equal(exitCode, 0);
   });
 
   it("uses the folder's active scope when the task names none (the only service), and refuses to guess among several", async function () {
     const ctx = await api();
     const v = ctx.vaults()[0]!;
-    const token = fixtureToken(this, ctx.activeEnv(v));
-    const r = await run(await kagiTask('kagi-it: hash active'));
+    const token = fixtureToken(ctx.activeEnv(v));
+    const exitCode = await run(await kagiTask('kagi-it: hash active'));
     if ((await services()).length === 1) {
       const hashes = await readJsonWhenWritten<Record<string, string>>(out.active);
       assert.equal(hashes.API_TOKEN, sha256(token), `API_TOKEN is not the api/${ctx.activeEnv(v)} secret`);
+      assert.equal(exitCode, 0);
     } else {
       assert.equal(fs.existsSync(out.active), false, 'ran with a guessed service');
-      if (r.processEnded) assert.equal(r.exitCode, 1);
+      assert.equal(exitCode, 1);
     }
   });
 
   it('a task naming only the service gets the active environment', async function () {
     const ctx = await api();
-    const token = fixtureToken(this, ctx.activeEnv(ctx.vaults()[0]!));
-    await run(await kagiTask('kagi-it: hash api, active env'));
+    const token = fixtureToken(ctx.activeEnv(ctx.vaults()[0]!));
+    const exitCode = await run(await kagiTask('kagi-it: hash api, active env'));
     const hashes = await readJsonWhenWritten<Record<string, string>>(out.apiActive);
     assert.equal(hashes.API_TOKEN, sha256(token));
+    assert.equal(exitCode, 0);
   });
 
   it('propagates the exit code of the program', async () => {
-    const r = await run(await kagiTask('kagi-it: exit 3'));
-    assert.ok(r.processEnded, 'onDidEndTaskProcess did not fire for the kagi (CustomExecution) task');
-    assert.equal(r.exitCode, 3);
+    assert.equal(await run(await kagiTask('kagi-it: exit 3')), 3);
   });
 
   it('fails (exit 1, program never started) when the scope does not exist', async () => {
-    const r = await run(await kagiTask('kagi-it: missing scope'));
-    if (r.processEnded) assert.equal(r.exitCode, 1);
+    assert.equal(await run(await kagiTask('kagi-it: missing scope')), 1);
     assert.equal(fs.existsSync(out.missing), false, 'the program ran although its scope does not exist');
   });
 
@@ -216,10 +223,10 @@ describe('kagi tasks', function () {
     });
     await new Promise((r) => setTimeout(r, 1000));
     terminal!.sendText('typed-line', true);
-    const r = await ended;
+    const exitCode = await ended;
     const got = await readJsonWhenWritten<{ line: string }>(out.input);
     assert.equal(got.line, sha256('typed-line'));
-    if (r.processEnded) assert.equal(r.exitCode, 0);
+    assert.equal(exitCode, 0);
   });
 
   it('terminating the task kills the program', async () => {
@@ -246,18 +253,18 @@ describe('kagi tasks', function () {
   it('offers package.json scripts as kagi tasks labelled with their scope, and runs them', async function () {
     const ctx = await api();
     const env = ctx.activeEnv(ctx.vaults()[0]!);
-    const token = fixtureToken(this, env);
+    const token = fixtureToken(env);
     const label = `npm run kagi-it-hash — api/${env}`;
     const task = await kagiTask(label);
     assert.equal((task.definition as { service?: string }).service, 'api');
-    const r = await run(task, 60000);
+    const exitCode = await run(task, 60000);
     const hashes = await readJsonWhenWritten<Record<string, string>>(out.npm);
     assert.equal(hashes.API_TOKEN, sha256(token));
-    if (r.processEnded) assert.equal(r.exitCode, 0);
+    assert.equal(exitCode, 0);
   });
 
   it('never writes a secret value into tasks.json or the workspace', async function () {
-    const token = fixtureToken(this, 'production');
+    const token = fixtureToken('production');
     const files = [tasksJson, out.prod, out.active, out.npm].filter((f) => fs.existsSync(f));
     for (const f of files)
       assert.equal(fs.readFileSync(f, 'utf8').includes(token), false, `${path.basename(f)} contains the secret`);

@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import type { KagiApi } from '../../../src/extension/api';
 import { offerCopy } from '../../../src/extension/team/actions';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
-import { journalPath } from '../../../src/vault/dataDir';
-import { writeJournal } from '../../../src/vault/journal';
-import { Project } from '../../../src/vault/project';
+import { journalPath } from '../../../src/vault/device/dataDir';
+import { writeJournal } from '../../../src/vault/project/journal';
+import { Project } from '../../../src/vault/project/project';
 import { planRotation } from '../../../src/vault/rotation';
 import {
   fixture,

@@ -23,7 +23,7 @@ describe('kagi terminals', function () {
   it('kagi.terminal.injectActiveScope fills the (non-persistent) environment collection with the active scope, and clears it when off', async function () {
     const ctx = await api();
     const env = ctx.activeEnv(ctx.vaults()[0]!);
-    const token = fixtureToken(this, env);
+    const token = fixtureToken(env);
     const collection = ctx.terminals.collection;
     assert.equal(collection.persistent, false, 'the collection would be cached on disk by VS Code');
     await ctx.terminals.settled();
@@ -71,7 +71,7 @@ describe('kagi terminals', function () {
   });
 
   it('kagi.openTerminalWithScope opens "kagi: <scope>" with the secrets in its creation options', async function () {
-    const token = fixtureToken(this, 'production');
+    const token = fixtureToken('production');
     const { result: terminal, prompter } = await withAnswers([{ pick: 'api/production' }], () =>
       Promise.resolve(vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope')),
     );

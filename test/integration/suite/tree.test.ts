@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import { fixture, kagi, recordWatcher, registerCanary, settle, waitFor, watcherPasses } from '../helpers';
-import { storeFileFor } from '../../../src/vault/scopes';
+import { storeFileFor } from '../../../src/vault/scopes/names';
 import { kagiApi, assertNoValues, withAnswers } from '../scriptedPrompter';
 import { itemTexts, secretsTree, walkTree } from './treeHelpers';
 

@@ -12,13 +12,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Project } from '../../../src/vault/project';
-import { readScopes } from '../../../src/vault/secrets';
-import { signingKeyPath } from '../../../src/vault/dataDir';
+import { Project } from '../../../src/vault/project/project';
+import { readScopes } from '../../../src/vault/usecases/secrets';
+import { signingKeyPath } from '../../../src/vault/device/dataDir';
 import { fixture, getExtension, registerCanary, settle, waitFor, watcherPasses, workspaceFolder } from '../helpers';
 import { assertNoValues, kagiApi, withAnswers } from '../scriptedPrompter';
 import { itemTexts, secretsTree, walkTree } from './treeHelpers';
-import type { ImportPlan } from '../../../src/vault/dotenv';
+import type { ImportPlan } from '../../../src/vault';
 
 /** The links of the welcome content shown when the folder has no vault, in order. */
 const WELCOME_COMMANDS = ['kagi.init', 'kagi.importDotenv'];

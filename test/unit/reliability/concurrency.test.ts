@@ -7,9 +7,10 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initProject } from '../../../src/vault/init';
-import { Project } from '../../../src/vault/project';
-import { readScopes, setSecrets } from '../../../src/vault/secrets';
+import { initProject } from '../../../src/vault/usecases/init';
+import { Project } from '../../../src/vault/project/project';
+import { sealStore } from '../../../src/vault/crypto/seal';
+import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
 import { cleanEnv, rmTree, TEMP_FILE } from './support';
 
@@ -110,8 +111,7 @@ describe('reliability: concurrent writers', function () {
       await setSecrets(Project.open(root, alice), 'development', [{ key: 'OURS', value: 'x' }]);
       // …and "Rust" writes its stale copy back without looking at the lock.
       stale.secrets.set('RUST', { key: 'RUST', value: 'y', extra: {} });
-      rust.writeScope(cfg, 'development', stale, key);
-      rust.writeConfig(cfg);
+      fs.writeFileSync(rust.file(cfg.services.development!.file), sealStore('development', stale, key));
       const store = (await readScopes(Project.open(root, alice))).get('development')!;
       assert.deepEqual(
         [...store.secrets.keys()].sort(),

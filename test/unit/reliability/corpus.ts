@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Encrypter, generateX25519Identity } from 'age-encryption';
-import { artifactAad, newProjectKey, scopeAad, seal } from '../../../src/vault/crypto';
-import { encodeBase64 } from '../../../src/vault/encoding';
+import { artifactAad, newProjectKey, scopeAad, seal } from '../../../src/vault/crypto/seal';
+import { encodeBase64 } from '../../../src/vault/format/encoding';
 import { serializeEnvelope } from '../../../src/vault/format/envelope';
 import { REPO } from './support';
 

@@ -11,10 +11,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initProject } from '../../../src/vault/init';
-import { Project } from '../../../src/vault/project';
-import { readScopes, setSecrets } from '../../../src/vault/secrets';
-import { splitScope } from '../../../src/vault/scopes';
+import { initProject } from '../../../src/vault/usecases/init';
+import { Project } from '../../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
+import { splitScope } from '../../../src/vault/scopes/names';
 import { device, tempDir } from '../helpers';
 import { cleanEnv, ensureCli, rmTree, runCli, TEMP_FILE } from './support';
 

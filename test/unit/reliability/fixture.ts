@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { HostEnv } from '../../../src/vault/dataDir';
-import { initProject } from '../../../src/vault/init';
+import type { HostEnv } from '../../../src/vault/device/dataDir';
+import { initProject } from '../../../src/vault/usecases/init';
 import { approveMember, requestAccess } from '../../../src/vault/members';
-import { Project } from '../../../src/vault/project';
-import { resolveProjectKey } from '../../../src/vault/projectKey';
-import { setSecrets } from '../../../src/vault/secrets';
+import { Project } from '../../../src/vault/project/project';
+import { resolveProjectKey } from '../../../src/vault/device/projectKey';
+import { setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
 import { CANARY, type Template } from './corpus';
 import { copyTree } from './support';

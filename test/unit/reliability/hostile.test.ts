@@ -10,10 +10,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { writeJournal } from '../../../src/vault/journal';
-import { Project } from '../../../src/vault/project';
-import { readScopes, setSecrets } from '../../../src/vault/secrets';
-import type { HostEnv } from '../../../src/vault/dataDir';
+import { writeJournal } from '../../../src/vault/project/journal';
+import { Project } from '../../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
+import type { HostEnv } from '../../../src/vault/device/dataDir';
 import { tempDir } from '../helpers';
 import * as dotenvModule from '../../../src/vault/dotenv';
 import {

@@ -9,11 +9,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { keyCachePath } from '../../../src/vault/dataDir';
-import { initProject } from '../../../src/vault/init';
-import { writeJournal } from '../../../src/vault/journal';
+import { keyCachePath } from '../../../src/vault/device/dataDir';
+import { initProject } from '../../../src/vault/usecases/init';
+import { writeJournal } from '../../../src/vault/project/journal';
 import { approveMember, requestAccess } from '../../../src/vault/members';
-import { Project } from '../../../src/vault/project';
+import { Project } from '../../../src/vault/project/project';
 import { planRotation } from '../../../src/vault/rotation';
 import { device, tempDir } from '../helpers';
 import { CANARY } from './corpus';

@@ -15,9 +15,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { initProject } from '../../../src/vault/init';
-import { Project } from '../../../src/vault/project';
-import { readScopes, setSecrets } from '../../../src/vault/secrets';
+import { initProject } from '../../../src/vault/usecases/init';
+import { Project } from '../../../src/vault/project/project';
+import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
 import { ensureCli, rmTree, runCli } from './support';
 

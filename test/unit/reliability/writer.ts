@@ -3,8 +3,8 @@
  * sets <prefix>_0 … <prefix>_<count-1> in <scope>, one `set` (one lock, one read-modify-write) each,
  * as the CLI and the extension would. KAGI_HOME comes from the environment.
  */
-import { Project } from '../../../src/vault/project';
-import { setSecrets } from '../../../src/vault/secrets';
+import { Project } from '../../../src/vault/project/project';
+import { setSecrets } from '../../../src/vault/usecases/secrets';
 
 async function main(): Promise<void> {
   const [root, scope, prefix, count] = process.argv.slice(2);

@@ -1,0 +1,74 @@
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ioError, KagiError } from '../errors';
+import { ensurePrivateDir, readTextIfExists } from '../disk/files';
+import { identityPath } from './dataDir';
+
+/** This device's age X25519 identity, shared by every project (and by the Rust CLI). */
+export interface DeviceIdentity {
+  secretKey: string;
+  recipient: string;
+  file: string;
+}
+
+const IDENTITY = /^AGE-SECRET-KEY-1[02-9ACDEFGHJKLMNPQRSTUVWXYZ]{58}$/;
+export const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+
+export async function loadIdentity(data: string): Promise<DeviceIdentity | undefined> {
+  const secretKey = loadSecretKey(data);
+  return secretKey === undefined
+    ? undefined
+    : { secretKey, recipient: await identityToRecipient(secretKey), file: identityPath(data) };
+}
+
+/**
+ * Only the secret key: enough to unwrap the project key, without the X25519
+ * operation that deriving the recipient costs on every CLI run.
+ */
+export function loadSecretKey(data: string): string | undefined {
+  const file = identityPath(data);
+  const text = readTextIfExists(file);
+  return text === undefined ? undefined : parseSecretKey(text, file);
+}
+
+export async function requireIdentity(data: string): Promise<DeviceIdentity> {
+  const id = await loadIdentity(data);
+  if (!id) {
+    throw new KagiError(
+      'no-identity',
+      `this device has no kagi identity (${identityPath(data)} is missing)`,
+      'run `kagi member request` to create one and ask an owner to approve it, or set KAGI_PROJECT_KEY',
+    );
+  }
+  return id;
+}
+
+/** Creates the identity once; if another process won the race, its key is used. */
+export async function loadOrCreateIdentity(data: string): Promise<DeviceIdentity> {
+  const existing = await loadIdentity(data);
+  if (existing) return existing;
+  const file = identityPath(data);
+  ensurePrivateDir(path.dirname(file));
+  const secretKey = await generateX25519Identity();
+  try {
+    fs.writeFileSync(file, secretKey, { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create', file, e);
+    return requireIdentity(data);
+  }
+  return { secretKey, recipient: await identityToRecipient(secretKey), file };
+}
+
+function parseSecretKey(text: string, file: string): string {
+  // Like Rust: the whole trimmed file is one key; comment lines are an error.
+  const secretKey = text.trim();
+  if (!IDENTITY.test(secretKey)) {
+    throw new KagiError(
+      'no-identity',
+      `${file} is not a bare age X25519 identity (AGE-SECRET-KEY-1…)`,
+      'remove comment lines and keep only the AGE-SECRET-KEY-1… line',
+    );
+  }
+  return secretKey;
+}

@@ -1,0 +1,141 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ioError, KagiError } from '../errors';
+import { ensurePrivateDir, orphanTemps, writeTemp } from './files';
+
+const isWindows = process.platform === 'win32';
+
+/** Flushes in flight at once: enough to keep the disk busy, far below any fd limit. */
+const MAX_IN_FLIGHT = 32;
+
+interface Staged {
+  tmp: string;
+  flushed: Promise<void>;
+}
+
+/**
+ * Many vault files replaced together (a rotation's hundreds of stores), each
+ * atomically: `add` writes a temp file beside its target and queues its flush;
+ * the flushes run in parallel (they share the filesystem's journal commits);
+ * `commit` waits for them, renames every temp over its target and flushes the
+ * folders. Temps are not vault files: until `commit` nothing a reader sees has
+ * changed, and `discard` removes them. The caller holds the project lock.
+ */
+export class AtomicBatch {
+  private readonly staged = new Map<string, Staged>();
+  private readonly dirs = new Map<string, Map<string, string[]>>();
+  private readonly flusher = new Flusher();
+  private committed = false;
+
+  /** Stages `text` for `file` (replacing what was staged for it). */
+  add(file: string, text: string): void {
+    const previous = this.staged.get(file);
+    if (previous) removeTemp(previous.tmp);
+    this.removeOrphansOf(file);
+    const tmp = writeTemp(file, text, false);
+    this.staged.set(file, { tmp, flushed: this.flusher.flush(tmp, 'file') });
+  }
+
+  async commit(): Promise<void> {
+    const entries = [...this.staged];
+    await settleAll(entries.map(([, s]) => s.flushed));
+    // Independent renames run in parallel; all-or-nothing comes from the rotation journal.
+    await settleAll(
+      entries.map(async ([file, s]) => {
+        try {
+          await fs.promises.rename(s.tmp, file);
+        } catch (e) {
+          throw ioError('write', file, e);
+        }
+      }),
+    );
+    this.committed = true;
+    if (!isWindows) await settleAll([...this.dirs.keys()].map((dir) => this.flusher.flush(dir, 'dir')));
+  }
+
+  /** Removes every temp not yet renamed; a no-op after `commit`. */
+  discard(): void {
+    if (this.committed) return;
+    for (const s of this.staged.values()) removeTemp(s.tmp);
+    this.staged.clear();
+  }
+
+  /** Temps of this target left by a writer that died (every writer holds the lock). */
+  private removeOrphansOf(file: string): void {
+    const dir = path.dirname(file);
+    let orphans = this.dirs.get(dir);
+    if (!orphans) {
+      ensurePrivateDir(dir);
+      orphans = orphanTemps(dir);
+      this.dirs.set(dir, orphans);
+    }
+    const name = path.basename(file);
+    for (const tmp of orphans.get(name) ?? []) removeTemp(path.join(dir, tmp));
+    orphans.delete(name);
+  }
+}
+
+/** `entries` as one batch: every target replaced, or (failing before the renames) none. */
+export async function writeFilesAtomic(entries: Iterable<readonly [string, string]>): Promise<void> {
+  const batch = new AtomicBatch();
+  try {
+    for (const [file, text] of entries) batch.add(file, text);
+    await batch.commit();
+  } finally {
+    batch.discard();
+  }
+}
+
+/**
+ * Waits for every operation, then throws the first failure: nothing is left running
+ * (no rename racing a discard, no lock released with I/O in flight).
+ */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+function removeTemp(tmp: string): void {
+  fs.rmSync(tmp, { force: true });
+}
+
+/** fsync by path, at most MAX_IN_FLIGHT at a time, in the order asked. */
+class Flusher {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  flush(p: string, kind: 'file' | 'dir'): Promise<void> {
+    const done = this.slot()
+      .then(() => fsyncPath(p, kind))
+      .finally(() => this.release());
+    done.catch(() => {}); // observed by commit; a discarded batch ignores it
+    return done;
+  }
+
+  private slot(): Promise<void> {
+    if (this.running < MAX_IN_FLIGHT) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}
+
+async function fsyncPath(p: string, kind: 'file' | 'dir'): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    // Windows flushes a file only through a handle that may write (FlushFileBuffers); folders open read-only.
+    handle = await fs.promises.open(p, kind === 'file' ? 'r+' : 'r');
+    await handle.sync();
+  } catch (e) {
+    throw e instanceof KagiError ? e : ioError('flush', p, e);
+  } finally {
+    await handle?.close();
+  }
+}

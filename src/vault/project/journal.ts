@@ -1,0 +1,119 @@
+import * as path from 'node:path';
+import { KagiError } from '../errors';
+import { isPlainObject, parseJsonFile } from '../format/encoding';
+import { writeFilesAtomic } from '../disk/atomicBatch';
+import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
+import { accessSnapshotPath, journalPath } from '../device/dataDir';
+import { isSafeSecretsPath } from '../scopes/names';
+import { isArtifactPath } from '../format/artifactPaths';
+import { parseAccessList } from '../format/access';
+import { parseEnvelope } from '../format/envelope';
+
+/**
+ * The rotation journal (docs/format.md §7.6): everything a key rotation will write, saved
+ * outside the repo before the first write, so a killed rotation can be finished.
+ * `artifacts` is ours (Rust ignores unknown fields): files/ stores re-encrypted too.
+ */
+export interface Journal {
+  projectId: string;
+  accessJson: string;
+  files: Record<string, string>;
+  artifacts: Record<string, string>;
+}
+
+export function serializeJournal(j: Journal): string {
+  const sorted = (o: Record<string, string>) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
+  const out: Record<string, unknown> = {
+    version: 1,
+    project_id: j.projectId,
+    access_json: j.accessJson,
+    files: sorted(j.files),
+  };
+  if (Object.keys(j.artifacts).length > 0) out.artifacts = sorted(j.artifacts);
+  return JSON.stringify(out, null, 2);
+}
+
+function bad(message: string, file: string): KagiError {
+  return new KagiError(
+    'journal',
+    `rotation journal ${file}: ${message}`,
+    'the interrupted key rotation cannot be finished automatically; restore .kagi/ from Git and ask the owner who rotated to run `member remove` again, then delete the journal',
+  );
+}
+
+export function parseJournal(text: string, file: string, expectedProjectId: string): Journal {
+  const raw = parseJsonFile(text, file, 'journal');
+  if (!isPlainObject(raw)) throw bad('not an object', file);
+  if (raw.version !== 1) throw bad(`unsupported version ${JSON.stringify(raw.version)}`, file);
+  if (raw.project_id !== expectedProjectId)
+    throw bad(`belongs to project ${JSON.stringify(raw.project_id)}, not ${expectedProjectId}`, file);
+  if (typeof raw.access_json !== 'string') throw bad('access_json is missing', file);
+  const files = stringMap(raw.files, 'files', file, isSafeSecretsPath);
+  const artifacts = raw.artifacts === undefined ? {} : stringMap(raw.artifacts, 'artifacts', file, isArtifactPath);
+  // Replay writes this content verbatim over the vault: refuse it before the first write.
+  const accessJson = raw.access_json;
+  checkContent(() => parseAccessList(accessJson), 'access_json', file);
+  for (const [p, content] of Object.entries({ ...files, ...artifacts }))
+    checkContent(() => parseEnvelope(content, p), p, file);
+  return { projectId: expectedProjectId, accessJson, files, artifacts };
+}
+
+function checkContent(parse: () => unknown, what: string, file: string): void {
+  try {
+    parse();
+  } catch (e) {
+    if (!(e instanceof KagiError)) throw e;
+    throw bad(`${what} is not valid (${e.message})`, file);
+  }
+}
+
+function stringMap(v: unknown, what: string, file: string, safe: (p: string) => boolean): Record<string, string> {
+  if (!isPlainObject(v)) throw bad(`${what} must be an object`, file);
+  const out: Record<string, string> = {};
+  for (const [p, content] of Object.entries(v)) {
+    if (!safe(p)) throw bad(`refusing unsafe path ${JSON.stringify(p)}`, file);
+    if (typeof content !== 'string') throw bad(`${what}[${JSON.stringify(p)}] must be a string`, file);
+    out[p] = content;
+  }
+  return out;
+}
+
+export function readJournal(dataDir: string, projectId: string): Journal | undefined {
+  const file = journalPath(dataDir, projectId);
+  const text = readTextIfExists(file);
+  return text === undefined ? undefined : parseJournal(text, file, projectId);
+}
+
+export function writeJournal(dataDir: string, j: Journal): void {
+  writeFileAtomic(journalPath(dataDir, j.projectId), serializeJournal(j));
+}
+
+/**
+ * access.json and this device's snapshot of it, always together: the snapshot is
+ * what recipientGuard compares a later access.json with.
+ */
+export function writeAccessText(kagiDir: string, dataDir: string, projectId: string, text: string): void {
+  writeFileAtomic(path.join(kagiDir, 'access.json'), text);
+  writeFileAtomic(accessSnapshotPath(dataDir, projectId), text);
+}
+
+/**
+ * Writes everything the journal holds, in Rust's order, then deletes it. Idempotent.
+ * Stores are flushed together before access.json names the new key, and the journal
+ * goes only once everything it describes is on disk.
+ */
+export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
+  const targets = Object.entries({ ...j.files, ...j.artifacts }).map(
+    ([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const,
+  );
+  // Checked for all before the first write, so a refused journal changes nothing.
+  for (const [file] of targets) assertRealFolders(kagiDir, file);
+  await writeFilesAtomic(targets);
+  writeAccessText(kagiDir, dataDir, j.projectId, j.accessJson);
+  removeFile(journalPath(dataDir, j.projectId));
+}

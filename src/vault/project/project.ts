@@ -1,0 +1,241 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { KagiError } from '../errors';
+import { fromUtf8 } from '../format/encoding';
+import { assertRealFolders, readText, readTextIfExists } from '../disk/files';
+import { dataDir, journalPath, type HostEnv } from '../device/dataDir';
+import { open, scopeAad } from '../crypto/seal';
+import { parseEnvelope } from '../format/envelope';
+import {
+  emptyAccessList,
+  parseAccessList,
+  serializeAccessList,
+  validateAccessList,
+  type AccessList,
+} from '../format/access';
+import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
+import { parseStore, type Store } from '../format/store';
+import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
+import { withLock } from '../disk/lock';
+import { Transaction } from './transaction';
+import { resolveProjectKey, type ResolvedKey } from '../device/projectKey';
+import { isSafeSecretsPath } from '../scopes/names';
+
+export const KAGI_DIR = '.kagi';
+
+/** The kagi.json text each parsed config came from. */
+const readFrom = new WeakMap<ProjectConfig, string>();
+
+/**
+ * One project's `.kagi/` folder on this device. Every read goes to disk (the CLI,
+ * Git or a teammate may have changed it); only the unwrapped key is remembered,
+ * and only while access.json stays byte-identical.
+ */
+export class Project {
+  readonly kagiDir: string;
+  readonly dataDir: string;
+  private keyCache?: { accessHash: string; key: Promise<ResolvedKey> };
+  /** A project's id never changes once created; remembered so journal checks skip a parse. */
+  private knownProjectId?: string;
+  /** A config parsed inside `mutate` for the journal check, handed to the next `config()` call. */
+  private primed?: ProjectConfig;
+
+  private constructor(
+    readonly root: string,
+    readonly host: HostEnv,
+  ) {
+    this.kagiDir = path.join(root, KAGI_DIR);
+    this.dataDir = dataDir(host);
+  }
+
+  /**
+   * Opens the vault at `root` (the folder that holds `.kagi/`). kagi.json is parsed
+   * on first use, so its errors surface from the operation that needs it.
+   */
+  static open(root: string, host: HostEnv): Project {
+    const project = new Project(path.resolve(root), host);
+    if (!fs.existsSync(project.file('kagi.json'))) throw project.notAProject();
+    return project;
+  }
+
+  private notAProject(): KagiError {
+    return new KagiError(
+      'not-a-project',
+      `no kagi vault in ${this.root} (.kagi/kagi.json is missing)`,
+      'run `kagi init` here, or open the folder that holds .kagi/',
+    );
+  }
+
+  /** For `init`: a handle on a folder whose vault does not exist yet. */
+  static unopened(root: string, host: HostEnv): Project {
+    return new Project(path.resolve(root), host);
+  }
+
+  file(rel: string): string {
+    const file = path.join(this.kagiDir, ...rel.split('/'));
+    assertRealFolders(this.kagiDir, file);
+    return file;
+  }
+
+  config(): ProjectConfig {
+    const text = readText(this.file('kagi.json'), () => this.notAProject());
+    const primed = this.primed;
+    this.primed = undefined;
+    // Handed out once, and only if the file is unchanged: no caller ever shares it.
+    if (primed && readFrom.get(primed) === text) return primed;
+    const cfg = parseProjectConfig(text);
+    this.knownProjectId = cfg.projectId;
+    readFrom.set(cfg, text);
+    return cfg;
+  }
+
+  projectId(): string {
+    // The parse that learned the id is not thrown away: the next config() call gets it.
+    if (this.knownProjectId === undefined) this.primed = this.config();
+    return this.knownProjectId!;
+  }
+
+  accessText(): string | undefined {
+    return readTextIfExists(this.file('access.json'));
+  }
+
+  access(): AccessList {
+    return accessFrom(this.accessText());
+  }
+
+  scopes(cfg: ProjectConfig = this.config()): string[] {
+    return Object.keys(cfg.services).sort();
+  }
+
+  /**
+   * The project key, cached against the exact access.json bytes it was found in, and
+   * while in flight, so concurrent callers share one unwrap; a failure is not kept.
+   */
+  key(cfg?: ProjectConfig): Promise<ResolvedKey> {
+    try {
+      const text = this.accessText();
+      const accessHash = createHash('sha256')
+        .update(text ?? '')
+        .digest('hex');
+      if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
+      const projectId = (cfg ?? this.config()).projectId;
+      const key = resolveProjectKey({
+        env: this.host.env,
+        dataDir: this.dataDir,
+        projectId,
+        readAccess: () => accessFrom(text),
+      });
+      this.keyCache = { accessHash, key };
+      key.catch(() => {
+        if (this.keyCache?.key === key) this.keyCache = undefined;
+      });
+      return key;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  forgetKey(): void {
+    this.keyCache = undefined;
+  }
+
+  /** Reads and decrypts one scope named in kagi.json. */
+  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array, { text, file } = this.sealedScope(cfg, scope)): Store {
+    const plain = open(key, scopeAad(scope), parseEnvelope(text, file), file);
+    return parseStore(fromUtf8(plain, file), file);
+  }
+
+  /** The encrypted text of one scope named in kagi.json, as it is on disk. */
+  sealedScope(cfg: ProjectConfig, scope: string): { text: string; file: string } {
+    const entry = cfg.services[scope];
+    if (!entry) {
+      throw new KagiError(
+        'scope-not-found',
+        `scope ${scope} does not exist in ${cfg.projectId}`,
+        `existing scopes: ${this.scopes(cfg).join(', ') || '(none)'}`,
+      );
+    }
+    if (!isSafeSecretsPath(entry.file)) {
+      throw new KagiError(
+        'bad-config',
+        `kagi.json: the file of scope ${scope} (${JSON.stringify(entry.file)}) is outside .kagi/secrets/`,
+        'fix .kagi/kagi.json or restore it from Git',
+      );
+    }
+    const text = readText(
+      this.file(entry.file),
+      () =>
+        new KagiError(
+          'bad-store',
+          `${entry.file} is missing but kagi.json lists scope ${scope}`,
+          'restore it from Git (git checkout -- .kagi/), or pull the latest changes',
+        ),
+    );
+    return { text, file: entry.file };
+  }
+
+  writeAccess(list: AccessList): void {
+    validateAccessList(list);
+    writeAccessText(this.kagiDir, this.dataDir, this.projectId(), serializeAccessList(list));
+  }
+
+  journal(): Journal | undefined {
+    return readJournal(this.dataDir, this.projectId());
+  }
+
+  /**
+   * Runs a read-modify-write under the project lock, after finishing any interrupted
+   * rotation. `fn` reads and writes through `tx` (see Transaction: kagi.json goes last).
+   */
+  async mutate<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return withLock(this.file('.lock'), async () => {
+      await this.recoverUnlocked();
+      const tx = new Transaction(this, (cfg) => readFrom.get(cfg));
+      const result = await fn(tx);
+      tx.commit();
+      return result;
+    });
+  }
+
+  /** Finishes an interrupted rotation, as every store-opening command does first. */
+  async recover(): Promise<boolean> {
+    if (!fs.existsSync(journalPath(this.dataDir, this.projectId()))) return false;
+    return withLock(this.file('.lock'), async () => this.recoverUnlocked());
+  }
+
+  private async recoverUnlocked(): Promise<boolean> {
+    const cfg = this.config();
+    const j = readJournal(this.dataDir, cfg.projectId);
+    if (!j) {
+      this.primed = cfg;
+      return false;
+    }
+    await applyJournal(this.kagiDir, this.dataDir, j);
+    this.forgetKey();
+    return true;
+  }
+}
+
+function accessFrom(text: string | undefined): AccessList {
+  return text === undefined ? emptyAccessList() : parseAccessList(text);
+}
+
+/** The nearest folder at or above `start` that holds a `.kagi/` folder. */
+export function findProjectRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (isDir(path.join(dir, KAGI_DIR))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { isKagiError, type KagiErrorCode } from '../errors';
+import type { Store } from '../format/store';
+import { loadIdentity } from '../device/identity';
+import type { Project } from '../project/project';
+import type { KeySource } from '../device/projectKey';
+import type { Member } from '../format/access';
+
+/** A key's name and description: everything a listing may show. Never a value. */
+export interface KeyInfo {
+  key: string;
+  description?: string;
+}
+
+/** Why this device can't decrypt, in terms a UI can act on. */
+export type BlockedState =
+  'restricted' | 'no-identity' | 'pending' | 'not-a-member' | 'bad-key' | 'bad-config' | 'error';
+
+export interface Blocked {
+  state: BlockedState;
+  code?: KagiErrorCode;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * What the vault looks like from this device, without a single value in it:
+ * the structure from kagi.json always, key names only when the key opens.
+ */
+export interface Listing {
+  root: string;
+  projectId?: string;
+  envs: string[];
+  defaultEnv: string;
+  scopes: string[];
+  /** scope → keys sorted by name; undefined when blocked */
+  keys?: Map<string, KeyInfo[]>;
+  /** scopes that failed to decrypt on their own (e.g. a corrupt file) */
+  scopeErrors: Map<string, Blocked>;
+  blocked?: Blocked;
+  keySource?: KeySource;
+  member?: Member;
+  /** an interrupted rotation was finished while listing */
+  recovered: boolean;
+}
+
+export interface ListOptions {
+  /** false in Restricted Mode: read kagi.json only */
+  decrypt: boolean;
+  /** kept between listings of one vault, so only changed stores are decrypted again */
+  cache?: KeyNameCache;
+}
+
+/**
+ * Key names per scope, remembered with the encrypted text they were read from and
+ * the key that opened it: a listing after a change decrypts only the stores whose
+ * file changed. Holds names and descriptions, what a listing shows anyway.
+ */
+export class KeyNameCache {
+  private readonly entries = new Map<string, { text: string; keyId: string; keys: KeyInfo[] }>();
+
+  lookup(scope: string, text: string, keyId: string): KeyInfo[] | undefined {
+    const e = this.entries.get(scope);
+    return e && e.text === text && e.keyId === keyId ? e.keys : undefined;
+  }
+
+  remember(scope: string, text: string, keyId: string, keys: KeyInfo[]): void {
+    this.entries.set(scope, { text, keyId, keys });
+  }
+
+  /** Forgets scopes that are gone (or failed), so the cache never outgrows the vault. */
+  keepOnly(scopes: Set<string>): void {
+    for (const scope of this.entries.keys()) if (!scopes.has(scope)) this.entries.delete(scope);
+  }
+}
+
+export async function listVault(project: Project, opts: ListOptions): Promise<Listing> {
+  const base: Listing = {
+    root: project.root,
+    envs: [],
+    defaultEnv: 'development',
+    scopes: [],
+    scopeErrors: new Map(),
+    recovered: false,
+  };
+  let cfg;
+  try {
+    cfg = project.config();
+  } catch (e) {
+    return { ...base, blocked: blockedFrom(e, 'bad-config') };
+  }
+  const listing: Listing = {
+    ...base,
+    projectId: cfg.projectId,
+    envs: [...cfg.settings.envs],
+    defaultEnv: cfg.settings.defaultEnv,
+    scopes: project.scopes(cfg),
+  };
+  if (!opts.decrypt) {
+    return {
+      ...listing,
+      blocked: {
+        state: 'restricted',
+        message: 'Restricted Mode: secrets are not decrypted',
+        hint: 'trust this workspace to see key names',
+      },
+    };
+  }
+  try {
+    listing.recovered = await project.recover();
+    if (listing.recovered) return listVault(project, opts).then((l) => ({ ...l, recovered: true }));
+    const resolved = await project.key(cfg);
+    listing.keySource = resolved.source;
+    if (resolved.member) listing.member = resolved.member;
+    listing.keys = readKeyNames(project, cfg, resolved.key, listing.scopeErrors, opts.cache ?? new KeyNameCache());
+  } catch (e) {
+    listing.blocked = await classify(project, e);
+  }
+  return listing;
+}
+
+function readKeyNames(
+  project: Project,
+  cfg: ReturnType<Project['config']>,
+  key: Uint8Array,
+  errors: Map<string, Blocked>,
+  cache: KeyNameCache,
+): Map<string, KeyInfo[]> {
+  const keyId = createHash('sha256').update(key).digest('hex');
+  const out = new Map<string, KeyInfo[]>();
+  for (const scope of project.scopes(cfg)) {
+    try {
+      const sealed = project.sealedScope(cfg, scope);
+      let keys = cache.lookup(scope, sealed.text, keyId);
+      if (!keys) {
+        keys = keyNames(project.readScope(cfg, scope, key, sealed));
+        cache.remember(scope, sealed.text, keyId, keys);
+      }
+      out.set(scope, keys);
+    } catch (e) {
+      errors.set(scope, blockedFrom(e, 'error'));
+    }
+  }
+  cache.keepOnly(new Set(out.keys()));
+  return out;
+}
+
+function keyNames(store: Store): KeyInfo[] {
+  return [...store.secrets.values()]
+    .map((s) => (s.description === undefined ? { key: s.key } : { key: s.key, description: s.description }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+async function classify(project: Project, e: unknown): Promise<Blocked> {
+  if (!isKagiError(e)) return blockedFrom(e, 'error');
+  switch (e.code) {
+    case 'no-identity':
+      return blockedFrom(e, 'no-identity');
+    case 'bad-key':
+      return blockedFrom(e, 'bad-key');
+    case 'not-a-member':
+      return blockedFrom(e, (await isPending(project)) ? 'pending' : 'not-a-member');
+    case 'bad-config':
+      return blockedFrom(e, 'bad-config');
+    default:
+      return blockedFrom(e, 'error');
+  }
+}
+
+async function isPending(project: Project): Promise<boolean> {
+  try {
+    const me = await loadIdentity(project.dataDir);
+    return !!me && project.access().members.some((m) => m.status === 'pending' && m.recipient === me.recipient);
+  } catch {
+    return false;
+  }
+}
+
+/** Only KagiError text is shown: it is written never to contain a value. */
+function blockedFrom(e: unknown, state: BlockedState): Blocked {
+  if (isKagiError(e)) return { state, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  const name = e instanceof Error ? e.name : typeof e;
+  return { state, message: `unexpected ${name}`, hint: 'see the Kagi output for details' };
+}

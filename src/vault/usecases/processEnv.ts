@@ -1,0 +1,42 @@
+// Secrets into processes: a scope's secrets as an environment, merged over a parent's (as
+// `kagi run`, tasks and terminals do). Pure; no function mutates its input, and no error message
+// ever contains a value. How a debugger wants them (launch shapes) is the editor's business:
+// src/extension/launchConfig.ts.
+import type { Store } from '../format/store';
+
+/** Key → value of one scope, in the order of the store. */
+export type SecretEnv = Record<string, string>;
+
+export function secretsOf(store: Store): SecretEnv {
+  const out: SecretEnv = {};
+  for (const [key, s] of store.secrets) out[key] = s.value;
+  return out;
+}
+
+export interface MergeOptions {
+  /** Windows environment names are case-insensitive: a secret `PATH` replaces a parent `Path`. */
+  caseInsensitive?: boolean;
+}
+
+export const defaultCaseInsensitive = () => process.platform === 'win32';
+
+/**
+ * The environment of a child process: the parent's plus the scope's, the secrets winning (as
+ * `kagi run` does). Undefined parent entries (as in `process.env`) are dropped.
+ */
+export function mergeEnv(
+  parent: Record<string, string | undefined>,
+  secrets: SecretEnv,
+  opts: MergeOptions = {},
+): Record<string, string> {
+  const ci = opts.caseInsensitive ?? defaultCaseInsensitive();
+  const upper = ci ? new Set(Object.keys(secrets).map((k) => k.toUpperCase())) : undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent)) {
+    if (v === undefined) continue;
+    if (upper?.has(k.toUpperCase())) continue;
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(secrets)) out[k] = v;
+  return out;
+}

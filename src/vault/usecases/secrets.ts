@@ -1,0 +1,156 @@
+import { KagiError } from '../errors';
+import { isWellFormedText } from '../format/encoding';
+import { emptyStore, type Secret, type Store } from '../format/store';
+import type { Project } from '../project/project';
+import type { Transaction } from '../project/transaction';
+import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
+
+export interface SecretInput {
+  key: string;
+  value: string;
+  /** undefined keeps the current description; null removes it */
+  description?: string | null;
+}
+
+export interface SetResult {
+  scope: string;
+  added: string[];
+  updated: string[];
+}
+
+/** Keys end up as environment variable names: refuse what no process could receive. */
+export function validateSecretKey(key: string): string {
+  if (key === '' || /[=\0\r\n]/.test(key)) {
+    throw new KagiError(
+      'bad-name',
+      `invalid secret name ${JSON.stringify(key)}`,
+      'use a name without "=", NUL or line breaks, e.g. DATABASE_URL',
+    );
+  }
+  return key;
+}
+
+/** Values are text: refuse what would come back changed from any file or process. */
+export function validateSecretValue(key: string, value: string): string {
+  if (!isWellFormedText(value)) {
+    throw new KagiError(
+      'bad-value',
+      `the value of ${key} is not valid Unicode text (it holds a lone surrogate)`,
+      'set it again from its source; binary data belongs in base64',
+    );
+  }
+  return value;
+}
+
+export async function setSecrets(project: Project, scope: string, inputs: SecretInput[]): Promise<SetResult> {
+  inputs.forEach((i) => validateSecretValue(validateSecretKey(i.key), i.value));
+  return project.mutate(async (tx) => {
+    const store = await tx.readOrEmpty(scope);
+    const result = applyInputs(store, inputs);
+    await precreateServiceEnvs(tx, scope);
+    await tx.write(scope, store);
+    return { scope, ...result };
+  });
+}
+
+function applyInputs(store: Store, inputs: SecretInput[]): { added: string[]; updated: string[] } {
+  const added: string[] = [];
+  const updated: string[] = [];
+  for (const input of inputs) {
+    const existing = store.secrets.get(input.key);
+    (existing ? updated : added).push(input.key);
+    const description = input.description === undefined ? existing?.description : (input.description ?? undefined);
+    store.secrets.set(input.key, {
+      key: input.key,
+      value: input.value,
+      extra: existing?.extra ?? {},
+      ...(description !== undefined ? { description } : {}),
+    });
+  }
+  return { added, updated };
+}
+
+/** Removes keys; returns those that existed. Nothing is written when none did. */
+export async function unsetSecrets(project: Project, scope: string, keys: string[]): Promise<string[]> {
+  return project.mutate(async (tx) => {
+    const store = await tx.read(scope);
+    const removed = keys.filter((k) => store.secrets.delete(k));
+    if (removed.length > 0) await tx.write(scope, store);
+    return removed;
+  });
+}
+
+/**
+ * Before writing `service/env`, Rust makes sure `service/<e>` exists for every
+ * configured env, so listings agree between the two tools.
+ */
+export async function precreateServiceEnvs(tx: Transaction, scope: string): Promise<void> {
+  const { service } = splitScope(scope);
+  if (service === undefined) return;
+  for (const env of tx.cfg.settings.envs) {
+    const s = joinScope(service, env);
+    if (s !== scope && !tx.cfg.services[s]) await tx.write(s, emptyStore(s));
+  }
+}
+
+/** Decrypts every scope (or the given ones); the first failure aborts with its file named. */
+export async function readScopes(project: Project, only?: string[]): Promise<Map<string, Store>> {
+  await project.recover();
+  const cfg = project.config();
+  const { key } = await project.key(cfg);
+  const out = new Map<string, Store>();
+  for (const scope of only ?? project.scopes(cfg)) out.set(scope, project.readScope(cfg, scope, key));
+  return out;
+}
+
+/** How every front end shows a value it doesn't reveal (CLI tables, tree, team view). */
+export const MASK = '********';
+
+/**
+ * The secret a person means by `key` in a store: the exact name first, else the UPPER_SNAKE
+ * form `set` would have stored it under (`db-url` finds `DB_URL`). One rule for get, unset,
+ * reveal and copy, in the CLI and the editor alike.
+ */
+export function findSecret(store: Store, scope: string, key: string): Secret {
+  const secret = store.secrets.get(key) ?? store.secrets.get(normalizeKey(key));
+  if (!secret) {
+    throw new KagiError(
+      'key-not-found',
+      `${key} is not set in ${scope}`,
+      `list the keys (\`kagi get ${scope}\` or the Kagi view); someone may have removed it`,
+    );
+  }
+  return secret;
+}
+
+/**
+ * One secret, for an explicit, confirmed reveal or copy. Callers hand the value straight to
+ * the person; it is never cached, logged or put in an error.
+ */
+export async function readSecret(
+  project: Project,
+  scope: string,
+  key: string,
+): Promise<{ key: string; value: string }> {
+  const store = (await readScopes(project, [scope])).get(scope)!;
+  const { key: name, value } = findSecret(store, scope, key);
+  return { key: name, value };
+}
+
+/** What a listing or export covers: everything, one service's scopes, or one scope. */
+export type ScopeSelection = { kind: 'all' } | { kind: 'service'; service: string } | { kind: 'scope'; scope: string };
+
+/** Decrypts the selected scopes; a service that has none is an error naming the ones that exist. */
+export async function readSelection(project: Project, target: ScopeSelection): Promise<Map<string, Store>> {
+  if (target.kind === 'all') return readScopes(project);
+  if (target.kind === 'scope') return readScopes(project, [target.scope]);
+  const scopes = project.scopes().filter((s) => splitScope(s).service === target.service);
+  if (scopes.length === 0) {
+    throw new KagiError(
+      'scope-not-found',
+      `service ${target.service} has no scopes`,
+      `existing services: ${servicesOf(project.scopes()).join(', ') || '(none)'}; create one with \`kagi set ${target.service} KEY VALUE\``,
+    );
+  }
+  return readScopes(project, scopes);
+}
