@@ -24,6 +24,7 @@ export type KagiErrorCode =
   | 'conflict'
   | 'locked'
   | 'usage'
+  | 'git'
   | 'io';
 
 export class KagiError extends Error {

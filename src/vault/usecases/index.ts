@@ -13,6 +13,10 @@ export * from './init';
 export * from './processEnv';
 export * from './members';
 export * from './doctor';
+export * from './gitSetup';
+export * from './gitDiff';
+export * from './gitMerge';
+export * from './gitLog';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';
