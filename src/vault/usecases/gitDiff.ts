@@ -1,4 +1,5 @@
 // `git diff` of a store: Git's textconv driver. It must never make Git fail, so it always answers.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { describeError } from '../errors';
 import type { HostEnv } from '../device/dataDir';
@@ -17,7 +18,8 @@ export async function textconvStore(file: string, cwd: string, host: HostEnv): P
     const stat = fs.statSync(file);
     if (!stat.isFile()) return line('not a regular file');
     if (stat.size > MAX_STORE_BYTES) return line(`${stat.size} bytes: too large for a kagi store`);
-    const blob = classifySealed(fs.readFileSync(file));
+    const bytes = fs.readFileSync(file);
+    const blob = classifySealed(bytes);
     if (blob.kind === 'not-a-store') return line(blob.why);
     if (blob.kind === 'artifact')
       return line(`an encrypted file artifact (kind ${blob.artifactKind}); its content is not shown`);
@@ -26,7 +28,9 @@ export async function textconvStore(file: string, cwd: string, host: HostEnv): P
     const opened = await ring.open(blob.envelope, [blob.storedScope]);
     if (!opened) {
       const scope = blob.storedScope ? `store of ${printable(blob.storedScope)}` : 'store';
-      return line(`encrypted ${scope}: this device holds no project key that opens it`);
+      // The ciphertext's hash tells a changed blob from an unchanged one without revealing anything.
+      const id = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+      return line(`encrypted ${scope} (ciphertext ${id}): this device holds no project key that opens it`);
     }
     return renderStore(opened.scope, opened.store, fingerprintKey((await ring.newest()) ?? opened.key));
   } catch (e) {
