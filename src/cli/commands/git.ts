@@ -14,7 +14,7 @@ import {
 } from '../../vault';
 import { expectPositionals, flag, parseOptions, str, usage } from '../args';
 import type { CliContext, Command } from '../command';
-import { askYesNo } from '../confirm';
+import { confirmYesNo } from '../confirm';
 import { openProject } from '../context';
 
 export const gitCommand: Command = {
@@ -22,6 +22,7 @@ export const gitCommand: Command = {
   summary: 'Git integration: readable diffs, a per-key merge driver, conflict resolution',
   help: `Usage: kagi git setup [--remove]
        kagi git resolve [--take KEY=ours|theirs|base]... [--all ours|theirs|base]
+       kagi git resolve --reveal [--yes]
        kagi git textconv FILE                                  (run by Git)
        kagi git merge-driver store|config|access O A B PATH    (run by Git)
 
@@ -30,8 +31,9 @@ setup     adds .gitattributes lines for .kagi/ (commit them: they are harmless
           .git/config, through a launcher in the device's data folder.
           --remove undoes both. Running it again changes nothing.
 resolve   for keys the merge driver could not merge: keep ours, theirs or
-          base, per key. Values are masked (fingerprints); a terminal can
-          reveal them after a y/N question. Off a terminal use --take/--all.
+          base, per key (asked per key on a terminal; --take/--all anywhere).
+          Values are masked (fingerprints); --reveal prints each side's value
+          after a y/N question (--yes off a terminal) and changes nothing.
 
 Details and the reasons for each choice: docs/git.md.
 `,
@@ -107,7 +109,12 @@ function parseChoices(p: { values: Record<string, unknown> }): { take: Map<strin
 }
 
 async function resolve(ctx: CliContext, args: string[]): Promise<number> {
-  const p = parseOptions('git resolve', args, { take: { type: 'string', multiple: true }, all: { type: 'string' } });
+  const p = parseOptions('git resolve', args, {
+    take: { type: 'string', multiple: true },
+    all: { type: 'string' },
+    reveal: { type: 'boolean' },
+    yes: { type: 'boolean' },
+  });
   expectPositionals('git resolve', p, 0, 0);
   const { take, all } = parseChoices(p);
   const { project } = await openProject(ctx, undefined, { recover: true });
@@ -116,6 +123,7 @@ async function resolve(ctx: CliContext, args: string[]): Promise<number> {
     ctx.io.out('no recorded kagi conflicts in this vault\n');
     return 0;
   }
+  if (flag(p, 'reveal')) return reveal(ctx, conflicts, flag(p, 'yes'));
   let left = 0;
   for (const c of conflicts) {
     const choices = new Map<string, Side>();
@@ -141,16 +149,22 @@ function describeSide(k: KeyConflict, side: Side): string {
   return `fp:${v.fingerprint}${v.description ? `  # ${v.description}` : ''}`;
 }
 
-/** One key at a time: masked sides, a reveal only after a y/N question. */
+/** One question per key, sides masked; anything but o/t/b leaves the key for later. */
 async function ask(ctx: CliContext, c: StoreConflict, k: KeyConflict): Promise<Side | undefined> {
   ctx.io.err(`\n${c.scope} ${k.key} changed on both sides:\n`);
   for (const side of SIDES) ctx.io.err(`  ${side.padEnd(6)} ${describeSide(k, side)}\n`);
-  for (;;) {
-    const a = (await ctx.io.ask('Keep [o]urs, [t]heirs, [b]ase, [r]eveal values, or [s]kip? ')).trim().toLowerCase();
-    if (a === 'o' || a === 't' || a === 'b') return ({ o: 'ours', t: 'theirs', b: 'base' } as const)[a];
-    if (a === 's' || a === '') return undefined;
-    if (a === 'r' && (await askYesNo(ctx.io, `Show the values of ${k.key} on this terminal?`))) {
-      for (const side of SIDES) ctx.io.err(`  ${side.padEnd(6)} ${c.reveal(k.key, side) ?? '(absent)'}\n`);
+  const a = (await ctx.io.ask('Keep [o]urs, [t]heirs or [b]ase (anything else: later)? ')).trim().toLowerCase();
+  return a === 'o' || a === 't' || a === 'b' ? ({ o: 'ours', t: 'theirs', b: 'base' } as const)[a] : undefined;
+}
+
+/** Every side's value of every conflicting key, after the usual confirmation; nothing is changed. */
+async function reveal(ctx: CliContext, conflicts: StoreConflict[], yes: boolean): Promise<number> {
+  await confirmYesNo(ctx.io, yes, 'Show the conflicting values on this terminal?');
+  for (const c of conflicts) {
+    for (const k of c.keys) {
+      ctx.io.out(`${c.scope} ${k.key}\n`);
+      for (const side of SIDES) ctx.io.out(`  ${side.padEnd(6)} ${c.reveal(k.key, side) ?? '(absent)'}\n`);
     }
   }
+  return 0;
 }
