@@ -1,6 +1,7 @@
 // `kagi log`: which keys changed in which commit, by whom. Names and fingerprints only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DigestCache, type Digest } from '../git/digestCache';
 import { fingerprint, fingerprintKey } from '../git/fingerprint';
 import { isShallow, storeCommits } from '../git/history';
 import { KeyRing } from '../git/keyRing';
@@ -44,9 +45,6 @@ export interface LogFilter {
   maxCount?: number;
 }
 
-/** A revision of a store as the log needs it: key → fingerprint of value and description. */
-type Digest = Map<string, string>;
-
 /**
  * Newest first. Blobs are opened once per run and kept as digests (names and keyed
  * fingerprints) by blob id; values are dropped as soon as a blob is digested.
@@ -68,12 +66,15 @@ export async function keyHistory(project: Project, filter: LogFilter = {}): Prom
   const ring = new KeyRing({ gitRoot, kagiDirs: [kagiDir], host: project.host, revisions: ['HEAD'] });
   const newest = await ring.newest();
   const fpKey = newest ? fingerprintKey(newest) : undefined;
-  const digests = new Map<string, Digest | string>();
+  const cache = fpKey ? new DigestCache(project.dataDir, project.projectId(), fpKey) : undefined;
+  const unreadable = new Map<string, string>();
   const digestOf = async (id: string, scope: string | undefined): Promise<Digest | string> => {
-    const cached = digests.get(id);
-    if (cached !== undefined) return cached;
+    const known = cache?.get(id) ?? unreadable.get(id);
+    if (known !== undefined) return known;
     const result = await digest(id, scope);
-    digests.set(id, result);
+    // Only what opened is kept on disk: a revision may open tomorrow (after a membership change).
+    if (typeof result === 'string') unreadable.set(id, result);
+    else cache?.set(id, result);
     return result;
   };
   const digest = async (id: string, scope: string | undefined): Promise<Digest | string> => {
@@ -108,6 +109,7 @@ export async function keyHistory(project: Project, filter: LogFilter = {}): Prom
         scopes,
       });
   }
+  cache?.save();
   return { entries, shallow: isShallow(gitRoot) };
 }
 
