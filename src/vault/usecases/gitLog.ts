@@ -1,6 +1,4 @@
 // `kagi log`: which keys changed in which commit, by whom. Names and fingerprints only.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DigestCache, type Digest } from '../git/digestCache';
 import { fingerprint, fingerprintKey } from '../git/fingerprint';
 import { isShallow, storeCommits } from '../git/history';
@@ -8,7 +6,7 @@ import { KeyRing } from '../git/keyRing';
 import { canonicalJson } from '../git/render';
 import { gitTopLevel, readBlob } from '../git/run';
 import { classifySealed, printable } from '../git/sealed';
-import { splitStorePath } from './gitMerge';
+import { kagiDirInRepo, splitStorePath } from '../git/vaultPath';
 import type { Project } from '../project/project';
 import { KagiError } from '../errors';
 
@@ -57,7 +55,7 @@ export async function keyHistory(project: Project, filter: LogFilter = {}): Prom
       `${project.root} is not inside a Git repository`,
       'kagi log reads Git history: commit the vault first',
     );
-  const kagiDir = path.relative(fs.realpathSync(gitRoot), fs.realpathSync(project.kagiDir)).split(path.sep).join('/');
+  const kagiDir = kagiDirInRepo(gitRoot, project.kagiDir);
   const pathspec = filter.scope
     ? `${kagiDir}/secrets/${filter.scope}.enc`
     : filter.service

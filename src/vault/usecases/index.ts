@@ -16,6 +16,7 @@ export * from './doctor';
 export * from './gitSetup';
 export * from './gitDiff';
 export * from './gitMerge';
+export * from './gitResolve';
 export * from './gitLog';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
