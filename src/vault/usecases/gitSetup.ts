@@ -1,9 +1,10 @@
 // `kagi git setup` / `--remove`: the attribute lines (committed) and the driver config (this clone only).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError } from '../errors';
-import { dataDir } from '../device/dataDir';
+import { dataDir, type HostEnv } from '../device/dataDir';
 import { addAttributes, removeAttributes } from '../git/attributes';
-import { removeDriverConfig, writeDriverConfig, writeLauncher, type Program } from '../git/driverConfig';
+import { launcherPath, removeDriverConfig, writeDriverConfig, writeLauncher, type Program } from '../git/driverConfig';
 import { gitTopLevel } from '../git/run';
 import { kagiDirInRepo } from '../git/vaultPath';
 import type { Project } from '../project/project';
@@ -45,4 +46,14 @@ export function removeGitSetup(project: Project): GitSetupReport {
   const attributesChanged = removeAttributes(gitRoot, kagiDirInRepo(gitRoot, project.kagiDir));
   const configChanged = removeDriverConfig(gitRoot);
   return { gitRoot, attributesFile: path.join(gitRoot, '.gitattributes'), attributesChanged, configChanged };
+}
+
+/**
+ * Points an existing launcher at this program (the extension calls it at activation, so an
+ * update moves every configured clone along); creates nothing for a device never set up.
+ */
+export function refreshGitLauncher(host: HostEnv, program: Program): boolean {
+  const data = dataDir(host);
+  if (!fs.existsSync(launcherPath(data))) return false;
+  return writeLauncher(data, program).changed;
 }
