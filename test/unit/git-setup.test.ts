@@ -143,3 +143,17 @@ describe('the attribute lines without a configured driver (a teammate on the Rus
     assert.match(attributed.read('.kagi/secrets/api/dev.enc'), /^<<<<<<< /m);
   });
 });
+
+describe('kagi init in a Git repository', function () {
+  this.timeout(60_000);
+  before(ensureCliBuilt);
+
+  it('offers the Git integration, and changes no Git config by itself', () => {
+    const repo = newRepo({ vault: false });
+    assert.match(repo.kagiOk(['init']), /^git: run `kagi git setup` for readable diffs/m);
+    assert.deepEqual(kagiConfig(repo), []);
+    const outside = newRepo({ vault: false });
+    fs.rmSync(path.join(outside.dir, '.git'), { recursive: true });
+    assert.doesNotMatch(outside.kagiOk(['init']), /kagi git setup/);
+  });
+});
