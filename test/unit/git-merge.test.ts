@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureCliBuilt, kagiTty, hasScript } from './cli-harness';
+import { ensureCliBuilt, hasScript, kagi, kagiTty } from './cli-harness';
 import { addMember, CANARY, commitAll, filesContain, newRepo, objectsContain, type Repo } from './git-harness';
 import { device, tempDir } from './helpers';
 
@@ -199,6 +199,27 @@ describe('the store merge driver', function () {
     }
     const outside = repo.kagi(['git', 'merge-driver', 'store', files.base, files.ours, files.theirs, 'notes/x.enc']);
     assert.match(outside.stderr, /not inside a \.kagi\/ folder/);
+  });
+
+  it("a merged commit without access.json: Git's own conflict and the reason, in one line", () => {
+    const repo = forked();
+    repo.gitOk(['checkout', '-q', 'side']);
+    repo.gitOk(['rm', '-q', '.kagi/access.json']);
+    repo.gitOk(['commit', '-q', '-m', 'no access.json']);
+    const theirs = repo.gitOk(['rev-parse', 'HEAD']).trim();
+    repo.gitOk(['checkout', '-q', 'main']);
+    const dir = tempDir('kagi-noaccess-');
+    const [o, a, b] = ['O', 'A', 'B'].map((n) => path.join(dir, n));
+    for (const f of [o!, a!, b!]) fs.writeFileSync(f, repo.read(STORE));
+    const r = kagi(['git', 'merge-driver', 'store', o!, a!, b!, STORE], {
+      cwd: repo.dir,
+      home: repo.home,
+      env: { [`GITHEAD_${theirs}`]: 'side' },
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /left Git's line conflict: access\.json is missing in the merged commit/);
+    assert.equal(fs.readFileSync(a!, 'utf8'), repo.read(STORE), "identical sides: Git's merge leaves ours as it was");
   });
 
   it('a scope renamed on one side still merges by key', () => {
