@@ -3,8 +3,10 @@ import { doctorCommand } from './commands/doctor';
 import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
 import { getCommand } from './commands/get';
+import { gitCommand } from './commands/git';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
+import { logCommand } from './commands/log';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
 import { setCommand } from './commands/set';
@@ -25,6 +27,8 @@ const COMMANDS: Command[] = [
   envCommand,
   memberCommand,
   doctorCommand,
+  gitCommand,
+  logCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

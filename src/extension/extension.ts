@@ -15,6 +15,7 @@ import { registerEnvCommands } from './envCommands';
 import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
+import { registerGitCommands } from './gitCommands';
 
 export type { KagiApi } from './api';
 
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerEnvCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
+  registerGitCommands(ctx);
   const tasks = registerTasks(ctx);
   const debug = registerDebug(ctx);
   const terminals = registerTerminals(ctx);

@@ -25,6 +25,7 @@ export type KagiErrorCode =
   | 'conflict'
   | 'locked'
   | 'usage'
+  | 'git'
   | 'io';
 
 export class KagiError extends Error {
