@@ -1,5 +1,5 @@
 import { KagiError } from './errors';
-import { readTextIfExists } from './disk/files';
+import { MAX_CONFIG_BYTES, readTextIfExists } from './disk/files';
 import { accessSnapshotPath } from './device/dataDir';
 import { parseAccessList, type AccessList } from './format/access';
 
@@ -26,7 +26,7 @@ export function assertRecipientsUnchanged(dataDir: string, projectId: string, ac
 }
 
 function readSnapshot(dataDir: string, projectId: string): AccessList | undefined {
-  const text = readTextIfExists(accessSnapshotPath(dataDir, projectId));
+  const text = readTextIfExists(accessSnapshotPath(dataDir, projectId), { maxBytes: MAX_CONFIG_BYTES });
   if (text === undefined) return undefined;
   try {
     return parseAccessList(text);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { KagiError } from '../errors';
 import { fromUtf8 } from '../format/encoding';
-import { assertRealFolders, readText, readTextIfExists } from '../disk/files';
+import { assertRealFolders, MAX_CONFIG_BYTES, readText, readTextIfExists } from '../disk/files';
 import { dataDir, journalPath, type HostEnv } from '../device/dataDir';
 import { open, scopeAad } from '../crypto/seal';
 import { parseEnvelope } from '../format/envelope';
@@ -79,7 +79,7 @@ export class Project {
   }
 
   config(): ProjectConfig {
-    const text = readText(this.file('kagi.json'), () => this.notAProject());
+    const text = readText(this.file('kagi.json'), () => this.notAProject(), { maxBytes: MAX_CONFIG_BYTES });
     const primed = this.primed;
     this.primed = undefined;
     // Handed out once, and only if the file is unchanged: no caller ever shares it.
@@ -97,7 +97,7 @@ export class Project {
   }
 
   accessText(): string | undefined {
-    return readTextIfExists(this.file('access.json'));
+    return readTextIfExists(this.file('access.json'), { maxBytes: MAX_CONFIG_BYTES });
   }
 
   access(): AccessList {
