@@ -62,7 +62,7 @@ export const memberCommand: Command = {
       case 'remove':
         return remove(ctx, project, id(), flag(p, 'yes'));
       default:
-        throw usage('member', sub === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
+        throw usage('member', sub === undefined ? 'missing subcommand' : 'unknown subcommand');
     }
   },
 };

@@ -106,7 +106,7 @@ export async function findMyMembership(
         'restore .kagi/access.json from Git',
       );
     }
-    const key = await unwrapProjectKey(wrapped, identity.secretKey);
+    const key = await unwrapProjectKey(wrapped, identity.secretKey, `the wrapped key of member ${member.memberId}`);
     if (key) return { key, member };
   }
   return undefined;

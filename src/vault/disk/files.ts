@@ -211,17 +211,20 @@ function openForReading(file: string, followLinks: boolean): number {
   return fs.openSync(file, fs.constants.O_RDONLY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW));
 }
 
-/** Reads until end of file, refusing the file as soon as it yields more than `maxBytes`. */
+/**
+ * Reads until end of file, refusing the file as soon as it yields more than `maxBytes`. Whole
+ * chunks (some /proc files refuse reads that are not a multiple of 8): at most one chunk over.
+ */
 function readUpTo(fd: number, file: string, maxBytes: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     const n = fs.readSync(fd, chunk, 0, chunk.length, null);
     if (n === 0) return Buffer.concat(chunks, total);
-    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
     total += n;
     if (total > maxBytes) throw tooLarge(file, undefined, maxBytes);
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
   }
 }
 

@@ -55,7 +55,8 @@ export class Project {
    */
   static open(root: string, host: HostEnv): Project {
     const project = new Project(path.resolve(root), host);
-    if (!fs.existsSync(project.file('kagi.json'))) throw project.notAProject();
+    // lstat: a dangling kagi.json link is there (and refused when read), not missing.
+    if (!fs.lstatSync(project.file('kagi.json'), { throwIfNoEntry: false })) throw project.notAProject();
     return project;
   }
 
