@@ -51,14 +51,18 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
  * `.gitignore` or `.env` link is someone's setup we would break, or hostile input.
  */
 function assertReplaceable(file: string): void {
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.lstatSync(file, { throwIfNoEntry: false });
-  } catch (e) {
-    throw ioError('write', file, e);
-  }
+  const st = lstatIfExists(file, 'write');
   if (st === undefined || st.isFile()) return;
   throw st.isSymbolicLink() ? linkRefused(file) : notRegular(file, st);
+}
+
+/** The entry itself (a link as a link); undefined when nothing is there. */
+export function lstatIfExists(file: string, action: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (e) {
+    throw ioError(action, file, e);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { KagiError, ioError } from '../errors';
-import { readTextIfExists, SMALL_FILE_BYTES } from './files';
+import { lstatIfExists, readTextIfExists, SMALL_FILE_BYTES } from './files';
 
 /**
  * A write lock among our own processes (the CLI, the extension, CI). The Rust CLI
@@ -65,12 +65,7 @@ async function acquire(lockFile: string, opts: LockOptions): Promise<() => void>
  * `.kagi/.lock` came from somewhere else, Git most likely: no waiting makes it go away.
  */
 function assertLockShape(lockFile: string): void {
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.lstatSync(lockFile, { throwIfNoEntry: false });
-  } catch (e) {
-    throw ioError('inspect lock', lockFile, e);
-  }
+  const st = lstatIfExists(lockFile, 'inspect lock');
   if (st === undefined || st.isFile()) return;
   throw new KagiError(
     'locked',

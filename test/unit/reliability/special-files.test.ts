@@ -43,6 +43,23 @@ function expectError(fn: () => unknown, code: string, message: RegExp): void {
   assertKagiError(error, [code], message);
 }
 
+/**
+ * What taking `lock` fails with. A long timeout: the error must come from the lock itself,
+ * not from the deadline (the hang guard stops a spin).
+ */
+async function lockFailure(lock: string): Promise<unknown> {
+  try {
+    await withTimeout(
+      withLock(lock, async () => 1, { timeoutMs: 60_000 }),
+      HANG_MS,
+      'lock',
+    );
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
 describe('reliability: special files (issue 16)', function () {
   this.timeout(60_000);
   const scratch: string[] = [];
@@ -212,18 +229,7 @@ describe('reliability: special files (issue 16)', function () {
       ] as const) {
         fs.rmSync(lock, { recursive: true, force: true });
         make();
-        let error: unknown;
-        try {
-          // A long timeout: the error must come from the lock's shape, not from the deadline.
-          await withTimeout(
-            withLock(lock, async () => 1, { timeoutMs: 60_000 }),
-            HANG_MS,
-            'lock',
-          );
-        } catch (e) {
-          error = e;
-        }
-        assertKagiError(error, ['locked'], what);
+        assertKagiError(await lockFailure(lock), ['locked'], what);
       }
       fs.rmSync(lock, { recursive: true, force: true });
     });
@@ -232,17 +238,7 @@ describe('reliability: special files (issue 16)', function () {
       const lock = path.join(root, '.kagi', '.lock');
       const at = Date.now() + 365 * 24 * 3600 * 1000;
       fs.writeFileSync(lock, JSON.stringify({ pid: 1, host: 'ci-runner', at }));
-      let error: unknown;
-      try {
-        await withTimeout(
-          withLock(lock, async () => 1, { timeoutMs: 60_000 }),
-          HANG_MS,
-          'lock',
-        );
-      } catch (e) {
-        error = e;
-      }
-      assertKagiError(error, ['locked'], /is dated .* in the future: no running kagi wrote it/);
+      assertKagiError(await lockFailure(lock), ['locked'], /is dated .* in the future: no running kagi wrote it/);
       const r = await runCli(['set', 'api', 'K2', 'v2'], { cwd: root, env: host.env });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /in the future/);
