@@ -157,9 +157,11 @@ function assertAtMost(count: number, max: number, what: string): void {
   if (count > max) throw bad(`${count} ${what}, more than the limit of ${max}`);
 }
 
-/** Relative, and never above where it starts: no `..` segment, no root, no drive. */
+/**
+ * Never above the project folder: no `..` segment. A leading `/` is fine: mappings are
+ * relative to the project folder however they are written (Rust trims it, docs/format.md §8.5).
+ */
 function isInsideRelPath(p: string): boolean {
-  if (/^[\\/]/.test(p) || /^[A-Za-z]:/.test(p)) return false;
   return p.split(/[\\/]/).every((seg) => seg !== '..');
 }
 

@@ -240,22 +240,23 @@ export async function boundsAndSpecialCases(t: Template): Promise<HostileCase[]>
   );
 
   // ------------------------------------------------ monorepo paths that leave the project
-  for (const p of [
-    '..',
-    '../outside',
-    'apps/../../outside',
-    '/etc',
-    '\\\\server\\share',
-    'C:\\Windows',
-    'c:/x',
-    'a\\..\\..\\b',
-  ]) {
+  for (const p of ['..', '../outside', 'apps/../../outside', '/../outside', 'a\\..\\..\\b', 'apps/..']) {
     cfgCase(
       `monorepo path ${JSON.stringify(p)}`,
       (o) => {
         o.settings.monorepo = { max_depth: 2, services: [{ path: p, service: 'api' }] };
       },
       err('bad-config', /settings\.monorepo\.services\[0\]\.path .* leaves the project folder/),
+    );
+  }
+  // Relative to the project folder however written (Rust trims a leading slash): these stay inside.
+  for (const p of ['/apps/api/', '\\\\server\\share', 'C:\\Windows']) {
+    cfgCase(
+      `monorepo path ${JSON.stringify(p)} (inside the project, accepted)`,
+      (o) => {
+        o.settings.monorepo = { max_depth: 2, services: [{ path: p, service: 'api' }] };
+      },
+      'ok',
     );
   }
   cfgCase(
