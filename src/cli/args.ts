@@ -25,14 +25,35 @@ export function parseOptions(command: string, args: string[], options: OptionSpe
       strict: true,
     });
   } catch (e) {
-    throw usage(command, (e as Error).message);
+    throw usage(command, parseFailure((e as NodeJS.ErrnoException).code), optionList(options));
   }
   if (parsed.values.help) throw new HelpRequested();
   return parsed as ParsedArgs;
 }
 
-export function usage(command: string, message: string): KagiError {
-  return new KagiError('usage', message, `see \`kagi ${command} --help\``);
+/**
+ * Usage errors never quote an argument: any of them could be a value typed in the wrong place
+ * (`kagi set K --s3cret`), and Node's own messages repeat the argument.
+ */
+export function usage(command: string, message: string, also?: string): KagiError {
+  return new KagiError('usage', message, `${also ? `${also}; ` : ''}see \`kagi ${command} --help\``);
+}
+
+function parseFailure(code: string | undefined): string {
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return 'unknown option (an argument that starts with - is read as a value only after --)';
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return 'an option is missing its value, or was given one it does not take';
+    default:
+      return 'the arguments could not be parsed';
+  }
+}
+
+function optionList(options: OptionSpec): string {
+  return `options: ${Object.keys(options)
+    .map((o) => `--${o}`)
+    .join(', ')}`;
 }
 
 export function str(p: ParsedArgs, name: string): string | undefined {
@@ -56,6 +77,6 @@ export function commaList(text: string | undefined): string[] | undefined {
 export function expectPositionals(command: string, p: ParsedArgs, min: number, max: number): string[] {
   const n = p.positionals.length;
   if (n < min) throw usage(command, `missing argument${min - n > 1 ? 's' : ''}`);
-  if (n > max) throw usage(command, `unexpected argument ${JSON.stringify(p.positionals[max])}`);
+  if (n > max) throw usage(command, `too many arguments (${n}; at most ${max})`);
   return p.positionals;
 }

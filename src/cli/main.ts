@@ -31,7 +31,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
 function requireCommand(name: string) {
   const command = findCommand(name);
   if (!command)
-    throw new KagiError('usage', `unknown command ${JSON.stringify(name)}`, 'see `kagi --help` for the commands');
+    // Not quoted: like every usage error, it could be a value typed in the wrong place.
+    throw new KagiError('usage', 'unknown command', 'see `kagi --help` for the commands');
   return command;
 }
 
@@ -57,9 +58,18 @@ export function reportError(io: Io, e: unknown, debug: boolean): void {
   io.err(`kagi: error: unexpected internal error (${kind})\n`);
   io.err(
     debug && e instanceof Error
-      ? `${e.stack}\n`
+      ? `${stackFrames(e)}\n`
       : '  hint: rerun with KAGI_DEBUG=1 to see the details, and report it\n',
   );
+}
+
+/**
+ * Where it failed, never what it failed on: an error's message (the stack's first lines) may
+ * quote the data, a value included, so KAGI_DEBUG=1 prints only the `at …` frames.
+ */
+function stackFrames(e: Error): string {
+  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  return frames.length > 0 ? frames.join('\n') : '  (no stack)';
 }
 
 if (require.main === module) {

@@ -19,15 +19,19 @@ interface StringSetting {
   default: string;
 }
 type SettingSpec = (NumberSetting | BooleanSetting | StringSetting) & {
-  /** VS Code's configuration scope, when not the default (resource). */
-  scope?: 'window';
+  /**
+   * VS Code's configuration scope, when not the default (resource). `machine`: user settings
+   * only, so a repository's `.vscode/settings.json` cannot set it (VS Code ignores it there).
+   */
+  scope?: 'window' | 'machine';
 };
 
 /** Keys are relative to the `kagi` section. */
 export const SETTINGS = {
   clipboardClearSeconds: { type: 'number', default: 30, minimum: 0, maximum: 600 },
   'diagnostics.envExample': { type: 'boolean', default: true },
-  'terminal.injectActiveScope': { type: 'boolean', default: false, scope: 'window' },
+  // Puts secrets into every terminal: the person's choice, never a cloned repository's.
+  'terminal.injectActiveScope': { type: 'boolean', default: false, scope: 'machine' },
   'terminal.service': { type: 'string', default: '', scope: 'window' },
 } as const satisfies Record<string, SettingSpec>;
 

@@ -15,12 +15,15 @@ export function needsShell(
 }
 
 /**
- * Quotes an argument for the shell spawn() uses: sh -c on POSIX (exact); cmd.exe on Windows
- * (double quotes, `\"` inside; cmd may still expand %VAR% in an argument: use "shell": false
- * with an .exe for arguments that must pass untouched).
+ * Quotes an argument for the shell spawn() uses: sh -c on POSIX (exact); cmd.exe on Windows:
+ * double quotes, a `"` inside doubled to `""`. cmd does not honour `\"`: it toggles its quote
+ * state there, so `& calc` after it would run as a command; `""` toggles twice and stays
+ * quoted, and the program's C runtime reads `""` inside quotes as one `"`. Backslashes before
+ * a quote or at the end are doubled, as the C runtime halves them there. cmd may still expand
+ * %VAR% in an argument: use "shell": false with an .exe for arguments that must pass untouched.
  */
 export function shellQuote(arg: string, platform = process.platform): string {
   if (platform === 'win32')
-    return /^[\w@+=:,./\\-]+$/.test(arg) ? arg : `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
+    return /^[\w@+=:,./\\-]+$/.test(arg) ? arg : `"${arg.replace(/(\\*)"/g, '$1$1""').replace(/(\\+)$/, '$1$1')}"`;
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

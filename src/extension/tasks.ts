@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { describeError, isKagiError, joinScope, mergeEnv, servicesOf, splitScope } from '../vault';
+import { describeError, isKagiError, joinScope, mergeEnv, readWorkspaceText, servicesOf, splitScope } from '../vault';
 import { needsShell, shellQuote } from './shellQuote';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
@@ -131,9 +131,14 @@ function safeReaddir(dir: string): fs.Dirent[] {
   }
 }
 
+/** A package.json of a monorepo is a few KB; a link to /dev/zero or a huge file is not one. */
+const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
+
 function readScripts(file: string): string[] {
   try {
-    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: Record<string, unknown> };
+    const pkg = JSON.parse(readWorkspaceText(file, MAX_PACKAGE_JSON_BYTES) ?? '{}') as {
+      scripts?: Record<string, unknown>;
+    };
     return pkg.scripts && typeof pkg.scripts === 'object'
       ? Object.keys(pkg.scripts).filter((k) => typeof pkg.scripts![k] === 'string')
       : [];

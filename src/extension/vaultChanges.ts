@@ -3,9 +3,9 @@
 // watcher reports the same files a moment later, and that must not re-list and re-decrypt
 // the vault, nor rebuild the team view, a second time. So every announcement remembers what
 // `.kagi/` looked like, and the watcher announces only vaults that look different since.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileDigest } from '../vault';
 
 /**
  * How far an mtime must be older than the snapshot for its stat to be trusted (Git's "racy
@@ -58,7 +58,8 @@ export function diskState(kagiDir: string, now = Date.now()): DiskState {
 
 function fileState(file: string, now: number): FileState {
   try {
-    const st = fs.statSync(file);
+    // lstat: a committed link is judged by itself, never by what it points to.
+    const st = fs.lstatSync(file);
     const stat = `${st.size} ${st.mtimeMs} ${st.ino}`;
     return st.mtimeMs > now - RACY_MS ? { stat, digest: digestOf(file) } : { stat };
   } catch {
@@ -66,12 +67,9 @@ function fileState(file: string, now: number): FileState {
   }
 }
 
+/** Through the vault's bounded reader: a link to /proc/self/pagemap is not read at all. */
 function digestOf(file: string): string {
-  try {
-    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  } catch {
-    return 'unreadable';
-  }
+  return fileDigest(file) ?? 'unreadable';
 }
 
 /**

@@ -29,12 +29,17 @@ export type KagiErrorCode =
   | 'io';
 
 export class KagiError extends Error {
+  readonly hint?: string;
+
   constructor(
     readonly code: KagiErrorCode,
     message: string,
-    readonly hint?: string,
+    hint?: string,
   ) {
-    super(message);
+    // Messages quote names and scopes from files others wrote: escaped here, once for every
+    // error, so ESC sequences (colours, OSC 52 clipboard writes) never reach a terminal.
+    super(escapeControls(message));
+    if (hint !== undefined) this.hint = escapeControls(hint);
     this.name = 'KagiError';
   }
 
@@ -60,7 +65,10 @@ function hintForErrno(code: string): string | undefined {
     case 'EPERM':
       return 'check the file permissions and owner';
     case 'ENOSPC':
+    case 'EDQUOT':
       return 'free some disk space and retry';
+    case 'EFBIG':
+      return 'the file size limit of this process (ulimit -f) was reached: raise it and retry';
     case 'EROFS':
       return 'the folder is read-only';
     default:
@@ -76,4 +84,12 @@ function hintForErrno(code: string): string | undefined {
 export function describeError(e: unknown): string {
   if (isKagiError(e)) return e.describe();
   return `unexpected ${e instanceof Error ? e.name : typeof e}`;
+}
+
+/** C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `\x1b` → `\u001b`, visibly, the way JSON.stringify writes it. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

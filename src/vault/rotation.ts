@@ -167,7 +167,7 @@ async function rewrapActive(access: AccessList, newKey: Uint8Array, onProgress: 
   }
   for (const [i, m] of active.entries()) {
     onProgress({ step: 'access', done: i, total: active.length });
-    m.wrappedKey = await wrapProjectKey(newKey, m.recipient);
+    m.wrappedKey = await wrapProjectKey(newKey, m.recipient, m);
   }
   onProgress({ step: 'access', done: active.length, total: active.length });
   return active;

@@ -40,6 +40,13 @@ describe('kagi.* settings (config.ts)', () => {
     }
   });
 
+  it('a repository cannot switch on secrets in every terminal: injectActiveScope is user-only (issue 16)', () => {
+    // `machine` and `application` settings are read from user settings only; VS Code ignores
+    // them in a workspace's .vscode/settings.json, which a cloned repository controls.
+    const p = declared[settingId('terminal.injectActiveScope')]!;
+    assert.ok(['machine', 'application'].includes(p.scope as string), `scope is ${String(p.scope)}`);
+  });
+
   it('reads the defaults when nothing is set', () => {
     const c = configOf({});
     assert.equal(c.clipboardClearSeconds, 30);

@@ -30,9 +30,26 @@ describe('inject: how a kagi task starts its program', () => {
   it('Windows quoting wraps and escapes double quotes and trailing backslashes', () => {
     assert.equal(shellQuote('plain', 'win32'), 'plain');
     assert.equal(shellQuote('with space', 'win32'), '"with space"');
-    assert.equal(shellQuote('a"b', 'win32'), '"a\\"b"');
+    assert.equal(shellQuote('a"b', 'win32'), '"a""b"');
+    assert.equal(shellQuote('a\\"b', 'win32'), '"a\\\\""b"');
     assert.equal(shellQuote('dir\\', 'win32'), 'dir\\');
     assert.equal(shellQuote('my dir\\', 'win32'), '"my dir\\\\"');
+  });
+
+  it('Windows quoting keeps cmd metacharacters inside quotes (cmd does not honour \\")', () => {
+    // cmd.exe's rule: every `"` toggles quoting; & | < > ^ ( ) outside quotes are syntax.
+    const exposed = (line: string): string[] => {
+      let quoted = false;
+      const out: string[] = [];
+      for (const c of line) {
+        if (c === '"') quoted = !quoted;
+        else if (!quoted && '&|<>^()'.includes(c)) out.push(c);
+      }
+      return out;
+    };
+    for (const arg of ['x" & calc & "', 'a"b|c', '"&"', 'q\\" & del *', '"', '""', 'a ^ b', 'x"(y)"z>f']) {
+      assert.deepEqual(exposed(shellQuote(arg, 'win32')), [], `${arg} → ${shellQuote(arg, 'win32')}`);
+    }
   });
 });
 

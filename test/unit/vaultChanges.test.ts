@@ -97,3 +97,22 @@ describe('vaultChanges: which vaults the .kagi/ watcher announces', () => {
     assert.equal(sameState(before, diskState(dir, later), dir), true);
   });
 });
+
+describe('vaultChanges: committed links and special files (issue 16)', () => {
+  it('a recently modified link in .kagi/ is never followed: no digest of /proc/self/pagemap or of a file outside', () => {
+    const dir = kagiDir();
+    const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-outside-')), 'target');
+    fs.writeFileSync(outside, 'outside bytes');
+    fs.symlinkSync('/proc/self/pagemap', path.join(dir, 'stores', 'pagemap.json'));
+    fs.symlinkSync(outside, path.join(dir, 'stores', 'outside.json'));
+    const state = diskState(dir);
+    // Both are "recently modified" (just created), so both got a digest: of nothing read.
+    assert.equal(state.get('stores/pagemap.json')?.digest, 'unreadable');
+    assert.equal(state.get('stores/outside.json')?.digest, 'unreadable');
+    // Judged by the link itself: its own size, not the target's.
+    assert.match(
+      state.get('stores/outside.json')!.stat,
+      new RegExp(`^${fs.lstatSync(path.join(dir, 'stores', 'outside.json')).size} `),
+    );
+  });
+});

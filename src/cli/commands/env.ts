@@ -22,7 +22,7 @@ export const envCommand: Command = {
     const [sub, ...rest] = p.positionals;
     const operands = (n: number) => expectPositionals(`env ${sub}`, { ...p, positionals: rest }, n, n);
     if (sub !== 'add' && sub !== 'rename' && sub !== 'remove') {
-      throw usage('env', sub === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
+      throw usage('env', sub === undefined ? 'missing subcommand' : 'unknown subcommand');
     }
     const { project } = await openProject(ctx, undefined, { recover: true });
     if (sub === 'add') {

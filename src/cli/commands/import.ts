@@ -40,8 +40,10 @@ Options:
       'dry-run': { type: 'boolean' },
       'upper-snake': { type: 'boolean' },
     });
-    const file = path.resolve(ctx.cwd, str(p, 'file') ?? '.env');
-    const text = readDotenvFile(file);
+    const named = str(p, 'file');
+    const file = path.resolve(ctx.cwd, named ?? '.env');
+    // A file the person named may be a link they made; the default .env is the repository's.
+    const text = readDotenvFile(file, { followLinks: named !== undefined });
     if (text === undefined)
       throw new KagiError('bad-dotenv', `${file} does not exist`, 'pass the file to import with --file');
     let entries = parseDotenv(text, path.basename(file));

@@ -94,7 +94,7 @@ role or project id) is refused unless you confirm it:
       case 'remove':
         return remove(ctx, project, id(), p);
       default:
-        throw usage('member', sub === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
+        throw usage('member', sub === undefined ? 'missing subcommand' : 'unknown subcommand');
     }
   },
 };

@@ -47,7 +47,7 @@ function leadingOptions(args: string[]): { service?: string; rest: string[] } {
     } else if (a.startsWith('--service=')) {
       service = a.slice('--service='.length);
     } else if (a.startsWith('-') && a !== '-') {
-      throw usage('run', `unknown option ${a} before the program (put options of the program after it)`);
+      throw usage('run', 'unknown option before the program (put options of the program after it)');
     } else break;
   }
   return { service, rest: args.slice(i) };

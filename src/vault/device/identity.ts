@@ -2,7 +2,7 @@ import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
-import { ensurePrivateDir, readTextIfExists } from '../disk/files';
+import { ensurePrivateDir, readTextIfExists, SMALL_FILE_BYTES } from '../disk/files';
 import { identityPath } from './dataDir';
 
 /** This device's age X25519 identity, shared by every project (and by the Rust CLI). */
@@ -28,7 +28,8 @@ export async function loadIdentity(data: string): Promise<DeviceIdentity | undef
  */
 export function loadSecretKey(data: string): string | undefined {
   const file = identityPath(data);
-  const text = readTextIfExists(file);
+  // The person's own file (it may be a link into their dotfiles), but small and regular.
+  const text = readTextIfExists(file, { followLinks: true, maxBytes: SMALL_FILE_BYTES });
   return text === undefined ? undefined : parseSecretKey(text, file);
 }
 

@@ -1,7 +1,7 @@
 import { KagiError } from '../errors';
 import { bytesToHex, decodeBase64Strict, hexToBytes } from '../format/encoding';
 import * as fs from 'node:fs';
-import { readTextIfExists, writeFileAtomic } from '../disk/files';
+import { readTextIfExists, SMALL_FILE_BYTES, writeFileAtomic } from '../disk/files';
 import { keyCachePath } from './dataDir';
 import { identityToRecipient } from 'age-encryption';
 import { loadSecretKey } from './identity';
@@ -50,7 +50,7 @@ export async function resolveProjectKey(ctx: KeyContext): Promise<ResolvedKey> {
     if (!(e instanceof KagiError)) throw e;
     identityError = e;
   }
-  const cached = readTextIfExists(keyCachePath(ctx.dataDir, ctx.projectId));
+  const cached = readTextIfExists(keyCachePath(ctx.dataDir, ctx.projectId), { maxBytes: SMALL_FILE_BYTES });
   if (cached !== undefined)
     return { key: parseKeyText(cached, keyCachePath(ctx.dataDir, ctx.projectId)), source: 'key cache' };
   throw identityError;
@@ -61,7 +61,8 @@ export function keyFromEnvironment(env: Record<string, string | undefined>): Res
   if (inline !== undefined) return { key: parseKeyText(inline, 'KAGI_PROJECT_KEY'), source: 'KAGI_PROJECT_KEY' };
   const file = env.KAGI_PROJECT_KEY_FILE;
   if (file === undefined) return undefined;
-  const text = readTextIfExists(file);
+  // A path the person set (a mounted secret is often a link), never more than a key's worth.
+  const text = readTextIfExists(file, { followLinks: true, maxBytes: SMALL_FILE_BYTES });
   if (text === undefined) {
     throw new KagiError(
       'bad-key',
@@ -105,7 +106,7 @@ export async function findMyMembership(
         'restore .kagi/access.json from Git',
       );
     }
-    const key = await unwrapProjectKey(wrapped, identity.secretKey);
+    const key = await unwrapProjectKey(wrapped, identity.secretKey, `the wrapped key of member ${member.memberId}`);
     if (key) return { key, member };
   }
   return undefined;

@@ -8,6 +8,12 @@ const isWindows = process.platform === 'win32';
 /** Files the vault reads are small; anything larger is hostile or a mistake. */
 export const MAX_VAULT_FILE_BYTES = 64 * 1024 * 1024;
 
+/** kagi.json and access.json: thousands of scopes or members fit many times over. */
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+
+/** A key, an identity, a lock, a `.git` file: a few lines at most. */
+export const SMALL_FILE_BYTES = 64 * 1024;
+
 /** Creates `dir` and missing parents, each new one 0700 (private material lives below). */
 export function ensurePrivateDir(dir: string): void {
   try {
@@ -26,6 +32,7 @@ export function ensurePrivateDir(dir: string): void {
  * passes its `mode`, and its folder is left as it is.
  */
 export function writeFileAtomic(file: string, text: string | Uint8Array, opts: { mode?: number } = {}): void {
+  assertReplaceable(file);
   const dir = path.dirname(file);
   if (opts.mode === undefined) prepareDir(dir, [path.basename(file)]);
   else prepareOutsideDir(dir, path.basename(file));
@@ -36,6 +43,25 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, opts: {
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw ioError('write', file, e);
+  }
+}
+
+/**
+ * A link or a special file where we write is refused, not silently replaced: a committed
+ * `.gitignore` or `.env` link is someone's setup we would break, or hostile input.
+ */
+function assertReplaceable(file: string): void {
+  const st = lstatIfExists(file, 'write');
+  if (st === undefined || st.isFile()) return;
+  throw st.isSymbolicLink() ? linkRefused(file) : notRegular(file, st);
+}
+
+/** The entry itself (a link as a link); undefined when nothing is there. */
+export function lstatIfExists(file: string, action: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (e) {
+    throw ioError(action, file, e);
   }
 }
 
@@ -135,30 +161,117 @@ function syncDir(dir: string): void {
   }
 }
 
-/** Reads a UTF-8 file, refusing oversized ones; `undefined` when it does not exist. */
-export function readTextIfExists(file: string): string | undefined {
-  let size: number | undefined;
+export interface ReadOptions {
+  /** The most bytes read; one more and the file is refused. */
+  maxBytes?: number;
+  /**
+   * Follow a symbolic link at `file` itself. Off by default: a link in a repository is
+   * hostile input (a committed `kagi.json -> /dev/zero`). On only for paths a person
+   * named on this device (KAGI_PROJECT_KEY_FILE, their identity, an import's --file).
+   */
+  followLinks?: boolean;
+}
+
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+/** A FIFO opened without it blocks until a writer comes; with it, fstat refuses it at once. */
+const O_NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The one way the tools read a file: through a descriptor, so what is checked is what is
+ * read. Refuses a link (unless `followLinks`), anything that is not a regular file (a device,
+ * FIFO, socket or folder) and more than `maxBytes` bytes ACTUALLY read: `stat` says 0 for
+ * /dev/zero and for /proc files that yield megabytes. `undefined` when nothing is there.
+ */
+export function readFileBounded(file: string, opts: ReadOptions = {}): Buffer | undefined {
+  const maxBytes = opts.maxBytes ?? MAX_VAULT_FILE_BYTES;
+  let fd: number;
   try {
-    size = fs.statSync(file, { throwIfNoEntry: false })?.size;
-    if (size === undefined) return undefined;
+    fd = openForReading(file, opts.followLinks === true);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' && !opts.followLinks) throw linkRefused(file);
     throw ioError('read', file, e);
   }
-  // Checked before reading, so a huge (or sparse) file is never loaded.
-  if (size > MAX_VAULT_FILE_BYTES) {
-    throw new KagiError('io', `${file} is ${size} bytes, too large to be a vault file`, 'restore it from Git');
-  }
   try {
-    // By path, not by fd: Node reads a whole UTF-8 file by path in one native call.
-    return fs.readFileSync(file, 'utf8');
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw notRegular(file, st);
+    if (st.size > maxBytes) throw tooLarge(file, st.size, maxBytes);
+    return readUpTo(fd, file, maxBytes);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof KagiError) throw e;
     throw ioError('read', file, e);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
-export function readText(file: string, whatIsMissing: () => KagiError): string {
-  const text = readTextIfExists(file);
+function openForReading(file: string, followLinks: boolean): number {
+  // Windows has no O_NOFOLLOW: an lstat first (a race there is not worth a native module).
+  if (!followLinks && O_NOFOLLOW === 0 && fs.lstatSync(file).isSymbolicLink()) {
+    throw Object.assign(new Error('link'), { code: 'ELOOP' });
+  }
+  return fs.openSync(file, fs.constants.O_RDONLY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW));
+}
+
+/**
+ * Reads until end of file, refusing the file as soon as it yields more than `maxBytes`. Whole
+ * chunks (some /proc files refuse reads that are not a multiple of 8): at most one chunk over.
+ */
+function readUpTo(fd: number, file: string, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) return Buffer.concat(chunks, total);
+    total += n;
+    if (total > maxBytes) throw tooLarge(file, undefined, maxBytes);
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+  }
+}
+
+function linkRefused(file: string): KagiError {
+  return new KagiError(
+    'io',
+    `${file} is a symbolic link; kagi does not read or rewrite files through links`,
+    'replace it with a regular file (restore it from Git), and check who added the link',
+  );
+}
+
+function notRegular(file: string, st: fs.Stats): KagiError {
+  const kind = st.isDirectory()
+    ? 'a folder'
+    : st.isCharacterDevice() || st.isBlockDevice()
+      ? 'a device'
+      : st.isFIFO()
+        ? 'a named pipe'
+        : st.isSocket()
+          ? 'a socket'
+          : 'not a file';
+  return new KagiError(
+    'io',
+    `${file} is ${kind}, not a regular file`,
+    'replace it with the file kagi expects (restore it from Git)',
+  );
+}
+
+function tooLarge(file: string, size: number | undefined, maxBytes: number): KagiError {
+  return new KagiError(
+    'io',
+    `${file} ${size === undefined ? 'holds' : `is ${size} bytes,`} more than ${maxBytes} bytes: too large to be a file kagi reads`,
+    'restore it from Git, or check that it is the right file',
+  );
+}
+
+/** Reads a UTF-8 file through readFileBounded; `undefined` when it does not exist. */
+export function readTextIfExists(file: string, opts: ReadOptions = {}): string | undefined {
+  return readFileBounded(file, opts)?.toString('utf8');
+}
+
+export function readText(file: string, whatIsMissing: () => KagiError, opts: ReadOptions = {}): string {
+  const text = readTextIfExists(file, opts);
   if (text === undefined) throw whatIsMissing();
   return text;
 }
@@ -178,10 +291,11 @@ export function removeFile(file: string): void {
  */
 export function assertRealFolders(root: string, file: string): void {
   const rel = path.relative(root, path.dirname(file));
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return;
   const seen = checkedThisTurn();
-  let current = root;
-  for (const segment of rel.split(path.sep)) {
+  // `root` itself first: a committed `.kagi -> /somewhere` would take every write with it.
+  let current = path.dirname(root);
+  for (const segment of [path.basename(root), ...(rel === '' ? [] : rel.split(path.sep))]) {
     current = path.join(current, segment);
     if (seen.has(current)) continue;
     let st: fs.Stats;

@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ioError, KagiError } from '../errors';
-import { writeFileAtomic } from '../disk/files';
+import { KagiError } from '../errors';
+import { readFileBounded, writeFileAtomic } from '../disk/files';
 import { decodeDotenvFile, MAX_DOTENV_BYTES } from './parse';
 
 /** UTF-8 takes at most 3 bytes per UTF-16 unit, so this never refuses what the parser accepts. */
@@ -10,24 +9,24 @@ const MAX_DOTENV_FILE_BYTES = 3 * MAX_DOTENV_BYTES;
 /**
  * A .env file's text, decoded as strict UTF-8 so a binary or UTF-16 file is
  * refused rather than imported as garbage; `undefined` when it does not exist.
+ * A link is followed only when a person named the file (`--file`); one found in a
+ * repository (`init`'s discovery) is refused like any committed link.
  */
-export function readDotenvFile(file: string): string | undefined {
-  let bytes: Buffer;
+export function readDotenvFile(file: string, opts: { followLinks?: boolean } = {}): string | undefined {
+  let bytes: Buffer | undefined;
   try {
-    if (fs.statSync(file).size > MAX_DOTENV_FILE_BYTES) {
+    bytes = readFileBounded(file, { maxBytes: MAX_DOTENV_FILE_BYTES, followLinks: opts.followLinks === true });
+  } catch (e) {
+    if (e instanceof KagiError && /too large/.test(e.message)) {
       throw new KagiError(
         'bad-dotenv',
         `${file} is too large to be a .env file`,
         'check that you picked the right file',
       );
     }
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof KagiError) throw e;
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError('read', file, e);
+    throw e;
   }
-  return decodeDotenvFile(bytes, path.basename(file));
+  return bytes === undefined ? undefined : decodeDotenvFile(bytes, path.basename(file));
 }
 
 /**

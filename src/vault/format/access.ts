@@ -25,6 +25,12 @@ export interface AccessList {
 }
 
 const FILE = 'access.json';
+
+/**
+ * Finding this device's key tries an X25519 unwrap per active entry: a committed list of
+ * 100,000 entries would cost minutes per command (docs/security.md, "Bounds and special files").
+ */
+export const MAX_MEMBERS = 1_000;
 const MEMBER_FIELDS = [
   'member_id',
   'name',
@@ -49,6 +55,9 @@ export function parseAccessList(text: string): AccessList {
   if (!isPlainObject(raw)) throw bad('the top level must be an object');
   if (typeof raw.version !== 'string') throw bad('version must be a string');
   if (!Array.isArray(raw.members)) throw bad('members must be a list');
+  if (raw.members.length > MAX_MEMBERS) {
+    throw bad(`${raw.members.length} entries in members, more than the limit of ${MAX_MEMBERS}`);
+  }
   const members = raw.members.map(parseMember);
   // Rust sorts by member_id after every parse; the key search walks this order.
   members.sort((a, b) => compareBytes(a.memberId, b.memberId));

@@ -58,8 +58,9 @@ export function hasConflictMarkers(text: string): boolean {
  * which may be a decrypted store.
  */
 export function parseJsonFile(text: string, file: string, code: KagiErrorCode): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(stripBom(text));
+    value = JSON.parse(stripBom(text));
   } catch (e) {
     // Markers can't appear in valid JSON, so they are looked for only on failure.
     if (hasConflictMarkers(text)) {
@@ -76,6 +77,37 @@ export function parseJsonFile(text: string, file: string, code: KagiErrorCode): 
       'restore it from Git or fix the syntax',
     );
   }
+  const depth = nestingDepth(value, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new KagiError(
+      code,
+      `${file} nests values more than ${MAX_JSON_DEPTH} levels deep (the limit)`,
+      'restore it from Git; no kagi file nests that deep',
+    );
+  }
+  return value;
+}
+
+/**
+ * serde_json's own recursion limit: the Rust CLI refuses deeper files, and a deeper unknown
+ * field kept for the next write would overflow JSON.stringify's stack (a RangeError on every write).
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** How deep `value` nests (a scalar is 0), counting no further than `limit + 1`; no recursion. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
 }
 
 function stripBom(text: string): string {

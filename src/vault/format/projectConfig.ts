@@ -32,6 +32,15 @@ export interface Monorepo {
 }
 
 const FILE = 'kagi.json';
+
+/**
+ * Bounds on what a committed kagi.json may ask of every command (docs/security.md, "Bounds and
+ * special files"): each scope is a store some commands open, each environment a store every
+ * `set` in a service writes, each mapping a path compared on every inference.
+ */
+export const MAX_SCOPES = 10_000;
+export const MAX_ENVS = 100;
+export const MAX_MONOREPO_MAPPINGS = 10_000;
 const SUPPORTED_VERSIONS = ['2', '3'];
 const KNOWN_TOP = ['version', 'project_id', 'services', 'settings'];
 const KNOWN_SETTINGS = ['nested', 'envs', 'default_env', 'sync', 'monorepo'];
@@ -65,12 +74,24 @@ function parseProjectId(v: unknown): string {
 
 function parseServices(v: unknown): Record<string, ServiceEntry> {
   if (!isPlainObject(v)) throw bad('services must be an object');
+  const entries = Object.entries(v);
+  assertAtMost(entries.length, MAX_SCOPES, 'scopes in services');
   // No prototype: scopes named `constructor`, `toString` or `__proto__` are ordinary keys.
   const out: Record<string, ServiceEntry> = Object.create(null);
-  for (const [scope, entry] of Object.entries(v)) {
+  const owners = new Map<string, string>();
+  for (const [scope, entry] of entries) {
     if (!isPlainObject(entry) || typeof entry.file !== 'string') {
-      throw bad(`services["${scope}"] must be an object with a "file" string`);
+      throw bad(`services[${JSON.stringify(scope)}] must be an object with a "file" string`);
     }
+    // Two scopes on one file: removing either would delete the other's store. Compared
+    // case-folded, as a case-insensitive disk (macOS, Windows) would see them.
+    const same = owners.get(entry.file.toLowerCase());
+    if (same !== undefined) {
+      throw bad(
+        `scopes ${JSON.stringify(same)} and ${JSON.stringify(scope)} both name the file ${JSON.stringify(entry.file)}`,
+      );
+    }
+    owners.set(entry.file.toLowerCase(), scope);
     out[scope] = { file: entry.file, extra: pickExtra(entry, ['file']) };
   }
   return out;
@@ -84,7 +105,7 @@ function parseSettings(v: unknown): Settings {
   if (!isPlainObject(v)) throw bad('settings must be an object');
   const settings: Settings = {
     nested: parseNested(v.nested),
-    envs: parseStringList(v.envs, 'settings.envs'),
+    envs: parseStringList(v.envs, 'settings.envs', MAX_ENVS),
     defaultEnv: v.default_env === undefined ? 'development' : parseString(v.default_env, 'settings.default_env'),
     extra: pickExtra(v, KNOWN_SETTINGS),
   };
@@ -106,9 +127,14 @@ function parseMonorepo(v: unknown): Monorepo {
     throw bad('settings.monorepo.max_depth must be a whole number');
   }
   if (!Array.isArray(v.services)) throw bad('settings.monorepo.services must be a list');
+  assertAtMost(v.services.length, MAX_MONOREPO_MAPPINGS, 'entries in settings.monorepo.services');
   const services = v.services.map((s, i) => {
     if (!isPlainObject(s) || typeof s.path !== 'string' || typeof s.service !== 'string') {
       throw bad(`settings.monorepo.services[${i}] needs "path" and "service" strings`);
+    }
+    // A mapping names a folder of the workspace: exports land there, so it must not leave it.
+    if (!isInsideRelPath(s.path)) {
+      throw bad(`settings.monorepo.services[${i}].path ${JSON.stringify(s.path)} leaves the project folder`);
     }
     return { path: s.path, service: s.service };
   });
@@ -120,10 +146,23 @@ function parseString(v: unknown, what: string): string {
   return v;
 }
 
-function parseStringList(v: unknown, what: string): string[] {
+function parseStringList(v: unknown, what: string, max = MAX_SCOPES): string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw bad(`${what} must be a list of strings`);
+  assertAtMost(v.length, max, `entries in ${what}`);
   return [...v];
+}
+
+function assertAtMost(count: number, max: number, what: string): void {
+  if (count > max) throw bad(`${count} ${what}, more than the limit of ${max}`);
+}
+
+/**
+ * Never above the project folder: no `..` segment. A leading `/` is fine: mappings are
+ * relative to the project folder however they are written (Rust trims it, docs/format.md §8.5).
+ */
+function isInsideRelPath(p: string): boolean {
+  return p.split(/[\\/]/).every((seg) => seg !== '..');
 }
 
 /** The fields a reader doesn't know, kept for the next write. Hot on big stores: no allocation when none. */
@@ -131,7 +170,8 @@ export function pickExtra(obj: Record<string, unknown>, known: readonly string[]
   let extra: Record<string, unknown> | undefined;
   for (const k in obj) {
     if (known.includes(k)) continue;
-    (extra ??= {})[k] = obj[k];
+    // Defined, not assigned: a field named `__proto__` stays a field instead of becoming a prototype.
+    Object.defineProperty((extra ??= {}), k, { value: obj[k], enumerable: true, writable: true, configurable: true });
   }
   return extra ?? NO_EXTRA;
 }

@@ -16,6 +16,12 @@ export interface Secret {
   extra: Record<string, unknown>;
 }
 
+/**
+ * Names no process could receive: `A=B` would reach a child as `A` = `B=…`, NUL ends the
+ * variable, a line break splits a .env line. Refused by `set` and in stores others wrote.
+ */
+export const INVALID_SECRET_NAME = /^$|[=\0\r\n]/;
+
 export function emptyStore(scope: string): Store {
   return { name: scope, secrets: new Map(), extra: {} };
 }
@@ -30,6 +36,11 @@ export function parseStore(text: string, file: string): Store {
   if (!isPlainObject(raw.secrets)) throw bad('has no "secrets" object');
   const secrets = new Map<string, Secret>();
   for (const [mapKey, s] of Object.entries(raw.secrets)) {
+    if (INVALID_SECRET_NAME.test(mapKey)) {
+      throw bad(
+        `has a secret named ${JSON.stringify(mapKey)}, which no process can receive (empty, "=", NUL or a line break)`,
+      );
+    }
     if (!isPlainObject(s) || typeof s.value !== 'string') throw bad(`has a non-string value for ${mapKey}`);
     if (s.description !== undefined && s.description !== null && typeof s.description !== 'string') {
       throw bad(`has a non-string description for ${mapKey}`);
@@ -44,7 +55,8 @@ export function parseStore(text: string, file: string): Store {
 
 /** Compact JSON, keys sorted, `name` always the scope being written. */
 export function serializeStore(scope: string, store: Store): string {
-  const secrets: Record<string, unknown> = {};
+  // No prototype: a secret named `__proto__` is written like any other, not swallowed.
+  const secrets: Record<string, unknown> = Object.create(null);
   for (const key of [...store.secrets.keys()].sort()) {
     const s = store.secrets.get(key)!;
     const out: Record<string, unknown> = { key, value: s.value };

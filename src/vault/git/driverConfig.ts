@@ -1,7 +1,6 @@
 // The local Git config naming Kagi's drivers, and the launcher they run.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../disk/files';
+import { ensurePrivateDir, readTextIfExists, SMALL_FILE_BYTES, writeFileAtomic } from '../disk/files';
 import { gitRaw, git } from './run';
 
 /** Where this device's kagi program lives: the runtime and the bundled CLI script. */
@@ -41,7 +40,7 @@ export function writeLauncher(data: string, program: Program): { file: string; c
   const text = launcherScript(program);
   let existing: string | undefined;
   try {
-    existing = fs.readFileSync(file, 'utf8');
+    existing = readTextIfExists(file, { maxBytes: SMALL_FILE_BYTES });
   } catch {
     existing = undefined;
   }

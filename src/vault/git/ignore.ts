@@ -2,7 +2,10 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTextIfExists, writeFileAtomic } from '../disk/files';
+import { readTextIfExists, SMALL_FILE_BYTES, writeFileAtomic } from '../disk/files';
+
+/** A `.gitignore` of a million lines is not one a person wrote. */
+const MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
 
 /** The lines `init` makes sure of: plaintext .env files stay out of Git, the template goes in. */
 export const GITIGNORE_LINES = ['.env', '.env.*', '!.env.example'];
@@ -19,7 +22,7 @@ export function isGitRoot(dir: string): boolean {
   if (stat.isDirectory())
     return fs.existsSync(path.join(dotGit, 'HEAD')) || fs.existsSync(path.join(dotGit, 'commondir'));
   try {
-    return stat.isFile() && fs.readFileSync(dotGit, 'utf8').startsWith('gitdir:');
+    return stat.isFile() && (readTextIfExists(dotGit, { maxBytes: SMALL_FILE_BYTES }) ?? '').startsWith('gitdir:');
   } catch {
     return false;
   }
@@ -53,12 +56,24 @@ export function updatedGitignoreText(existing: string | undefined, relProject: s
   return kept.join('\n') + '\n';
 }
 
-/** Returns the `.gitignore` written (or already right), or undefined when the project is not in Git. */
-export function updateGitignore(projectRoot: string): string | undefined {
+/**
+ * The `.gitignore` `init` would update and its current text. Read without following a link,
+ * so a committed `.gitignore -> /proc/self/environ` is refused rather than read and written
+ * back as a regular file; `init` asks this before it creates anything.
+ */
+export function gitignoreToUpdate(projectRoot: string): { file: string; existing: string | undefined } | undefined {
   const gitRoot = findGitRoot(projectRoot);
   if (gitRoot === undefined) return undefined;
   const file = path.join(gitRoot, '.gitignore');
-  const existing = readTextIfExists(file);
+  return { file, existing: readTextIfExists(file, { maxBytes: MAX_GITIGNORE_BYTES }) };
+}
+
+/** Returns the `.gitignore` written (or already right), or undefined when the project is not in Git. */
+export function updateGitignore(projectRoot: string): string | undefined {
+  const target = gitignoreToUpdate(projectRoot);
+  if (target === undefined) return undefined;
+  const { file, existing } = target;
+  const gitRoot = path.dirname(file);
   const rel = path
     .relative(gitRoot, path.resolve(projectRoot))
     .split(path.sep)
@@ -71,7 +86,8 @@ export function updateGitignore(projectRoot: string): string | undefined {
 
 /** A committed `.gitignore` keeps its mode (a new one gets the umask's); the Git root folder is not touched. */
 function writeKeepingModes(file: string, text: string): void {
-  const mode = fs.existsSync(file) ? fs.statSync(file).mode & 0o777 : 0o666 & ~process.umask();
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  const mode = st ? st.mode & 0o777 : 0o666 & ~process.umask();
   writeFileAtomic(file, text, { mode });
 }
 

@@ -11,6 +11,7 @@ import type { Envelope } from '../format/envelope';
 import { parseStore, type Store } from '../format/store';
 import { open, scopeAad } from '../crypto/seal';
 import { gitRaw, readBlob } from './run';
+import { readTextIfExists, MAX_CONFIG_BYTES } from '../disk/files';
 
 export interface KeyRingOptions {
   /** the working tree's top folder (Git runs drivers there) */
@@ -171,8 +172,8 @@ export class KeyRing {
 function readWorktree(gitRoot: string, kagiDir: string): string | undefined {
   const file = path.join(gitRoot, ...kagiDir.split('/'), 'access.json');
   try {
-    const stat = fs.lstatSync(file);
-    return stat.isFile() && stat.size < 8 * 1024 * 1024 ? fs.readFileSync(file, 'utf8') : undefined;
+    // The one bounded reader: no link followed, no special file, at most a config's bytes.
+    return readTextIfExists(file, { maxBytes: MAX_CONFIG_BYTES });
   } catch {
     return undefined;
   }

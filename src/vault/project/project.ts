@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { KagiError } from '../errors';
 import { fromUtf8 } from '../format/encoding';
-import { assertRealFolders, readText, readTextIfExists } from '../disk/files';
+import { assertRealFolders, MAX_CONFIG_BYTES, readText, readTextIfExists } from '../disk/files';
 import { dataDir, journalPath, type HostEnv } from '../device/dataDir';
 import { open, scopeAad } from '../crypto/seal';
 import { parseEnvelope } from '../format/envelope';
@@ -55,7 +55,8 @@ export class Project {
    */
   static open(root: string, host: HostEnv): Project {
     const project = new Project(path.resolve(root), host);
-    if (!fs.existsSync(project.file('kagi.json'))) throw project.notAProject();
+    // lstat: a dangling kagi.json link is there (and refused when read), not missing.
+    if (!fs.lstatSync(project.file('kagi.json'), { throwIfNoEntry: false })) throw project.notAProject();
     return project;
   }
 
@@ -79,7 +80,7 @@ export class Project {
   }
 
   config(): ProjectConfig {
-    const text = readText(this.file('kagi.json'), () => this.notAProject());
+    const text = readText(this.file('kagi.json'), () => this.notAProject(), { maxBytes: MAX_CONFIG_BYTES });
     const primed = this.primed;
     this.primed = undefined;
     // Handed out once, and only if the file is unchanged: no caller ever shares it.
@@ -97,7 +98,7 @@ export class Project {
   }
 
   accessText(): string | undefined {
-    return readTextIfExists(this.file('access.json'));
+    return readTextIfExists(this.file('access.json'), { maxBytes: MAX_CONFIG_BYTES });
   }
 
   access(): AccessList {

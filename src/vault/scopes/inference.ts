@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { isKagiError } from '../errors';
-import { readTextIfExists } from '../disk/files';
+import { MAX_CONFIG_BYTES, readTextIfExists } from '../disk/files';
 import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
 import { findProjectRoot, KAGI_DIR } from '../project/project';
 
@@ -23,7 +23,7 @@ export function locate(cwd: string): Location | undefined {
 /** A broken kagi.json must not stop a command from finding its project; the command reports it later. */
 function readConfigQuietly(root: string): ProjectConfig | undefined {
   try {
-    const text = readTextIfExists(path.join(root, KAGI_DIR, 'kagi.json'));
+    const text = readTextIfExists(path.join(root, KAGI_DIR, 'kagi.json'), { maxBytes: MAX_CONFIG_BYTES });
     return text === undefined ? undefined : parseProjectConfig(text);
   } catch (e) {
     if (isKagiError(e)) return undefined;

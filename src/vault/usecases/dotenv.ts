@@ -6,7 +6,14 @@ import { gitIgnoreState, type IgnoreState } from '../git/ignore';
 import type { Store } from '../format/store';
 import type { Project } from '../project/project';
 import { splitScope, validateScope } from '../scopes/names';
-import { precreateServiceEnvs, readScopes, readSelection, validateSecretKey, type ScopeSelection } from './secrets';
+import {
+  precreateServiceEnvs,
+  readScopes,
+  readSelection,
+  validateSecretKey,
+  validateSecretValue,
+  type ScopeSelection,
+} from './secrets';
 import { formatDotenv } from '../dotenv/format';
 import type { DotenvEntry } from '../dotenv/parse';
 
@@ -76,7 +83,7 @@ export interface ImportPlan {
 export async function planImport(project: Project, scope: string, entries: DotenvEntry[]): Promise<ImportPlan> {
   validateScope(scope);
   const unique = dedupe(entries);
-  unique.forEach((e) => validateSecretKey(e.key));
+  unique.forEach((e) => validateSecretValue(validateSecretKey(e.key), e.value));
   const cfg = project.config();
   const current = cfg.services[scope] ? project.readScope(cfg, scope, (await project.key(cfg)).key) : undefined;
   return compare(scope, unique, current);
@@ -113,7 +120,7 @@ export async function applyImport(
 ): Promise<ImportPlan> {
   validateScope(plan.scope);
   const entries = dedupe(plan.entries);
-  entries.forEach((e) => validateSecretKey(e.key));
+  entries.forEach((e) => validateSecretValue(validateSecretKey(e.key), e.value));
   return project.mutate(async (tx) => {
     const cfg = tx.cfg;
     const store = await tx.readOrEmpty(plan.scope);

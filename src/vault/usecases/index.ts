@@ -18,6 +18,7 @@ export * from './gitDiff';
 export * from './gitMerge';
 export * from './gitResolve';
 export * from './gitLog';
+export * from './workspaceFiles';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';

@@ -12,6 +12,7 @@ import type { Member } from '../format/access';
 import { validateName } from '../scopes/names';
 import * as path from 'node:path';
 import { refreshKeyCache } from '../device/projectKey';
+import { gitignoreToUpdate } from '../git/ignore';
 
 export interface InitOptions {
   /** configured environments; `development` is prepended when missing (as Rust does) */
@@ -39,7 +40,9 @@ export function initialEnvs(requested: string[] | undefined): string[] {
 /** Creates `.kagi/` with this device as its only owner. No stores are written yet. */
 export async function initProject(root: string, host: HostEnv, opts: InitOptions = {}): Promise<InitResult> {
   const kagiDir = path.join(root, KAGI_DIR);
-  if (fs.existsSync(kagiDir)) {
+  // Refused before anything is created: `init` later rewrites it (updateGitignore).
+  gitignoreToUpdate(root);
+  if (fs.lstatSync(kagiDir, { throwIfNoEntry: false })) {
     if (!opts.force) {
       throw new KagiError(
         'already-initialized',

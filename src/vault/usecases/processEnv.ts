@@ -9,8 +9,13 @@ export type SecretEnv = Record<string, string>;
 
 export function secretsOf(store: Store): SecretEnv {
   const out: SecretEnv = {};
-  for (const [key, s] of store.secrets) out[key] = s.value;
+  for (const [key, s] of store.secrets) setOwn(out, key, s.value);
   return out;
+}
+
+/** `env.__proto__ = v` would set a prototype and lose the variable; a defined property is a variable. */
+function setOwn(env: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export interface MergeOptions {
@@ -35,8 +40,8 @@ export function mergeEnv(
   for (const [k, v] of Object.entries(parent)) {
     if (v === undefined) continue;
     if (upper?.has(k.toUpperCase())) continue;
-    out[k] = v;
+    setOwn(out, k, v);
   }
-  for (const [k, v] of Object.entries(secrets)) out[k] = v;
+  for (const [k, v] of Object.entries(secrets)) setOwn(out, k, v);
   return out;
 }

@@ -1,6 +1,6 @@
 import { KagiError } from '../errors';
 import { isWellFormedText } from '../format/encoding';
-import { emptyStore, type Secret, type Store } from '../format/store';
+import { emptyStore, INVALID_SECRET_NAME, type Secret, type Store } from '../format/store';
 import type { Project } from '../project/project';
 import type { Transaction } from '../project/transaction';
 import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
@@ -20,7 +20,7 @@ export interface SetResult {
 
 /** Keys end up as environment variable names: refuse what no process could receive. */
 export function validateSecretKey(key: string): string {
-  if (key === '' || /[=\0\r\n]/.test(key)) {
+  if (INVALID_SECRET_NAME.test(key)) {
     throw new KagiError(
       'bad-name',
       `invalid secret name ${JSON.stringify(key)}`,
@@ -32,6 +32,14 @@ export function validateSecretKey(key: string): string {
 
 /** Values are text: refuse what would come back changed from any file or process. */
 export function validateSecretValue(key: string, value: string): string {
+  if (value.includes('\0')) {
+    // An environment variable ends at NUL: `run` could not pass it, nor a .env file hold it.
+    throw new KagiError(
+      'bad-value',
+      `the value of ${key} holds a NUL character, which no environment variable can carry`,
+      'set it again without it; binary data belongs in base64',
+    );
+  }
   if (!isWellFormedText(value)) {
     throw new KagiError(
       'bad-value',

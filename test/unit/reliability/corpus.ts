@@ -12,6 +12,7 @@ import { artifactAad, newProjectKey, scopeAad, seal } from '../../../src/vault/c
 import { encodeBase64 } from '../../../src/vault/format/encoding';
 import { serializeEnvelope } from '../../../src/vault/format/envelope';
 import { REPO } from './support';
+import { boundsAndSpecialCases } from './corpus-bounds';
 
 export const CANARY = 'CANARY-7f3e9b21-do-not-leak';
 export const SCOPE = 'api/development';
@@ -43,7 +44,8 @@ export interface HostileCase {
   expect: Expectation | 'ok';
 }
 
-export type Content = string | Buffer | null | { symlink: string } | { dir: true } | { sparse: number };
+export type Content =
+  string | Buffer | null | { symlink: string } | { dir: true } | { sparse: number } | { fifo: true };
 
 const LARGE = 65 * 1024 * 1024;
 
@@ -129,11 +131,11 @@ export async function buildCorpus(t: Template): Promise<HostileCase[]> {
   cfg('JSON with comments', cfgText.replace('{', '{ // hi\n'), notJson);
   cfg('trailing comma', cfgText.replace(/\n}$/, ',\n}'), notJson);
   cfg('single quotes', cfgText.replace(/"/g, "'"), notJson);
-  cfg('deeply nested', '['.repeat(100_000) + ']'.repeat(100_000), err('bad-config', /top level must be an object/));
+  cfg('deeply nested', '['.repeat(100_000) + ']'.repeat(100_000), err('bad-config', /more than 128 levels deep/));
   cfg('unterminated deep nesting', '{"a":'.repeat(50_000), notJson);
   cfg('Git conflict markers', conflict(cfgText), err('bad-config', /kagi\.json has unresolved Git conflict markers/));
   cfg('huge (65 MB)', { sparse: LARGE }, err('io', /too large/));
-  cfg('is a folder', { dir: true }, err('io', /could not read .*kagi\.json \(EISDIR\)/));
+  cfg('is a folder', { dir: true }, err('io', /kagi\.json is a folder, not a regular file/));
   cfg('BOM before valid JSON', '\ufeff' + cfgText, 'ok');
   for (const [what, v] of [
     ['array', []],
@@ -273,24 +275,41 @@ export async function buildCorpus(t: Template): Promise<HostileCase[]> {
     'auth-failed',
     /failed authentication: it was modified, moved from another scope, or encrypted with another project key/,
   );
+  // Two scopes on one file: `env remove` of one would delete the other's store (issue 16, point 5).
+  const alias = err('bad-config', /scopes ".+" and ".+" both name the file/);
   cfgEdit(
     "file points at another scope's store",
     (o) => {
       o.services[SCOPE].file = 'secrets/api/production.enc';
     },
-    moved,
+    alias,
   );
   cfgEdit(
     "file points at the root scope's store",
     (o) => {
       o.services[SCOPE].file = 'secrets/development.enc';
     },
-    moved,
+    alias,
   );
   cfgEdit(
     'two scopes share one file',
     (o) => {
       o.services['api/production'].file = STORE;
+    },
+    alias,
+  );
+  cfgEdit(
+    'two scopes share one file, differing in case only',
+    (o) => {
+      o.services['api/production'].file = STORE.toUpperCase().replace('SECRETS/', 'secrets/');
+    },
+    alias,
+  );
+  cfgEdit(
+    'a moved store (its file named by another scope only)',
+    (o) => {
+      o.services[SCOPE].file = 'secrets/api/production.enc';
+      delete o.services['api/production'];
     },
     moved,
   );
@@ -306,14 +325,14 @@ export async function buildCorpus(t: Template): Promise<HostileCase[]> {
     (o) => {
       o.services[SCOPE].file = 'secrets/api';
     },
-    err('io', /could not read .*secrets.api \(EISDIR\)/),
+    err('io', /secrets.api is a folder, not a regular file/),
   );
   cfgEdit(
     'scope name with traversal',
     (o) => {
       o.services['../../evil'] = { file: 'secrets/api/development.enc' };
     },
-    moved,
+    alias,
   );
   for (const [what, v] of [
     ['string', 'x'],
@@ -757,14 +776,14 @@ export async function buildCorpus(t: Template): Promise<HostileCase[]> {
     badStore(/has unresolved Git conflict markers/),
   );
   enc('huge (65 MB)', { sparse: LARGE }, err('io', /too large/));
-  enc('is a folder', { dir: true }, err('io', /EISDIR/));
+  enc('is a folder', { dir: true }, err('io', /is a folder, not a regular file/));
   enc(
     'missing',
     null,
     badStore(/secrets\/api\/development\.enc is missing but kagi\.json lists scope api\/development/),
   );
-  enc('a symlink to a file outside the vault', { symlink: '@outside' }, encNotJson);
-  enc('a dangling symlink', { symlink: '/nonexistent/kagi/store.enc' }, badStore(/is missing/));
+  enc('a symlink to a file outside the vault', { symlink: '@outside' }, err('io', /is a symbolic link/));
+  enc('a dangling symlink', { symlink: '/nonexistent/kagi/store.enc' }, err('io', /is a symbolic link/));
   for (const [what, v] of [
     ['array', []],
     ['string', 'x'],
@@ -1253,7 +1272,7 @@ export async function buildCorpus(t: Template): Promise<HostileCase[]> {
   id('two keys', `${idText}\n${idText}`, notBare);
   id('a post-quantum identity', 'AGE-SECRET-KEY-PQ-1' + 'Q'.repeat(60), notBare);
   id('missing', null, err('no-identity', /has no kagi identity/));
-  id('is a folder', { dir: true }, err('io', /EISDIR/));
+  id('is a folder', { dir: true }, err('io', /is a folder, not a regular file/));
   id('trailing newline (accepted)', `${idText}\n`, 'ok');
   id("another device's identity", await generateX25519Identity(), notMember);
 
@@ -1291,13 +1310,18 @@ export async function buildCorpus(t: Template): Promise<HostileCase[]> {
     err('bad-key', /invalid project key in KAGI_PROJECT_KEY_FILE/),
     { 'data:ci.key': 'not a key' },
   );
-  key('KAGI_PROJECT_KEY_FILE is a folder', { KAGI_PROJECT_KEY_FILE: '@data/projects' }, err('io', /EISDIR/));
+  key(
+    'KAGI_PROJECT_KEY_FILE is a folder',
+    { KAGI_PROJECT_KEY_FILE: '@data/projects' },
+    err('io', /is a folder, not a regular file/),
+  );
   key('cached key file garbage and no identity', {}, err('bad-key', /invalid project key in .*\.key/), {
     [`data:projects/${t.projectId}.key`]: 'garbage',
     [idRel]: null,
   });
 
   cases.push(...handWritten(t));
+  cases.push(...(await boundsAndSpecialCases(t)));
   return cases;
 }
 

@@ -127,6 +127,8 @@ export function assertKagiError(
   assert.ok(codes.includes(e.code), `expected code ${codes.join('|')}, got ${e.code}: ${e.message}`);
   assert.match(e.message, message, `message of ${e.code} does not match ${message}: ${e.message}`);
   assert.ok(e.message.length > 10 && e.message.length < 600, `message length ${e.message.length}: ${e.message}`);
+  // Names come from files others wrote: no raw control character may reach a terminal.
+  assert.doesNotMatch(e.describe(), CONTROL_CHARACTER, `raw control character in: ${JSON.stringify(e.describe())}`);
   for (const f of forbidden) {
     assert.ok(
       !e.message.includes(f) && !(e.hint ?? '').includes(f),
@@ -134,6 +136,9 @@ export function assertKagiError(
     );
   }
 }
+
+/** C0/C1 controls, DEL and bidi overrides: what escapeControls must have turned into `\\u…`. */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Temp files of writeFileAtomic: `.<name>.<hex>.tmp`. */
 export const TEMP_FILE = /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp$/;
@@ -150,6 +155,7 @@ export function treeDigest(dir: string): Record<string, string> {
       const rel = path.relative(dir, p);
       const st = fs.lstatSync(p);
       if (st.isSymbolicLink()) out[rel] = `symlink:${fs.readlinkSync(p)}`;
+      else if (!st.isFile() && !st.isDirectory()) out[rel] = `special:${st.mode.toString(8)}`;
       else if (st.isDirectory()) {
         out[rel] = 'dir';
         walk(p);
