@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { makeVault, plaintextCopy, tempDir } from './fixtures';
 import type { BenchResult } from './result';
-import { benchOpenList } from './cases/openList';
+import { benchOpenList, scaleResult } from './cases/openList';
 import { benchTree } from './cases/tree';
 import { benchSet } from './cases/setKey';
 import { benchRotate } from './cases/rotate';
@@ -15,16 +15,21 @@ import { benchLog, benchMergeDriver, benchTextconv } from './cases/git';
 
 const ENVS = ['development', 'staging', 'production'];
 
+/** A case gives one figure, or several measured in one go (a subject against two baselines). */
+type Outcome = BenchResult | BenchResult[];
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const want = (id: string) => only.length === 0 || only.some((o) => id.startsWith(o));
   const results: BenchResult[] = [];
-  const step = async (id: string, fn: () => BenchResult | Promise<BenchResult>) => {
+  const step = async (id: string, fn: () => Outcome | Promise<Outcome>) => {
     if (!want(id)) return;
     process.stderr.write(`bench: ${id}…\n`);
-    const r = await fn();
-    results.push(r);
-    process.stderr.write(`bench: ${id} = ${r.value} ${r.unit} (goal ${r.goal})\n`);
+    const out = await fn();
+    for (const r of Array.isArray(out) ? out : [out]) {
+      results.push(r);
+      process.stderr.write(`bench: ${r.id} = ${r.value} ${r.unit} (goal ${r.goal})\n`);
+    }
   };
 
   await step('bundle_kb', benchBundle);
@@ -35,7 +40,16 @@ async function main(): Promise<void> {
   const small = await makeVault(1, [], 50);
   const thousand = await makeVault(1, [], 1000);
 
-  await step('open_list_vs_dotenv', () => benchOpenList(big, plain));
+  let openList: BenchResult | undefined;
+  await step('open_list_vs_dotenv', async () => (openList = await benchOpenList(big, plain)));
+  await step('scale_open_list', async () => {
+    openList ??= await benchOpenList(big, plain);
+    // 3.3× the secrets and scopes: the cost per secret must not grow (ratio of the two ratios).
+    process.stderr.write('bench: building the 667 × 3 × 50 vault…\n');
+    const huge = await makeVault(667, ENVS, 50);
+    const hugeList = await benchOpenList(huge, await plaintextCopy(huge));
+    return scaleResult(openList, hugeList);
+  });
   await step('open_list_rss_vs_dotenv', () => benchRss(big, plain));
   await step('tree_vs_open_list', () => benchTree(big));
   await step('set_big_vs_small', () => benchSet(big, small));
@@ -43,7 +57,7 @@ async function main(): Promise<void> {
   await step('run_vs_dotenvx', () => benchRunVsDotenvx(small, tempDir('dotenvx')));
   await step('inject_vs_json_parse', () => benchInject(thousand));
   await step('import_vs_dotenv_parse', () => benchImport(small));
-  await step('rotate_vs_plain_rewrite', () => benchRotate(big, plain));
+  await step('rotate_vs', () => benchRotate(big, plain));
   await step('textconv_vs_git_show', benchTextconv);
   await step('merge_driver_vs_merge_file', benchMergeDriver);
   await step('log_vs_git_log_p', benchLog);

@@ -38,7 +38,7 @@ export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
     'run_vs_floor',
     r.ratio,
     `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms`,
-    1.6,
+    1.25,
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
   );
 }
@@ -65,7 +65,7 @@ export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<Ben
     'run_vs_dotenvx',
     r.ratio,
     `dotenvx run of an encrypted .env with the same ${lines.length} values: ${r.baseline.medianMs.toFixed(1)} ms`,
-    0.15,
+    0.1,
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
   );
 }

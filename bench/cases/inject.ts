@@ -29,7 +29,7 @@ export async function benchInject(v: BenchVault): Promise<BenchResult> {
     'inject_vs_json_parse',
     r.ratio,
     `JSON.parse of the ${Object.keys(env).length}-secret plaintext: ${r.baseline.medianMs.toFixed(3)} ms`,
-    3,
+    2,
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
   );
 }

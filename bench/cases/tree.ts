@@ -44,7 +44,7 @@ export async function benchTree(v: BenchVault): Promise<BenchResult> {
     'tree_vs_open_list',
     r.ratio,
     `open_list on the same vault: ${r.baseline.medianMs.toFixed(1)} ms`,
-    1.2,
+    1.1,
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, nodes },
   );
 }
