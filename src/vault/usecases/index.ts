@@ -13,6 +13,9 @@ export * from './init';
 export * from './processEnv';
 export * from './members';
 export * from './doctor';
+export * from './files';
+export * from './processFiles';
+export * from './filesRecovery';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';
