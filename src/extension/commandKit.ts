@@ -1,35 +1,15 @@
 import * as vscode from 'vscode';
 import { allowedInWorkspace } from './trustGate';
+import { commandSpec, type CommandId } from './commandTable';
 import type { Ctx } from './ctx';
 
-const TITLES: Record<string, string> = {
-  'kagi.init': 'Initializing a vault',
-  'kagi.setSecret': 'Setting a secret',
-  'kagi.generateSecret': 'Generating a secret',
-  'kagi.deleteSecret': 'Deleting a secret',
-  'kagi.reveal': 'Revealing a secret',
-  'kagi.copyValue': 'Copying a secret',
-  'kagi.addEnvironment': 'Adding an environment',
-  'kagi.renameEnvironment': 'Renaming an environment',
-  'kagi.removeEnvironment': 'Removing an environment',
-  'kagi.importDotenv': 'Importing a .env file',
-  'kagi.exportDotenv': 'Exporting to .env',
-  'kagi.openTerminalWithScope': 'Opening a terminal with secrets',
-  'kagi.runLaunchWithSecrets': 'Debugging with secrets',
-  'kagi.runLaunchWithSecretsNoDebug': 'Running with secrets',
-  'kagi.requestAccess': 'Requesting access',
-  'kagi.approveMember': 'Approving a member',
-  'kagi.removeMember': 'Removing a member',
-  'kagi.copyRecipient': 'Copying a recipient',
-  'kagi.resolveAccessConflict': 'Merging access.json',
-};
-
 /**
- * Registers a command behind the Restricted Mode gate and ctx.guard, so every
- * command refuses the same way and reports failures without values.
+ * Registers a command of the command table behind the Restricted Mode gate and ctx.guard, so
+ * every command refuses the same way and reports failures without values. Only ids of the
+ * table compile; the integration suite checks every id of the table is registered.
  */
-export function registerGuarded(ctx: Ctx, id: string, fn: (...args: unknown[]) => Promise<unknown>): void {
-  const what = TITLES[id] ?? id;
+export function registerGuarded(ctx: Ctx, id: CommandId, fn: (...args: unknown[]) => Promise<unknown>): void {
+  const what = commandSpec(id).doing;
   ctx.extension.subscriptions.push(
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       if (!allowedInWorkspace(id, vscode.workspace.isTrusted)) {

@@ -5,36 +5,39 @@ import { type HostEnv, isKagiError, Project } from '../vault';
 import { Listings } from './listings';
 import { AnnouncedStates } from './vaultChanges';
 import { WindowPrompter, type Prompter } from './prompter';
-import type { SecretsTree } from './tree';
+import { KagiConfig, SECTION } from './config';
+import type { VaultChange, VaultFolder } from './vaultFolder';
 
-/** A workspace folder that holds a kagi vault. */
-export interface VaultFolder {
-  folder: vscode.WorkspaceFolder;
-  project: Project;
-}
+export type { VaultChange, VaultFolder } from './vaultFolder';
 
 /**
- * What every adapter shares: the vaults of the open folders, trust, the log and
+ * What every adapter shares: the vaults of the open folders, trust, the log, the settings and
  * the active environment. Adapters stay thin; vault logic lives in src/vault.
  */
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
-  private readonly changed = new vscode.EventEmitter<VaultFolder | undefined>();
-  /** Fires when a vault's files changed on disk or through us (undefined: all). */
+  private readonly changed = new vscode.EventEmitter<VaultChange>();
+  /** Fires when a vault's files changed on disk or through us. */
   readonly onDidChangeVault = this.changed.event;
   private readonly projects = new Map<string, Project>();
   private readonly announced: AnnouncedStates;
-  /** Every question commands ask; integration tests swap in scripted answers. */
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Every question and message of a command; the extension's API can replace it (scripted answers). */
   prompter: Prompter = new WindowPrompter();
   /** Key names per vault (never values), shared by the tree and language features. */
   readonly listings: Listings;
-  /** The sidebar tree's provider, exposed for integration tests via activate()'s return. */
-  secretsTree?: SecretsTree;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Kagi', { log: true });
-    this.listings = new Listings(this);
+    this.listings = new Listings(this.onDidChangeVault, this.log, (message) => this.prompter.info(message));
     this.announced = new AnnouncedStates(this.kagiDirs());
+    // Trust granted: listings were read without decrypting, so everything is read again.
+    this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.fireChanged()));
+  }
+
+  /** The `kagi.*` settings, typed and validated (`scope`: a file, for resource settings). */
+  config(scope?: vscode.Uri): KagiConfig {
+    return new KagiConfig(vscode.workspace.getConfiguration(SECTION, scope));
   }
 
   private kagiDirs(vaults = this.vaults()): string[] {
@@ -83,25 +86,20 @@ export class Ctx implements vscode.Disposable {
     if (direct) return direct;
     const all = this.vaults();
     if (all.length === 0) {
-      void vscode.window.showInformationMessage('No kagi vault in this workspace. Run "Kagi: Initialize Vault" first.');
+      this.prompter.info('No kagi vault in this workspace. Run "Kagi: Initialize Vault" first.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(
-      all.map((v) => ({ label: v.folder.name, description: v.folder.uri.fsPath, v })),
-      { placeHolder: "Which folder's vault?" },
+    const root = await this.prompter.pick(
+      all.map((v) => ({ label: v.folder.name, description: v.folder.uri.fsPath, id: v.project.root })),
+      { title: 'Kagi', placeHolder: "Which folder's vault?" },
     );
-    return pick?.v;
+    return root === undefined ? undefined : all.find((v) => v.project.root === root);
   }
 
   /** Restricted Mode: nothing decrypts, reveals or runs. */
   requireTrust(action: string): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window
-      .showWarningMessage(
-        `Kagi: ${action} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.`,
-        'Manage Workspace Trust',
-      )
-      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+    this.prompter.refuseUntrusted(action);
     return false;
   }
 
@@ -119,7 +117,7 @@ export class Ctx implements vscode.Disposable {
 
   async setActiveEnv(v: VaultFolder, env: string): Promise<void> {
     await this.storeActiveEnv(v, env);
-    this.changed.fire(v);
+    this.changed.fire({ vault: v, fromDisk: false });
   }
 
   /** Sets the active env without announcing it, for a command that announces its write right after. */
@@ -131,7 +129,7 @@ export class Ctx implements vscode.Disposable {
   fireChanged(v?: VaultFolder): void {
     if (v) this.announced.remember(this.kagiDirs([v]));
     else this.announced.rememberAll(this.kagiDirs());
-    this.changed.fire(v);
+    this.changed.fire({ vault: v, fromDisk: false });
   }
 
   /**
@@ -144,10 +142,10 @@ export class Ctx implements vscode.Disposable {
     const vaults = this.vaults();
     const { changed, folders } = this.announced.changed(this.kagiDirs(vaults));
     if (folders) {
-      this.changed.fire(undefined);
+      this.changed.fire({ fromDisk: true });
       return;
     }
-    for (const v of vaults) if (changed.includes(v.project.kagiDir)) this.changed.fire(v);
+    for (const v of vaults) if (changed.includes(v.project.kagiDir)) this.changed.fire({ vault: v, fromDisk: true });
   }
 
   /**
@@ -166,15 +164,13 @@ export class Ctx implements vscode.Disposable {
       if (isKagiError(e)) {
         this.log.warn(`${what}: ${e.code}: ${e.describe()}`);
         const buttons = onKagiError ? [onKagiError.title] : [];
-        void vscode.window.showErrorMessage(`Kagi: ${e.describe()}`, ...buttons).then((c) => {
+        void this.prompter.error(`Kagi: ${e.describe()}`, buttons).then((c) => {
           if (c && onKagiError) void vscode.commands.executeCommand(onKagiError.command);
         });
       } else {
         const name = e instanceof Error ? e.name : typeof e;
         this.log.error(`${what}: unexpected ${name}`);
-        void vscode.window.showErrorMessage(
-          `Kagi: ${what} failed unexpectedly (${name}). See the Kagi output for details.`,
-        );
+        void this.prompter.error(`Kagi: ${what} failed unexpectedly (${name}). See the Kagi output for details.`);
       }
       return undefined;
     }
@@ -186,6 +182,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
     this.listings.dispose();
     this.changed.dispose();
     this.log.dispose();

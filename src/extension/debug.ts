@@ -7,13 +7,14 @@
 // Variables the configuration sets itself win over secrets; `envFile` values lose to `env`
 // in every debugger that supports both, so secrets also win over an envFile.
 //
-// The provider is registered for '*' and works in resolveDebugConfigurationWithSubstitutedVariables,
-// i.e. after ${...} substitution and after the debugger's own resolveDebugConfiguration. It
-// returns a modified copy: nothing is written to launch.json. The `kagi` property is removed
-// from the copy, so a configuration is never injected twice (and debuggers that validate
-// their properties never see it). The resolved configuration lives in the debug session (in
-// memory; visible to extensions through DebugSession.configuration, and to the debug adapter,
-// which may echo it in its own trace logs if you turn those on).
+// The provider is registered for '*' and works in
+// resolveDebugConfigurationWithSubstitutedVariables, i.e. after ${...} substitution and after
+// the debugger's own resolveDebugConfiguration. It returns a modified copy: nothing is written
+// to launch.json. The `kagi` property is removed from the copy, so a configuration is never
+// injected twice (and debuggers that validate their properties never see it). The resolved
+// configuration lives in the debug session (in memory; visible to extensions through
+// DebugSession.configuration, and to the debug adapter, which may echo it in its own trace logs
+// if you turn those on).
 //
 // Errors (no such scope, not a member, Restricted Mode, an `attach` request) stop the launch:
 // the provider shows what to do and returns undefined (undefined aborts; null would open
@@ -68,19 +69,12 @@ function shapeName(shape: string): string {
   return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
 }
 
-declare module './ctx' {
-  interface Ctx {
-    /** The debug provider, exposed on the extension's exports for integration tests. */
-    debugProvider?: KagiDebugConfigurationProvider;
-  }
-}
-
-export function registerDebug(ctx: Ctx): void {
+export function registerDebug(ctx: Ctx): KagiDebugConfigurationProvider {
   const provider = new KagiDebugConfigurationProvider(ctx);
-  ctx.debugProvider = provider;
   ctx.extension.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
   registerGuarded(ctx, 'kagi.runLaunchWithSecrets', (arg) => runLaunch(ctx, false, uriOf(arg)));
   registerGuarded(ctx, 'kagi.runLaunchWithSecretsNoDebug', (arg) => runLaunch(ctx, true, uriOf(arg)));
+  return provider;
 }
 
 async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<boolean> {
@@ -91,7 +85,8 @@ async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<
   ).filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
   if (configs.length === 0) {
     ctx.prompter.info(
-      `Kagi: ${v.folder.name} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).`,
+      `Kagi: ${v.folder.name} has no launch configuration to run. ` +
+        'Add one in .vscode/launch.json (Run > Add Configuration…).',
     );
     return false;
   }

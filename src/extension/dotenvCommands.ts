@@ -37,7 +37,7 @@ function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {
 }
 
 async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
-  const uri = uriOf(arg) ?? (await chooseDotenvFile());
+  const uri = uriOf(arg) ?? (await ctx.prompter.pickFile({ title: 'Kagi: Import a .env File', openLabel: 'Import' }));
   if (!uri) return undefined;
   const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, uri));
   if (!v) return undefined;
@@ -74,15 +74,6 @@ async function vaultToImportInto(ctx: Ctx, uri: vscode.Uri): Promise<VaultFolder
   return ctx.vaultFor(uri);
 }
 
-async function chooseDotenvFile(): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({
-    title: 'Kagi: Import a .env File',
-    canSelectMany: false,
-    openLabel: 'Import',
-  });
-  return picked?.[0];
-}
-
 /** The plan without the keys that would overwrite (applyImport refuses those without overwrite). */
 function onlyNew(plan: ImportPlan): ImportPlan {
   const keep = new Set([...plan.added, ...plan.unchanged]);
@@ -100,7 +91,11 @@ async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | unde
     ctx.prompter.info(`Kagi: nothing to import; ${plan.scope} already has these values.`);
     return undefined;
   }
-  const detail = `New: ${names(plan.added)} · Overwrite: ${names(plan.overwritten)} · Unchanged: ${names(plan.unchanged)}`;
+  const detail = [
+    `New: ${names(plan.added)}`,
+    `Overwrite: ${names(plan.overwritten)}`,
+    `Unchanged: ${names(plan.unchanged)}`,
+  ].join(' · ');
   const choices: Choice<'all' | 'new'>[] = [
     { label: `$(check) Import ${plan.added.length} new, overwrite ${plan.overwritten.length}`, id: 'all', detail },
   ];

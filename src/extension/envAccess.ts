@@ -2,12 +2,21 @@
 // is cheap per keystroke and testable without VS Code.
 
 const KEY = '[A-Za-z_][A-Za-z0-9_]*';
+/** Calls that read a variable by name: Python, Go, Rust, Ruby. */
+const GETTER = `(?:${[
+  String.raw`os\.getenv`,
+  String.raw`os\.environ\.get`,
+  String.raw`os\.Getenv`,
+  String.raw`os\.LookupEnv`,
+  String.raw`(?:std::)?env::var(?:_os)?`,
+  String.raw`ENV\.fetch`,
+].join('|')})`;
 
 /** Line prefixes that end where a variable name is being typed. */
 const COMPLETION_CONTEXTS: RegExp[] = [
   new RegExp(`(?:process\\.env|import\\.meta\\.env)\\.(${KEY})?$`),
   /(?:process\.env|import\.meta\.env|os\.environ|ENV)\[\s*["'`]([^"'`\]]*)$/,
-  /(?:os\.getenv|os\.environ\.get|os\.Getenv|os\.LookupEnv|(?:std::)?env::var(?:_os)?|ENV\.fetch)\(\s*["']([^"']*)$/,
+  new RegExp(String.raw`${GETTER}\(\s*["']([^"']*)$`),
 ];
 
 /** What has been typed of the name so far, if the cursor is in a variable-name position. */
@@ -23,7 +32,7 @@ export function typedKeyAt(linePrefix: string): string | undefined {
 const REFERENCES: RegExp[] = [
   new RegExp(`(?:process\\.env|import\\.meta\\.env)\\.(${KEY})`, 'g'),
   /(?:process\.env|import\.meta\.env|os\.environ|ENV)\[\s*["'`]([^"'`\]]+)["'`]\s*\]/g,
-  /(?:os\.getenv|os\.environ\.get|os\.Getenv|os\.LookupEnv|(?:std::)?env::var(?:_os)?|ENV\.fetch)\(\s*["']([^"']+)["']/g,
+  new RegExp(String.raw`${GETTER}\(\s*["']([^"']+)["']`, 'g'),
 ];
 
 export interface KeySpan {

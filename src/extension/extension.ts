@@ -1,5 +1,6 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Ctx } from './ctx';
+import { kagiApi, type KagiApi } from './api';
 import { registerTasks } from './tasks';
 import { registerDebug } from './debug';
 import { registerTerminals } from './terminals';
@@ -15,12 +16,14 @@ import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
 
+export type { KagiApi } from './api';
+
 // Each feature registers itself from its own module; activation does nothing else.
-export function activate(context: vscode.ExtensionContext): Ctx {
+export function activate(context: vscode.ExtensionContext): KagiApi {
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
-  registerTree(ctx);
-  registerWatcher(ctx);
+  const tree = registerTree(ctx);
+  const onDidHandleVaultFiles = registerWatcher(ctx);
   registerStatusBar(ctx);
   registerSecretCommands(ctx);
   registerGenerateCommand(ctx);
@@ -29,11 +32,11 @@ export function activate(context: vscode.ExtensionContext): Ctx {
   registerEnvCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
-  registerTasks(ctx);
-  registerDebug(ctx);
-  registerTerminals(ctx);
-  registerTeam(ctx);
-  return ctx;
+  const tasks = registerTasks(ctx);
+  const debug = registerDebug(ctx);
+  const terminals = registerTerminals(ctx);
+  const team = registerTeam(ctx);
+  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team });
 }
 
 export function deactivate(): void {}

@@ -144,7 +144,7 @@ async function checkTemplate(
   doc: vscode.TextDocument,
 ): Promise<void> {
   if (doc.uri.scheme !== 'file' || !isEnvTemplate(doc.fileName)) return;
-  if (!vscode.workspace.getConfiguration('kagi', doc.uri).get<boolean>('diagnostics.envExample', true)) {
+  if (!ctx.config(doc.uri).envExampleDiagnostics) {
     collection.delete(doc.uri);
     return;
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { KeyNameCache, type Listing, listVault } from '../vault';
-import type { Ctx, VaultFolder } from './ctx';
+import type { VaultChange, VaultFolder } from './vaultFolder';
 
 /**
  * Key names per vault, read once and reused by the tree, completions, hovers and
@@ -12,9 +12,16 @@ export class Listings implements vscode.Disposable {
   private readonly keyNames = new Map<string, KeyNameCache>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly ctx: Ctx) {
-    this.subscriptions.push(ctx.onDidChangeVault((v) => this.invalidate(v)));
-    this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => ctx.fireChanged()));
+  /**
+   * `onDidChangeVault`: what makes a listing stale. `inform`: tells the person something they
+   * should act on (an interrupted rotation was finished).
+   */
+  constructor(
+    onDidChangeVault: vscode.Event<VaultChange>,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly inform: (message: string) => void,
+  ) {
+    this.subscriptions.push(onDidChangeVault((c) => this.invalidate(c.vault)));
   }
 
   get(v: VaultFolder): Promise<Listing> {
@@ -32,12 +39,10 @@ export class Listings implements vscode.Disposable {
     if (!this.keyNames.has(root)) this.keyNames.set(root, new KeyNameCache());
     const listing = await listVault(v.project, { decrypt: vscode.workspace.isTrusted, cache: this.keyNames.get(root) });
     if (listing.recovered) {
-      this.ctx.log.info(`${v.folder.name}: finished an interrupted key rotation (rotation journal replayed)`);
-      void vscode.window.showInformationMessage(
-        `Kagi: finished an interrupted key rotation in ${v.folder.name}. Commit the changed .kagi/ files.`,
-      );
+      this.log.info(`${v.folder.name}: finished an interrupted key rotation (rotation journal replayed)`);
+      this.inform(`Kagi: finished an interrupted key rotation in ${v.folder.name}. Commit the changed .kagi/ files.`);
     }
-    if (listing.blocked) this.ctx.log.info(`${v.folder.name}: vault not decrypted (${listing.blocked.state})`);
+    if (listing.blocked) this.log.info(`${v.folder.name}: vault not decrypted (${listing.blocked.state})`);
     return listing;
   }
 

@@ -53,6 +53,15 @@ export interface Prompter {
   /** A notification with buttons; resolves to the chosen one (callers need not wait). */
   offer<B extends string>(message: string, buttons: B[]): Promise<B | undefined>;
   warn(message: string): void;
+  /** An error notification with buttons; resolves to the chosen one (callers need not wait). */
+  error<B extends string>(message: string, buttons?: B[]): Promise<B | undefined>;
+  /**
+   * Restricted Mode refused `action`: a warning offering to manage workspace trust. Apart from
+   * the other messages, so a test can tell a refusal from a question or a value shown.
+   */
+  refuseUntrusted(action: string): void;
+  /** The native open dialog for one file. */
+  pickFile(opts: { title: string; openLabel: string }): Promise<vscode.Uri | undefined>;
   /** Runs a long operation under a progress notification. */
   progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T>;
   /** Copies public text (a recipient) to the clipboard; secret values go through ClipboardGuard. */
@@ -109,6 +118,28 @@ export class WindowPrompter implements Prompter {
 
   warn(message: string): void {
     void vscode.window.showWarningMessage(message);
+  }
+
+  async error<B extends string>(message: string, buttons: B[] = []): Promise<B | undefined> {
+    return vscode.window.showErrorMessage(message, ...buttons);
+  }
+
+  refuseUntrusted(action: string): void {
+    void vscode.window
+      .showWarningMessage(
+        `Kagi: ${action} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.`,
+        'Manage Workspace Trust',
+      )
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+  }
+
+  async pickFile(opts: { title: string; openLabel: string }): Promise<vscode.Uri | undefined> {
+    const picked = await vscode.window.showOpenDialog({
+      title: opts.title,
+      canSelectMany: false,
+      openLabel: opts.openLabel,
+    });
+    return picked?.[0];
   }
 
   async progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T> {

@@ -142,10 +142,11 @@ async function reveal(ctx: Ctx, documents: SecretDocuments, arg: unknown): Promi
 async function copyValue(ctx: Ctx, clipboard: ClipboardGuard, arg: unknown): Promise<boolean> {
   const t = await secretTarget(ctx, arg, 'Kagi: Copy Value');
   if (!t) return false;
-  const seconds = vscode.workspace.getConfiguration('kagi').get<number>('clipboardClearSeconds', 30);
+  const seconds = ctx.config().clipboardClearSeconds;
   const ok = await ctx.prompter.confirm(
     `Copy the value of ${t.key} to the clipboard?`,
-    `Scope ${t.scope}. Other applications can read the clipboard. It is cleared after ${seconds} seconds if it still holds this value.`,
+    `Scope ${t.scope}. Other applications can read the clipboard. ` +
+      `It is cleared after ${seconds} seconds if it still holds this value.`,
     ['Copy'],
   );
   if (ok !== 'Copy') return false;

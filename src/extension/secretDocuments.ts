@@ -39,11 +39,6 @@ export class SecretDocuments implements vscode.TextDocumentContentProvider, vsco
     return doc;
   }
 
-  /** How many values are held right now (tests check closing forgets them). */
-  get openCount(): number {
-    return this.values.size;
-  }
-
   dispose(): void {
     this.values.clear();
     this.subscriptions.forEach((s) => s.dispose());

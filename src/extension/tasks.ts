@@ -36,17 +36,10 @@ export interface KagiTaskDefinition extends vscode.TaskDefinition {
   shell?: boolean;
 }
 
-declare module './ctx' {
-  interface Ctx {
-    /** The task provider, exposed on the extension's exports for integration tests. */
-    taskProvider?: KagiTaskProvider;
-  }
-}
-
-export function registerTasks(ctx: Ctx): void {
+export function registerTasks(ctx: Ctx): KagiTaskProvider {
   const provider = new KagiTaskProvider(ctx);
-  ctx.taskProvider = provider;
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
+  return provider;
 }
 
 export class KagiTaskProvider implements vscode.TaskProvider {
@@ -69,7 +62,7 @@ export class KagiTaskProvider implements vscode.TaskProvider {
     const def = task.definition as KagiTaskDefinition;
     if (def.type !== TASK_TYPE) return undefined;
     if (typeof def.command !== 'string' || def.command === '') {
-      void vscode.window.showErrorMessage(`Kagi: task "${task.name}" has no "command".`);
+      void this.ctx.prompter.error(`Kagi: task "${task.name}" has no "command".`);
       return undefined;
     }
     if (!this.ctx.requireTrust(`Running task "${task.name}"`)) return undefined;
@@ -223,12 +216,11 @@ class KagiPty implements vscode.Pseudoterminal {
         });
       }
       child.stdin?.on('error', () => {});
-      child.once('error', (e: NodeJS.ErrnoException) =>
-        this.finish(
-          e.code === 'ENOENT' ? 127 : 1,
-          `kagi: could not start ${this.def.command} (${e.code ?? e.name})${e.code === 'ENOENT' ? ': not found on PATH' : ''}`,
-        ),
-      );
+      child.once('error', (e: NodeJS.ErrnoException) => {
+        const notFound = e.code === 'ENOENT';
+        const why = `${e.code ?? e.name}${notFound ? ': not found on PATH' : ''}`;
+        this.finish(notFound ? 127 : 1, `kagi: could not start ${this.def.command} (${why})`);
+      });
       child.once('close', (code, signal) => {
         const exit = code ?? 128 + (signal ? signalNumber(signal) : 0);
         this.finish(exit, `\nkagi: ${this.def.command} exited with ${code ?? signal}`);
@@ -236,7 +228,7 @@ class KagiPty implements vscode.Pseudoterminal {
     } catch (e) {
       const msg = describeError(e);
       this.ctx.log.warn(`${action}: ${msg}`);
-      if (isKagiError(e)) void vscode.window.showErrorMessage(`Kagi: ${msg}`);
+      if (isKagiError(e)) void this.ctx.prompter.error(`Kagi: ${msg}`);
       this.finish(1, `kagi: ${msg}`);
     }
   }

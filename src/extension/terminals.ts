@@ -20,20 +20,25 @@ import { activeScope, loadScope } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
+import { settingId } from './config';
 
-const SETTING = 'kagi.terminal.injectActiveScope';
-/** Which service's active scope, when the vault has several (default: the only / root one). */
-const SERVICE_SETTING = 'kagi.terminal.service';
+const SETTINGS = [settingId('terminal.injectActiveScope'), settingId('terminal.service')];
 
-export function registerTerminals(ctx: Ctx): void {
+/** The environment collection kept equal to the active scope, and a way to wait until it is. */
+export interface TerminalEnvironment {
+  readonly collection: vscode.GlobalEnvironmentVariableCollection;
+  /** Resolves when no refresh of the collection is pending or running. */
+  settled(): Promise<void>;
+}
+
+export function registerTerminals(ctx: Ctx): TerminalEnvironment {
   const collection = ctx.extension.environmentVariableCollection;
   collection.persistent = false;
   const sync = new ActiveScopeSync(ctx, collection);
-  ctx.terminalSync = sync;
   ctx.extension.subscriptions.push(
     ctx.onDidChangeVault(() => sync.schedule()),
     vscode.workspace.onDidChangeConfiguration(
-      (e) => (e.affectsConfiguration(SETTING) || e.affectsConfiguration(SERVICE_SETTING)) && sync.schedule(),
+      (e) => SETTINGS.some((id) => e.affectsConfiguration(id)) && sync.schedule(),
     ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sync.schedule()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
@@ -41,6 +46,7 @@ export function registerTerminals(ctx: Ctx): void {
   );
   registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) => openTerminal(ctx, uriOf(arg)));
   sync.schedule();
+  return { collection, settled: () => sync.settled() };
 }
 
 async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal | undefined> {
@@ -83,15 +89,15 @@ class ActiveScopeSync implements vscode.Disposable {
     }, 150);
   }
 
-  /** For tests: waits for pending refreshes. */
+  /** Waits for pending refreshes. */
   async settled(): Promise<void> {
     while (this.timer) await new Promise((r) => setTimeout(r, 50));
     await this.running;
   }
 
   private async refresh(gen: number): Promise<void> {
-    const enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, false);
-    if (!enabled || !vscode.workspace.isTrusted) {
+    const config = this.ctx.config();
+    if (!config.terminalInjectActiveScope || !vscode.workspace.isTrusted) {
       this.collection.clear();
       return;
     }
@@ -103,13 +109,14 @@ class ActiveScopeSync implements vscode.Disposable {
       return;
     }
     try {
-      const service = vscode.workspace.getConfiguration().get<string>(SERVICE_SETTING, '').trim();
+      const service = config.terminalService;
       const loaded = await loadScope(this.ctx, v, service ? { service } : {}, undefined, 'Terminal environment');
       if (gen !== this.generation) return;
       this.collection.clear();
       for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);
+      const count = Object.keys(loaded.secrets).length;
       this.collection.description = new vscode.MarkdownString(
-        `Kagi: secrets of \`${loaded.scope}\` (${Object.keys(loaded.secrets).length}) from the vault of ${v.folder.name}`,
+        `Kagi: secrets of \`${loaded.scope}\` (${count}) from the vault of ${v.folder.name}`,
       );
     } catch (e) {
       this.collection.clear();
@@ -120,12 +127,5 @@ class ActiveScopeSync implements vscode.Disposable {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.collection.clear();
-  }
-}
-
-declare module './ctx' {
-  interface Ctx {
-    /** The terminal sync, exposed on the extension's exports for integration tests. */
-    terminalSync?: { settled(): Promise<void> };
   }
 }

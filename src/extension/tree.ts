@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import { buildTreeModel, type TreeNode } from './treeModel';
-import type { Ctx } from './ctx';
+import type { Listing } from '../vault';
+import type { VaultChange, VaultFolder } from './vaultFolder';
+
+/** What the tree reads: the vaults, their cached listings and active environments. */
+export interface TreeSource {
+  vaults(): VaultFolder[];
+  activeEnv(v: VaultFolder): string;
+  readonly listings: { get(v: VaultFolder): Promise<Listing> };
+  readonly onDidChangeVault: vscode.Event<VaultChange>;
+}
 
 /** Maps the pure tree model onto VS Code; ids are stable so expansion survives refreshes. */
 export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -10,8 +19,8 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private parents = new Map<string, TreeNode>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly ctx: Ctx) {
-    this.subscription = ctx.onDidChangeVault(() => this.refresh());
+  constructor(private readonly source: TreeSource) {
+    this.subscription = source.onDidChangeVault(() => this.refresh());
   }
 
   refresh(): void {
@@ -19,7 +28,7 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     this.emitter.fire(undefined);
   }
 
-  /** The whole model, built once per change; tests walk it through getChildren too. */
+  /** The whole model, built once per change. */
   roots(): Promise<TreeNode[]> {
     this.model ??= this.build();
     return this.model;
@@ -27,10 +36,10 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   private async build(): Promise<TreeNode[]> {
     const inputs = await Promise.all(
-      this.ctx.vaults().map(async (v) => ({
+      this.source.vaults().map(async (v) => ({
         folderName: v.folder.name,
-        listing: await this.ctx.listings.get(v),
-        activeEnv: this.ctx.activeEnv(v),
+        listing: await this.source.listings.get(v),
+        activeEnv: this.source.activeEnv(v),
       })),
     );
     this.parents = new Map();

@@ -6,10 +6,9 @@ import type { Ctx } from './ctx';
 const SECRETS_VIEW = 'kagi.secrets';
 
 /** The Kagi activity-bar tree, plus the context key its welcome content depends on. */
-export function registerTree(ctx: Ctx): void {
+export function registerTree(ctx: Ctx): SecretsTree {
   const tree = new SecretsTree(ctx);
   const view = vscode.window.createTreeView(SECRETS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
-  ctx.secretsTree = tree;
   ctx.extension.subscriptions.push(tree, view);
   registerGuarded(ctx, 'kagi.refresh', async () => ctx.fireChanged());
   const updateHasVault = () =>
@@ -17,4 +16,5 @@ export function registerTree(ctx: Ctx): void {
   updateHasVault();
   ctx.extension.subscriptions.push(ctx.onDidChangeVault(updateHasVault));
   ctx.extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.fireChanged()));
+  return tree;
 }

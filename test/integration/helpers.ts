@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sleep, waitFor as poll } from '../../scripts/vscode/poll.mjs';
+import type { KagiApi } from '../../src/extension/api';
 
 export { sleep };
 
@@ -122,18 +123,30 @@ export async function settle(count: () => number, what: string, quietMs = 1000):
   );
 }
 
-/** The `.kagi/` watcher's passes from now on, by the paths each handled (Ctx.onWatcherFlush). */
-export function recordWatcher(ctx: { onWatcherFlush?: (paths: string[]) => void }): {
+/** The `.kagi/` watcher's passes from now on, by the paths each handled (KagiApi.onDidHandleVaultFiles). */
+export function recordWatcher(api: Pick<KagiApi, 'onDidHandleVaultFiles'>): {
   saw(suffix: string): boolean;
   dispose(): void;
 } {
   const seen: string[] = [];
-  ctx.onWatcherFlush = (paths) => seen.push(...paths.map((p) => p.split(path.sep).join('/')));
+  const sub = api.onDidHandleVaultFiles((paths) => seen.push(...paths.map((p) => p.split(path.sep).join('/'))));
   return {
     /** A pass handled an event for the file whose path ends with `/<suffix>` (say `.kagi/access.json`). */
     saw: (suffix) => seen.some((p) => p.endsWith(`/${suffix}`)),
-    dispose: () => {
-      ctx.onWatcherFlush = undefined;
-    },
+    dispose: () => sub.dispose(),
   };
+}
+
+let watcherPassCount: number | undefined;
+
+/**
+ * How many passes the `.kagi/` watcher has made since the first call (for settle() and for
+ * waiting on the next pass; only differences between two readings mean anything).
+ */
+export function watcherPasses(api: Pick<KagiApi, 'onDidHandleVaultFiles'>): () => number {
+  if (watcherPassCount === undefined) {
+    watcherPassCount = 0;
+    api.onDidHandleVaultFiles(() => watcherPassCount!++);
+  }
+  return () => watcherPassCount!;
 }

@@ -1,11 +1,16 @@
 // A Prompter with scripted answers for integration tests: commands run for real in the
 // extension host (vault, files, processes), only the questions are answered from a script.
 // Everything the prompter was asked to show is recorded so tests can check no value leaked.
+import * as vscode from 'vscode';
 import type { Choice, InputOptions, ProgressReport, Prompter } from '../../src/extension/prompter';
-import type { Ctx } from '../../src/extension/ctx';
+import type { KagiApi } from '../../src/extension/api';
 import { activateExtension } from './helpers';
 
-export type Answer = { pick: string | undefined } | { input: string | undefined } | { confirm: string | undefined };
+export type Answer =
+  | { pick: string | undefined }
+  | { input: string | undefined }
+  | { confirm: string | undefined }
+  | { file: string | undefined };
 
 export class ScriptedPrompter implements Prompter {
   /** every text shown to the person: titles, prompts, labels, messages, details */
@@ -21,12 +26,16 @@ export class ScriptedPrompter implements Prompter {
   readonly progressSteps: string[] = [];
   /** public text put on the clipboard (recipients) */
   readonly copied: string[] = [];
+  /** error notifications (also in `shown`) */
+  readonly errorMessages: string[] = [];
+  /** actions Restricted Mode refused (not in `shown`: a refusal is neither a question nor data) */
+  readonly refusals: string[] = [];
   /** script mismatches; commands swallow errors through ctx.guard, so they are kept here too */
   readonly errors: string[] = [];
 
   constructor(private readonly answers: Answer[]) {}
 
-  private next<K extends 'pick' | 'input' | 'confirm'>(kind: K, what: string): Answer {
+  private next<K extends 'pick' | 'input' | 'confirm' | 'file'>(kind: K, what: string): Answer {
     this.asked.push(`${kind}: ${what}`);
     const a = this.answers.shift();
     if (!a || !(kind in a)) this.fail(`unexpected ${kind} "${what}" (next scripted answer: ${JSON.stringify(a)})`);
@@ -96,6 +105,22 @@ export class ScriptedPrompter implements Prompter {
     this.warnings.push(message);
   }
 
+  async error<B extends string>(message: string, buttons: B[] = []): Promise<B | undefined> {
+    this.shown.push(message, ...buttons);
+    this.errorMessages.push(message);
+    return undefined;
+  }
+
+  refuseUntrusted(action: string): void {
+    this.refusals.push(action);
+  }
+
+  async pickFile(opts: { title: string; openLabel: string }): Promise<vscode.Uri | undefined> {
+    this.shown.push(opts.title, opts.openLabel);
+    const a = this.next('file', opts.title) as { file: string | undefined };
+    return a.file === undefined ? undefined : vscode.Uri.file(a.file);
+  }
+
   async progress<T>(title: string, task: (report: ProgressReport) => Promise<T>): Promise<T> {
     this.shown.push(title);
     return task((message) => {
@@ -116,27 +141,27 @@ export class ScriptedPrompter implements Prompter {
   }
 }
 
-export async function kagiCtx(): Promise<Ctx> {
-  const ctx = (await activateExtension()) as Ctx;
-  if (!ctx || typeof ctx.vaults !== 'function') throw new Error('activate() did not return the extension context');
-  return ctx;
+/** The extension's API (what `activate()` returns). */
+export async function kagiApi(): Promise<KagiApi> {
+  const api = (await activateExtension()) as KagiApi;
+  if (!api || typeof api.setPrompter !== 'function') throw new Error('activate() did not return the Kagi API');
+  return api;
 }
 
 /** Runs `fn` with scripted answers, restoring the real prompter afterwards. */
 export async function withAnswers<T>(
   answers: Answer[],
-  fn: (p: ScriptedPrompter, ctx: Ctx) => Promise<T>,
+  fn: (p: ScriptedPrompter, api: KagiApi) => Promise<T>,
 ): Promise<{ result: T; prompter: ScriptedPrompter }> {
-  const ctx = await kagiCtx();
+  const api = await kagiApi();
   const prompter = new ScriptedPrompter(answers);
-  const real = ctx.prompter;
-  ctx.prompter = prompter;
+  const real = api.setPrompter(prompter);
   try {
-    const result = await fn(prompter, ctx);
+    const result = await fn(prompter, api);
     prompter.assertDone();
     return { result, prompter };
   } finally {
-    ctx.prompter = real;
+    api.setPrompter(real);
   }
 }
 

@@ -3,18 +3,12 @@ import type { Ctx, VaultFolder } from '../ctx';
 import { isMemberId } from '../../protocol';
 import { type Member, recipientFingerprint } from '../../vault';
 import { TeamViewProvider, TEAM_VIEW_ID } from './provider';
-import type { Prompter } from '../prompter';
 import { recoverInterrupted } from './state';
 import { registerGuarded } from '../commandKit';
 import { uriOf } from '../target';
+import type { CommandId } from '../commandTable';
 
 export { TeamViewProvider, TEAM_VIEW_ID } from './provider';
-
-/** What the integration tests reach through the `kagi.team._testApi` command (test runs only). */
-export interface TeamTestApi {
-  provider: TeamViewProvider;
-  handleMessage(raw: unknown, prompter?: Prompter): Promise<void>;
-}
 
 /** A member id from a command argument: 'kgm_…', { memberId } or { id } (tree items, links). */
 function memberIdArg(arg: unknown): string | undefined {
@@ -33,7 +27,7 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
   subs.push(provider, vscode.window.registerWebviewViewProvider(TEAM_VIEW_ID, provider));
 
   /** A team command: runs the flow on the vault as the webview does; the view shows the outcome, a failed one too. */
-  const teamCommand = (id: string, fn: (v: VaultFolder, arg: unknown) => Promise<boolean>) =>
+  const teamCommand = (id: CommandId, fn: (v: VaultFolder, arg: unknown) => Promise<boolean>) =>
     registerGuarded(ctx, id, async (arg) => {
       const v = await ctx.pickVault(uriOf(arg));
       if (!v) return;
@@ -83,16 +77,6 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
   });
   teamCommand('kagi.copyRecipient', (v, arg) => provider.actions.copyRecipient(v, memberIdArg(arg), p()));
   teamCommand('kagi.resolveAccessConflict', (v) => provider.actions.resolveConflict(v, p()));
-
-  // Integration tests drive the host's message handler with scripted prompts.
-  if (ctx.extension.extensionMode === vscode.ExtensionMode.Test || process.env.KAGI_IT_RESULTS) {
-    subs.push(
-      vscode.commands.registerCommand('kagi.team._testApi', (): TeamTestApi => ({
-        provider,
-        handleMessage: (raw, prompter) => provider.handleMessage(raw, prompter),
-      })),
-    );
-  }
 
   // An interrupted member removal is finished as soon as the vault is opened.
   if (vscode.workspace.isTrusted) {

@@ -3,8 +3,17 @@ import { pruneEmptyDirs, removeFile, writeFileAtomic } from '../disk/files';
 import { serializeProjectConfig, type ProjectConfig } from '../format/projectConfig';
 import { emptyStore, type Store } from '../format/store';
 import { isSafeSecretsPath, storeFileFor, validateScope } from '../scopes/names';
-import type { Project } from './project';
+import type { ResolvedKey } from '../device/projectKey';
 import { sealStore } from '../crypto/seal';
+
+/** What a transaction needs of its project (an interface, so project.ts and this module don't import each other). */
+export interface TransactionHost {
+  config(): ProjectConfig;
+  key(cfg: ProjectConfig): Promise<ResolvedKey>;
+  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array): Store;
+  /** the absolute path of a file under .kagi/ */
+  file(rel: string): string;
+}
 
 /**
  * One read-modify-write of a vault, handed to `Project.mutate(tx => …)` under the lock.
@@ -20,7 +29,7 @@ export class Transaction {
   private resolvedKey?: Promise<Uint8Array>;
 
   constructor(
-    private readonly project: Project,
+    private readonly project: TransactionHost,
     private readonly readText: (cfg: ProjectConfig) => string | undefined,
   ) {}
 

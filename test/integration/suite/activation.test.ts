@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, activateExtension, workspaceFolder } from '../helpers';
+import { COMMAND_IDS } from '../../../src/extension/commandTable';
 
 describe('Kagi extension in a real extension host', () => {
   it('is installed and activates', async () => {
@@ -15,6 +16,21 @@ describe('Kagi extension in a real extension host', () => {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('kagi.refresh'), 'kagi.refresh is not registered');
     await vscode.commands.executeCommand('kagi.refresh');
+  });
+
+  it('registers every command of the command table (package.json is generated from it)', async () => {
+    await activateExtension();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = COMMAND_IDS.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `in the command table but never registered: ${missing.join(', ')}`);
+  });
+
+  it('registers no test-only command', async () => {
+    await activateExtension();
+    const hidden = (await vscode.commands.getCommands(true)).filter(
+      (id) => id.startsWith('kagi.') && id.includes('._'),
+    );
+    assert.deepEqual(hidden, []);
   });
 
   it('opens the temp workspace folder of this run', () => {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Project } from '../../../src/vault/project/project';
 import { readSecret } from '../../../src/vault';
 import { fixture, registerCanary, sleep, waitFor, workspaceFolder } from '../helpers';
-import { assertNoValues, kagiCtx, withAnswers } from '../scriptedPrompter';
+import { assertNoValues, kagiApi, withAnswers } from '../scriptedPrompter';
 import type { NodeRef } from '../../../src/extension/treeModel';
 
 const root = () => workspaceFolder()!;
@@ -185,7 +185,7 @@ describe('Kagi commands', () => {
     });
 
     it('renaming or removing the active environment announces the vault once', async () => {
-      const ctx = await kagiCtx();
+      const ctx = await kagiApi();
       const v = ctx.vaults()[0]!;
       const run = (cmd: string, env: string | undefined, answer: string) =>
         withAnswers([{ input: answer }], () =>
@@ -194,10 +194,10 @@ describe('Kagi commands', () => {
       await run('kagi.addEnvironment', undefined, 'qa');
       await ctx.setActiveEnv(v, 'qa');
       // Counts only the commands' own announcements: the watcher's later passes are not what is measured.
-      const onDisk = ctx.fireChangedOnDisk;
-      ctx.fireChangedOnDisk = () => undefined;
       let announced = 0;
-      const sub = ctx.onDidChangeVault(() => announced++);
+      const sub = ctx.onDidChangeVault((c) => {
+        if (!c.fromDisk) announced++;
+      });
       try {
         await run('kagi.renameEnvironment', 'qa', 'uat');
         assert.equal(ctx.activeEnv(v), 'uat', 'the active environment did not follow the rename');
@@ -207,13 +207,12 @@ describe('Kagi commands', () => {
         assert.equal(announced, 2, 'removing the active environment announced the vault more than once');
       } finally {
         sub.dispose();
-        ctx.fireChangedOnDisk = onDisk;
         await ctx.setActiveEnv(v, 'development');
       }
     });
 
     it('switches the active environment (status bar, completions)', async () => {
-      const ctx = await kagiCtx();
+      const ctx = await kagiApi();
       const v = ctx.vaults()[0]!;
       await withAnswers([{ pick: 'staging' }], () =>
         Promise.resolve(vscode.commands.executeCommand('kagi.switchEnvironment')),

@@ -24,10 +24,10 @@ type Config = vscode.DebugConfiguration & Record<string, unknown>;
 async function resolve(config: Config): Promise<Config | undefined | null> {
   const ctx = await api();
   assert.ok(
-    ctx.debugProvider?.resolveDebugConfigurationWithSubstitutedVariables,
-    'the extension does not export debugProvider',
+    ctx.debug?.resolveDebugConfigurationWithSubstitutedVariables,
+    'the extension API does not export its debug provider',
   );
-  return (await ctx.debugProvider.resolveDebugConfigurationWithSubstitutedVariables(folder(), config)) as
+  return (await ctx.debug.resolveDebugConfigurationWithSubstitutedVariables(folder(), config)) as
     Config | undefined | null;
 }
 

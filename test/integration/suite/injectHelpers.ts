@@ -3,23 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, fixture, registerCanary, waitFor, workspaceFolder } from '../helpers';
+import { fixture, registerCanary, waitFor, workspaceFolder } from '../helpers';
+import { kagiApi } from '../scriptedPrompter';
+import type { KagiApi } from '../../../src/extension/api';
 
 export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** What the extension exports (Ctx), as far as these tests use it. */
-export interface KagiApi {
-  vaults(): Array<{ folder: vscode.WorkspaceFolder; project: { root: string; scopes(): string[] } }>;
-  activeEnv(v: unknown): string;
-  prompter: unknown;
-  debugProvider?: vscode.DebugConfigurationProvider;
-  taskProvider?: { provideTasks(): Promise<vscode.Task[]> };
-  terminalSync?: { settled(): Promise<void> };
-  extension: vscode.ExtensionContext;
-}
-
-export async function api(): Promise<KagiApi> {
-  return (await activateExtension()) as KagiApi;
+export function api(): Promise<KagiApi> {
+  return kagiApi();
 }
 
 /** The fixture's canary value of api/<env> (API_TOKEN); throws when the fixture has no vault. */

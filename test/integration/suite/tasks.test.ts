@@ -283,7 +283,7 @@ describe('kagi tasks in Restricted Mode', () => {
     const pkg = path.join(workspaceFolder()!, 'package.json');
     fs.writeFileSync(pkg, JSON.stringify({ name: 'kagi-it', private: true, scripts: { 'kagi-it-hash': 'node -v' } }));
     try {
-      const provider = (await api()).taskProvider!;
+      const provider = (await api()).tasks;
       assert.ok(provider, 'the extension exposes its task provider');
       assert.deepEqual(await provider.provideTasks(), []);
     } finally {

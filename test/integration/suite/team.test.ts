@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Prompter } from '../../../src/extension/prompter';
-import type { TeamViewProvider } from '../../../src/extension/team/provider';
+import type { KagiApi } from '../../../src/extension/api';
 import { offerCopy } from '../../../src/extension/team/actions';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
 import { journalPath } from '../../../src/vault/device/dataDir';
@@ -16,7 +15,6 @@ import { writeJournal } from '../../../src/vault/project/journal';
 import { Project } from '../../../src/vault/project/project';
 import { planRotation } from '../../../src/vault/rotation';
 import {
-  activateExtension,
   fixture,
   kagi,
   kagiCli,
@@ -24,14 +22,10 @@ import {
   settle,
   sleep,
   waitFor,
+  watcherPasses,
   workspaceFolder,
 } from '../helpers';
-import { kagiCtx, ScriptedPrompter } from '../scriptedPrompter';
-
-interface TestApi {
-  provider: TeamViewProvider;
-  handleMessage(raw: unknown, prompter?: Prompter): Promise<void>;
-}
+import { kagiApi, ScriptedPrompter } from '../scriptedPrompter';
 
 interface AccessMember {
   member_id: string;
@@ -44,7 +38,7 @@ interface AccessMember {
 
 describe('Team access (webview host, real vault, second device via the CLI)', function () {
   this.timeout(60000);
-  let api: TestApi;
+  let team: KagiApi['team'];
   let ws: string;
   let accessFile: string;
   let secret: { service: string; env: string; key: string; value: string };
@@ -71,9 +65,8 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     secret = f.vault.secrets[0]!;
     ws = workspaceFolder()!;
     accessFile = path.join(ws, '.kagi', 'access.json');
-    await activateExtension();
-    api = (await vscode.commands.executeCommand('kagi.team._testApi')) as TestApi;
-    assert.ok(api?.provider, 'kagi.team._testApi did not return the team provider');
+    team = (await kagiApi()).team;
+    assert.ok(team, 'the extension API has no team view');
 
     bobHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-bob-'));
     const out = kagi(['member', 'request', '--name', 'bob'], { cwd: ws, env: { KAGI_HOME: bobHome, USER: 'bob' } });
@@ -128,18 +121,18 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
   const showView = async () => {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await sleep(300);
-    const before = api.provider.readyCount;
+    const before = team.readyCount;
     await vscode.commands.executeCommand('kagi.openTeam');
-    await waitFor(() => api.provider.readyCount > before, {
+    await waitFor(() => team.readyCount > before, {
       timeoutMs: 30000,
       what: 'the team webview to post {type:"ready"}',
     });
-    await waitFor(() => api.provider.lastState.kind === 'ready', { timeoutMs: 10000, what: 'a ready state' });
+    await waitFor(() => team.lastState.kind === 'ready', { timeoutMs: 10000, what: 'a ready state' });
   };
 
   it('the webview loads under its CSP and asks for state; the state carries no secrets or keys', async () => {
     await showView();
-    const state = api.provider.lastState;
+    const state = team.lastState;
     assert.ok(state.kind === 'ready');
     const bobView = state.members.find((m) => m.id === bobId);
     assert.ok(bobView, 'the pending request is listed');
@@ -176,7 +169,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
       null,
       [{ type: 'approve', memberId: bobId }],
     ];
-    for (const m of bad) await api.handleMessage(m, p);
+    for (const m of bad) await team.handleMessage(m, p);
     assert.deepEqual(p.shown, [], 'a malformed message reached a prompt');
     assert.equal(accessHash(), hash, 'access.json changed');
     assert.equal(bob().status, 'pending');
@@ -185,7 +178,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
   it('approve: cancelling the modal changes nothing', async () => {
     const hash = accessHash();
     const p = new ScriptedPrompter([{ confirm: undefined }]);
-    await api.handleMessage({ type: 'approve', memberId: bobId }, p);
+    await team.handleMessage({ type: 'approve', memberId: bobId }, p);
     p.assertDone();
     assert.equal(accessHash(), hash);
   });
@@ -195,14 +188,15 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     const recipient = bob().recipient;
     // Visible, the view also hears the vault's change announcement: still one refresh.
     await showView();
-    await api.provider.refresh();
-    const ctx = await kagiCtx();
+    await team.refresh();
+    const ctx = await kagiApi();
+    const passes = watcherPasses(ctx);
     // Late visibility or `ready` events of showView(), and late watcher passes, come first.
-    await settle(() => api.provider.refreshCount + (ctx.watcherFlushes ?? 0), 'the team view');
+    await settle(() => team.refreshCount + passes(), 'the team view');
     const watched = recordWatcher(ctx);
-    const refreshes = api.provider.refreshCount;
+    const refreshes = team.refreshCount;
     try {
-      await api.handleMessage({ type: 'approve', memberId: bobId }, p);
+      await team.handleMessage({ type: 'approve', memberId: bobId }, p);
       p.assertDone();
       await waitFor(() => watched.saw('.kagi/access.json'), {
         timeoutMs: 15000,
@@ -211,11 +205,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     } finally {
       watched.dispose();
     }
-    assert.equal(
-      api.provider.refreshCount - refreshes,
-      1,
-      'the view computed its state more than once for one approval',
-    );
+    assert.equal(team.refreshCount - refreshes, 1, 'the view computed its state more than once for one approval');
     const detail = p.shown.find((t) => /another channel/.test(t));
     assert.ok(detail, 'the modal does not ask for an out-of-band check');
     assert.ok(detail.includes(recipient), 'the modal does not show the full recipient');
@@ -224,7 +214,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     const r = readAs(bobHome);
     assert.equal(r.code, 0, `bob cannot read after approval: ${r.stderr}`);
     assert.ok(r.stdout.includes(secret.value), 'bob does not see the value');
-    const state = api.provider.lastState;
+    const state = team.lastState;
     assert.equal(
       state.kind === 'ready' && state.members.find((m) => m.id === bobId)?.status,
       'active',
@@ -236,12 +226,12 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     const oldWrap = members().find((m) => m.status === 'active' && m.role === 'owner')!.wrapped_key;
     const wrong = new ScriptedPrompter([{ input: 'not-bob' }]);
     const hash = accessHash();
-    await api.handleMessage({ type: 'remove', memberId: bobId }, wrong);
+    await team.handleMessage({ type: 'remove', memberId: bobId }, wrong);
     assert.match(wrong.errors.join('\n'), /rejected the scripted answer/, 'the name prompt accepts a wrong name');
     assert.equal(accessHash(), hash, 'a wrong confirmation name still removed');
 
     const p = new ScriptedPrompter([{ input: 'bob' }]);
-    await api.handleMessage({ type: 'remove', memberId: bobId }, p);
+    await team.handleMessage({ type: 'remove', memberId: bobId }, p);
     p.assertDone();
     const [q] = p.inputs;
     assert.ok(q?.validate, 'the name prompt has no validation');
@@ -269,7 +259,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
         env: { KAGI_HOME: daveHome, USER: 'dave' },
       });
       const daveId = /kgm_[A-Za-z0-9_-]+/.exec(out)![0];
-      await api.handleMessage({ type: 'approve', memberId: daveId }, new ScriptedPrompter([{ confirm: 'Approve' }]));
+      await team.handleMessage({ type: 'approve', memberId: daveId }, new ScriptedPrompter([{ confirm: 'Approve' }]));
       const asDave = () =>
         kagiCli(['get', secret.service, secret.env, '--show', '--yes'], {
           cwd: ws,
@@ -285,7 +275,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
       assert.ok(fs.existsSync(journal));
       assert.equal(members().find((m) => m.member_id === daveId)?.status, 'active');
 
-      const state = await api.provider.refresh();
+      const state = await team.refresh();
       assert.equal(state.kind, 'ready');
       assert.equal(fs.existsSync(journal), false, 'the journal was not replayed');
       assert.equal(members().find((m) => m.member_id === daveId)?.status, 'removed');
@@ -298,7 +288,7 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
       const hash = accessHash();
       fs.writeFileSync(journal, '{"version": 1, "project_id": "kgp_someoneElse0", "access_json": "{}", "files": {}}');
       try {
-        const bad = await api.provider.refresh();
+        const bad = await team.refresh();
         assert.equal(bad.kind, 'error');
         assert.match(bad.kind === 'error' ? bad.message : '', /doctor --fix/);
         assert.equal(accessHash(), hash);
@@ -319,18 +309,18 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     const body = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
     fs.writeFileSync(accessFile, `<<<<<<< HEAD\n${body(ours)}=======\n${body(theirs)}>>>>>>> feature\n`);
     try {
-      const state = await api.provider.refresh();
+      const state = await team.refresh();
       assert.equal(state.kind, 'conflict');
 
-      await api.handleMessage({ type: 'resolveConflict' }, new ScriptedPrompter([]));
+      await team.handleMessage({ type: 'resolveConflict' }, new ScriptedPrompter([]));
       assert.ok(!accessText().includes('<<<<<<<'), 'conflict markers remain');
       const after = members();
       assert.equal(after.find((m) => m.member_id === carolId)?.status, 'pending', 'their pending request was lost');
       assert.equal(after.find((m) => m.member_id === bobId)?.status, 'removed', 'our removal was lost');
-      assert.equal(api.provider.lastState.kind, 'ready');
+      assert.equal(team.lastState.kind, 'ready');
 
       // tidy up: reject the made-up request through the handler too
-      await api.handleMessage({ type: 'reject', memberId: carolId }, new ScriptedPrompter([{ confirm: 'Reject' }]));
+      await team.handleMessage({ type: 'reject', memberId: carolId }, new ScriptedPrompter([{ confirm: 'Reject' }]));
       assert.equal(
         members().some((m) => m.member_id === carolId),
         false,
@@ -351,9 +341,8 @@ describe('Team access in Restricted Mode', function () {
 
   it('shows no members and runs no action, even for a well-formed message', async function () {
     if (vscode.workspace.isTrusted) this.skip();
-    await activateExtension();
-    const api = (await vscode.commands.executeCommand('kagi.team._testApi')) as TestApi;
-    const state = await api.provider.refresh();
+    const team = (await kagiApi()).team;
+    const state = await team.refresh();
     assert.deepEqual(state, { kind: 'untrusted' });
     const ws = workspaceFolder()!;
     const accessFile = path.join(ws, '.kagi', 'access.json');
@@ -368,7 +357,7 @@ describe('Team access in Restricted Mode', function () {
       { type: 'resolveConflict' },
       { type: 'copyRecipient' },
     ]) {
-      await api.handleMessage(m, p);
+      await team.handleMessage(m, p);
     }
     assert.deepEqual(p.shown, [], 'an action reached a prompt in Restricted Mode');
     assert.equal(hash(), before);

@@ -24,9 +24,9 @@ describe('kagi terminals', function () {
     const ctx = await api();
     const env = ctx.activeEnv(ctx.vaults()[0]!);
     const token = fixtureToken(env);
-    const collection = ctx.extension.environmentVariableCollection;
+    const collection = ctx.terminals.collection;
     assert.equal(collection.persistent, false, 'the collection would be cached on disk by VS Code');
-    await ctx.terminalSync?.settled();
+    await ctx.terminals.settled();
     assert.equal(collection.get('API_TOKEN'), undefined, 'injected although the setting is off (default)');
 
     await vscode.workspace.getConfiguration('kagi').update(SETTING, true, vscode.ConfigurationTarget.Global);
@@ -40,13 +40,13 @@ describe('kagi terminals', function () {
     if (services.size > 1) {
       // Several services and no kagi.terminal.service: ambiguous, so nothing is injected.
       await new Promise((r) => setTimeout(r, 400));
-      await ctx.terminalSync?.settled();
+      await ctx.terminals.settled();
       assert.equal(collection.get('API_TOKEN'), undefined, 'injected a guessed service');
     }
     await vscode.workspace.getConfiguration('kagi').update(SERVICE, 'api', vscode.ConfigurationTarget.Global);
     await waitFor(
       async () => {
-        await ctx.terminalSync?.settled();
+        await ctx.terminals.settled();
         return collection.get('API_TOKEN') !== undefined;
       },
       { timeoutMs: 10000, what: 'API_TOKEN in the environment collection' },
@@ -63,7 +63,7 @@ describe('kagi terminals', function () {
     await vscode.workspace.getConfiguration('kagi').update(SETTING, false, vscode.ConfigurationTarget.Global);
     await waitFor(
       async () => {
-        await ctx.terminalSync?.settled();
+        await ctx.terminals.settled();
         return collection.get('API_TOKEN') === undefined;
       },
       { timeoutMs: 10000, what: 'the collection to be cleared' },
@@ -103,9 +103,9 @@ describe('kagi terminals in Restricted Mode', function () {
     const ctx = await api();
     await vscode.workspace.getConfiguration('kagi').update(SETTING, true, vscode.ConfigurationTarget.Global);
     await new Promise((r) => setTimeout(r, 500));
-    await ctx.terminalSync?.settled();
+    await ctx.terminals.settled();
     let n = 0;
-    ctx.extension.environmentVariableCollection.forEach(() => n++);
+    ctx.terminals.collection.forEach(() => n++);
     assert.equal(n, 0);
   });
 

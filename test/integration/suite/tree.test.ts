@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import { fixture, kagi, recordWatcher, registerCanary, settle, waitFor } from '../helpers';
+import { fixture, kagi, recordWatcher, registerCanary, settle, waitFor, watcherPasses } from '../helpers';
 import { storeFileFor } from '../../../src/vault/scopes/names';
-import { kagiCtx, assertNoValues, withAnswers } from '../scriptedPrompter';
+import { kagiApi, assertNoValues, withAnswers } from '../scriptedPrompter';
 import { itemTexts, secretsTree, walkTree } from './treeHelpers';
 
 describe('Kagi tree view', () => {
@@ -68,15 +68,15 @@ describe('Kagi tree view', () => {
   });
 
   it('a write through a command is re-read once: the watcher skips what the command announced', async () => {
-    const ctx = await kagiCtx();
+    const ctx = await kagiApi();
     const v = ctx.vaults()[0]!;
     const value = `kagi-canary-once-${Date.now()}`;
     registerCanary(value);
     // Earlier tests' late watcher passes must not stand in for the one that sees our write.
-    await settle(() => ctx.watcherFlushes ?? 0, 'the .kagi/ watcher');
+    await settle(watcherPasses(ctx), 'the .kagi/ watcher');
     let announced = 0;
-    const sub = ctx.onDidChangeVault((x) => {
-      if (!x || x.project.root === v.project.root) announced++;
+    const sub = ctx.onDidChangeVault((c) => {
+      if (!c.vault || c.vault.project.root === v.project.root) announced++;
     });
     const watched = recordWatcher(ctx);
     try {
@@ -90,7 +90,7 @@ describe('Kagi tree view', () => {
         ),
       );
       assert.equal(result, true);
-      const listing = await ctx.listings.get(v);
+      const listing = await ctx.listing(v);
       assert.ok(
         listing.keys?.get('api/staging')?.some((k) => k.key === 'ONCE_KEY'),
         'the command did not refresh the listing',
@@ -100,7 +100,7 @@ describe('Kagi tree view', () => {
         what: 'the .kagi/ watcher to see the write',
       });
       assert.equal(announced, 1, 'the vault was announced (re-listed, re-decrypted) more than once for one write');
-      assert.equal(await ctx.listings.get(v), listing, 'the watcher dropped the listing the command had refreshed');
+      assert.equal(await ctx.listing(v), listing, 'the watcher dropped the listing the command had refreshed');
     } finally {
       watched.dispose();
       sub.dispose();
@@ -109,16 +109,16 @@ describe('Kagi tree view', () => {
 
   it('a vault deleted on disk (a branch without .kagi/) leaves the tree and the terminal environment', async function () {
     this.timeout(60000);
-    const ctx = await kagiCtx();
+    const ctx = await kagiApi();
     const t = await secretsTree();
     const kagiDir = ctx.vaults()[0]!.project.kagiDir;
     const away = `${kagiDir}-away-${Date.now()}`;
-    const collection = ctx.extension.environmentVariableCollection;
+    const collection = ctx.terminals.collection;
     const config = vscode.workspace.getConfiguration('kagi');
     await config.update('terminal.injectActiveScope', true, vscode.ConfigurationTarget.Global);
     await config.update('terminal.service', 'api', vscode.ConfigurationTarget.Global);
     const injected = async () => {
-      await ctx.terminalSync?.settled();
+      await ctx.terminals.settled();
       return collection.get('API_TOKEN') !== undefined;
     };
     try {

@@ -1,9 +1,11 @@
 // Walking the real Kagi tree provider (getChildren / getTreeItem), shared by the tree tests.
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { kagiCtx } from '../scriptedPrompter';
+import { kagiApi } from '../scriptedPrompter';
 import type { TreeNode } from '../../../src/extension/treeModel';
-import type { SecretsTree } from '../../../src/extension/tree';
+import type { KagiApi } from '../../../src/extension/api';
+
+type SecretsTree = KagiApi['tree'];
 
 export interface TreeRow {
   node: TreeNode;
@@ -33,9 +35,9 @@ export function itemTexts(item: vscode.TreeItem): string[] {
   );
 }
 
-/** The Kagi tree provider the extension exposes on its activation result. */
+/** The Kagi tree provider the extension exposes on its API. */
 export async function secretsTree(): Promise<SecretsTree> {
-  const ctx = await kagiCtx();
-  assert.ok(ctx.secretsTree, 'the Kagi tree provider is not exposed on the activation result');
-  return ctx.secretsTree;
+  const api = await kagiApi();
+  assert.ok(api.tree, 'the Kagi tree provider is not exposed on the API');
+  return api.tree;
 }

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { workspaceFolder } from '../helpers';
-import { kagiCtx, withAnswers } from '../scriptedPrompter';
+import { kagiApi, withAnswers } from '../scriptedPrompter';
 import { COMMAND_CAPABILITY } from '../../../src/extension/trustGate';
 
 describe('Restricted Mode', () => {
@@ -20,12 +20,13 @@ describe('Restricted Mode', () => {
       );
       assert.equal(result, undefined, id);
       assert.deepEqual(prompter.shown, [], `${id} asked or showed something in Restricted Mode`);
+      assert.equal(prompter.refusals.length, 1, `${id} was not refused once with the Restricted Mode notice`);
     }
   });
 
   it('untrusted: the tree shows structure but no key names', async function () {
     if (vscode.workspace.isTrusted) this.skip();
-    const nodes = await (await kagiCtx()).secretsTree!.roots();
+    const nodes = await (await kagiApi()).tree.roots();
     const all = JSON.stringify(nodes);
     assert.ok(!all.includes('"kind":"key"'), 'key nodes in Restricted Mode');
     assert.ok(all.includes('Restricted Mode'));

@@ -15,8 +15,8 @@ import * as vscode from 'vscode';
 import { Project } from '../../../src/vault/project/project';
 import { readScopes } from '../../../src/vault/usecases/secrets';
 import { signingKeyPath } from '../../../src/vault/device/dataDir';
-import { fixture, getExtension, registerCanary, settle, waitFor, workspaceFolder } from '../helpers';
-import { assertNoValues, kagiCtx, withAnswers } from '../scriptedPrompter';
+import { fixture, getExtension, registerCanary, settle, waitFor, watcherPasses, workspaceFolder } from '../helpers';
+import { assertNoValues, kagiApi, withAnswers } from '../scriptedPrompter';
 import { itemTexts, secretsTree, walkTree } from './treeHelpers';
 import type { ImportPlan } from '../../../src/vault';
 
@@ -74,16 +74,17 @@ describe('welcome view: import a .env file with no vault yet', () => {
     secrets.filter((s) => !s.includes('\n')).forEach(registerCanary);
     gitignoreBefore = readIfExists(gitignore());
     dotenvBefore = readIfExists(dotenvFile());
-    const ctx = await kagiCtx();
+    const ctx = await kagiApi();
     const tree = await secretsTree();
+    const passes = watcherPasses(ctx);
     // Earlier tests' late watcher passes must not stand in for the one that sees the move.
-    await settle(() => ctx.watcherFlushes ?? 0, 'the .kagi/ watcher');
-    const flushes = ctx.watcherFlushes ?? 0;
+    await settle(passes, 'the .kagi/ watcher');
+    const flushes = passes();
     fs.renameSync(kagiDir(), away());
     moved = true;
     fs.writeFileSync(dotenvFile(), dotenvText, { mode: 0o600 });
     assert.equal(ctx.vaults().length, 0, 'the extension still sees a vault after .kagi/ was moved away');
-    await waitFor(async () => (ctx.watcherFlushes ?? 0) > flushes && (await tree.roots()).length === 0, {
+    await waitFor(async () => passes() > flushes && (await tree.roots()).length === 0, {
       timeoutMs: 15000,
       what: 'the watcher to take the moved vault out of the tree',
     });
@@ -104,7 +105,7 @@ describe('welcome view: import a .env file with no vault yet', () => {
     for (const f of signingKeys) fs.rmSync(f, { force: true });
     restoreFile(dotenvFile(), dotenvBefore);
     restoreFile(gitignore(), gitignoreBefore);
-    const ctx = await kagiCtx();
+    const ctx = await kagiApi();
     const tree = await secretsTree();
     // Re-read at once: a move out and back in can look unchanged to the watcher (same inodes).
     await vscode.commands.executeCommand('kagi.refresh');
@@ -198,7 +199,7 @@ describe('welcome view: import a .env file with no vault yet', () => {
     assert.deepEqual(differ, [], 'these keys were not stored with exactly the value the file held');
 
     // The tree lists the keys, masked.
-    const ctx = await kagiCtx();
+    const ctx = await kagiApi();
     assert.equal(ctx.vaults().length, 1);
     const tree = await secretsTree();
     const rows = await waitFor(
@@ -236,6 +237,7 @@ describe('welcome view: import a .env file with no vault yet', () => {
       );
       assert.equal(result, undefined, id);
       assert.deepEqual(prompter.shown, [], `${id} asked or showed something in Restricted Mode`);
+      assert.equal(prompter.refusals.length, 1, `${id} was not refused once with the Restricted Mode notice`);
     }
     assert.ok(!fs.existsSync(kagiDir()), 'Restricted Mode created .kagi/');
     assert.equal(readIfExists(gitignore()), gitignoreBefore, '.gitignore changed');

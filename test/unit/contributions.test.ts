@@ -1,0 +1,44 @@
+// package.json's commands and menus are generated from the command table
+// (src/extension/commandTable.ts, `npm run gen:contributions`); this fails when they differ.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { COMMANDS, COMMAND_IDS, isCommandId } from '../../src/extension/commandTable';
+import { contributedCommands, contributedMenus } from '../../src/extension/contributions';
+
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+const STALE = 'package.json is out of date with src/extension/commandTable.ts: run `npm run gen:contributions`';
+
+describe('package.json contributions from the command table', () => {
+  it('contributes exactly the commands of the table, with their titles, category and icons', () => {
+    assert.deepEqual(pkg.contributes.commands, contributedCommands(), STALE);
+  });
+
+  it('contributes exactly the menus of the table', () => {
+    assert.deepEqual(pkg.contributes.menus, contributedMenus(), STALE);
+  });
+
+  it('every menu item of a command that is not structure-only requires a trusted workspace', () => {
+    const items = Object.values(pkg.contributes.menus as Record<string, { command: string; when?: string }[]>).flat();
+    assert.ok(items.length > 20, 'no menus read');
+    for (const item of items) {
+      assert.ok(isCommandId(item.command), `${item.command} is in a menu but not in the command table`);
+      if (COMMANDS[item.command].capability === 'structure') continue;
+      assert.match(item.when ?? '', /(^|&& )isWorkspaceTrusted$/, `${item.command} shows in Restricted Mode`);
+    }
+  });
+
+  it('the welcome view links only commands of the table', () => {
+    const links = (pkg.contributes.viewsWelcome as { contents: string }[]).flatMap((w) =>
+      [...w.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!),
+    );
+    const ours = links.filter((id) => id.startsWith('kagi.'));
+    assert.ok(ours.length > 0);
+    for (const id of ours) assert.ok(isCommandId(id), `${id} (a welcome link) is not in the command table`);
+  });
+
+  it('gives every command a distinct title and a progress/log wording', () => {
+    const titles = COMMAND_IDS.map((id) => COMMANDS[id].title);
+    assert.equal(new Set(titles).size, titles.length, 'two commands share a title');
+    for (const id of COMMAND_IDS) assert.match(COMMANDS[id].doing, /^[A-Z][a-z]+ing\b/, id);
+  });
+});
