@@ -37,3 +37,47 @@ export function ensureLocalGitExclude(projectRoot: string, restorePath: string):
     throw ioError('update', file, e);
   }
 }
+
+/** Whether Git tracks `file` (absolute), asked of the repository that contains it. */
+export function isTrackedByGit(file: string): boolean {
+  const r = spawnSync('git', ['ls-files', '--error-unmatch', '--', path.basename(file)], {
+    cwd: path.dirname(file),
+    stdio: 'ignore',
+    timeout: 10_000,
+  });
+  return r.status === 0;
+}
+
+/** `git rm --cached`: Git stops tracking the file; the file on disk stays. */
+export function untrackFile(file: string): void {
+  const r = spawnSync('git', ['rm', '--cached', '--quiet', '--', path.basename(file)], {
+    cwd: path.dirname(file),
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  if (r.status !== 0) {
+    throw new KagiError(
+      'io',
+      `git rm --cached ${file} failed`,
+      (r.stderr || 'is Git installed?').trim().split('\n')[0],
+    );
+  }
+}
+
+/** Appends `/<path from the Git root>` to the Git root's .gitignore (the team's ignore rules). */
+export function gitIgnoreFile(gitRoot: string, file: string): string {
+  const rel = path.relative(gitRoot, file).split(path.sep).join('/');
+  if (rel === '' || rel.startsWith('..'))
+    throw new KagiError('usage', `${file} is outside ${gitRoot}`, 'ignore it in its own repository');
+  const ignoreFile = path.join(gitRoot, '.gitignore');
+  const line = `/${rel}`;
+  try {
+    const existing = fs.existsSync(ignoreFile) ? fs.readFileSync(ignoreFile, 'utf8') : '';
+    if (!existing.split('\n').some((l) => l.trim() === line)) {
+      fs.appendFileSync(ignoreFile, `${existing !== '' && !existing.endsWith('\n') ? '\n' : ''}${line}\n`);
+    }
+  } catch (e) {
+    throw ioError('update', ignoreFile, e);
+  }
+  return ignoreFile;
+}

@@ -19,10 +19,16 @@ import {
   type ArtifactEntry,
 } from '../project/artifacts';
 import { locatorOf, validateLogicalName, validateRestorePath, type ArtifactLocation } from '../format/artifactPaths';
-import { gitIgnoreState, type IgnoreState } from '../git/ignore';
+import { findGitRoot, gitIgnoreState, type IgnoreState } from '../git/ignore';
 import { canonicalRoots, rejectLinkComponents, relativeInside, resolveUserPath, type Roots } from '../files/localPaths';
 import { readInputFile } from '../files/input';
-import { ensureLocalGitExclude, rejectTrackedFile } from '../files/gitLocal';
+import {
+  ensureLocalGitExclude,
+  gitIgnoreFile,
+  isTrackedByGit,
+  rejectTrackedFile,
+  untrackFile,
+} from '../files/gitLocal';
 import { selectEntry } from '../files/select';
 import { applyRestore, planRestore, restoreTarget, sha256Hex, type RestorePlan } from '../files/restore';
 import type { ProjectConfig } from '../format/projectConfig';
@@ -311,4 +317,21 @@ export async function removeFileArtifact(
     removeArtifactBlob(project, entry.id);
     return entry;
   });
+}
+
+/** Git's view of a plaintext file the editor is about to add or has restored. */
+export async function plaintextGitState(file: string): Promise<{ tracked: boolean; ignore: IgnoreState }> {
+  return { tracked: isTrackedByGit(file), ignore: await gitIgnoreState(file) };
+}
+
+/** Stops Git tracking a plaintext file (`git rm --cached`), so `kagi file add` accepts it. */
+export function untrackPlaintext(file: string): void {
+  untrackFile(file);
+}
+
+/** Adds the plaintext file to its repository's .gitignore; returns that .gitignore. */
+export function gitIgnorePlaintext(file: string): string {
+  const root = findGitRoot(path.dirname(file));
+  if (root === undefined) throw new KagiError('usage', `${file} is not in a Git repository`, 'nothing to ignore');
+  return gitIgnoreFile(root, file);
 }
