@@ -5,6 +5,7 @@
 // after a reload (no serializer), and the content lives only in the panel while it is open.
 // Binary content is never rendered: the panel shows its size and type only.
 import * as vscode from 'vscode';
+import { classify } from './fileContent';
 
 /** What a panel shows, for the integration suite: the title and the text (or binary facts). */
 export interface ShownFile {
@@ -14,30 +15,6 @@ export interface ShownFile {
   text?: string;
   size: number;
   type: string;
-}
-
-const MAGIC: [number[], string][] = [
-  [[0x89, 0x50, 0x4e, 0x47], 'PNG image'],
-  [[0xff, 0xd8, 0xff], 'JPEG image'],
-  [[0x47, 0x49, 0x46, 0x38], 'GIF image'],
-  [[0x25, 0x50, 0x44, 0x46], 'PDF document'],
-  [[0x50, 0x4b, 0x03, 0x04], 'ZIP archive'],
-  [[0x1f, 0x8b], 'gzip archive'],
-  [[0x7f, 0x45, 0x4c, 0x46], 'ELF executable'],
-  [[0x30, 0x82], 'DER / PKCS#12 (ASN.1) data'],
-];
-
-/** The content as text when it is valid UTF-8 without NUL bytes; otherwise its type, from magic bytes. */
-export function classify(bytes: Uint8Array): { text?: string; type: string } {
-  if (!bytes.includes(0)) {
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), type: 'text' };
-    } catch {
-      // not UTF-8: binary
-    }
-  }
-  const hit = MAGIC.find(([m]) => m.every((b, i) => bytes[i] === b));
-  return { type: hit ? hit[1] : 'binary data' };
 }
 
 const escapeHtml = (s: string) =>

@@ -3,21 +3,10 @@
 // Each start gets its own private session folder (vault/usecases/processFiles.ts); it goes when
 // the debug session, task or terminal ends, and all of them go when the extension deactivates.
 import * as vscode from 'vscode';
-import { isPlainObject, KagiError, materializeFiles, removeStaleFileSessions, type HostEnv } from '../vault';
-import type { VaultFolder } from './vaultFolder';
+import { materializeFiles, removeStaleFileSessions, type HostEnv } from '../vault';
 
-/** Reads a `"files"` property: an object of VARIABLE → selector (name, `repo:<path>`, `home:<path>`). */
-export function parseFilesProperty(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  const hint = 'write "files": {"GOOGLE_APPLICATION_CREDENTIALS": "repo:sa.json"}';
-  if (!isPlainObject(value)) throw new KagiError('usage', '"files" must be an object of VARIABLE: file name', hint);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string' || v === '') throw new KagiError('usage', `"files.${k}" must be a file name`, hint);
-    out[k] = v;
-  }
-  return Object.keys(out).length ? out : undefined;
-}
+export { parseFilesProperty } from './launchConfig';
+import type { VaultFolder } from './vaultFolder';
 
 export interface FileSession {
   env: Record<string, string>;
