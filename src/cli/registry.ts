@@ -4,8 +4,10 @@ import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
 import { fileCommand } from './commands/file';
 import { getCommand } from './commands/get';
+import { gitCommand } from './commands/git';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
+import { logCommand } from './commands/log';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
 import { setCommand } from './commands/set';
@@ -27,6 +29,8 @@ const COMMANDS: Command[] = [
   fileCommand,
   memberCommand,
   doctorCommand,
+  gitCommand,
+  logCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

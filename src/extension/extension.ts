@@ -17,6 +17,7 @@ import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
 import { registerFileCommands } from './fileCommands';
 import { ProcessFileSessions } from './processFileSessions';
+import { registerGitCommands } from './gitCommands';
 
 export type { KagiApi } from './api';
 
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerEnvCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
+  registerGitCommands(ctx);
   const files = registerFileCommands(ctx);
   // Disposed with the extension's subscriptions on deactivate: every file path still open goes.
   const fileSessions = new ProcessFileSessions(ctx.host());

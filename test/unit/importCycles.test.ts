@@ -11,10 +11,9 @@ const SRC = path.resolve('src');
 
 /**
  * Circles known today, each by its modules, sorted; the test fails when one of them is gone, so
- * the list only shrinks. project.ts ↔ transaction.ts: the transaction names the Project type it
- * works on (a type-only import) while Project.mutate creates transactions.
+ * the list only shrinks. None are left.
  */
-const KNOWN: string[][] = [['vault/project/project.ts', 'vault/project/transaction.ts']];
+const KNOWN: string[][] = [];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -8,10 +8,10 @@ import { ARTIFACT_ID } from '../format/artifactPaths';
 import { blobIds, openArtifact, readArtifactIndex, sealArtifact } from '../project/artifacts';
 import { artifactFile, INDEX_FILE } from '../format/artifactPaths';
 import { readText } from '../disk/files';
-import { loadSecretKey } from '../device/identity';
-import { earlierKeys } from '../files/rotationGap';
 import { applyJournal, writeJournal } from '../project/journal';
-import { assertRecipientsUnchanged } from '../recipientGuard';
+import { KeyRing } from '../git/keyRing';
+import { findGitRoot } from '../git/ignore';
+import * as path from 'node:path';
 import type { ProjectConfig } from '../format/projectConfig';
 
 /** True when files/ exists and its index does not open with the current key (stores may still). */
@@ -67,21 +67,11 @@ export async function recoverFilesFromHistory(project: Project): Promise<FilesRe
     const accessText = project.accessText();
     if (accessText === undefined)
       throw new KagiError('bad-access', '.kagi/access.json is missing', 'restore it from Git');
-    // Replaying the journal refreshes this device's access.json snapshot: only for one it can vouch for.
-    assertRecipientsUnchanged(project.dataDir, cfg.projectId, project.access());
-    const secretKey = loadSecretKey(project.dataDir);
-    if (secretKey === undefined) {
-      throw new KagiError(
-        'no-identity',
-        'this device has no kagi identity, so it has no wrap in Git history',
-        'recover from a device that was a member before the rotation',
-      );
-    }
     const indexText = readText(
       project.file(INDEX_FILE),
       () => new KagiError('bad-store', `${INDEX_FILE} is missing`, 'restore .kagi/files/ from Git'),
     );
-    const oldKey = (await earlierKeys(project.root, secretKey, key)).find((k) => opens(cfg, k, indexText));
+    const oldKey = await earlierKeyOpening(project, (k) => opens(cfg, k, indexText));
     if (!oldKey) {
       throw new KagiError(
         'auth-failed',
@@ -96,6 +86,23 @@ export async function recoverFilesFromHistory(project: Project): Promise<FilesRe
     project.forgetKey();
     return { artifacts: Object.keys(artifacts).length };
   });
+}
+
+/**
+ * The first project key this device can unwrap from access.json anywhere in Git history
+ * (git/keyRing.ts: the working tree, then every committed revision, newest first) that `test`
+ * accepts; undefined outside Git or without such a key.
+ */
+async function earlierKeyOpening(
+  project: Project,
+  test: (key: Uint8Array) => boolean,
+): Promise<Uint8Array | undefined> {
+  const gitRoot = findGitRoot(project.root);
+  if (gitRoot === undefined) return undefined;
+  const own = path.relative(gitRoot, project.kagiDir).split(path.sep).join('/');
+  for await (const key of new KeyRing({ gitRoot, kagiDirs: [own], host: project.host }).all())
+    if (test(key)) return key;
+  return undefined;
 }
 
 function opens(cfg: ProjectConfig, key: Uint8Array, indexText: string): boolean {

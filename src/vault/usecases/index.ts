@@ -16,6 +16,11 @@ export * from './doctor';
 export * from './files';
 export * from './processFiles';
 export * from './filesRecovery';
+export * from './gitSetup';
+export * from './gitDiff';
+export * from './gitMerge';
+export * from './gitResolve';
+export * from './gitLog';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';
