@@ -6,6 +6,8 @@ import * as readline from 'node:readline';
  */
 export interface Io {
   out(text: string): void;
+  /** raw bytes to stdout, unchanged (`file show` of a binary file) */
+  outBytes(bytes: Uint8Array): void;
   err(text: string): void;
   /** stdin AND stdout are terminals: the only case in which we may ask a person */
   readonly interactive: boolean;
@@ -17,6 +19,7 @@ export interface Io {
 export function processIo(): Io {
   return {
     out: (text) => void process.stdout.write(text),
+    outBytes: (bytes) => void process.stdout.write(bytes),
     err: (text) => void process.stderr.write(text),
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     readStdin,

@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { doctorCommand } from './commands/doctor';
 import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
+import { fileCommand } from './commands/file';
 import { getCommand } from './commands/get';
 import { gitCommand } from './commands/git';
 import { importCommand } from './commands/import';
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
   exportCommand,
   syncCommand,
   envCommand,
+  fileCommand,
   memberCommand,
   doctorCommand,
   gitCommand,

@@ -12,6 +12,8 @@ import type { TeamViewProvider } from './team';
 import type { TerminalEnvironment } from './terminals';
 import type { SecretsTree } from './tree';
 import type { VaultChange, VaultFolder } from './vaultFolder';
+import type { FileViewer } from './fileViewer';
+import type { ProcessFileSessions } from './processFileSessions';
 
 export interface KagiApi {
   /** Replaces the prompter every command asks through; returns the one it replaced. */
@@ -35,10 +37,17 @@ export interface KagiApi {
   readonly tasks: Pick<KagiTaskProvider, 'provideTasks'>;
   /** The environment collection that `kagi.terminal.injectActiveScope` fills. */
   readonly terminals: TerminalEnvironment;
+  /** What the open file views show (Kagi: Open File). */
+  readonly files: Pick<FileViewer, 'shown'>;
+  /** Session folders of file paths handed to processes that are still open. */
+  readonly fileSessions: Pick<ProcessFileSessions, 'count'>;
 }
 
 /** The parts of the API that features return when they register. */
-export type FeatureParts = Pick<KagiApi, 'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals'>;
+export type FeatureParts = Pick<
+  KagiApi,
+  'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals' | 'files' | 'fileSessions'
+>;
 
 export function kagiApi(ctx: Ctx, parts: FeatureParts): KagiApi {
   return {

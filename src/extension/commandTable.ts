@@ -39,6 +39,7 @@ export const CATEGORY = 'Kagi';
 const SECRETS_VIEW = 'view == kagi.secrets';
 const ON_KEY = `${SECRETS_VIEW} && viewItem == kagi.key`;
 const ON_ENV = `${SECRETS_VIEW} && viewItem =~ /^kagi\\.env(\\.default)?$/`;
+const ON_FILE = `${SECRETS_VIEW} && viewItem == kagi.file`;
 /** A scope's encrypted store, wherever a resource is shown. */
 const ON_STORE = 'resourcePath =~ /[\\\\/]\\.kagi[\\\\/]secrets[\\\\/].*\\.enc$/';
 
@@ -165,6 +166,48 @@ export const COMMANDS = {
     menus: [
       { where: 'view/item/context', when: ON_ENV, group: '3_dotenv@1' },
       { where: 'explorer/context', when: 'explorerResourceIsFolder && kagi.hasVault', group: '7_kagi@2' },
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+    ],
+  },
+  'kagi.addFile': {
+    title: 'Add File to Kagi…',
+    icon: 'file-add',
+    capability: 'write',
+    doing: 'Adding a file',
+    menus: [
+      { where: 'explorer/context', when: '!explorerResourceIsFolder && kagi.hasVault', group: '7_kagi@4' },
+      { where: 'view/item/context', when: ON_ENV, group: '1_edit@3' },
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+    ],
+  },
+  'kagi.openFile': {
+    title: 'Open File…',
+    icon: 'go-to-file',
+    capability: 'decrypt',
+    doing: 'Opening an encrypted file',
+    menus: [
+      { where: 'view/item/context', when: ON_FILE, group: 'inline@1' },
+      { where: 'view/item/context', when: ON_FILE, group: '1_file@1' },
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+    ],
+  },
+  'kagi.restoreFile': {
+    title: 'Restore to Disk…',
+    icon: 'save',
+    capability: 'decrypt',
+    doing: 'Restoring a file to disk',
+    menus: [
+      { where: 'view/item/context', when: ON_FILE, group: '1_file@2' },
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+    ],
+  },
+  'kagi.removeFile': {
+    title: 'Remove File…',
+    icon: 'trash',
+    capability: 'write',
+    doing: 'Removing an encrypted file',
+    menus: [
+      { where: 'view/item/context', when: ON_FILE, group: '2_edit@9' },
       { where: 'commandPalette', when: 'kagi.hasVault' },
     ],
   },

@@ -22,6 +22,7 @@
 import * as vscode from 'vscode';
 import { KagiError, splitScope } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty } from './launchConfig';
+import { parseFilesProperty, type ProcessFileSessions } from './processFileSessions';
 import type { Ctx } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
@@ -29,7 +30,10 @@ import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
 
 export class KagiDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly fileSessions?: ProcessFileSessions,
+  ) {}
 
   async resolveDebugConfigurationWithSubstitutedVariables(
     folder: vscode.WorkspaceFolder | undefined,
@@ -52,8 +56,12 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
         }
         const v = vaultOrThrow(this.ctx, folder?.uri);
         const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
+        const files = parseFilesProperty((config.kagi as { files?: unknown } | undefined)?.files);
         const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
-        const r = injectIntoLaunchConfig(config, secrets);
+        // File paths: a private folder that goes when the session ends (registerDebug) or on deactivate.
+        const paths =
+          files && this.fileSessions ? (await this.fileSessions.start(v, scope, files, cwd ?? v.project.root)).env : {};
+        const r = injectIntoLaunchConfig(config, { ...secrets, ...paths });
         this.ctx.log.info(
           `${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}` +
             (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''),
@@ -69,9 +77,17 @@ function shapeName(shape: string): string {
   return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
 }
 
-export function registerDebug(ctx: Ctx): KagiDebugConfigurationProvider {
-  const provider = new KagiDebugConfigurationProvider(ctx);
+export function registerDebug(ctx: Ctx, fileSessions?: ProcessFileSessions): KagiDebugConfigurationProvider {
+  const provider = new KagiDebugConfigurationProvider(ctx, fileSessions);
   ctx.extension.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
+  if (fileSessions) {
+    ctx.extension.subscriptions.push(
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        if (fileSessions.endMentionedIn(JSON.stringify(s.configuration)) > 0)
+          ctx.log.info(`debug session "${s.name}" ended: removed its file paths`);
+      }),
+    );
+  }
   registerGuarded(ctx, 'kagi.runLaunchWithSecrets', (arg) => runLaunch(ctx, false, uriOf(arg)));
   registerGuarded(ctx, 'kagi.runLaunchWithSecretsNoDebug', (arg) => runLaunch(ctx, true, uriOf(arg)));
   return provider;

@@ -15,6 +15,8 @@ import { registerEnvCommands } from './envCommands';
 import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
+import { registerFileCommands } from './fileCommands';
+import { ProcessFileSessions } from './processFileSessions';
 import { registerGitCommands } from './gitCommands';
 
 export type { KagiApi } from './api';
@@ -34,11 +36,15 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
   registerGitCommands(ctx);
-  const tasks = registerTasks(ctx);
-  const debug = registerDebug(ctx);
-  const terminals = registerTerminals(ctx);
+  const files = registerFileCommands(ctx);
+  // Disposed with the extension's subscriptions on deactivate: every file path still open goes.
+  const fileSessions = new ProcessFileSessions(ctx.host());
+  context.subscriptions.push(fileSessions);
+  const tasks = registerTasks(ctx, fileSessions);
+  const debug = registerDebug(ctx, fileSessions);
+  const terminals = registerTerminals(ctx, fileSessions);
   const team = registerTeam(ctx);
-  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team });
+  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team, files, fileSessions });
 }
 
 export function deactivate(): void {}

@@ -125,3 +125,16 @@ export function parseKagiProperty(value: unknown): ScopeRequest | undefined {
     'write "kagi": {"service": "api", "env": "development"}, or "kagi": true for the active scope',
   );
 }
+
+/** Reads a `"files"` property: an object of VARIABLE → selector (name, `repo:<path>`, `home:<path>`). */
+export function parseFilesProperty(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const hint = 'write "files": {"GOOGLE_APPLICATION_CREDENTIALS": "repo:sa.json"}';
+  if (!isPlainObject(value)) throw new KagiError('usage', '"files" must be an object of VARIABLE: file name', hint);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string' || v === '') throw new KagiError('usage', `"files.${k}" must be a file name`, hint);
+    out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}

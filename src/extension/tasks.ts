@@ -23,6 +23,7 @@ import { describeError, isKagiError, joinScope, mergeEnv, readWorkspaceText, ser
 import { needsShell, shellQuote } from './shellQuote';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
+import { parseFilesProperty, type FileSession, type ProcessFileSessions } from './processFileSessions';
 
 const TASK_TYPE = 'kagi';
 
@@ -34,16 +35,21 @@ export interface KagiTaskDefinition extends vscode.TaskDefinition {
   service?: string;
   env?: string;
   shell?: boolean;
+  /** file artifacts as paths: VARIABLE → file name (docs/injection.md) */
+  files?: Record<string, string>;
 }
 
-export function registerTasks(ctx: Ctx): KagiTaskProvider {
-  const provider = new KagiTaskProvider(ctx);
+export function registerTasks(ctx: Ctx, fileSessions?: ProcessFileSessions): KagiTaskProvider {
+  const provider = new KagiTaskProvider(ctx, fileSessions);
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
   return provider;
 }
 
 export class KagiTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly fileSessions?: ProcessFileSessions,
+  ) {}
 
   async provideTasks(): Promise<vscode.Task[]> {
     if (!vscode.workspace.isTrusted) return [];
@@ -72,7 +78,7 @@ export class KagiTaskProvider implements vscode.TaskProvider {
   makeTask(def: KagiTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task {
     const folder = typeof scope === 'object' ? scope : undefined;
     const execution = new vscode.CustomExecution(
-      async (resolved) => new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name),
+      async (resolved) => new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name, this.fileSessions),
     );
     const task = new vscode.Task(def, scope, name, TASK_TYPE, execution, []);
     return task;
@@ -167,12 +173,14 @@ class KagiPty implements vscode.Pseudoterminal {
   private done = false;
   private killTimer?: NodeJS.Timeout;
   private line = '';
+  private files?: FileSession;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly def: KagiTaskDefinition,
     private readonly folder: vscode.WorkspaceFolder | undefined,
     private readonly name: string,
+    private readonly fileSessions?: ProcessFileSessions,
   ) {}
 
   open(): void {
@@ -196,6 +204,12 @@ class KagiPty implements vscode.Pseudoterminal {
         action,
       );
       if (this.done) return;
+      const wanted = parseFilesProperty(this.def.files);
+      if (wanted && this.fileSessions) {
+        this.files = await this.fileSessions.start(v, scope, wanted, cwd ?? v.project.root);
+        Object.assign(secrets, this.files.env);
+        if (this.done) return this.files.dispose();
+      }
       const args = Array.isArray(this.def.args) ? this.def.args.map(String) : undefined;
       const shell = needsShell({ command: this.def.command, args, shell: this.def.shell });
       const shown = [this.def.command, ...(args ?? [])].join(' ');
@@ -239,6 +253,8 @@ class KagiPty implements vscode.Pseudoterminal {
   }
 
   private finish(code: number, message?: string): void {
+    // The program has ended (or never started): its file paths go now.
+    this.files?.dispose();
     if (this.done) return;
     this.done = true;
     if (this.killTimer) clearTimeout(this.killTimer);
@@ -280,7 +296,10 @@ class KagiPty implements vscode.Pseudoterminal {
   close(): void {
     const child = this.child;
     this.done = true;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      this.files?.dispose();
+      return;
+    }
     child.kill('SIGTERM');
     this.killTimer = setTimeout(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -14,12 +14,13 @@
 // (otherwise nothing is injected and the Kagi output says why). Terminals already open keep
 // what they started with (VS Code flags them as stale).
 import * as vscode from 'vscode';
-import { describeError, splitScope } from '../vault';
+import { describeError, isPlainObject, splitScope } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
+import { parseFilesProperty, type ProcessFileSessions } from './processFileSessions';
 import { settingId } from './config';
 
 const SETTINGS = [settingId('terminal.injectActiveScope'), settingId('terminal.service')];
@@ -31,7 +32,7 @@ export interface TerminalEnvironment {
   settled(): Promise<void>;
 }
 
-export function registerTerminals(ctx: Ctx): TerminalEnvironment {
+export function registerTerminals(ctx: Ctx, fileSessions?: ProcessFileSessions): TerminalEnvironment {
   const collection = ctx.extension.environmentVariableCollection;
   collection.persistent = false;
   const sync = new ActiveScopeSync(ctx, collection);
@@ -44,27 +45,63 @@ export function registerTerminals(ctx: Ctx): TerminalEnvironment {
     vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
     sync,
   );
-  registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) => openTerminal(ctx, uriOf(arg)));
+  registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) =>
+    openTerminal(ctx, uriOf(arg), terminalRequest(arg), fileSessions),
+  );
   sync.schedule();
   return { collection, settled: () => sync.settled() };
 }
 
-async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal | undefined> {
+/**
+ * The command's argument when a keybinding or another extension passes one:
+ * `{"service": "api", "env": "development", "files": {"VAR": "repo:sa.json"}}`.
+ */
+interface TerminalRequest {
+  service?: string;
+  env?: string;
+  files?: Record<string, string>;
+}
+
+function terminalRequest(arg: unknown): TerminalRequest | undefined {
+  if (!isPlainObject(arg)) return undefined;
+  const text = (k: string) => (typeof arg[k] === 'string' ? (arg[k] as string) : undefined);
+  const files = parseFilesProperty(arg.files);
+  return { service: text('service'), env: text('env'), ...(files ? { files } : {}) };
+}
+
+async function openTerminal(
+  ctx: Ctx,
+  uri: vscode.Uri | undefined,
+  req: TerminalRequest | undefined,
+  fileSessions: ProcessFileSessions | undefined,
+): Promise<vscode.Terminal | undefined> {
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
-  const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', {
-    preferred: activeScope(ctx, v),
-  });
-  if (!scope) return undefined;
-  const { service = '', env } = splitScope(scope);
-  const loaded = await loadScope(ctx, v, { service, env }, v.folder.uri.fsPath, 'Terminal with secrets');
+  const named = req?.service !== undefined || req?.env !== undefined;
+  const scope = named
+    ? undefined
+    : await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
+  if (!named && !scope) return undefined;
+  const request = scope ? { service: splitScope(scope).service ?? '', env: splitScope(scope).env } : req!;
+  const loaded = await loadScope(ctx, v, request, v.folder.uri.fsPath, 'Terminal with secrets');
+  const files =
+    req?.files && fileSessions ? await fileSessions.start(v, loaded.scope, req.files, v.project.root) : undefined;
   const terminal = vscode.window.createTerminal({
     name: `kagi: ${loaded.scope}`,
     cwd: v.folder.uri,
-    env: loaded.secrets,
+    env: { ...loaded.secrets, ...files?.env },
     strictEnv: false,
     iconPath: new vscode.ThemeIcon('key'),
   });
+  if (files) {
+    // The file paths live as long as the terminal.
+    const sub = vscode.window.onDidCloseTerminal((t) => {
+      if (t !== terminal) return;
+      files.dispose();
+      sub.dispose();
+    });
+    ctx.extension.subscriptions.push(sub);
+  }
   terminal.show();
   return terminal;
 }

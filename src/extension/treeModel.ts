@@ -2,12 +2,12 @@
 // No vscode import: the benchmark and unit tests build it in plain Node, and the
 // TreeDataProvider only maps nodes to TreeItems. Listings hold no values, so
 // nothing here can leak one.
-import { type Blocked, joinScope, type KeyInfo, type Listing, splitScope } from '../vault';
+import { type Blocked, type FileInfo, joinScope, type KeyInfo, type Listing, splitScope } from '../vault';
 
 export const MASK = '••••••••';
 const ROOT_GROUP = '(root)';
 
-export type NodeKind = 'folder' | 'service' | 'env' | 'key' | 'notice' | 'action';
+export type NodeKind = 'folder' | 'service' | 'env' | 'key' | 'file' | 'notice' | 'action';
 
 /** Where a node points in a vault; commands take this as their argument. */
 export interface NodeRef {
@@ -17,6 +17,8 @@ export interface NodeRef {
   env?: string;
   scope?: string;
   key?: string;
+  /** a file artifact's locator (`repo:<path>`), unique in its scope */
+  file?: string;
 }
 
 export interface TreeNode {
@@ -74,7 +76,8 @@ function vaultChildren(v: VaultInput): TreeNode[] {
 /** (root) first, then services by name. */
 function groups(v: VaultInput): TreeNode[] {
   const byService = new Map<string | undefined, Set<string>>();
-  for (const scope of v.listing.scopes) {
+  // A file may belong to a scope kagi.json does not list (docs/format.md §4.3).
+  for (const scope of new Set([...v.listing.scopes, ...(v.listing.files?.keys() ?? [])])) {
     const { service, env } = splitScope(scope);
     if (!byService.has(service)) byService.set(service, new Set());
     byService.get(service)!.add(env);
@@ -113,15 +116,17 @@ function envNode(v: VaultInput, service: string | undefined, env: string): TreeN
   const { listing } = v;
   const scope = joinScope(service, env);
   const keys = listing.keys?.get(scope);
+  const files = listing.files?.get(scope) ?? [];
   const error = listing.scopeErrors.get(scope);
   const isDefault = env === listing.defaultEnv;
   const isActive = env === v.activeEnv;
   const marks = [
     keys ? countKeys(keys.length) : undefined,
+    files.length ? countFiles(files.length) : undefined,
     isDefault ? 'default' : undefined,
     isActive ? 'active' : undefined,
   ].filter((m): m is string => m !== undefined);
-  const hasChildren = !!error || (keys?.length ?? 0) > 0;
+  const hasChildren = !!error || (keys?.length ?? 0) > 0 || files.length > 0;
   return withLazyChildren(
     {
       id: `${listing.root}#env:${scope}`,
@@ -137,7 +142,10 @@ function envNode(v: VaultInput, service: string | undefined, env: string): TreeN
     () =>
       error
         ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
-        : (keys ?? []).map((k) => keyNode(listing.root, scope, k)),
+        : [
+            ...(keys ?? []).map((k) => keyNode(listing.root, scope, k)),
+            ...files.map((f) => fileNode(listing.root, scope, f)),
+          ],
   );
 }
 
@@ -149,6 +157,32 @@ function envNode(v: VaultInput, service: string | undefined, env: string): TreeN
 function withLazyChildren(node: Omit<TreeNode, 'children'>, build: () => TreeNode[]): TreeNode {
   let children: TreeNode[] | undefined;
   return Object.defineProperty(node, 'children', { get: () => (children ??= build()), enumerable: true }) as TreeNode;
+}
+
+function countFiles(n: number): string {
+  return n === 1 ? '1 file' : `${n} files`;
+}
+
+/** Human sizes for the tree; the tooltip has the exact byte count. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function fileNode(root: string, scope: string, f: FileInfo): TreeNode {
+  return {
+    id: `${root}#file:${scope}:${f.locator}`,
+    kind: 'file',
+    label: f.name,
+    description: `${formatSize(f.size)} · ${f.locator}`,
+    tooltip: `Encrypted file ${f.name} in ${scope}\n${f.locator}, ${f.size} bytes\nThe content stays encrypted: use Open or Restore to Disk.`,
+    icon: 'file-binary',
+    contextValue: 'kagi.file',
+    collapsible: 'none',
+    children: [],
+    ref: { vault: root, scope, file: f.locator },
+  };
 }
 
 function envContext(l: Listing, isDefault: boolean): string {

@@ -217,6 +217,17 @@ function storesCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Che
   };
 }
 
+/** The stores open but files/index.enc does not: the Rust CLI's rotation left files/ behind (docs/format.md §7.5). */
+function rotationGap(): Check {
+  return {
+    name: 'files/',
+    level: 'error',
+    detail:
+      "files/ is still encrypted under an earlier project key: a key rotation (the Rust CLI's `member remove`) re-encrypted the stores but not the files",
+    hint: "run `kagi doctor --fix`: it finds the earlier key through this device's wrap in an earlier Git revision of access.json and re-encrypts the files",
+  };
+}
+
 function artifactsCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Check {
   try {
     const index = readArtifactIndex(project, cfg, key);
@@ -224,6 +235,9 @@ function artifactsCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): 
     for (const entry of index) readArtifact(project, cfg, key, entry.id);
     return ok('files/', `${index.length} artifact(s) decrypt`);
   } catch (e) {
+    if (isKagiError(e) && e.code === 'auth-failed' && failingScopes(project, cfg, key).size === 0) {
+      return rotationGap();
+    }
     return failed('files/', e);
   }
 }

@@ -7,6 +7,7 @@ function captureIo(): Io & { text: () => string } {
   let err = '';
   return {
     out: () => assert.fail('errors go to stderr'),
+    outBytes: () => assert.fail('errors go to stderr'),
     err: (t) => {
       err += t;
     },

@@ -1,9 +1,11 @@
 import {
   type Check,
   diagnose,
+  filesUnderOlderKey,
   leftoverTemps,
   openVault,
   type Project,
+  recoverFilesFromHistory,
   removeLeftoverTemps,
   requireLocation,
 } from '../../vault';
@@ -24,8 +26,10 @@ and says what to do about each problem.
 Exit code 2 when something is broken, 1 for warnings, 0 when all is well.
 
 Options:
-  --fix   finish an interrupted key rotation from its journal and delete leftover
-          temp files (asks y/N; --yes in scripts)
+  --fix   finish an interrupted key rotation from its journal, delete leftover
+          temp files, and re-encrypt files/ that a key rotation by the Rust CLI
+          left under the earlier key (found through this device's wrap in an
+          earlier Git revision of access.json) (asks y/N; --yes in scripts)
   --yes   confirm --fix without asking
 `,
   async run(ctx, args) {
@@ -46,6 +50,20 @@ async function fix(ctx: CliContext, project: Project, yes: boolean): Promise<voi
     await confirmYesNo(ctx.io, yes, 'Delete the temp files left in .kagi/ by an interrupted write?');
     const removed = await removeLeftoverTemps(project);
     ctx.io.out(`deleted ${removed.length} temp file(s)\n`);
+  }
+  if (await filesUnderOlderKeyOrNo(project)) {
+    await confirmYesNo(ctx.io, yes, 'Re-encrypt files/ under the current key, using the earlier key from Git history?');
+    const { artifacts } = await recoverFilesFromHistory(project);
+    ctx.io.out(`re-encrypted ${artifacts} file artifact(s) under the current project key\n`);
+  }
+}
+
+/** Only a question for --fix: anything else wrong (no key at all) is the report's to say. */
+async function filesUnderOlderKeyOrNo(project: Project): Promise<boolean> {
+  try {
+    return await filesUnderOlderKey(project);
+  } catch {
+    return false;
   }
 }
 

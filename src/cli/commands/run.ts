@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { KagiError, mergeEnv, readScopes, resolveRunTarget, secretsOf } from '../../vault';
+import {
+  KagiError,
+  materializeFiles,
+  mergeEnv,
+  parseFileRequest,
+  readScopes,
+  resolveRunTarget,
+  secretsOf,
+} from '../../vault';
 import { HelpRequested, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
@@ -7,7 +15,7 @@ import { openProject } from '../context';
 export const runCommand: Command = {
   name: 'run',
   summary: "run a program with a scope's secrets in its environment",
-  help: `Usage: kagi run [--service S] [service] [env] [--] PROGRAM [ARGS…]
+  help: `Usage: kagi run [--service S] [--file VAR=NAME]… [service] [env] [--] PROGRAM [ARGS…]
 
 Starts PROGRAM directly (no shell; looked up on PATH; arguments verbatim) with
 this process's environment plus the scope's secrets, each overriding a variable
@@ -21,27 +29,54 @@ a -- after PROGRAM is passed to it too.
 When no scope matches, PROGRAM runs without secrets after a notice on stderr.
 
 Options:
-  --service S   the service (overrides the one inferred from the folder)
+  --service S        the service (overrides the one inferred from the folder)
+  --file VAR=NAME    an encrypted file of the scope (see \`kagi file\`) as a path in
+                     VAR: written 0600 into a private folder (memory-backed where
+                     the OS has one) and removed when PROGRAM exits; repeatable
 `,
   async run(ctx, args) {
-    const { service, rest } = leadingOptions(args);
+    const { service, files, rest } = leadingOptions(args);
     const { project, grammar } = await openProject(ctx, service, { recover: true });
     const target = resolveRunTarget(grammar, rest);
+    if (target.scope === undefined && Object.keys(files).length > 0) {
+      throw new KagiError(
+        'scope-not-found',
+        `--file needs a scope: ${target.notice ?? 'no scope matches these arguments'}`,
+        'name the scope before the program, e.g. `kagi run --file VAR=NAME api production -- node app.js`',
+      );
+    }
     if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
     const secrets =
       target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
-    return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
+    if (target.scope === undefined || Object.keys(files).length === 0) {
+      return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
+    }
+    const paths = await materializeFiles(project, target.scope, files, ctx.cwd);
+    try {
+      return await spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, { ...secrets, ...paths.env }), ctx.cwd);
+    } finally {
+      paths.dispose();
+    }
   },
 };
 
-/** Only `--service S` and `--help` before the first positional; the program's own flags stay its own. */
-function leadingOptions(args: string[]): { service?: string; rest: string[] } {
+/** Only `--service S`, `--file VAR=NAME` and `--help` before the first positional; the program's own flags stay its own. */
+function leadingOptions(args: string[]): { service?: string; files: Record<string, string>; rest: string[] } {
   let service: string | undefined;
+  const files: Record<string, string> = {};
+  const addFile = (text: string | undefined) => {
+    if (text === undefined) throw usage('run', 'option --file needs VAR=NAME');
+    const [variable, selector] = parseFileRequest(text);
+    if (Object.hasOwn(files, variable)) throw usage('run', `--file ${variable} is given twice`);
+    files[variable] = selector;
+  };
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-h' || a === '--help') throw new HelpRequested();
-    if (a === '--service') {
+    if (a === '--file') addFile(args[++i]);
+    else if (a.startsWith('--file=')) addFile(a.slice('--file='.length));
+    else if (a === '--service') {
       service = args[++i];
       if (service === undefined) throw usage('run', 'option --service needs a value');
     } else if (a.startsWith('--service=')) {
@@ -50,7 +85,7 @@ function leadingOptions(args: string[]): { service?: string; rest: string[] } {
       throw usage('run', 'unknown option before the program (put options of the program after it)');
     } else break;
   }
-  return { service, rest: args.slice(i) };
+  return { service, files, rest: args.slice(i) };
 }
 
 function spawnPassingThrough(argv: string[], env: Record<string, string>, cwd: string): Promise<number> {

@@ -18,3 +18,6 @@ export function newSigningKey(): { seedBase64: string; publicKeyBase64: string }
   const b64 = (b64url: string) => Buffer.from(b64url, 'base64url').toString('base64');
   return { seedBase64: b64(jwk.d!), publicKeyBase64: b64(jwk.x!) };
 }
+
+/** A `kagi file` artifact id as the Rust CLI makes it (docs/format.md §4.1). */
+export const newArtifactId = () => `kgf_${nanoid(10)}`;

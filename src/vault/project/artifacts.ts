@@ -1,12 +1,22 @@
 import * as fs from 'node:fs';
 import { KagiError, ioError } from '../errors';
 import { encodeBase64, fromUtf8, isPlainObject, parseJsonFile, utf8 } from '../format/encoding';
-import { readText } from '../disk/files';
+import { readText, removeFile, writeFileAtomic } from '../disk/files';
 import { artifactAad, open, seal } from '../crypto/seal';
 import { parseEnvelope, serializeEnvelope } from '../format/envelope';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Project } from './project';
-import { ARTIFACT_ID, artifactFile, BLOB_NAME, FILES_DIR, INDEX_FILE } from '../format/artifactPaths';
+import {
+  ARTIFACT_ID,
+  artifactFile,
+  BLOB_NAME,
+  FILES_DIR,
+  INDEX_FILE,
+  locatorOf,
+  validateLogicalName,
+  validateRestorePath,
+  type ArtifactLocation,
+} from '../format/artifactPaths';
 
 /**
  * `kagi file` artifacts (docs/format.md §4): `files/index.enc` lists them, one
@@ -17,7 +27,7 @@ export interface ArtifactEntry {
   id: string;
   scope: string;
   name: string;
-  location: 'repo' | 'home';
+  location: ArtifactLocation;
   restore_path: string;
   alias?: string;
   size: number;
@@ -74,7 +84,11 @@ function filesDirExists(project: Project): boolean {
 /** The artifact index, or undefined when the project never used `kagi file`. */
 export function readArtifactIndex(project: Project, cfg: ProjectConfig, key: Uint8Array): ArtifactEntry[] | undefined {
   if (!filesDirExists(project)) return undefined;
-  const text = readText(project.file(INDEX_FILE), () => bad(INDEX_FILE, 'is missing although .kagi/files/ exists'));
+  // An empty files/ is an empty index (Rust); blobs without their index are a lost index.
+  if (!fs.existsSync(project.file(INDEX_FILE)) && blobIds(project).length === 0) return [];
+  const text = readText(project.file(INDEX_FILE), () =>
+    bad(INDEX_FILE, 'is missing although .kagi/files/ holds blobs'),
+  );
   const plain = fromUtf8(openArtifact(cfg, key, 'file-index', 'index', text, INDEX_FILE), INDEX_FILE);
   return parseIndex(plain);
 }
@@ -84,7 +98,27 @@ function parseIndex(text: string): ArtifactEntry[] {
   if (!isPlainObject(raw) || raw.version !== 1 || !Array.isArray(raw.files)) {
     throw bad(INDEX_FILE, 'decrypted index is not {"version":1,"files":[…]}');
   }
-  return raw.files.map((f, i) => parseEntry(f, i));
+  const entries = raw.files.map((f, i) => parseEntry(f, i));
+  rejectDuplicates(entries);
+  return entries;
+}
+
+/**
+ * Two entries sharing an id would share one blob, and two at one (scope, location, path) would
+ * restore over each other: either means the index was edited or merged by hand.
+ */
+function rejectDuplicates(entries: ArtifactEntry[]): void {
+  const seen = new Set<string>();
+  for (const [i, e] of entries.entries()) {
+    for (const k of [`id ${e.id}`, `${e.scope} ${locatorOf(e.location, e.restore_path)}`]) {
+      if (seen.has(k))
+        throw bad(
+          INDEX_FILE,
+          `decrypted index entry ${i} repeats ${k.startsWith('id ') ? 'the id' : 'the restore path'} of an earlier entry`,
+        );
+      seen.add(k);
+    }
+  }
 }
 
 function parseEntry(v: unknown, i: number): ArtifactEntry {
@@ -98,7 +132,73 @@ function parseEntry(v: unknown, i: number): ArtifactEntry {
   // Older Rust writers have no `location`; their files always restore into the repo.
   const location = v.location ?? 'repo';
   if (location !== 'repo' && location !== 'home') throw bad(INDEX_FILE, `${where} has an unknown location`);
+  if (v.alias !== undefined && typeof v.alias !== 'string') throw bad(INDEX_FILE, `${where} has a non-string "alias"`);
+  // Names and paths come from Git: the same checks as at `add` (Rust's doctor makes them too).
+  try {
+    validateLogicalName(v.name as string);
+    if (v.alias !== undefined) validateLogicalName(v.alias);
+    validateRestorePath(location, v.restore_path as string);
+  } catch (e) {
+    throw bad(INDEX_FILE, `${where}: ${(e as Error).message}`);
+  }
   return { ...v, location } as ArtifactEntry;
+}
+
+/** The name a person selects an entry by: its alias, else its name. */
+export const displayName = (e: ArtifactEntry) => e.alias ?? e.name;
+
+/** Rust's order: (scope, location, restore_path, display name), by code unit as Rust compares strings. */
+export function sortEntries(entries: ArtifactEntry[]): ArtifactEntry[] {
+  const key = (e: ArtifactEntry) => [e.scope, e.location, e.restore_path, displayName(e)];
+  return [...entries].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+/** An entry with Rust's field order; fields we do not know are kept, after the known ones. */
+function orderedEntry(e: ArtifactEntry): ArtifactEntry {
+  const { id, scope, name, location, restore_path, alias, size, sha256, created_at, updated_at, ...unknown } = e;
+  return {
+    id,
+    scope,
+    name,
+    location,
+    restore_path,
+    ...(alias === undefined ? {} : { alias }),
+    size,
+    sha256,
+    created_at,
+    updated_at,
+    ...unknown,
+  };
+}
+
+/** Writes the index (sorted, Rust's field order) atomically; the caller holds the project lock. */
+export function writeArtifactIndex(
+  project: Project,
+  cfg: ProjectConfig,
+  key: Uint8Array,
+  entries: ArtifactEntry[],
+): void {
+  const plain = encodeArtifactIndex(sortEntries(entries).map(orderedEntry));
+  writeFileAtomic(project.file(INDEX_FILE), sealArtifact(cfg, key, 'file-index', 'index', plain));
+}
+
+/** Writes one blob atomically (files/ is created 0700); the caller holds the project lock. */
+export function writeArtifactBlob(
+  project: Project,
+  cfg: ProjectConfig,
+  key: Uint8Array,
+  id: string,
+  bytes: Uint8Array,
+): void {
+  writeFileAtomic(project.file(artifactFile(id)), sealArtifact(cfg, key, 'file', id, bytes));
+}
+
+export function removeArtifactBlob(project: Project, id: string): void {
+  if (ARTIFACT_ID.test(id)) removeFile(project.file(artifactFile(id)));
 }
 
 /** One artifact's raw bytes. */
@@ -124,7 +224,7 @@ export function readArtifact(project: Project, cfg: ProjectConfig, key: Uint8Arr
 }
 
 /** Every `files/kgf_*.enc` on disk, indexed or not, so a rotation leaves none behind. */
-function blobIds(project: Project): string[] {
+export function blobIds(project: Project): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(project.file(FILES_DIR));

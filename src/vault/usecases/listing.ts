@@ -5,6 +5,16 @@ import { loadIdentity } from '../device/identity';
 import type { Project } from '../project/project';
 import type { KeySource } from '../device/projectKey';
 import type { Member } from '../format/access';
+import { displayName, readArtifactIndex } from '../project/artifacts';
+import { locatorOf } from '../format/artifactPaths';
+
+/** A file artifact as a listing may show it: its name, where it restores and its size. Never content. */
+export interface FileInfo {
+  name: string;
+  /** `repo:<path>` or `home:<path>`: selects exactly this file in its scope */
+  locator: string;
+  size: number;
+}
 
 /** A key's name and description: everything a listing may show. Never a value. */
 export interface KeyInfo {
@@ -37,6 +47,10 @@ export interface Listing {
   keys?: Map<string, KeyInfo[]>;
   /** scopes that failed to decrypt on their own (e.g. a corrupt file) */
   scopeErrors: Map<string, Blocked>;
+  /** scope → file artifacts (docs/format.md §4), when the key opens; a scope need not be in kagi.json */
+  files?: Map<string, FileInfo[]>;
+  /** files/ exists but its index does not open */
+  filesError?: Blocked;
   blocked?: Blocked;
   keySource?: KeySource;
   member?: Member;
@@ -113,6 +127,11 @@ export async function listVault(project: Project, opts: ListOptions): Promise<Li
     listing.keySource = resolved.source;
     if (resolved.member) listing.member = resolved.member;
     listing.keys = readKeyNames(project, cfg, resolved.key, listing.scopeErrors, opts.cache ?? new KeyNameCache());
+    try {
+      listing.files = fileInfos(project, cfg, resolved.key);
+    } catch (e) {
+      listing.filesError = blockedFrom(e, 'error');
+    }
   } catch (e) {
     listing.blocked = await classify(project, e);
   }
@@ -142,6 +161,16 @@ function readKeyNames(
     }
   }
   cache.keepOnly(new Set(out.keys()));
+  return out;
+}
+
+function fileInfos(project: Project, cfg: ReturnType<Project['config']>, key: Uint8Array): Map<string, FileInfo[]> {
+  const out = new Map<string, FileInfo[]>();
+  for (const e of readArtifactIndex(project, cfg, key) ?? []) {
+    const info = { name: displayName(e), locator: locatorOf(e.location, e.restore_path), size: e.size };
+    out.set(e.scope, [...(out.get(e.scope) ?? []), info]);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }
 
