@@ -129,7 +129,8 @@ function removeIfOlderThan(lockFile: string, ms: number): boolean {
   return true;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine still runs (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,6 +9,7 @@ import { KagiError, ioError } from '../errors';
 import type { HostEnv } from '../device/dataDir';
 import { nanoid } from '../crypto/ids';
 import { writePrivateFile } from './restore';
+import { processAlive } from '../disk/lock';
 
 /** `s-<pid>-<random>`: the pid says whether the session's owner still runs. */
 const SESSION_NAME = /^s-(\d+)-[A-Za-z0-9_-]{8}$/;
@@ -72,15 +73,6 @@ function ensureBase(base: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the session folders whose owning process is gone; returns how many. */
 export function removeCrashLeftovers(base: string): number {
   let names: string[];
@@ -92,7 +84,7 @@ export function removeCrashLeftovers(base: string): number {
   let removed = 0;
   for (const name of names) {
     const pid = SESSION_NAME.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    if (pid === undefined || Number(pid) === process.pid || processAlive(Number(pid))) continue;
     fs.rmSync(path.join(base, name), { recursive: true, force: true });
     removed++;
   }

@@ -26,6 +26,7 @@ function captureIo(): Io & { text: () => string } {
   return {
     out: (t) => (text += t),
     err: (t) => (text += t),
+    outBytes: (b) => (text += Buffer.from(b).toString('utf8')),
     interactive: false,
     readStdin: async () => '',
     ask: async () => '',
