@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { ensureCliBuilt, kagi, kagiOk, type CliOptions } from './cli-harness';
 import { device, tempDir } from './helpers';
 import { Project } from '../../src/vault/project/project';
-import { approveMember, requestAccess } from '../../src/vault/members';
-import { planRotation } from '../../src/vault/rotation';
+import { approveMember, requestAccess } from '../../src/vault/team/members';
+import { planRotation } from '../../src/vault/team/rotation';
 import { writeJournal } from '../../src/vault/project/journal';
 import { journalPath } from '../../src/vault/device/dataDir';
 

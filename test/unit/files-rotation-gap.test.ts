@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { assertNoStack, ensureCliBuilt, kagi, kagiOk } from './cli-harness';
 import { device, sha256Tree, tempDir } from './helpers';
 import { Project } from '../../src/vault/project/project';
-import { approveMember, requestAccess } from '../../src/vault/members';
-import { planRotation } from '../../src/vault/rotation';
+import { approveMember, requestAccess } from '../../src/vault/team/members';
+import { planRotation } from '../../src/vault/team/rotation';
 import { applyJournal, writeJournal } from '../../src/vault/project/journal';
 import { openArtifact } from '../../src/vault/project/artifacts';
 

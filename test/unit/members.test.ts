@@ -14,8 +14,8 @@ import {
   requestAccess,
   resolveAccessConflict,
   setRole,
-} from '../../src/vault/members';
-import { removeMember } from '../../src/vault/rotation';
+} from '../../src/vault/team/members';
+import { removeMember } from '../../src/vault/team/rotation';
 import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
 import { decodeBase64Strict } from '../../src/vault/format/encoding';
 import { loadIdentity } from '../../src/vault/device/identity';

@@ -9,8 +9,8 @@ import {
   resolveAccessConflict,
   reviewApproval,
   reviewConflictMerge,
-} from '../../src/vault/members';
-import { removeMember, reviewRemoval } from '../../src/vault/rotation';
+} from '../../src/vault/team/members';
+import { removeMember, reviewRemoval } from '../../src/vault/team/rotation';
 import { parseAccessList, serializeAccessList, type Member } from '../../src/vault/format/access';
 import { findRecords, membershipDir } from '../../src/vault/team/record';
 import { loadOrCreateIdentity } from '../../src/vault/device/identity';

@@ -1,5 +1,5 @@
 // Three-way pick of access.json texts; both sides changed: the member union of members.ts.
-import { mergeAccessConflict } from '../members';
+import { mergeAccessConflict } from '../team/members';
 import { parseAccessList, type AccessList } from '../format/access';
 
 export function mergeAccessTexts(base: string | undefined, ours: string, theirs: string): AccessList {

@@ -12,7 +12,7 @@ export {
   type ApprovalReview,
   type ApproveOptions,
   type Membership,
-} from '../members';
+} from '../team/members';
 export {
   removeMember,
   reviewRemoval,
@@ -20,7 +20,7 @@ export {
   type RotationOptions,
   type RotationProgress,
   type RotationReport,
-} from '../rotation';
+} from '../team/rotation';
 // What an approve, remove or merge must confirm before the key is wrapped (docs/security.md, trust model).
 export {
   assertAccepted,

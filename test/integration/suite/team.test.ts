@@ -9,12 +9,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KagiApi } from '../../../src/extension/api';
 import { offerCopy } from '../../../src/extension/team/actions';
-import { recipientFingerprint } from '../../../src/vault/members';
+import { recipientFingerprint } from '../../../src/vault/team/members';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
 import { journalPath } from '../../../src/vault/device/dataDir';
 import { writeJournal } from '../../../src/vault/project/journal';
 import { Project } from '../../../src/vault/project/project';
-import { planRotation } from '../../../src/vault/rotation';
+import { planRotation } from '../../../src/vault/team/rotation';
 import {
   fixture,
   kagi,

@@ -6,7 +6,7 @@
 import { Project } from '../../../src/vault/project/project';
 import { setSecrets } from '../../../src/vault/usecases/secrets';
 import { applyImport, planExport, writeExport } from '../../../src/vault/usecases/dotenv';
-import { removeMember } from '../../../src/vault/rotation';
+import { removeMember } from '../../../src/vault/team/rotation';
 import { parseDotenv, readDotenvFile } from '../../../src/vault/dotenv';
 import { isKagiError } from '../../../src/vault/errors';
 

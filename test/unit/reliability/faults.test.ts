@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { approveMember, requestAccess } from '../../../src/vault/members';
+import { approveMember, requestAccess } from '../../../src/vault/team/members';
 import { Project } from '../../../src/vault/project/project';
 import { initProject } from '../../../src/vault/usecases/init';
 import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HostEnv } from '../../../src/vault/device/dataDir';
 import { initProject } from '../../../src/vault/usecases/init';
-import { approveMember, requestAccess } from '../../../src/vault/members';
+import { approveMember, requestAccess } from '../../../src/vault/team/members';
 import { Project } from '../../../src/vault/project/project';
 import { resolveProjectKey } from '../../../src/vault/device/projectKey';
 import { setSecrets } from '../../../src/vault/usecases/secrets';

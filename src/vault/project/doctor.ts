@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isKagiError, KagiError } from './errors';
-import { readArtifact, readArtifactIndex } from './project/artifacts';
-import { removeFile, TEMP_NAME } from './disk/files';
-import type { ProjectConfig } from './format/projectConfig';
-import type { Project } from './project/project';
-import { listMembers } from './members';
-import { describeChange, reviewContext, reviewMembership } from './team/review';
+import { isKagiError, KagiError } from '../errors';
+import { readArtifact, readArtifactIndex } from './artifacts';
+import { removeFile, TEMP_NAME } from '../disk/files';
+import type { ProjectConfig } from '../format/projectConfig';
+import type { Project } from './project';
+import { listMembers } from '../team/members';
+import { describeChange, reviewContext, reviewMembership } from '../team/review';
 
 export type CheckLevel = 'ok' | 'warn' | 'error';
 

@@ -1,5 +1,5 @@
-import { KagiError } from './errors';
-import { newProjectKey } from './crypto/seal';
+import { KagiError } from '../errors';
+import { newProjectKey } from '../crypto/seal';
 import {
   isActiveOwner,
   parseAccessList,
@@ -7,9 +7,9 @@ import {
   validateAccessList,
   type AccessList,
   type Member,
-} from './format/access';
-import { applyJournal, writeJournal, type Journal } from './project/journal';
-import { refreshKeyCache } from './device/projectKey';
+} from '../format/access';
+import { applyJournal, writeJournal, type Journal } from '../project/journal';
+import { refreshKeyCache } from '../device/projectKey';
 import { findMember, requireOwner } from './members';
 import {
   guardMembership,
@@ -17,12 +17,12 @@ import {
   reviewContext,
   reviewMembership,
   type MembershipReview,
-} from './team/review';
-import { recipientFingerprint } from './team/fingerprint';
-import { resealArtifacts } from './project/artifacts';
-import type { Project } from './project/project';
-import { sealStore } from './crypto/seal';
-import { wrapProjectKey } from './crypto/wrap';
+} from './review';
+import { recipientFingerprint } from './fingerprint';
+import { resealArtifacts } from '../project/artifacts';
+import type { Project } from '../project/project';
+import { sealStore } from '../crypto/seal';
+import { wrapProjectKey } from '../crypto/wrap';
 
 export interface RotationProgress {
   step: 'journal' | 'stores' | 'access' | 'done';

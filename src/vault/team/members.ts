@@ -1,11 +1,11 @@
-import { KagiError } from './errors';
-import { decodeBase64Strict, hasConflictMarkers } from './format/encoding';
-import { writeFileAtomic } from './disk/files';
-import { defaultMemberName, signingKeyPath } from './device/dataDir';
-import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from './device/identity';
-import { newMemberId, newSigningKey } from './crypto/ids';
-import { unwrapProjectKey, wrapProjectKey } from './crypto/wrap';
-import { findMyMembership } from './device/projectKey';
+import { KagiError } from '../errors';
+import { decodeBase64Strict, hasConflictMarkers } from '../format/encoding';
+import { writeFileAtomic } from '../disk/files';
+import { defaultMemberName, signingKeyPath } from '../device/dataDir';
+import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from '../device/identity';
+import { newMemberId, newSigningKey } from '../crypto/ids';
+import { unwrapProjectKey, wrapProjectKey } from '../crypto/wrap';
+import { findMyMembership } from '../device/projectKey';
 import {
   isActiveOwner,
   parseAccessList,
@@ -15,9 +15,9 @@ import {
   type Member,
   type MemberStatus,
   type Role,
-} from './format/access';
-import type { Project } from './project/project';
-import { recipientFingerprint, shownDigest } from './team/fingerprint';
+} from '../format/access';
+import type { Project } from '../project/project';
+import { recipientFingerprint, shownDigest } from './fingerprint';
 import {
   guardMembership,
   recordMembership,
@@ -25,9 +25,9 @@ import {
   reviewContext,
   reviewMembership,
   type MembershipReview,
-} from './team/review';
+} from './review';
 
-export { recipientFingerprint } from './team/fingerprint';
+export { recipientFingerprint } from './fingerprint';
 
 export interface Membership {
   members: Member[];
