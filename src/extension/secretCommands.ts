@@ -40,7 +40,7 @@ export async function secretTarget(
 }
 
 export function registerSecretCommands(ctx: Ctx): void {
-  const clipboard = new ClipboardGuard();
+  const clipboard = new ClipboardGuard(ctx.log);
   const panels = new SecretPanels();
   ctx.extension.subscriptions.push(clipboard, panels);
   registerGuarded(ctx, 'kagi.setSecret', (arg) => setSecret(ctx, arg));

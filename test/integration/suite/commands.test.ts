@@ -7,6 +7,7 @@ import { readSecret } from '../../../src/vault';
 import { fixture, registerCanary, sleep, waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, kagiApi, withAnswers } from '../scriptedPrompter';
 import type { NodeRef } from '../../../src/extension/treeModel';
+import { ClipboardGuard } from '../../../src/extension/clipboard';
 
 const root = () => workspaceFolder()!;
 const project = () => Project.open(root(), { env: process.env });
@@ -128,6 +129,26 @@ describe('Kagi commands', () => {
       await sleep(1800);
       assert.equal(await vscode.env.clipboard.readText(), 'something else');
     });
+
+    // The browser may refuse the read-back (code-server shows "Unable to read from the browser's
+    // clipboard" and reads ''), or a read may throw: the guard writes to the real clipboard and
+    // only its reads are refused here.
+    const refusals: [string, () => Promise<string>][] = [
+      ['throws', () => Promise.reject(new Error('NotAllowedError'))],
+      ['reads back empty', () => Promise.resolve('')],
+    ];
+    for (const [how, readText] of refusals) {
+      it(`clears the value and logs it when the read-back ${how}`, async () => {
+        const logged: string[] = [];
+        const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) };
+        const guard = new ClipboardGuard(log, { readText, writeText: (t) => vscode.env.clipboard.writeText(t) });
+        const { cleared } = await guard.copy(devValue, 0);
+        assert.equal(await cleared, 'cleared-unverified');
+        assert.equal(await vscode.env.clipboard.readText(), '', 'the value was left on the clipboard');
+        assert.deepEqual(logged, ['clipboard: could not read back; cleared']);
+        guard.dispose();
+      });
+    }
 
     it('copies nothing when cancelled', async () => {
       await vscode.env.clipboard.writeText('untouched');
