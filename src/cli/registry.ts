@@ -7,6 +7,7 @@ import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
+import { scopeCommand } from './commands/scope';
 import { setCommand } from './commands/set';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
@@ -23,6 +24,7 @@ const COMMANDS: Command[] = [
   exportCommand,
   syncCommand,
   envCommand,
+  scopeCommand,
   memberCommand,
   doctorCommand,
 ];

@@ -130,6 +130,13 @@ export const COMMANDS = {
     doing: 'Removing an environment',
     menus: [{ where: 'view/item/context', when: `${SECRETS_VIEW} && viewItem == kagi.env`, group: '2_env@9' }],
   },
+  'kagi.removeScope': {
+    title: 'Remove Scope…',
+    icon: 'trash',
+    capability: 'write',
+    doing: 'Removing a scope',
+    menus: [{ where: 'view/item/context', when: ON_ENV, group: '2_env@8' }],
+  },
   'kagi.switchEnvironment': {
     title: 'Switch Environment…',
     icon: 'layers',
