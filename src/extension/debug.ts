@@ -1,4 +1,6 @@
-// Debugging with secrets: any launch configuration with
+// Debugging with secrets: a wrapper configuration that validates in launch.json
+//   {"type": "kagi", "request": "launch", "name": "API", "configuration": "API (plain)", "service": "api"}
+//   (or "launch": {an embedded configuration}; docs/injection.md), or any launch configuration with
 //   "kagi": {"service": "api", "env": "production"}   (or "kagi": "api/production")
 //   "kagi": true                                       (the folder's active scope)
 // gets the scope's secrets merged into the debugger's own shape (src/vault/inject.ts):
@@ -21,7 +23,7 @@
 // launch.json instead).
 import * as vscode from 'vscode';
 import { KagiError, splitScope } from '../vault';
-import { injectIntoLaunchConfig, parseKagiProperty } from './launchConfig';
+import { injectIntoLaunchConfig, parseKagiProperty, unwrapKagiLaunch, WRAPPER_TYPE } from './launchConfig';
 import type { Ctx } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
@@ -65,13 +67,40 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
   }
 }
 
+/**
+ * `"type": "kagi"`: becomes the configuration it names or embeds, with `kagi` set. VS Code then
+ * resolves it again as that debugger's (a resolver may change the type), and the `*` provider
+ * above injects after variable substitution.
+ */
+export class KagiWrapperProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  async resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    const action = `Debugging "${config.name ?? WRAPPER_TYPE}" with secrets`;
+    return this.ctx.guard(
+      action,
+      async () => {
+        const all = vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown[]>('configurations') ?? [];
+        return unwrapKagiLaunch(config, Array.isArray(all) ? all : []) as vscode.DebugConfiguration;
+      },
+      { title: 'Open launch.json', command: 'workbench.action.debug.configure' },
+    );
+  }
+}
+
 function shapeName(shape: string): string {
   return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
 }
 
 export function registerDebug(ctx: Ctx): KagiDebugConfigurationProvider {
   const provider = new KagiDebugConfigurationProvider(ctx);
-  ctx.extension.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
+  ctx.extension.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider('*', provider),
+    vscode.debug.registerDebugConfigurationProvider(WRAPPER_TYPE, new KagiWrapperProvider(ctx)),
+  );
   registerGuarded(ctx, 'kagi.runLaunchWithSecrets', (arg) => runLaunch(ctx, false, uriOf(arg)));
   registerGuarded(ctx, 'kagi.runLaunchWithSecretsNoDebug', (arg) => runLaunch(ctx, true, uriOf(arg)));
   return provider;
