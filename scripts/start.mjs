@@ -1,5 +1,6 @@
 // `npm start`: builds, generates the demo workspace (demo/, scripts/demo.mjs) and opens it with
-// the extension under development, its device identity in demo/.kagi-home (KAGI_HOME).
+// the extension under development, its device identity in .cache/demo-identities/alice (KAGI_HOME,
+// outside the workspace).
 //   - `code` on PATH: code --extensionDevelopmentPath=<repo> demo/
 //   - otherwise: code-server on 127.0.0.1 (8080 or a free port) with the built extension
 //     installed; prints the URL and runs until Ctrl-C.

@@ -22,9 +22,11 @@
 // the provider shows what to do and returns undefined (undefined aborts; null would open
 // launch.json instead).
 import * as vscode from 'vscode';
-import { KagiError, splitScope } from '../vault';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KagiError, serviceAt, splitScope } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty, unwrapKagiLaunch, WRAPPER_TYPE } from './launchConfig';
-import type { Ctx } from './ctx';
+import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
@@ -53,8 +55,7 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
           );
         }
         const v = vaultOrThrow(this.ctx, folder?.uri);
-        const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
-        const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
+        const { scope, secrets } = await loadScope(this.ctx, v, req, inferenceFolder(v, folder, config), action);
         const r = injectIntoLaunchConfig(config, secrets);
         this.ctx.log.info(
           `${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}` +
@@ -88,6 +89,32 @@ export class KagiWrapperProvider implements vscode.DebugConfigurationProvider {
       },
       { title: 'Open launch.json', command: 'workbench.action.debug.configure' },
     );
+  }
+}
+
+/**
+ * The folder the service is inferred from: the launch's `cwd`, else (when `cwd` names no
+ * service, e.g. the `${workspaceFolder}` debuggers fill in) the folder of its `program` (or
+ * `program` itself when it is a folder, as Go's).
+ */
+export function inferenceFolder(
+  v: VaultFolder,
+  folder: vscode.WorkspaceFolder | undefined,
+  config: vscode.DebugConfiguration,
+): string | undefined {
+  const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
+  if (cwd !== undefined && serviceAt(v.project, cwd) !== undefined) return cwd;
+  const program = typeof config.program === 'string' ? resolveCwd(folder, config.program) : undefined;
+  if (program === undefined) return cwd;
+  const dir = isFolder(program) ? program : path.dirname(program);
+  return serviceAt(v.project, dir) !== undefined ? dir : cwd;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { sleep, waitFor, workspaceFolder } from '../helpers';
+import { kagi, sleep, waitFor, workspaceFolder } from '../helpers';
 import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, sha256 } from './injectHelpers';
 
 const launchJson = () => path.join(workspaceFolder()!, '.vscode', 'launch.json');
@@ -99,5 +99,65 @@ describe('launch.json: the "kagi" wrapper debug type', function () {
     }
     const hashes = await readJsonWhenWritten<Record<string, string>>(out);
     assert.equal(hashes.API_TOKEN, sha256(token), 'API_TOKEN is not the api/staging secret');
+  });
+
+  // Issue 18 #5: `"kagi": true` (here: a wrapper naming no service) in a nested vault with two
+  // services, launched from the workspace root (js-debug fills `cwd` with ${workspaceFolder}):
+  // the service comes from the program's folder.
+  describe('service inferred from the program folder', () => {
+    let kagiJson = '';
+    const kagiJsonPath = () => path.join(workspaceFolder()!, '.kagi', 'kagi.json');
+
+    before(() => {
+      kagiJson = fs.readFileSync(kagiJsonPath(), 'utf8');
+      kagi(['set', 'web', 'staging', 'WEB_ONLY', 'web-value']);
+      const cfg = JSON.parse(fs.readFileSync(kagiJsonPath(), 'utf8'));
+      cfg.settings.nested = true;
+      fs.writeFileSync(kagiJsonPath(), JSON.stringify(cfg, null, 2));
+    });
+
+    after(() => {
+      for (const env of ['development', 'staging', 'production']) kagi(['scope', 'remove', '--force', `web/${env}`]);
+      fs.writeFileSync(kagiJsonPath(), kagiJson);
+    });
+
+    it("a launch whose program is in api/ gets api's secrets", async () => {
+      const token = fixtureToken('staging');
+      const apiProgram = path.join(workspaceFolder()!, 'api', 'hash-env.js');
+      fs.mkdirSync(path.dirname(apiProgram), { recursive: true });
+      fs.writeFileSync(apiProgram, HASH_ENV_JS);
+      const target = outFile('debug-program-folder');
+      const name = 'kagi-it api by program';
+      let terminated = false;
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.name === name) terminated = true;
+      });
+      try {
+        const ok = await vscode.debug.startDebugging(
+          folder(),
+          {
+            type: 'kagi',
+            request: 'launch',
+            name,
+            env: 'staging',
+            launch: {
+              type: 'node',
+              request: 'launch',
+              program: apiProgram,
+              args: [JSON.stringify(['API_TOKEN', 'WEB_ONLY']), target],
+              console: 'internalConsole',
+            },
+          },
+          { noDebug: true },
+        );
+        assert.equal(ok, true, 'startDebugging returned false');
+        await waitFor(() => terminated, { timeoutMs: 30000, what: 'the session to end' });
+      } finally {
+        sub.dispose();
+      }
+      const hashes = await readJsonWhenWritten<Record<string, string>>(target);
+      assert.equal(hashes.API_TOKEN, sha256(token), 'API_TOKEN is not the api/staging secret');
+      assert.equal(hashes.WEB_ONLY, '(unset)', "web's secrets were injected");
+    });
   });
 });
