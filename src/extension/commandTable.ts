@@ -68,6 +68,8 @@ export const COMMANDS = {
     doing: 'Revealing a secret',
     menus: [
       { where: 'view/item/context', when: ON_KEY, group: 'inline@1' },
+      // The right-click menu too: hover icons alone are easy to miss (issue 18).
+      { where: 'view/item/context', when: ON_KEY, group: '1_value@1' },
       { where: 'commandPalette', when: 'kagi.hasVault' },
     ],
   },
@@ -78,6 +80,7 @@ export const COMMANDS = {
     doing: 'Copying a secret',
     menus: [
       { where: 'view/item/context', when: ON_KEY, group: 'inline@2' },
+      { where: 'view/item/context', when: ON_KEY, group: '1_value@2' },
       { where: 'commandPalette', when: 'kagi.hasVault' },
     ],
   },

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Project } from '../../src/vault/project/project';
 import { resolveProcessScope } from '../../src/vault/usecases/scope';
 import { ensureCliBuilt } from './cli-harness';
@@ -15,7 +16,9 @@ describe('demo workspace (scripts/demo.mjs)', function () {
   before(async () => {
     ensureCliBuilt();
     const root = tempDir('kagi-demo-');
-    const { generateDemo } = (await import('../../scripts/demo.mjs')) as {
+    // A URL, not a literal path: TypeScript would want declarations for the plain .mjs script.
+    const script = pathToFileURL(path.join(__dirname, '..', '..', 'scripts', 'demo.mjs')).href;
+    const { generateDemo } = (await import(script)) as {
       generateDemo: (o: object) => typeof demo;
     };
     demo = generateDemo({ dir: path.join(root, 'demo'), identities: path.join(root, 'ids'), log: () => {} });
