@@ -10,6 +10,21 @@ import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, s
 
 const launchJson = () => path.join(workspaceFolder()!, '.vscode', 'launch.json');
 
+/** Starts a configuration (or one of launch.json by name) without debugging; waits for its end. */
+async function runToEnd(config: vscode.DebugConfiguration | string, name: string): Promise<void> {
+  let terminated = false;
+  const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+    if (s.name === name) terminated = true;
+  });
+  try {
+    const ok = await vscode.debug.startDebugging(folder(), config, { noDebug: true });
+    assert.equal(ok, true, 'startDebugging returned false');
+    await waitFor(() => terminated, { timeoutMs: 30000, what: `the session "${name}" to end` });
+  } finally {
+    sub.dispose();
+  }
+}
+
 describe('launch.json: the "kagi" wrapper debug type', function () {
   this.timeout(90000);
   let program = '';
@@ -86,17 +101,7 @@ describe('launch.json: the "kagi" wrapper debug type', function () {
   it("launching the wrapper runs the named configuration with the scope's secrets", async () => {
     const token = fixtureToken('staging');
     assert.ok(vscode.extensions.getExtension('ms-vscode.js-debug'), 'the builtin ms-vscode.js-debug is missing');
-    let terminated = false;
-    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
-      if (s.name === 'kagi-it wrapped') terminated = true;
-    });
-    try {
-      const ok = await vscode.debug.startDebugging(folder(), 'kagi-it wrapped', { noDebug: true });
-      assert.equal(ok, true, 'startDebugging returned false');
-      await waitFor(() => terminated, { timeoutMs: 30000, what: 'the wrapped session to end' });
-    } finally {
-      sub.dispose();
-    }
+    await runToEnd('kagi-it wrapped', 'kagi-it wrapped');
     const hashes = await readJsonWhenWritten<Record<string, string>>(out);
     assert.equal(hashes.API_TOKEN, sha256(token), 'API_TOKEN is not the api/staging secret');
   });
@@ -128,33 +133,22 @@ describe('launch.json: the "kagi" wrapper debug type', function () {
       fs.writeFileSync(apiProgram, HASH_ENV_JS);
       const target = outFile('debug-program-folder');
       const name = 'kagi-it api by program';
-      let terminated = false;
-      const sub = vscode.debug.onDidTerminateDebugSession((s) => {
-        if (s.name === name) terminated = true;
-      });
-      try {
-        const ok = await vscode.debug.startDebugging(
-          folder(),
-          {
-            type: 'kagi',
+      await runToEnd(
+        {
+          type: 'kagi',
+          request: 'launch',
+          name,
+          env: 'staging',
+          launch: {
+            type: 'node',
             request: 'launch',
-            name,
-            env: 'staging',
-            launch: {
-              type: 'node',
-              request: 'launch',
-              program: apiProgram,
-              args: [JSON.stringify(['API_TOKEN', 'WEB_ONLY']), target],
-              console: 'internalConsole',
-            },
+            program: apiProgram,
+            args: [JSON.stringify(['API_TOKEN', 'WEB_ONLY']), target],
+            console: 'internalConsole',
           },
-          { noDebug: true },
-        );
-        assert.equal(ok, true, 'startDebugging returned false');
-        await waitFor(() => terminated, { timeoutMs: 30000, what: 'the session to end' });
-      } finally {
-        sub.dispose();
-      }
+        },
+        name,
+      );
       const hashes = await readJsonWhenWritten<Record<string, string>>(target);
       assert.equal(hashes.API_TOKEN, sha256(token), 'API_TOKEN is not the api/staging secret');
       assert.equal(hashes.WEB_ONLY, '(unset)', "web's secrets were injected");
