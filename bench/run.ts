@@ -11,6 +11,7 @@ import { benchInject } from './cases/inject';
 import { benchImport } from './cases/importEnv';
 import { benchRss } from './cases/memory';
 import { benchActivation, benchBundle, benchVsix } from './cases/sizes';
+import { benchLog, benchMergeDriver, benchTextconv } from './cases/git';
 
 const ENVS = ['development', 'staging', 'production'];
 
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
   await step('inject_vs_json_parse', () => benchInject(thousand));
   await step('import_vs_dotenv_parse', () => benchImport(small));
   await step('rotate_vs_plain_rewrite', () => benchRotate(big, plain));
+  await step('textconv_vs_git_show', benchTextconv);
+  await step('merge_driver_vs_merge_file', benchMergeDriver);
+  await step('log_vs_git_log_p', benchLog);
   await step('activation_ms', benchActivation);
 
   fs.writeFileSync('bench/results.json', JSON.stringify({ results }, null, 2) + '\n');

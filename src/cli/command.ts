@@ -6,6 +6,8 @@ export interface CliContext {
   cwd: string;
   host: HostEnv;
   io: Io;
+  /** this program's runtime and script, for the launcher Git's drivers run (`kagi git setup`) */
+  program?: { node: string; cli: string };
 }
 
 export interface Command {

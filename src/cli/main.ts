@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { isKagiError, KagiError } from '../vault';
 import { HelpRequested } from './args';
 import type { CliContext } from './command';
@@ -66,7 +67,10 @@ if (require.main === module) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo() }).then((code) => {
-    process.exitCode = code;
-  });
+  const program = { node: process.execPath, cli: path.resolve(process.argv[1] ?? __filename) };
+  main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo(), program }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
 }

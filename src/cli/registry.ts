@@ -3,8 +3,10 @@ import { doctorCommand } from './commands/doctor';
 import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
 import { getCommand } from './commands/get';
+import { gitCommand } from './commands/git';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
+import { logCommand } from './commands/log';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
 import { scopeCommand } from './commands/scope';
@@ -27,6 +29,8 @@ const COMMANDS: Command[] = [
   scopeCommand,
   memberCommand,
   doctorCommand,
+  gitCommand,
+  logCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

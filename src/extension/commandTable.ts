@@ -8,7 +8,8 @@
 export type Capability = 'structure' | 'decrypt' | 'write' | 'run';
 
 /** Where a menu item shows. */
-export type MenuLocation = 'view/title' | 'view/item/context' | 'explorer/context' | 'commandPalette';
+export type MenuLocation =
+  'view/title' | 'view/item/context' | 'explorer/context' | 'scm/resourceState/context' | 'commandPalette';
 
 export interface MenuSpec {
   where: MenuLocation;
@@ -38,6 +39,8 @@ export const CATEGORY = 'Kagi';
 const SECRETS_VIEW = 'view == kagi.secrets';
 const ON_KEY = `${SECRETS_VIEW} && viewItem == kagi.key`;
 const ON_ENV = `${SECRETS_VIEW} && viewItem =~ /^kagi\\.env(\\.default)?$/`;
+/** A scope's encrypted store, wherever a resource is shown. */
+const ON_STORE = 'resourcePath =~ /[\\\\/]\\.kagi[\\\\/]secrets[\\\\/].*\\.enc$/';
 
 export const COMMANDS = {
   'kagi.init': {
@@ -243,6 +246,48 @@ export const COMMANDS = {
     icon: 'git-merge',
     capability: 'write',
     doing: 'Merging access.json',
+  },
+  'kagi.setUpGitIntegration': {
+    title: 'Set Up Git Integration',
+    icon: 'source-control',
+    // writes .gitattributes and this clone's Git config, which names a program Git will run
+    capability: 'write',
+    doing: 'Setting up the Git integration',
+    menus: [
+      { where: 'view/title', when: `${SECRETS_VIEW} && kagi.hasVault`, group: '3_status@3' },
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+    ],
+  },
+  'kagi.openStoreChanges': {
+    title: 'Open Changes (Keys Only)',
+    icon: 'git-compare',
+    capability: 'decrypt',
+    doing: 'Comparing a store',
+    menus: [
+      { where: 'scm/resourceState/context', when: `scmProvider == git && ${ON_STORE}`, group: 'navigation@9' },
+      { where: 'explorer/context', when: ON_STORE, group: '7_kagi@4' },
+      { where: 'view/item/context', when: ON_ENV, group: '4_git@1' },
+    ],
+  },
+  'kagi.resolveConflict': {
+    title: 'Resolve Conflict…',
+    icon: 'git-merge',
+    capability: 'write',
+    doing: 'Resolving a merge conflict',
+    menus: [
+      { where: 'scm/resourceState/context', when: `scmProvider == git && ${ON_STORE}`, group: 'navigation@10' },
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+    ],
+  },
+  'kagi.showHistory': {
+    title: 'Show History',
+    icon: 'history',
+    capability: 'decrypt',
+    doing: 'Showing the history',
+    menus: [
+      { where: 'view/item/context', when: ON_KEY, group: '4_git@1' },
+      { where: 'view/item/context', when: ON_ENV, group: '4_git@2' },
+    ],
   },
 } as const satisfies Record<string, CommandSpec>;
 

@@ -17,7 +17,13 @@ export interface ContributedMenuItem {
 }
 
 /** The order of the menu locations in package.json. */
-const LOCATIONS: MenuLocation[] = ['view/title', 'view/item/context', 'explorer/context', 'commandPalette'];
+const LOCATIONS: MenuLocation[] = [
+  'view/title',
+  'view/item/context',
+  'explorer/context',
+  'scm/resourceState/context',
+  'commandPalette',
+];
 
 const TRUSTED = 'isWorkspaceTrusted';
 

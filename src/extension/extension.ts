@@ -16,6 +16,7 @@ import { registerScopeCommands } from './scopeCommands';
 import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
+import { registerGitCommands } from './gitCommands';
 
 export type { KagiApi } from './api';
 
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerScopeCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
+  registerGitCommands(ctx);
   const tasks = registerTasks(ctx);
   const debug = registerDebug(ctx);
   const terminals = registerTerminals(ctx);

@@ -49,6 +49,11 @@ export interface TeamMemberView {
   recipient: string;
   /** this device's identity owns this entry */
   isMe: boolean;
+  /**
+   * an active entry that nothing this owner's device wrote, approved or confirmed
+   * accounts for (a forged entry looks like this, and so does another owner's approval)
+   */
+  unverified?: boolean;
 }
 
 export interface TeamVaultRef {

@@ -5,6 +5,8 @@ import { readArtifact, readArtifactIndex } from './project/artifacts';
 import { removeFile, TEMP_NAME } from './disk/files';
 import type { ProjectConfig } from './format/projectConfig';
 import type { Project } from './project/project';
+import { listMembers } from './members';
+import { describeChange, reviewContext, reviewMembership } from './team/review';
 
 export type CheckLevel = 'ok' | 'warn' | 'error';
 
@@ -50,7 +52,12 @@ export async function diagnose(project: Project): Promise<Check[]> {
   } catch (e) {
     return [...checks, failed('key', e)];
   }
-  return [...checks, storesCheck(project, cfg, key), artifactsCheck(project, cfg, key)];
+  return [
+    ...checks,
+    await membershipCheck(project, cfg, key),
+    storesCheck(project, cfg, key),
+    artifactsCheck(project, cfg, key),
+  ];
 }
 
 function accessCheck(project: Project): Check {
@@ -60,6 +67,43 @@ function accessCheck(project: Project): Check {
     return ok('access.json', `${count('active')} active, ${count('pending')} pending, ${count('removed')} removed`);
   } catch (e) {
     return failed('access.json', e);
+  }
+}
+
+/**
+ * Active entries that nothing this device wrote, approved or confirmed accounts
+ * for (team/review.ts): a warning, since another owner's approval looks the same
+ * as a forged entry until someone checks.
+ */
+async function membershipCheck(project: Project, cfg: ProjectConfig, key: Uint8Array): Promise<Check> {
+  const name = 'members';
+  try {
+    const review = reviewMembership(await reviewContext(project, cfg.projectId, key), project.access());
+    const n = review.changes.length;
+    // Only an owner's device wraps the key for others; elsewhere this is information.
+    if (n > 0 && !(await listMembers(project)).canManage)
+      return ok(
+        name,
+        `${n} active entr${n === 1 ? 'y' : 'ies'} not verified on this device (not an owner here; owners check them)`,
+      );
+    if (n === 0)
+      return ok(
+        name,
+        review.firstUse ? 'only this device is active' : 'every active entry was approved or confirmed on this device',
+      );
+    const lines = review.changes.map((c) => describeChange(c)).join('; ');
+    return {
+      name,
+      level: 'warn',
+      detail: review.firstUse
+        ? `no record of this project's members on this device; ${n} active entr${n === 1 ? 'y' : 'ies'} never verified here: ${lines}`
+        : `${n} active entr${n === 1 ? 'y' : 'ies'} that no approval on this device accounts for: ${lines}`,
+      hint: review.firstUse
+        ? 'compare each fingerprint with its member through another channel; your next approve or remove asks you to trust them (trust on first use)'
+        : 'check `git log -p .kagi/` for who added or changed them; a legitimate one (approved by another owner) is confirmed at your next approve or remove',
+    };
+  } catch (e) {
+    return failed(name, e, 'warn');
   }
 }
 

@@ -19,11 +19,13 @@ export type KagiErrorCode =
   | 'not-an-owner'
   | 'member-not-found'
   | 'last-owner'
+  | 'membership-changed'
   | 'journal'
   | 'bad-dotenv'
   | 'conflict'
   | 'locked'
   | 'usage'
+  | 'git'
   | 'io';
 
 export class KagiError extends Error {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { KagiError } from './errors';
 import { decodeBase64Strict, hasConflictMarkers } from './format/encoding';
 import { writeFileAtomic } from './disk/files';
@@ -18,6 +17,17 @@ import {
   type Role,
 } from './format/access';
 import type { Project } from './project/project';
+import { recipientFingerprint, shownDigest } from './team/fingerprint';
+import {
+  guardMembership,
+  recordMembership,
+  recordRole,
+  reviewContext,
+  reviewMembership,
+  type MembershipReview,
+} from './team/review';
+
+export { recipientFingerprint } from './team/fingerprint';
 
 export interface Membership {
   members: Member[];
@@ -167,15 +177,73 @@ function requireStatus(m: Member, status: MemberStatus, hint: string): void {
   }
 }
 
-/** docs/format.md §7.4: pending → active with a wrap of the project key; the role stays as requested. */
-export async function approveMember(project: Project, memberId: string): Promise<Member> {
-  return (await changeMember(project, memberId, async (m) => {
+/** What an approval shows, and the digest that binds the write to it. */
+export interface ApprovalReview {
+  request: Member;
+  /** shownDigest of the request entry as shown; approveMember refuses an entry that no longer matches */
+  digest: string;
+  fingerprint: string;
+  /** active entries that differ from this device's record (see team/review.ts) */
+  membership: MembershipReview;
+}
+
+export interface ApproveOptions {
+  /** the role granted; a request's own `role` field is ignored (anyone can edit it in Git) */
+  role?: Role;
+  /** ApprovalReview.digest of what the person was shown */
+  expect?: string;
+  /** confirmed membership differences (team/review.ts isAccepted) */
+  accept?: readonly string[];
+}
+
+/** Everything that identifies a request: any edit changes the digest. */
+export function requestDigest(m: Member): string {
+  return shownDigest([m.memberId, m.name, m.recipient, m.role, m.status, m.signingPublicKey ?? null]);
+}
+
+/** Read-only: the pending request and the membership differences an approval would have to confirm. */
+export async function reviewApproval(project: Project, memberId: string): Promise<ApprovalReview> {
+  const cfg = project.config();
+  const access = project.access();
+  await requireOwner(project, access);
+  const request = findMember(access, memberId);
+  requireStatus(request, 'pending', 'only pending requests can be approved; list them with `kagi member list`');
+  const { key } = await project.key(cfg);
+  const membership = reviewMembership(await reviewContext(project, cfg.projectId, key), access);
+  return { request, digest: requestDigest(request), fingerprint: recipientFingerprint(request.recipient), membership };
+}
+
+/**
+ * docs/format.md §7.4: pending → active with a wrap of the project key, as a member unless
+ * `role` says owner. Under the lock, the request must still be what was shown
+ * (`expect`) and the other active entries what this device recorded or confirmed.
+ */
+export async function approveMember(project: Project, memberId: string, opts: ApproveOptions = {}): Promise<Member> {
+  const role = opts.role ?? 'member';
+  assertRole(role);
+  return project.mutate(async () => {
+    const cfg = project.config();
+    const access = project.access();
+    await requireOwner(project, access);
+    const m = findMember(access, memberId);
     requireStatus(m, 'pending', 'only pending requests can be approved; list them with `kagi member list`');
-    const { key } = await project.key();
+    if (opts.expect !== undefined && requestDigest(m) !== opts.expect) {
+      throw new KagiError(
+        'membership-changed',
+        `request ${m.memberId} changed after it was shown (name, recipient or role edited in .kagi/access.json); nothing was approved`,
+        'review the request again (`kagi member list`, `git log -p .kagi/access.json`) and approve only what you verified',
+      );
+    }
+    const { key } = await project.key(cfg);
+    const ctx = await reviewContext(project, cfg.projectId, key);
+    guardMembership(ctx, access, opts.accept);
     m.wrappedKey = await wrapProjectKey(key, m.recipient);
     m.status = 'active';
+    m.role = role;
+    project.writeAccess(access);
+    recordMembership(ctx, access);
     return m;
-  }))!;
+  });
 }
 
 /** Deletes a pending request. It never had the key, so no rotation is needed. */
@@ -189,10 +257,8 @@ export async function rejectRequest(project: Project, memberId: string): Promise
 
 /** Promote (member → owner) or demote (owner → member) an active member; the last active owner stays. */
 export async function setRole(project: Project, memberId: string, role: Role): Promise<Member> {
-  if (role !== 'owner' && role !== 'member') {
-    throw new KagiError('usage', `unknown role ${JSON.stringify(role)}`, 'use "owner" or "member"');
-  }
-  return (await changeMember(project, memberId, async (m, access) => {
+  assertRole(role);
+  const changed = await changeMember(project, memberId, async (m, access) => {
     requireStatus(m, 'active', 'approve the request first');
     if (m.role === role) return undefined;
     if (role === 'member' && access.members.filter(isActiveOwner).length === 1) {
@@ -204,18 +270,15 @@ export async function setRole(project: Project, memberId: string, role: Role): P
     }
     m.role = role;
     return m;
-  }))!;
+  });
+  recordRole(await reviewContext(project, project.projectId()), memberId, role);
+  return changed!;
 }
 
-/**
- * A short fingerprint people can read to each other to confirm a request.
- * Chosen: SHA-256 of the recipient text, first 8 bytes as 4 groups of 4 hex
- * digits (`3f2a-91bc-0d4e-7781`). Unlike a prefix of the bech32 text, every
- * character carries entropy (no fixed `age1`), and any tool can recompute it.
- */
-export function recipientFingerprint(recipient: string): string {
-  const hex = createHash('sha256').update(recipient, 'utf8').digest('hex').slice(0, 16);
-  return hex.match(/.{4}/g)!.join('-');
+function assertRole(role: string): asserts role is Role {
+  if (role !== 'owner' && role !== 'member') {
+    throw new KagiError('usage', `unknown role ${JSON.stringify(role)}`, 'use "owner" or "member"');
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -306,14 +369,44 @@ export function mergeAccessConflict(text: string): AccessList {
   }
 }
 
-/** Reads the conflicted access.json, merges both sides and writes the result (nothing is written on failure). */
-export async function resolveAccessConflict(project: Project): Promise<AccessList> {
+/** Read-only: the merge a conflicted access.json would get, and the differences it would have to confirm. */
+export async function reviewConflictMerge(
+  project: Project,
+): Promise<{ merged: AccessList; membership: MembershipReview } | undefined> {
+  const text = project.accessText();
+  if (text === undefined || !hasConflictMarkers(text)) return undefined;
+  const merged = mergeAccessConflict(text);
+  const ctx = await reviewContext(project, project.projectId());
+  return { merged, membership: reviewMembership(ctx, merged) };
+}
+
+/**
+ * Reads the conflicted access.json, merges both sides and writes the result
+ * (nothing is written on failure). The union may bring active entries from the
+ * other branch: each must match this device's record or be confirmed in `accept`.
+ */
+export async function resolveAccessConflict(
+  project: Project,
+  opts: { accept?: readonly string[] } = {},
+): Promise<AccessList> {
   return project.mutate(async () => {
     const text = project.accessText();
     // Nothing to resolve: report the file as it is, write nothing.
     if (text === undefined || !hasConflictMarkers(text)) return project.access();
     const merged = mergeAccessConflict(text);
+    const ctx = await reviewContext(project, project.projectId());
+    guardMembership(ctx, merged, opts.accept);
     project.writeAccess(merged);
+    recordMembership({ ...ctx, ...(await keyIfMember(project)) }, merged);
     return merged;
   });
+}
+
+/** The key after a write, for the record's key index; a device that cannot open it records without. */
+async function keyIfMember(project: Project): Promise<{ key?: Uint8Array }> {
+  try {
+    return { key: (await project.key()).key };
+  } catch {
+    return {};
+  }
 }

@@ -1,10 +1,24 @@
 import { KagiError } from './errors';
 import { newProjectKey } from './crypto/seal';
-import { isActiveOwner, serializeAccessList, validateAccessList, type AccessList, type Member } from './format/access';
+import {
+  isActiveOwner,
+  parseAccessList,
+  serializeAccessList,
+  validateAccessList,
+  type AccessList,
+  type Member,
+} from './format/access';
 import { applyJournal, writeJournal, type Journal } from './project/journal';
 import { refreshKeyCache } from './device/projectKey';
 import { findMember, requireOwner } from './members';
-import { assertRecipientsUnchanged } from './recipientGuard';
+import {
+  guardMembership,
+  recordMembership,
+  reviewContext,
+  reviewMembership,
+  type MembershipReview,
+} from './team/review';
+import { recipientFingerprint } from './team/fingerprint';
 import { resealArtifacts } from './project/artifacts';
 import type { Project } from './project/project';
 import { sealStore } from './crypto/seal';
@@ -32,6 +46,31 @@ export interface RotationPlan {
 
 type Progress = (p: RotationProgress) => void;
 
+export interface RotationOptions {
+  /** confirmed membership differences (team/review.ts isAccepted) */
+  accept?: readonly string[];
+}
+
+/** What a removal shows before anything is asked: the target, and the differences the new key would be wrapped across. */
+export interface RemovalReview {
+  target: Member;
+  fingerprint: string;
+  /** the active set after the removal, compared with this device's record */
+  membership: MembershipReview;
+}
+
+/** Read-only: the member to remove and the membership differences the rotation would have to confirm. */
+export async function reviewRemoval(project: Project, memberId: string): Promise<RemovalReview> {
+  const cfg = project.config();
+  const access = project.access();
+  await requireOwner(project, access);
+  const target = { ...findMember(access, memberId) };
+  const after = { ...access, members: access.members.filter((m) => m.memberId !== memberId) };
+  const { key } = await project.key(cfg);
+  const membership = reviewMembership(await reviewContext(project, cfg.projectId, key), after);
+  return { target, fingerprint: recipientFingerprint(target.recipient), membership };
+}
+
 /**
  * docs/format.md §7.5: removing a member is a key rotation. Inside the lock (after any
  * interrupted rotation is replayed), everything is decrypted and re-sealed in
@@ -42,11 +81,16 @@ export async function removeMember(
   project: Project,
   memberId: string,
   onProgress: Progress = () => {},
+  opts: RotationOptions = {},
 ): Promise<RotationReport> {
   return project.mutate(async () => {
-    const plan = await planRotation(project, memberId, onProgress);
+    const plan = await planRotation(project, memberId, onProgress, opts);
     onProgress({ step: 'journal', done: 0, total: 1 });
     writeJournal(project.dataDir, plan.journal);
+    // Recorded once the journal makes the rotation certain to finish, before the vault changes:
+    // a crash after this point still leaves the removed id known as removed, never as verified.
+    const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
+    recordMembership(ctx, parseAccessList(plan.journal.accessJson), [memberId]);
     onProgress({ step: 'journal', done: 1, total: 1 });
     await applyJournal(project.kagiDir, project.dataDir, plan.journal);
     refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
@@ -64,13 +108,15 @@ export async function planRotation(
   project: Project,
   memberId: string,
   onProgress: Progress = () => {},
+  opts: RotationOptions = {},
 ): Promise<RotationPlan> {
   const cfg = project.config();
   const access = project.access();
   await requireOwner(project, access);
-  assertRecipientsUnchanged(project.dataDir, cfg.projectId, access);
   const removed = markRemoved(access, memberId);
   const { key: oldKey } = await project.key(cfg);
+  // Everyone left active gets the new key: each must be who this device recorded, or confirmed.
+  guardMembership(await reviewContext(project, cfg.projectId, oldKey), access, opts.accept);
   const newKey = newProjectKey();
 
   const scopes = project.scopes(cfg);

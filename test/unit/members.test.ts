@@ -103,7 +103,7 @@ describe('member request (docs/format.md §7.2)', () => {
 });
 
 describe('member approve (docs/format.md §7.4)', () => {
-  it('turns pending into active with a wrap of the project key; role unchanged; the rest survives', async () => {
+  it('turns pending into active with a wrap of the project key, as a member; the rest survives', async () => {
     const t = await team();
     editAccess(t.aliceP, (a) => {
       const alice = a.members.find((m) => m.memberId === t.owner.memberId)!;
@@ -173,7 +173,9 @@ describe('reject, promote, demote', () => {
       code('member-not-found', /pending, not active/),
     );
     assert.equal((await setRole(t.aliceP, t.bobReq.memberId, 'owner')).role, 'owner');
-    await approveMember(t.open(t.bob), t.carolReq.memberId);
+    // bob's device never recorded the members: its first approval trusts them on first use.
+    await assert.rejects(approveMember(t.open(t.bob), t.carolReq.memberId), code('membership-changed', /first use/));
+    await approveMember(t.open(t.bob), t.carolReq.memberId, { accept: ['first-use'] });
     assert.equal((await setRole(t.open(t.bob), t.owner.memberId, 'member')).role, 'member');
     await assert.rejects(setRole(t.open(t.bob), t.bobReq.memberId, 'member'), code('last-owner'));
     await assert.rejects(setRole(t.aliceP, t.carolReq.memberId, 'owner'), code('not-an-owner'));

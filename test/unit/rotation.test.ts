@@ -17,6 +17,7 @@ import { decodeBase64Strict } from '../../src/vault/format/encoding';
 import { loadIdentity } from '../../src/vault/device/identity';
 import { accessSnapshotPath, journalPath, keyCachePath } from '../../src/vault/device/dataDir';
 import { writeFileAtomic } from '../../src/vault/disk/files';
+import { membershipDir } from '../../src/vault/team/record';
 import { CERT, CERT_ID, device, sha256Tree, tempDir, writeCertArtifact } from './helpers';
 
 const code = (c: string, re?: RegExp) => (e: Error & { code?: string }) => e.code === c && (!re || re.test(e.message));
@@ -210,15 +211,26 @@ describe('remove member: a substituted recipient', () => {
     const before = snapshot(t);
     await assert.rejects(
       removeMember(t.open(t.alice), t.bobM.memberId),
-      code('bad-access', /recipient of active member .* changed/),
+      code('membership-changed', /recipient changed/),
     );
     assert.deepEqual(snapshot(t), before);
   });
 
-  it('passes on a device without a snapshot (nothing to compare with)', async () => {
+  it('a device with no membership record refuses until the active entries are trusted on first use', async () => {
     const t = await team();
+    // The Rust CLI's snapshot is not evidence (Rust rewrites it from whatever it read): only our record counts.
     fs.rmSync(accessSnapshotPath(t.alice.home, t.aliceP.projectId()));
-    const report = await removeMember(t.open(t.alice), t.bobM.memberId);
+    fs.rmSync(membershipDir(t.alice.home), { recursive: true });
+    const before = snapshot(t);
+    await assert.rejects(removeMember(t.open(t.alice), t.bobM.memberId), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'membership-changed');
+      assert.match(e.message, /trust on first use/);
+      assert.ok(e.message.includes(t.carolM.memberId) && e.message.includes(t.carolM.recipient), e.message);
+      assert.ok(!e.message.includes(t.bobM.memberId), 'the member being removed is no risk and is not listed');
+      return true;
+    });
+    assert.deepEqual(snapshot(t), before);
+    const report = await removeMember(t.open(t.alice), t.bobM.memberId, undefined, { accept: ['first-use'] });
     assert.equal(report.removed.memberId, t.bobM.memberId);
   });
 });

@@ -243,8 +243,24 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
       m.isMe ? h('span', { class: 'badge me', text: 'this device' }) : undefined,
       h('span', { class: `badge role ${m.role}`, text: m.role }),
       m.status !== 'active' ? h('span', { class: `badge status ${m.status}`, text: m.status }) : undefined,
+      m.unverified
+        ? h('span', {
+            class: 'badge unverified',
+            title:
+              'No approval on this device accounts for this active entry. Approve and remove will ask you to confirm it; check `git log -p .kagi/` first.',
+            text: 'unverified',
+          })
+        : undefined,
     ),
   );
+  // A request names its own role, and anyone can edit it: say what approval grants.
+  if (m.status === 'pending' && m.role === 'owner')
+    li.append(
+      h('p', {
+        class: 'notice warn',
+        text: 'This request asks for owner. "Approve" grants member; the approval dialog lets you choose owner.',
+      }),
+    );
   li.append(
     h(
       'div',

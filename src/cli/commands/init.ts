@@ -57,7 +57,11 @@ Options:
     ctx.io.out(`environments: ${cfg.settings.envs.join(', ')}\n`);
     ctx.io.out(`you are owner ${owner.memberId} (${owner.name})\n`);
     const gitignore = updateGitignore(project.root);
-    if (gitignore) ctx.io.out(`updated ${gitignore}\n`);
+    if (gitignore) {
+      ctx.io.out(`updated ${gitignore}\n`);
+      // In a Git repository: offer the integration (a command away, not done behind the user's back).
+      ctx.io.out('git: run `kagi git setup` for readable diffs, per-key merges and `kagi log` of .kagi/\n');
+    }
     if (!flag(p, 'no-migrate')) await migrate(ctx, project);
     ctx.io.out('next: kagi set <service> KEY VALUE, then commit .kagi/\n');
     return 0;

@@ -10,6 +10,11 @@ import {
   removeMember,
   requestAccess,
   resolveAccessConflict,
+  reviewApproval,
+  reviewConflictMerge,
+  reviewRemoval,
+  describeChange,
+  type MembershipReview,
   type RotationProgress,
   setRole,
 } from '../../vault';
@@ -65,31 +70,40 @@ export class TeamActions {
     return m;
   }
 
+  /**
+   * Shows the request exactly as it will be approved (name, role granted, full recipient,
+   * fingerprint); the write is bound to what was shown and refused if the entry changed.
+   * The request's own role is never granted by itself: "Approve" makes a member.
+   */
   async approve(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
-    const m = await this.member(v, memberId);
-    if (m.status !== 'pending') {
-      throw new KagiError(
-        'member-not-found',
-        `${m.name} (${m.memberId}) is ${m.status}, not a pending request`,
-        'refresh the team view',
-      );
-    }
+    const r = await reviewApproval(v.project, memberId);
+    const m = r.request;
+    const asks =
+      m.role === 'owner' ? ' (the request asks for owner: choose "Approve as owner" only if you mean it)' : '';
     const choice = await p.confirm(
       `Approve ${m.name}'s request for access to ${v.folder.name}?`,
       [
+        `Name: ${m.name}`,
+        `Member id: ${m.memberId}`,
+        `Role: member${asks}`,
         `Recipient (the device key the project key will be encrypted for):`,
         m.recipient,
-        `Fingerprint: ${recipientFingerprint(m.recipient)}`,
+        `Fingerprint: ${r.fingerprint}`,
         '',
         `Compare this with the recipient ${m.name} sent you through another channel (a call, chat or in person). ` +
           'Approve only if it matches exactly: whoever holds this key will be able to read every secret in this vault.',
       ].join('\n'),
-      ['Approve'],
+      ['Approve', 'Approve as owner'],
     );
-    if (choice !== 'Approve') return false;
-    const done = await approveMember(v.project, memberId);
-    this.ctx.log.info(`team: approved ${done.memberId}`);
-    p.info(`Kagi: approved ${done.name}. Commit .kagi/access.json and push it so they can pull and open the vault.`);
+    if (choice === undefined) return false;
+    const accept = await confirmMembership(v, r.membership, p);
+    if (!accept) return false;
+    const role = choice === 'Approve as owner' ? 'owner' : 'member';
+    const done = await approveMember(v.project, memberId, { role, expect: r.digest, accept });
+    this.ctx.log.info(`team: approved ${done.memberId} as ${done.role}`);
+    p.info(
+      `Kagi: approved ${done.name} as ${done.role}. Commit .kagi/access.json and push it so they can pull and open the vault.`,
+    );
     return true;
   }
 
@@ -121,25 +135,30 @@ export class TeamActions {
     return true;
   }
 
+  /** Names are not unique: the person types the member id, after seeing name and fingerprint. */
   async remove(v: VaultFolder, memberId: string, p: Prompter): Promise<boolean> {
-    const m = await this.member(v, memberId);
-    const expected = m.name.trim() || m.memberId;
+    const r = await reviewRemoval(v.project, memberId);
+    const m = r.target;
+    const expected = m.memberId;
+    const accept = await confirmMembership(v, r.membership, p);
+    if (!accept) return false;
     const typed = await p.input({
-      title: `Remove ${expected} and rotate the project key`,
+      title: `Remove ${m.name} (${m.memberId}) and rotate the project key`,
       prompt:
-        `Every secret in ${v.folder.name} is re-encrypted under a new key that ${expected}'s device cannot open. ` +
-        `Values they already saw stay in Git history: change those secrets too. Type "${expected}" to confirm.`,
+        `${m.name}, ${m.role}, fingerprint ${r.fingerprint}. Every secret in ${v.folder.name} is re-encrypted under a new key that their device cannot open. ` +
+        `Values they already saw stay in Git history: change those secrets too. Type the member id "${expected}" to confirm.`,
       placeHolder: expected,
-      validate: (s) => (s.trim() === expected ? undefined : `Type the member's name exactly: ${expected}`),
+      validate: (s) => (s.trim() === expected ? undefined : `Type the member id exactly: ${expected}`),
     });
     if (typed === undefined || typed.trim() !== expected) return false;
-    const report = await p.progress(`Kagi: removing ${expected}`, async (step) => {
+    const report = await p.progress(`Kagi: removing ${m.name}`, async (step) => {
       let last = 0;
-      return removeMember(v.project, memberId, (r: RotationProgress) => {
-        const pct = progressPercent(r);
-        step(progressText(r), pct > last ? pct - last : undefined);
+      const onProgress = (e: RotationProgress) => {
+        const pct = progressPercent(e);
+        step(progressText(e), pct > last ? pct - last : undefined);
         last = Math.max(last, pct);
-      });
+      };
+      return removeMember(v.project, memberId, onProgress, { accept });
     });
     this.ctx.log.info(
       `team: removed ${report.removed.memberId}; re-encrypted ${report.scopes} scope(s), ${report.artifacts} file(s)`,
@@ -213,7 +232,10 @@ export class TeamActions {
 
   async resolveConflict(v: VaultFolder, p: Prompter): Promise<boolean> {
     await recoverInterrupted(this.ctx, v);
-    const merged = await resolveAccessConflict(v.project);
+    const review = await reviewConflictMerge(v.project);
+    const accept = review ? await confirmMembership(v, review.membership, p) : [];
+    if (!accept) return false;
+    const merged = await resolveAccessConflict(v.project, { accept });
     this.ctx.log.info(`team: merged access.json as a union (${merged.members.length} member(s))`);
     p.info(
       `Kagi: merged .kagi/access.json as the union of both sides (${merged.members.length} entries). ` +
@@ -221,6 +243,46 @@ export class TeamActions {
     );
     return true;
   }
+}
+
+/**
+ * The membership differences a key wrap must confirm (vault/team/review.ts), one modal
+ * per difference; a fresh clone's entries in one "trust on first use" modal. Returns the
+ * tokens of what was shown and confirmed, or undefined when the person declined.
+ */
+async function confirmMembership(v: VaultFolder, review: MembershipReview, p: Prompter): Promise<string[] | undefined> {
+  if (review.changes.length === 0) return [];
+  if (review.firstUse) {
+    const choice = await p.confirm(
+      `Trust the members of ${v.folder.name} on first use?`,
+      [
+        'This device has no record of who is in this project (a fresh clone or a new device). ' +
+          'The project key will be encrypted for each of these active entries:',
+        '',
+        ...review.changes.map(describeChange),
+        '',
+        'Compare each fingerprint with its member through another channel before you trust them. This is asked once.',
+      ].join('\n'),
+      ['Trust all'],
+    );
+    return choice === 'Trust all' ? review.changes.map((c) => c.token) : undefined;
+  }
+  const accepted: string[] = [];
+  for (const c of review.changes) {
+    const choice = await p.confirm(
+      `The members of ${v.folder.name} changed since this device last wrote or approved them`,
+      [
+        describeChange(c),
+        '',
+        'Someone edited .kagi/ (check `git log -p .kagi/`). Accept only if you know this change is legitimate, ' +
+          'e.g. another owner approved this member: the project key will be encrypted for this entry.',
+      ].join('\n'),
+      ['Accept this change'],
+    );
+    if (choice !== 'Accept this change') return undefined;
+    accepted.push(c.token);
+  }
+  return accepted;
 }
 
 const STEP_SPAN: Record<RotationProgress['step'], [number, number]> = {

@@ -9,6 +9,7 @@ import {
   type Member,
   type Membership,
   recipientFingerprint,
+  unverifiedMembers,
 } from '../../vault';
 import type { TeamMemberView, TeamState, TeamVaultRef } from '../../protocol';
 
@@ -59,7 +60,7 @@ function journalError(e: unknown): KagiError {
   );
 }
 
-function memberView(m: Member, ms: Membership): TeamMemberView {
+function memberView(m: Member, ms: Membership, unverified: Set<string>): TeamMemberView {
   const isMe =
     m === ms.me ||
     (ms.me !== undefined && m.memberId === ms.me.memberId) ||
@@ -72,6 +73,7 @@ function memberView(m: Member, ms: Membership): TeamMemberView {
     fingerprint: recipientFingerprint(m.recipient),
     recipient: m.recipient,
     isMe,
+    ...(unverified.has(m.memberId) ? { unverified: true } : {}),
   };
 }
 
@@ -95,8 +97,9 @@ export async function buildTeamState(
     if (text !== undefined && hasConflictMarkers(text))
       return { vault: v, state: { ...base, kind: 'conflict', message: CONFLICT_MESSAGE } };
     const ms = await listMembers(v.project);
+    const unverified = ms.canManage ? await unverifiedMembers(v.project, ms) : new Set<string>();
     const members = ms.members
-      .map((m) => memberView(m, ms))
+      .map((m) => memberView(m, ms, unverified))
       .sort(
         (a, b) =>
           STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||

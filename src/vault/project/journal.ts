@@ -95,7 +95,8 @@ export function writeJournal(dataDir: string, j: Journal): void {
 
 /**
  * access.json and this device's snapshot of it, always together: the snapshot is
- * what recipientGuard compares a later access.json with.
+ * what the Rust CLI's `kagi recover access` restores (it is no evidence of who is a
+ * member: Rust rewrites it from whatever it read; see team/record.ts).
  */
 export function writeAccessText(kagiDir: string, dataDir: string, projectId: string, text: string): void {
   writeFileAtomic(path.join(kagiDir, 'access.json'), text);

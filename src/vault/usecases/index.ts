@@ -13,6 +13,11 @@ export * from './init';
 export * from './processEnv';
 export * from './members';
 export * from './doctor';
+export * from './gitSetup';
+export * from './gitDiff';
+export * from './gitMerge';
+export * from './gitResolve';
+export * from './gitLog';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';

@@ -7,6 +7,27 @@ export {
   setRole,
   recipientFingerprint,
   resolveAccessConflict,
+  reviewApproval,
+  reviewConflictMerge,
+  type ApprovalReview,
+  type ApproveOptions,
   type Membership,
 } from '../members';
-export { removeMember, type RotationProgress, type RotationReport } from '../rotation';
+export {
+  removeMember,
+  reviewRemoval,
+  type RemovalReview,
+  type RotationOptions,
+  type RotationProgress,
+  type RotationReport,
+} from '../rotation';
+// What an approve, remove or merge must confirm before the key is wrapped (docs/security.md, trust model).
+export {
+  assertAccepted,
+  describeChange,
+  FIRST_USE,
+  isAccepted,
+  type MembershipChange,
+  type MembershipReview,
+  unverifiedMembers,
+} from '../team/review';

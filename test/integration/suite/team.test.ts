@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KagiApi } from '../../../src/extension/api';
 import { offerCopy } from '../../../src/extension/team/actions';
+import { recipientFingerprint } from '../../../src/vault/members';
 import { contentSecurityPolicy, teamHtml } from '../../../src/extension/team/html';
 import { journalPath } from '../../../src/vault/device/dataDir';
 import { writeJournal } from '../../../src/vault/project/journal';
@@ -222,21 +223,131 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     );
   });
 
-  it('remove: asks for the name, rotates the key; the removed device cannot read, the owner can', async () => {
+  /** A second device's pending request, made by the CLI with its own KAGI_HOME; returns its id. */
+  const requestAs = (home: string, name: string): string => {
+    const out = kagi(['member', 'request', '--name', name], { cwd: ws, env: { KAGI_HOME: home, USER: name } });
+    const id = /kgm_[A-Za-z0-9_-]+/.exec(out)?.[0];
+    assert.ok(id, `no member id in: ${out}`);
+    return id;
+  };
+  const editMember = (id: string, change: Partial<AccessMember>) => {
+    const a = JSON.parse(accessText()) as { members: AccessMember[] };
+    a.members = a.members.map((m) => (m.member_id === id ? { ...m, ...change } : m));
+    fs.writeFileSync(accessFile, JSON.stringify(a, null, 2));
+  };
+
+  it('approve: the modal shows the role granted; a request edited to ask for owner is approved as member', async () => {
+    const erinHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-erin-'));
+    try {
+      const erinId = requestAs(erinHome, 'erin');
+      editMember(erinId, { role: 'owner' });
+      const p = new ScriptedPrompter([{ confirm: 'Approve' }]);
+      await team.handleMessage({ type: 'approve', memberId: erinId }, p);
+      p.assertDone();
+      const detail = p.shown.find((t) => /another channel/.test(t)) ?? '';
+      assert.match(detail, /^Role: member \(the request asks for owner/m, 'the modal does not show the role granted');
+      assert.match(detail, /^Name: erin$/m);
+      assert.ok(p.shown.includes('Approve as owner'), 'no explicit choice of the owner role');
+      const erin = members().find((m) => m.member_id === erinId)!;
+      assert.deepEqual([erin.status, erin.role], ['active', 'member']);
+      // tidy up: erin leaves again (the rotation confirms the member id)
+      await team.handleMessage({ type: 'remove', memberId: erinId }, new ScriptedPrompter([{ input: erinId }]));
+      assert.equal(members().find((m) => m.member_id === erinId)?.status, 'removed');
+    } finally {
+      fs.rmSync(erinHome, { recursive: true, force: true });
+    }
+  });
+
+  it('approve: an entry edited while the modal is open is refused; nothing is wrapped for it', async () => {
+    const frankHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-frank-'));
+    const malloryHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-mallory-'));
+    try {
+      const frankId = requestAs(frankHome, 'frank');
+      const malloryId = requestAs(malloryHome, 'mallory');
+      const malloryRecipient = members().find((m) => m.member_id === malloryId)!.recipient;
+      /** Someone rewrites frank's request (to mallory's device key) after the owner saw it. */
+      class EditWhileShown extends ScriptedPrompter {
+        override async confirm<B extends string>(
+          message: string,
+          detail: string,
+          buttons: B[],
+        ): Promise<B | undefined> {
+          const answer = await super.confirm(message, detail, buttons);
+          editMember(frankId, { recipient: malloryRecipient });
+          return answer;
+        }
+      }
+      const p = new EditWhileShown([{ confirm: 'Approve' }]);
+      await team.handleMessage({ type: 'approve', memberId: frankId }, p);
+      p.assertDone();
+      const frank = members().find((m) => m.member_id === frankId)!;
+      assert.equal(frank.status, 'pending', 'the edited entry was approved');
+      assert.equal(frank.wrapped_key, undefined);
+      assert.ok(!p.infos.some((t) => /approved/.test(t)), 'an approval was reported');
+      const state = await team.refresh();
+      assert.equal(state.kind === 'ready' && state.members.find((m) => m.id === frankId)?.status, 'pending');
+      const r = kagiCli(['get', secret.service, secret.env, '--show', '--yes'], {
+        cwd: ws,
+        env: { KAGI_HOME: malloryHome, USER: 'mallory' },
+      });
+      assert.notEqual(r.code, 0, 'mallory can read');
+      for (const id of [frankId, malloryId])
+        await team.handleMessage({ type: 'reject', memberId: id }, new ScriptedPrompter([{ confirm: 'Reject' }]));
+      assert.ok(!members().some((m) => m.member_id === frankId || m.member_id === malloryId));
+    } finally {
+      fs.rmSync(frankHome, { recursive: true, force: true });
+      fs.rmSync(malloryHome, { recursive: true, force: true });
+    }
+  });
+
+  it('a forged active entry is marked unverified and must be confirmed before any wrap; declining changes nothing', async () => {
+    const original = accessText();
+    const ginaHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-gina-'));
+    const malloryHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-home-mallory-'));
+    try {
+      const ginaId = requestAs(ginaHome, 'gina');
+      const malloryId = requestAs(malloryHome, 'mallory');
+      const mallory = members().find((m) => m.member_id === malloryId)!;
+      // A repository writer makes their own request active, with a wrap copied from the owner's entry.
+      const owner = members().find((m) => m.status === 'active' && m.role === 'owner')!;
+      editMember(malloryId, { status: 'active', wrapped_key: owner.wrapped_key! });
+      const state = await team.refresh();
+      assert.equal(state.kind === 'ready' && state.members.find((m) => m.id === malloryId)?.unverified, true);
+      assert.equal(
+        state.kind === 'ready' && state.members.find((m) => m.id === owner.member_id)?.unverified,
+        undefined,
+      );
+      const hash = accessHash();
+      const p = new ScriptedPrompter([{ confirm: 'Approve' }, { confirm: undefined }]);
+      await team.handleMessage({ type: 'approve', memberId: ginaId }, p);
+      p.assertDone();
+      const shown = p.shown.find((t) => t.includes(malloryId)) ?? '';
+      assert.match(shown, /new active member entry that this device never approved/);
+      assert.ok(shown.includes(mallory.recipient), 'the difference does not show the recipient the key would go to');
+      assert.equal(accessHash(), hash, 'declining the difference still wrote access.json');
+    } finally {
+      fs.writeFileSync(accessFile, original);
+      fs.rmSync(ginaHome, { recursive: true, force: true });
+      fs.rmSync(malloryHome, { recursive: true, force: true });
+    }
+  });
+
+  it('remove: asks for the member id, rotates the key; the removed device cannot read, the owner can', async () => {
     const oldWrap = members().find((m) => m.status === 'active' && m.role === 'owner')!.wrapped_key;
-    const wrong = new ScriptedPrompter([{ input: 'not-bob' }]);
+    const wrong = new ScriptedPrompter([{ input: 'bob' }]);
     const hash = accessHash();
     await team.handleMessage({ type: 'remove', memberId: bobId }, wrong);
-    assert.match(wrong.errors.join('\n'), /rejected the scripted answer/, 'the name prompt accepts a wrong name');
-    assert.equal(accessHash(), hash, 'a wrong confirmation name still removed');
+    assert.match(wrong.errors.join('\n'), /rejected the scripted answer/, 'the prompt accepts the name (not unique)');
+    assert.equal(accessHash(), hash, 'a wrong confirmation still removed');
 
-    const p = new ScriptedPrompter([{ input: 'bob' }]);
+    const p = new ScriptedPrompter([{ input: bobId }]);
     await team.handleMessage({ type: 'remove', memberId: bobId }, p);
     p.assertDone();
     const [q] = p.inputs;
-    assert.ok(q?.validate, 'the name prompt has no validation');
-    assert.ok(q.validate('bo'), 'a wrong name is accepted');
-    assert.equal(q.validate('bob'), undefined);
+    assert.ok(q?.validate, 'the id prompt has no validation');
+    assert.ok(q.validate('bob'), 'the name is accepted instead of the id');
+    assert.equal(q.validate(bobId), undefined);
+    assert.ok(q.prompt?.includes(recipientFingerprint(bob().recipient)), 'the prompt does not show the fingerprint');
     assert.ok(p.progressSteps.length > 0, 'no progress was reported');
     assert.equal(bob().status, 'removed');
     assert.equal(bob().wrapped_key, undefined);

@@ -1,0 +1,129 @@
+// The Git integration against Git on plaintext twins of the same data (docs/git.md).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project, setSecrets } from '../../src/vault';
+import { makeVault, secretValue, tempDir, type BenchVault } from '../fixtures';
+import { compare } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+
+const CLI = path.resolve('dist/cli.js');
+
+function run(cmd: string, args: string[], cwd: string, home: string): string {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    KAGI_HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'Bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+  };
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0 && !(cmd === 'git' && args[0] === 'merge-file')) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+const git = (v: BenchVault, ...args: string[]) => run('git', args, v.root, v.host.home);
+const kagi = (v: BenchVault, ...args: string[]) => run(process.execPath, [CLI, ...args], v.root, v.host.home);
+
+/** The scope's plaintext as a .env-like file (the twin Git diffs and merges without Kagi). */
+async function twinText(v: BenchVault, scope: string): Promise<string> {
+  const project = Project.open(v.root, v.host);
+  const cfg = project.config();
+  const store = project.readScope(cfg, scope, (await project.key(cfg)).key);
+  return [...store.secrets.values()].map((s) => `${s.key}="${s.value}"`).join('\n') + '\n';
+}
+
+async function gitVault(keys: number): Promise<BenchVault & { store: string }> {
+  const v = await makeVault(1, [], keys);
+  git(v, 'init', '-q', '-b', 'main');
+  kagi(v, 'git', 'setup');
+  fs.writeFileSync(path.join(v.root, 'twin.txt'), await twinText(v, v.scopes[0]!));
+  git(v, 'add', '-A');
+  git(v, 'commit', '-q', '-m', 'base');
+  return { ...v, store: `.kagi/secrets/${v.scopes[0]}.enc` };
+}
+
+export async function benchTextconv(): Promise<BenchResult> {
+  const v = await gitVault(1000);
+  const shown = git(v, 'show', '--textconv', `HEAD:${v.store}`);
+  if (shown.split('\n').length < 1001) throw new Error('textconv did not list 1,000 keys');
+  const r = await compare(
+    () => git(v, 'show', '--textconv', `HEAD:${v.store}`),
+    () => git(v, 'show', 'HEAD:twin.txt'),
+    { runs: 9 },
+  );
+  return ratioResult(
+    'textconv_vs_git_show',
+    r.ratio,
+    `git show of the 1,000-key plaintext twin: ${r.baseline.medianMs.toFixed(1)} ms`,
+    undefined,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
+}
+
+export async function benchMergeDriver(): Promise<BenchResult> {
+  const v = await gitVault(1000);
+  const scope = v.scopes[0]!;
+  const dir = tempDir('merge');
+  const side = async (name: string, key: string) => {
+    await setSecrets(Project.open(v.root, v.host), scope, [{ key, value: secretValue(7) }]);
+    fs.copyFileSync(path.join(v.root, v.store), path.join(dir, `${name}.enc`));
+    fs.writeFileSync(path.join(dir, `${name}.env`), await twinText(v, scope));
+  };
+  fs.copyFileSync(path.join(v.root, v.store), path.join(dir, 'base.enc'));
+  fs.copyFileSync(path.join(v.root, 'twin.txt'), path.join(dir, 'base.env'));
+  await side('ours', 'SECRET_001');
+  git(v, 'checkout', '-q', '--', '.');
+  await side('theirs', 'SECRET_900');
+  const f = (n: string) => path.join(dir, n);
+  const r = await compare(
+    () => kagi(v, 'git', 'merge-driver', 'store', f('base.enc'), f('result.enc'), f('theirs.enc'), v.store),
+    () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env')),
+    {
+      runs: 9,
+      before: () => {
+        fs.copyFileSync(f('ours.enc'), f('result.enc'));
+        fs.copyFileSync(f('ours.env'), f('result.env'));
+      },
+    },
+  );
+  return ratioResult(
+    'merge_driver_vs_merge_file',
+    r.ratio,
+    `git merge-file of the 1,000-line plaintext twins: ${r.baseline.medianMs.toFixed(1)} ms`,
+    3,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
+}
+
+export async function benchLog(): Promise<BenchResult> {
+  const v = await gitVault(50);
+  const scope = v.scopes[0]!;
+  const project = Project.open(v.root, v.host);
+  for (let i = 0; i < 200; i++) {
+    await setSecrets(project, scope, [
+      { key: `SECRET_${String(i % 50).padStart(3, '0')}`, value: `${secretValue(i)}-${i}` },
+    ]);
+    fs.writeFileSync(path.join(v.root, 'twin.txt'), await twinText(v, scope));
+    git(v, 'commit', '-q', '-a', '-m', `change ${i}`);
+  }
+  const out = kagi(v, 'log');
+  if ((out.match(/^ {4}~ /gm) ?? []).length !== 200) throw new Error('kagi log did not list 200 changes');
+  const r = await compare(
+    () => kagi(v, 'log'),
+    () => git(v, 'log', '-p', '--', 'twin.txt'),
+    { runs: 7 },
+  );
+  return ratioResult(
+    'log_vs_git_log_p',
+    r.ratio,
+    `git log -p of the plaintext twin over 201 commits: ${r.baseline.medianMs.toFixed(1)} ms`,
+    3,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
+}

@@ -1,0 +1,185 @@
+// The editor's Git integration: set-up, the two renderings of a store side by side (no value
+// ever), per-key conflict resolution and key history. All work is the vault's use cases.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  keyHistory,
+  listStoreConflicts,
+  refreshGitLauncher,
+  resolveStoreConflict,
+  setUpGit,
+  SIDES,
+  storeRendering,
+  type KeyConflict,
+  type LogEntry,
+  type Side,
+  type StoreConflict,
+} from '../vault';
+import { registerGuarded } from './commandKit';
+import { refOf, uriOf, vaultOf } from './target';
+import type { Ctx, VaultFolder } from './ctx';
+
+export const STORE_SCHEME = 'kagi-store';
+export const HISTORY_SCHEME = 'kagi-history';
+
+export function registerGitCommands(ctx: Ctx): void {
+  const program = { node: process.execPath, cli: path.join(ctx.extension.extensionPath, 'dist', 'cli.js') };
+  try {
+    // An extension update moves dist/cli.js: the launcher Git runs follows it, in every clone.
+    if (refreshGitLauncher(ctx.host(), program)) ctx.log.info('git: the kagi-git launcher now runs this version');
+  } catch (e) {
+    ctx.log.warn(`git: could not refresh the kagi-git launcher (${e instanceof Error ? e.name : typeof e})`);
+  }
+  const histories = new Map<string, string>();
+  ctx.extension.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(STORE_SCHEME, {
+      provideTextDocumentContent: (uri) => renderStoreUri(ctx, uri),
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, {
+      provideTextDocumentContent: (uri) => histories.get(uri.toString()) ?? '',
+    }),
+  );
+  registerGuarded(ctx, 'kagi.setUpGitIntegration', (arg) => setUp(ctx, arg, program));
+  registerGuarded(ctx, 'kagi.openStoreChanges', (arg) => openChanges(ctx, arg));
+  registerGuarded(ctx, 'kagi.resolveConflict', (arg) => resolve(ctx, arg));
+  registerGuarded(ctx, 'kagi.showHistory', (arg) => showHistory(ctx, arg, histories));
+}
+
+async function setUp(ctx: Ctx, arg: unknown, program: { node: string; cli: string }): Promise<string | undefined> {
+  const v = await vaultOf(ctx, refOf(arg), uriOf(arg));
+  if (!v) return undefined;
+  const r = setUpGit(v.project, program);
+  const message = r.attributesChanged
+    ? `Kagi: Git integration set up. Commit ${path.relative(v.project.root, r.attributesFile) || '.gitattributes'} so teammates get readable diffs too.`
+    : 'Kagi: Git integration is set up (nothing to change).';
+  ctx.prompter.info(message);
+  return message;
+}
+
+/** The store file a command means: an SCM or Explorer resource, or a tree environment node. */
+function storeFileOf(ctx: Ctx, arg: unknown): { v: VaultFolder; file: string } | undefined {
+  const scmUri = (arg as { resourceUri?: unknown } | undefined)?.resourceUri;
+  const uri = scmUri instanceof vscode.Uri ? scmUri : uriOf(arg);
+  if (uri) {
+    const v = ctx.vaultFor(uri);
+    return v && /\.enc$/.test(uri.fsPath) ? { v, file: uri.fsPath } : undefined;
+  }
+  const ref = refOf(arg);
+  const v = ref ? ctx.vaultAt(ref.vault) : undefined;
+  const entry = v && ref?.scope ? v.project.config().services[ref.scope] : undefined;
+  return v && entry ? { v, file: v.project.file(entry.file) } : undefined;
+}
+
+function storeUri(file: string, revision: string): vscode.Uri {
+  return vscode.Uri.from({
+    scheme: STORE_SCHEME,
+    path: file,
+    query: new URLSearchParams({ rev: revision }).toString(),
+  });
+}
+
+async function renderStoreUri(ctx: Ctx, uri: vscode.Uri): Promise<string> {
+  // The rendering opens stores with this device's keys: never in Restricted Mode.
+  if (!vscode.workspace.isTrusted) return '# kagi: trust this workspace to compare stores\n';
+  const rev = new URLSearchParams(uri.query).get('rev') ?? 'worktree';
+  return storeRendering(uri.path, ctx.host(), rev === 'worktree' ? undefined : rev);
+}
+
+/** HEAD against the working tree, as the SCM view would show a text file. */
+async function openChanges(ctx: Ctx, arg: unknown): Promise<vscode.Uri[] | undefined> {
+  const target = storeFileOf(ctx, arg);
+  if (!target) {
+    ctx.prompter.info('Kagi: choose an encrypted store (.kagi/secrets/….enc) or an environment to compare.');
+    return undefined;
+  }
+  const left = storeUri(target.file, 'HEAD');
+  const right = storeUri(target.file, 'worktree');
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    left,
+    right,
+    `${path.basename(target.file)} (HEAD ↔ Working Tree, keys only)`,
+  );
+  return [left, right];
+}
+
+function sideLabel(k: KeyConflict, side: Side): string {
+  const s = k.sides[side];
+  return s === undefined ? 'unknown' : s.fingerprint === undefined ? 'absent' : `fp:${s.fingerprint}`;
+}
+
+/** Per key: ours / theirs / base with fingerprints; values only through the reveal modal. */
+async function resolve(ctx: Ctx, arg: unknown): Promise<number | undefined> {
+  const v = await vaultOf(ctx, refOf(arg), uriOf(arg));
+  if (!v) return undefined;
+  const conflicts = await listStoreConflicts(v.project);
+  if (conflicts.length === 0) {
+    ctx.prompter.info('Kagi: no recorded conflicts in this vault.');
+    return 0;
+  }
+  let resolved = 0;
+  for (const c of conflicts) {
+    const choices = new Map<string, Side>();
+    for (const k of c.keys) {
+      const side = await pickSide(ctx, c, k);
+      if (side === 'cancel') return resolved;
+      if (side) choices.set(k.key, side);
+    }
+    if (choices.size === 0) continue;
+    const remaining = await resolveStoreConflict(v.project, c, choices);
+    resolved += choices.size;
+    ctx.fireChanged(v);
+    if (remaining.length === 0) ctx.prompter.info(`Kagi: ${c.scope} resolved. Stage ${c.path} to finish the merge.`);
+  }
+  return resolved;
+}
+
+async function pickSide(ctx: Ctx, c: StoreConflict, k: KeyConflict): Promise<Side | 'cancel' | undefined> {
+  for (;;) {
+    const choice = await ctx.prompter.pick<Side | 'reveal' | 'skip'>(
+      [
+        ...SIDES.map((side) => ({ label: `Keep ${side}`, id: side, description: sideLabel(k, side) })),
+        { label: 'Reveal the values…', id: 'reveal' as const },
+        { label: 'Decide later', id: 'skip' as const },
+      ],
+      { title: `${c.scope} ${k.key} changed on both sides`, placeHolder: 'Which value to keep?' },
+    );
+    if (choice === undefined) return 'cancel';
+    if (choice === 'skip') return undefined;
+    if (choice !== 'reveal') return choice;
+    const ok = await ctx.prompter.confirm(`Reveal the values of ${k.key}?`, 'Each side is shown in a modal.', [
+      'Reveal',
+    ]);
+    if (ok !== 'Reveal') continue;
+    for (const side of SIDES) await ctx.prompter.showValue(`${k.key} (${side})`, c.reveal(k.key, side) ?? '(absent)');
+  }
+}
+
+function formatHistory(entries: LogEntry[]): string {
+  if (entries.length === 0) return 'No commit changed these keys.\n';
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`${e.commit.slice(0, 12)}  ${e.date}  ${e.author}`, `    ${e.subject}`);
+    for (const s of e.scopes) {
+      lines.push(`  ${s.scope}${s.unreadable ? `: (${s.unreadable})` : ''}`);
+      for (const ch of s.changes) lines.push(`    ${ch.op} ${ch.key}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The commits that changed a key (or an environment's keys), in a read-only document. */
+async function showHistory(ctx: Ctx, arg: unknown, histories: Map<string, string>): Promise<string | undefined> {
+  const ref = refOf(arg);
+  const v = await vaultOf(ctx, ref);
+  if (!v || !ref?.scope) {
+    ctx.prompter.info('Kagi: run "Show History" on a key or an environment in the Kagi view.');
+    return undefined;
+  }
+  const history = await keyHistory(v.project, { scope: ref.scope, ...(ref.key ? { key: ref.key } : {}) });
+  const text = formatHistory(history.entries) + (history.shallow ? '(shallow clone: older history is not here)\n' : '');
+  const uri = vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${ref.scope}${ref.key ? `/${ref.key}` : ''}.log` });
+  histories.set(uri.toString(), text);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  return text;
+}
