@@ -1,9 +1,12 @@
 // `npm start`: builds, generates the demo workspace (demo/, scripts/demo.mjs) and opens it with
-// the extension under development, its device identity in demo/.kagi-home (KAGI_HOME).
+// the extension under development, its device identity in .cache/demo-identities/alice (KAGI_HOME,
+// outside the workspace).
 //   - `code` on PATH: code --extensionDevelopmentPath=<repo> demo/
 //   - otherwise: code-server on 127.0.0.1 (8080 or a free port) with the built extension
 //     installed; prints the URL and runs until Ctrl-C.
 //   KAGI_START_PORT=NNNN picks the port; --no-code forces code-server.
+//   code-server starts with Workspace Trust disabled (the demo is trusted) and says so;
+//   --restricted turns trust on instead, so the demo opens in Restricted Mode.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { commandExists, ensureDir, freePort, log, repoRoot } from './vscode/common.mjs';
@@ -30,8 +33,10 @@ const stateDir = ensureDir(path.join(repoRoot, '.cache', 'start'));
 const extensionsDir = ensureDir(path.join(stateDir, 'extensions'));
 installExtension(extensionsDir);
 const port = await freePort(Number(process.env.KAGI_START_PORT ?? 8080));
+const restricted = process.argv.includes('--restricted');
 const server = await startCodeServer({
   port,
+  trust: restricted,
   workspace: demo.dir,
   userDataDir: ensureDir(path.join(stateDir, 'user-data')),
   extensionsDir,
@@ -40,6 +45,11 @@ const server = await startCodeServer({
 console.log('');
 console.log(`  Kagi demo in code-server: ${server.workspaceUrl}`);
 console.log(`  (KAGI_HOME=${demo.kagiHome}; exthost logs under ${server.logsDir})`);
+console.log(
+  restricted
+    ? '  Workspace Trust is on: the demo opens in Restricted Mode (Kagi shows structure only).'
+    : '  Workspace Trust is disabled (the demo is trusted). `npm start -- --restricted` opens it in Restricted Mode.',
+);
 console.log('  Ctrl-C to stop.');
 console.log('');
 

@@ -10,6 +10,7 @@ import { initCommand } from './commands/init';
 import { logCommand } from './commands/log';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
+import { scopeCommand } from './commands/scope';
 import { setCommand } from './commands/set';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   syncCommand,
   envCommand,
   fileCommand,
+  scopeCommand,
   memberCommand,
   doctorCommand,
   gitCommand,

@@ -72,6 +72,8 @@ export const COMMANDS = {
     doing: 'Revealing a secret',
     menus: [
       { where: 'view/item/context', when: ON_KEY, group: 'inline@1' },
+      // The right-click menu too: hover icons alone are easy to miss (issue 18).
+      { where: 'view/item/context', when: ON_KEY, group: '1_value@1' },
       { where: 'commandPalette', when: 'kagi.hasVault' },
     ],
   },
@@ -82,6 +84,7 @@ export const COMMANDS = {
     doing: 'Copying a secret',
     menus: [
       { where: 'view/item/context', when: ON_KEY, group: 'inline@2' },
+      { where: 'view/item/context', when: ON_KEY, group: '1_value@2' },
       { where: 'commandPalette', when: 'kagi.hasVault' },
     ],
   },
@@ -133,6 +136,13 @@ export const COMMANDS = {
     capability: 'write',
     doing: 'Removing an environment',
     menus: [{ where: 'view/item/context', when: `${SECRETS_VIEW} && viewItem == kagi.env`, group: '2_env@9' }],
+  },
+  'kagi.removeScope': {
+    title: 'Remove Scope…',
+    icon: 'trash',
+    capability: 'write',
+    doing: 'Removing a scope',
+    menus: [{ where: 'view/item/context', when: ON_ENV, group: '2_env@8' }],
   },
   'kagi.switchEnvironment': {
     title: 'Switch Environment…',

@@ -1,4 +1,6 @@
-// Debugging with secrets: any launch configuration with
+// Debugging with secrets: a wrapper configuration that validates in launch.json
+//   {"type": "kagi", "request": "launch", "name": "API", "configuration": "API (plain)", "service": "api"}
+//   (or "launch": {an embedded configuration}; docs/injection.md), or any launch configuration with
 //   "kagi": {"service": "api", "env": "production"}   (or "kagi": "api/production")
 //   "kagi": true                                       (the folder's active scope)
 // gets the scope's secrets merged into the debugger's own shape (src/vault/inject.ts):
@@ -20,10 +22,12 @@
 // the provider shows what to do and returns undefined (undefined aborts; null would open
 // launch.json instead).
 import * as vscode from 'vscode';
-import { KagiError, splitScope } from '../vault';
-import { injectIntoLaunchConfig, parseKagiProperty } from './launchConfig';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KagiError, serviceAt, splitScope } from '../vault';
+import { injectIntoLaunchConfig, parseKagiProperty, unwrapKagiLaunch, WRAPPER_TYPE } from './launchConfig';
 import { parseFilesProperty, type ProcessFileSessions } from './processFileSessions';
-import type { Ctx } from './ctx';
+import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
@@ -55,9 +59,9 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
           );
         }
         const v = vaultOrThrow(this.ctx, folder?.uri);
-        const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
         const files = parseFilesProperty((config.kagi as { files?: unknown } | undefined)?.files);
-        const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
+        const { scope, secrets } = await loadScope(this.ctx, v, req, inferenceFolder(v, folder, config), action);
+        const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
         // File paths: a private folder that goes when the session ends (registerDebug) or on deactivate.
         const paths =
           files && this.fileSessions ? (await this.fileSessions.start(v, scope, files, cwd ?? v.project.root)).env : {};
@@ -73,13 +77,66 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
   }
 }
 
+/**
+ * `"type": "kagi"`: becomes the configuration it names or embeds, with `kagi` set. VS Code then
+ * resolves it again as that debugger's (a resolver may change the type), and the `*` provider
+ * above injects after variable substitution.
+ */
+export class KagiWrapperProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  async resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    const action = `Debugging "${config.name ?? WRAPPER_TYPE}" with secrets`;
+    return this.ctx.guard(
+      action,
+      async () => {
+        const all = vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown[]>('configurations') ?? [];
+        return unwrapKagiLaunch(config, Array.isArray(all) ? all : []) as vscode.DebugConfiguration;
+      },
+      { title: 'Open launch.json', command: 'workbench.action.debug.configure' },
+    );
+  }
+}
+
+/**
+ * The folder the service is inferred from: the launch's `cwd`, else (when `cwd` names no
+ * service, e.g. the `${workspaceFolder}` debuggers fill in) the folder of its `program` (or
+ * `program` itself when it is a folder, as Go's).
+ */
+export function inferenceFolder(
+  v: VaultFolder,
+  folder: vscode.WorkspaceFolder | undefined,
+  config: vscode.DebugConfiguration,
+): string | undefined {
+  const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
+  if (cwd !== undefined && serviceAt(v.project, cwd) !== undefined) return cwd;
+  const program = typeof config.program === 'string' ? resolveCwd(folder, config.program) : undefined;
+  if (program === undefined) return cwd;
+  const dir = isFolder(program) ? program : path.dirname(program);
+  return serviceAt(v.project, dir) !== undefined ? dir : cwd;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function shapeName(shape: string): string {
   return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
 }
 
 export function registerDebug(ctx: Ctx, fileSessions?: ProcessFileSessions): KagiDebugConfigurationProvider {
   const provider = new KagiDebugConfigurationProvider(ctx, fileSessions);
-  ctx.extension.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
+  ctx.extension.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider('*', provider),
+    vscode.debug.registerDebugConfigurationProvider(WRAPPER_TYPE, new KagiWrapperProvider(ctx)),
+  );
   if (fileSessions) {
     ctx.extension.subscriptions.push(
       vscode.debug.onDidTerminateDebugSession((s) => {

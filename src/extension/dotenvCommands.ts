@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  normalizeKey,
   applyImport,
   envForFileName,
   type IgnoreState,
@@ -86,6 +87,16 @@ const names = (keys: string[]) => (keys.length ? keys.join(', ') : 'none');
  * Shows key names only (never values): which are new, which would be overwritten.
  * Resolves to whether to overwrite, or undefined when cancelled.
  */
+/**
+ * Import keeps a .env's names as written (the program reads them so; `kagi import` does the
+ * same), while Set Secret normalizes a typed name to UPPER_SNAKE: the preview says which names
+ * that difference concerns, so neither behaviour is a surprise.
+ */
+function keptAsWritten(keys: string[]): string[] {
+  const odd = keys.filter((k) => normalizeKey(k) !== k);
+  return odd.length ? [`Kept as written (Set Secret would normalize): ${names(odd)}`] : [];
+}
+
 async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | undefined> {
   if (plan.added.length === 0 && plan.overwritten.length === 0) {
     ctx.prompter.info(`Kagi: nothing to import; ${plan.scope} already has these values.`);
@@ -95,6 +106,7 @@ async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | unde
     `New: ${names(plan.added)}`,
     `Overwrite: ${names(plan.overwritten)}`,
     `Unchanged: ${names(plan.unchanged)}`,
+    ...keptAsWritten([...plan.added, ...plan.overwritten]),
   ].join(' · ');
   const choices: Choice<'all' | 'new'>[] = [
     { label: `$(check) Import ${plan.added.length} new, overwrite ${plan.overwritten.length}`, id: 'all', detail },

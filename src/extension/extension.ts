@@ -12,6 +12,7 @@ import { registerGenerateCommand } from './generateCommand';
 import { registerStatusCommand } from './statusCommand';
 import { registerInitCommand } from './initCommand';
 import { registerEnvCommands } from './envCommands';
+import { registerScopeCommands } from './scopeCommands';
 import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerStatusCommand(ctx);
   registerInitCommand(ctx);
   registerEnvCommands(ctx);
+  registerScopeCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
   registerGitCommands(ctx);

@@ -138,3 +138,54 @@ export function parseFilesProperty(value: unknown): Record<string, string> | und
   }
   return Object.keys(out).length ? out : undefined;
 }
+
+/** The wrapper debug type: `"type": "kagi"` names or embeds the configuration to run with secrets. */
+export const WRAPPER_TYPE = 'kagi';
+
+const WRAPPER_HINT =
+  'write "configuration": "<name of another launch configuration>", or "launch": {"type": "node", …}';
+
+/**
+ * A `"type": "kagi"` configuration as the one it wraps, asking for injection. Every debugger
+ * validates launch.json against its own schema, and no extension can add a property to all of
+ * them, so `"kagi": …` inside a node configuration is flagged "Property kagi is not allowed".
+ * The wrapper type is ours: its schema (package.json `debuggers`) declares `configuration`,
+ * `launch`, `service` and `env`, so it validates. It returns the wrapped configuration under the
+ * wrapper's name with `kagi: {service?, env?}`; VS Code then resolves it as that debugger's,
+ * and the `*` provider injects as for the inline `"kagi"` form (which keeps working).
+ */
+export function unwrapKagiLaunch(
+  wrapper: Record<string, unknown>,
+  configurations: unknown[],
+): Record<string, unknown> & { type: string } {
+  const named = wrapper.configuration;
+  const embedded = wrapper.launch;
+  if ((named === undefined) === (embedded === undefined)) {
+    throw new KagiError(
+      'usage',
+      `"${String(wrapper.name)}": give exactly one of "configuration" or "launch"`,
+      WRAPPER_HINT,
+    );
+  }
+  let target: unknown = embedded;
+  if (named !== undefined) {
+    if (typeof named !== 'string') throw new KagiError('usage', '"configuration" must be a name', WRAPPER_HINT);
+    target = configurations.find((c) => isPlainObject(c) && c.name === named && c.type !== WRAPPER_TYPE);
+    if (target === undefined) {
+      throw new KagiError(
+        'usage',
+        `no launch configuration named "${named}" to run with secrets`,
+        'name one of the other configurations of this launch.json',
+      );
+    }
+  }
+  if (!isPlainObject(target) || typeof target.type !== 'string' || target.type === WRAPPER_TYPE) {
+    throw new KagiError('usage', '"launch" must be a configuration of another debugger, with its "type"', WRAPPER_HINT);
+  }
+  const kagi = {
+    ...parseKagiProperty({ service: wrapper.service, env: wrapper.env })!,
+    // files as paths ride along; the `*` provider reads them from `kagi.files` as for the inline form
+    ...(wrapper.files !== undefined ? { files: wrapper.files } : {}),
+  };
+  return { ...target, type: target.type, name: wrapper.name ?? target.name, kagi };
+}

@@ -17,25 +17,40 @@ export async function pickScope(
   q: ScopeQuestion = {},
 ): Promise<string | undefined> {
   const listing = await ctx.listings.get(v);
-  const scopes = q.allowNew ? writableScopes(listing.scopes, listing.envs) : listing.scopes;
-  if (scopes.length === 0) {
+  const existing = listing.scopes;
+  // New scopes come after every existing one, marked: creating a scope is a deliberate pick,
+  // never what Enter on the first item does (issue 18: junk root scopes).
+  const fresh = q.allowNew ? writableScopes(existing, listing.envs).filter((s) => !existing.includes(s)) : [];
+  if (existing.length + fresh.length === 0) {
     ctx.prompter.info('Kagi: this vault has no scopes yet. Add a secret first (Kagi: Set Secret…).');
     return undefined;
   }
   const { preferred } = q;
   const ordered =
-    preferred && (q.allowNew || scopes.includes(preferred))
-      ? [preferred, ...scopes.filter((s) => s !== preferred)]
-      : scopes;
-  const choices: Choice[] = ordered.map((scope) => ({
-    label: scope,
-    id: scope,
-    description: describeScope(listing, scope, scope === preferred),
-  }));
+    preferred && existing.includes(preferred) ? [preferred, ...existing.filter((s) => s !== preferred)] : existing;
+  const choices: Choice[] = [
+    ...ordered.map((scope) => ({
+      label: scope,
+      id: scope,
+      description: describeScope(listing, scope, scope === preferred),
+    })),
+    ...fresh.map((scope) => ({
+      label: `$(add) ${scope}`,
+      id: scope,
+      description: describeScope(listing, scope, false),
+    })),
+  ];
   if (q.allowNew)
     choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
-  const picked = await ctx.prompter.pick(choices, { title, placeHolder: 'Scope (service/environment)' });
+  const picked = await ctx.prompter.pick(choices, { title, placeHolder: scopePlaceholder(ctx, v) });
   return picked === OTHER ? askScope(ctx, title) : picked;
+}
+
+/** In a multi-root workspace, the question names the folder whose vault it is about. */
+function scopePlaceholder(ctx: Ctx, v: VaultFolder): string {
+  return ctx.vaults().length > 1
+    ? `Scope (service/environment) in folder ${v.folder.name}`
+    : 'Scope (service/environment)';
 }
 
 /** Not a valid scope name, so it can never collide with a real scope. */
@@ -54,7 +69,7 @@ async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
 function describeScope(listing: Listing, scope: string, preferred: boolean): string {
   const keys = listing.keys?.get(scope);
   const parts = [
-    keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new',
+    keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new scope',
   ];
   if (splitScope(scope).env === listing.defaultEnv) parts.push('default env');
   if (preferred) parts.push('current');

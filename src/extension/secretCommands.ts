@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeKey, preferredScope, readSecret, setSecrets, unsetSecrets, validateSecretKey } from '../vault';
 import { ClipboardGuard } from './clipboard';
-import { SecretDocuments } from './secretDocuments';
+import { SecretPanels } from './secretPanel';
 import { registerGuarded } from './commandKit';
 import { documentDir, refOf, vaultOf } from './target';
 import { pickKey, pickScope } from './scopePick';
@@ -40,11 +40,11 @@ export async function secretTarget(
 }
 
 export function registerSecretCommands(ctx: Ctx): void {
-  const clipboard = new ClipboardGuard();
-  const documents = new SecretDocuments();
-  ctx.extension.subscriptions.push(clipboard, documents);
+  const clipboard = new ClipboardGuard(ctx.log);
+  const panels = new SecretPanels();
+  ctx.extension.subscriptions.push(clipboard, panels);
   registerGuarded(ctx, 'kagi.setSecret', (arg) => setSecret(ctx, arg));
-  registerGuarded(ctx, 'kagi.reveal', (arg) => reveal(ctx, documents, arg));
+  registerGuarded(ctx, 'kagi.reveal', (arg) => reveal(ctx, panels, arg));
   registerGuarded(ctx, 'kagi.copyValue', (arg) => copyValue(ctx, clipboard, arg));
   registerGuarded(ctx, 'kagi.deleteSecret', (arg) => deleteSecret(ctx, arg));
 }
@@ -123,18 +123,18 @@ async function fromClipboard(ctx: Ctx, key: string): Promise<string | undefined>
 
 type RevealWhere = 'Show in Editor' | 'Show in Dialog';
 
-async function reveal(ctx: Ctx, documents: SecretDocuments, arg: unknown): Promise<boolean> {
+async function reveal(ctx: Ctx, panels: SecretPanels, arg: unknown): Promise<boolean> {
   const t = await secretTarget(ctx, arg, 'Kagi: Reveal Secret');
   if (!t) return false;
   const where = await ctx.prompter.confirm<RevealWhere>(
     `Reveal the value of ${t.key}?`,
-    `Scope ${t.scope}. The value will be visible on screen. The editor view is read-only and never saved to disk.`,
+    `Scope ${t.scope}. The value will be visible on screen. The editor tab has no save path: the value is never written to disk.`,
     ['Show in Editor', 'Show in Dialog'],
   );
   if (!where) return false;
   const { value } = await readSecret(t.v.project, t.scope, t.key);
   ctx.log.info(`revealed ${t.key} in ${t.scope}`);
-  if (where === 'Show in Editor') await documents.show(t.scope, t.key, value);
+  if (where === 'Show in Editor') panels.show(t.scope, t.key, value);
   else await ctx.prompter.showValue(`${t.key} (${t.scope})`, value);
   return true;
 }

@@ -6,6 +6,9 @@ import type { Choice, InputOptions, ProgressReport, Prompter } from '../../src/e
 import type { KagiApi } from '../../src/extension/api';
 import { activateExtension } from './helpers';
 
+/** A pick answer meaning "press Enter": the item the quick pick pre-selects (its first). */
+export const ENTER = '\u0000enter';
+
 export type Answer =
   | { pick: string | undefined }
   | { input: string | undefined }
@@ -55,6 +58,7 @@ export class ScriptedPrompter implements Prompter {
     );
     const a = this.next('pick', opts.title) as { pick: string | undefined };
     if (a.pick === undefined) return undefined;
+    if (a.pick === ENTER) return choices[0]?.id;
     const hit = choices.find((c) => String(c.id) === a.pick);
     if (!hit) this.fail(`no choice ${a.pick} in "${opts.title}": ${choices.map((c) => String(c.id)).join(', ')}`);
     return hit.id;

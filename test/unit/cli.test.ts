@@ -122,6 +122,22 @@ describe('cli: masking and confirmations', function () {
     assert.ok(fs.existsSync(path.join(v.cwd, '.kagi', 'secrets', 'production.enc')));
   });
 
+  it('scope remove: an empty scope goes, a scope with secrets needs --force', () => {
+    kagiOk(['set', 'development', 'JUNK', 'x'], v);
+    kagiOk(['unset', '--yes', 'development', 'JUNK'], v);
+    const empty = path.join(v.cwd, '.kagi', 'secrets', 'development.enc');
+    assert.ok(fs.existsSync(empty), 'the emptied root scope should still exist before scope remove');
+    assert.match(kagiOk(['scope', 'remove', 'development'], v).stdout, /^removed scope development\n$/);
+    assert.ok(!fs.existsSync(empty));
+    const services = JSON.parse(fs.readFileSync(path.join(v.cwd, '.kagi', 'kagi.json'), 'utf8')).services;
+    assert.ok(!('development' in services) && 'api/development' in services);
+    const refused = kagi(['scope', 'remove', 'api/development'], v);
+    assertUserError(refused, /api\/development still holds 1 secret/);
+    assert.ok(!refused.stderr.includes(secret));
+    assert.equal(kagiOk(['get', '--yes', 'api', 'TOKEN'], v).stdout, secret + '\n');
+    assertUserError(kagi(['scope', 'remove', 'nope/development'], v), /scope nope\/development does not exist/);
+  });
+
   it('errors about a key never contain a value', () => {
     const r = kagi(['get', '--yes', 'api', 'NOPE'], v);
     assertUserError(r, /NOPE is not set in api\/development/);

@@ -27,6 +27,16 @@ describe('package.json contributions from the command table', () => {
     }
   });
 
+  it("a key's right-click menu has Reveal and Copy, not only hover icons (issue 18)", () => {
+    const items = pkg.contributes.menus['view/item/context'] as { command: string; when?: string; group?: string }[];
+    for (const id of ['kagi.reveal', 'kagi.copyValue']) {
+      const inMenu = items.filter(
+        (i) => i.command === id && /viewItem == kagi\.key/.test(i.when ?? '') && !i.group?.startsWith('inline'),
+      );
+      assert.equal(inMenu.length, 1, `${id} is not in a key's context menu`);
+    }
+  });
+
   it('the welcome view links only commands of the table', () => {
     const links = (pkg.contributes.viewsWelcome as { contents: string }[]).flatMap((w) =>
       [...w.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!),

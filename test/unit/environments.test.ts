@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addEnv, removeEnv, renameEnv } from '../../src/vault/usecases/environments';
+import { addEnv, removeEnv, removeScope, renameEnv } from '../../src/vault/usecases/environments';
 import { initProject } from '../../src/vault/usecases/init';
 import { Project } from '../../src/vault/project/project';
 import { readScopes, setSecrets } from '../../src/vault/usecases/secrets';
@@ -108,5 +108,22 @@ describe('environments (docs/format.md §8.4)', () => {
     assert.ok(fs.existsSync(path.join(p.kagiDir, 'secrets', 'web', 'staging.enc')));
     assert.deepEqual(await addEnv(p, 'staging'), []); // idempotent
     assert.deepEqual(p.config().settings.envs, ['development', 'staging']);
+  });
+
+  it('removeScope: an empty scope goes (file and kagi.json entry); one with secrets only with force', async () => {
+    const p = await project(['staging']);
+    await setSecrets(p, 'staging', [{ key: 'R', value: 'root' }]);
+    await setSecrets(p, 'api/staging', [{ key: 'K', value: 'v' }]);
+    await assert.rejects(removeScope(p, 'staging'), codeIs('conflict'));
+    assert.ok(p.scopes().includes('staging'));
+    assert.equal(await removeScope(p, 'staging', { force: true }), 1);
+    assert.ok(!p.scopes().includes('staging'));
+    assert.ok(!fs.existsSync(p.file('secrets/staging.enc')));
+    assert.ok(p.scopes().includes('api/development'));
+    assert.equal(await removeScope(p, 'api/development'), 0);
+    assert.ok(!fs.existsSync(p.file('secrets/api/development.enc')));
+    assert.deepEqual([...(await readScopes(p)).keys()].sort(), ['api/staging']);
+    assert.deepEqual(p.config().settings.envs, ['development', 'staging'], 'the env stays configured');
+    await assert.rejects(removeScope(p, 'api/nope'), codeIs('scope-not-found'));
   });
 });

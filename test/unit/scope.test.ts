@@ -86,8 +86,17 @@ describe('scope: what the editor offers', () => {
 
   it("prefers the document folder's service in the active env, else the root scope", () => {
     assert.equal(preferredScope(project, 'production', path.join(project.root, 'api')), 'api/production');
-    assert.equal(preferredScope(project, 'production', project.root), 'production');
-    assert.equal(preferredScope(project, 'production', undefined), 'production');
+    assert.equal(preferredScope(project, 'development', project.root), 'development');
+    assert.equal(preferredScope(project, 'development', undefined), 'development');
+  });
+
+  it('never prefers a scope that does not exist (Enter must not create one; issue 18)', () => {
+    assert.ok(!project.scopes().includes('production'));
+    assert.equal(preferredScope(project, 'production', project.root), 'api/production');
+    assert.equal(preferredScope(project, 'production', undefined), 'api/production');
+    for (const env of ['development', 'production', 'staging'])
+      for (const dir of [undefined, project.root, path.join(project.root, 'api')])
+        assert.ok(project.scopes().includes(preferredScope(project, env, dir)!), `${env} in ${dir}`);
   });
 
   it("completes a service folder's keys from its scope, and the root's from every scope of the env", () => {

@@ -11,13 +11,7 @@ import {
 import { applyJournal, writeJournal, type Journal } from '../project/journal';
 import { refreshKeyCache } from '../device/projectKey';
 import { findMember, requireOwner } from './members';
-import {
-  guardMembership,
-  recordMembership,
-  reviewContext,
-  reviewMembership,
-  type MembershipReview,
-} from './review';
+import { guardMembership, recordMembership, reviewContext, reviewMembership, type MembershipReview } from './review';
 import { recipientFingerprint } from './fingerprint';
 import { resealArtifacts } from '../project/artifacts';
 import type { Project } from '../project/project';

@@ -2,7 +2,7 @@ import { KagiError } from '../errors';
 import type { ProjectConfig } from '../format/projectConfig';
 import { emptyStore } from '../format/store';
 import type { Project } from '../project/project';
-import { joinScope, servicesOf, splitScope, validateName } from '../scopes/names';
+import { joinScope, servicesOf, splitScope, validateName, validateScope } from '../scopes/names';
 
 /** `env add E`: configures E and gives every existing service an empty `S/E` (docs/format.md §8.4). */
 export async function addEnv(project: Project, name: string): Promise<string[]> {
@@ -95,5 +95,33 @@ export async function removeEnv(project: Project, name: string): Promise<string[
     for (const scope of doomed) tx.remove(scope);
     cfg.settings.envs = cfg.settings.envs.filter((e) => e !== name);
     return doomed;
+  });
+}
+
+/**
+ * `scope remove SCOPE`: deletes one scope (a root `E` or a `S/E`), e.g. one created by mistake.
+ * A scope that still holds secrets is refused unless `force`: removing it deletes them, and
+ * that should be a decision, not a slip. The env stays configured (other scopes may use it).
+ */
+export async function removeScope(project: Project, scope: string, opts: { force?: boolean } = {}): Promise<number> {
+  validateScope(scope);
+  return project.mutate(async (tx) => {
+    if (!tx.cfg.services[scope]) {
+      throw new KagiError(
+        'scope-not-found',
+        `scope ${scope} does not exist`,
+        `existing scopes: ${project.scopes(tx.cfg).join(', ') || '(none)'}`,
+      );
+    }
+    const count = (await tx.read(scope)).secrets.size;
+    if (count > 0 && !opts.force) {
+      throw new KagiError(
+        'conflict',
+        `scope ${scope} still holds ${count} secret${count === 1 ? '' : 's'}`,
+        'delete them first (`kagi unset`), or pass --force to delete the scope with its secrets',
+      );
+    }
+    tx.remove(scope);
+    return count;
   });
 }

@@ -121,9 +121,18 @@ export function activeScope(project: Project, c: ProcessContext): string | undef
   }
 }
 
-/** The scope a question offers first: the service of the document's folder, in the active env. */
-export function preferredScope(project: Project, activeEnv: string, dir: string | undefined): string {
-  return joinScope(dir === undefined ? undefined : serviceAt(project, dir), activeEnv);
+/**
+ * The scope a question offers first, always an existing one (so Enter never creates a scope):
+ * the service of the document's folder in the active env, else the folder's active scope
+ * (the only service, or the root scope), else the first scope of the active env, else the first.
+ */
+export function preferredScope(project: Project, activeEnv: string, dir: string | undefined): string | undefined {
+  const scopes = project.scopes();
+  const inferred = joinScope(dir === undefined ? undefined : serviceAt(project, dir), activeEnv);
+  if (scopes.includes(inferred)) return inferred;
+  return (
+    activeScope(project, { activeEnv, cwd: dir }) ?? scopes.find((s) => splitScope(s).env === activeEnv) ?? scopes[0]
+  );
 }
 
 /**

@@ -1,15 +1,30 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Project } from '../../../src/vault/project/project';
 import { readSecret } from '../../../src/vault';
 import { fixture, registerCanary, sleep, waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, kagiApi, withAnswers } from '../scriptedPrompter';
 import type { NodeRef } from '../../../src/extension/treeModel';
+import { ClipboardGuard } from '../../../src/extension/clipboard';
 
 const root = () => workspaceFolder()!;
 const project = () => Project.open(root(), { env: process.env });
 const ref = (scope: string, key?: string): NodeRef => ({ vault: project().root, scope, ...(key ? { key } : {}) });
-const secretEditors = () => vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === 'kagi-secret');
+const secretEditors = () =>
+  vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.includes('API_TOKEN'));
+
+/** Every file under `dir` (but `.kagi/`) whose bytes contain `text`. */
+function filesHolding(dir: string, text: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name !== '.kagi') out.push(...filesHolding(p, text));
+    else if (e.isFile() && fs.readFileSync(p).includes(text)) out.push(p);
+  }
+  return out.sort();
+}
 
 describe('Kagi commands', () => {
   const fx = fixture();
@@ -41,17 +56,34 @@ describe('Kagi commands', () => {
       assertNoValues(prompter.shown, [devValue], 'titles and messages around the reveal');
     });
 
-    it('opens a read-only virtual document that is never a file on disk', async () => {
+    it('"Show in Editor" opens a tab that Save and Save As cannot write to disk', async function () {
+      this.timeout(30000);
+      const before = filesHolding(root(), devValue);
       const { result } = await withAnswers([{ confirm: 'Show in Editor' }], () =>
         Promise.resolve(vscode.commands.executeCommand('kagi.reveal', ref('api/development', 'API_TOKEN'))),
       );
       assert.equal(result, true);
-      const editor = await waitFor(() => secretEditors()[0], { what: 'the kagi-secret editor' });
-      assert.equal(editor!.document.getText(), devValue);
-      assert.equal(editor!.document.uri.scheme, 'kagi-secret');
-      assert.ok(!editor!.document.uri.toString().includes(devValue), 'the value is in the URI');
-      assert.equal(editor!.document.isDirty, false);
-      assert.equal(editor!.document.isUntitled, false);
+      const tab = await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab, { what: 'the reveal tab' });
+      // Try what a person would: Save As (accepting the dialog's proposed path), then Save.
+      void vscode.commands.executeCommand('workbench.action.files.saveAs');
+      await sleep(1500);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await sleep(1500);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await sleep(1000);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.deepEqual(filesHolding(root(), devValue), before, 'a revealed value was written to a file');
+      assert.equal(tab!.label, 'API_TOKEN (api/development)');
+      assert.ok(
+        tab!.input instanceof vscode.TabInputWebview,
+        'the value is shown in a text editor, which can be saved',
+      );
+      const docs = vscode.workspace.textDocuments.filter((d) => d.getText().includes(devValue));
+      assert.deepEqual(
+        docs.map((d) => d.uri.toString()),
+        [],
+        'a text document holds the value',
+      );
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
@@ -97,6 +129,26 @@ describe('Kagi commands', () => {
       await sleep(1800);
       assert.equal(await vscode.env.clipboard.readText(), 'something else');
     });
+
+    // The browser may refuse the read-back (code-server shows "Unable to read from the browser's
+    // clipboard" and reads ''), or a read may throw: the guard writes to the real clipboard and
+    // only its reads are refused here.
+    const refusals: [string, () => Promise<string>][] = [
+      ['throws', () => Promise.reject(new Error('NotAllowedError'))],
+      ['reads back empty', () => Promise.resolve('')],
+    ];
+    for (const [how, readText] of refusals) {
+      it(`clears the value and logs it when the read-back ${how}`, async () => {
+        const logged: string[] = [];
+        const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) };
+        const guard = new ClipboardGuard(log, { readText, writeText: (t) => vscode.env.clipboard.writeText(t) });
+        const { cleared } = await guard.copy(devValue, 0);
+        assert.equal(await cleared, 'cleared-unverified');
+        assert.equal(await vscode.env.clipboard.readText(), '', 'the value was left on the clipboard');
+        assert.deepEqual(logged, ['clipboard: could not read back; cleared']);
+        guard.dispose();
+      });
+    }
 
     it('copies nothing when cancelled', async () => {
       await vscode.env.clipboard.writeText('untouched');

@@ -53,6 +53,26 @@ describe('.env import and export', () => {
     assertNoValues(prompter.shown, Object.values(first), 'the import preview');
   });
 
+  it('says which names it keeps as written where Set Secret would normalize them (issue 18)', async () => {
+    const odd = `kagi-canary-import-odd-${stamp}`;
+    registerCanary(odd);
+    write(`BAD-KEY=${odd}\nlower_key=${odd}\nGOOD_KEY=${odd}\n`);
+    const { result, prompter } = await withAnswers([{ pick: 'web/preview' }, { pick: 'all' }], () =>
+      Promise.resolve(vscode.commands.executeCommand<ImportPlan>('kagi.importDotenv', vscode.Uri.file(dotenv()))),
+    );
+    assert.deepEqual(result?.added.sort(), ['BAD-KEY', 'GOOD_KEY', 'lower_key']);
+    assert.ok(
+      prompter.shown.some((t) => t.includes('Kept as written (Set Secret would normalize): BAD-KEY, lower_key')),
+      `no word about the names kept as written: ${prompter.shown.join(' | ')}`,
+    );
+    assertNoValues(prompter.shown, [odd], 'the import preview');
+    await project().mutate(async (tx) => {
+      const store = await tx.read('web/preview');
+      for (const k of ['BAD-KEY', 'lower_key', 'GOOD_KEY']) store.secrets.delete(k);
+      await tx.write('web/preview', store);
+    });
+  });
+
   it('asks before overwriting and writes nothing when the overwrite is declined', async () => {
     write(`A_KEY=${changed}\nB_KEY=${first.B_KEY}\nC_KEY=c\n`);
     const { prompter } = await withAnswers([{ pick: 'web/preview' }, { pick: 'all' }, { confirm: undefined }], () =>

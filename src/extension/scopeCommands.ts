@@ -1,0 +1,39 @@
+import { removeScope } from '../vault';
+import { registerGuarded } from './commandKit';
+import { pickScope } from './scopePick';
+import { refOf, vaultOf } from './target';
+import type { Ctx } from './ctx';
+
+export function registerScopeCommands(ctx: Ctx): void {
+  registerGuarded(ctx, 'kagi.removeScope', (arg) => remove(ctx, arg));
+}
+
+/**
+ * Removes one empty scope (e.g. one created by mistake). A scope that still holds secrets is
+ * refused with the way out: delete them first, or the CLI's `kagi scope remove --force`.
+ */
+async function remove(ctx: Ctx, arg: unknown): Promise<boolean> {
+  const ref = refOf(arg);
+  const v = await vaultOf(ctx, ref);
+  if (!v) return false;
+  const scope = ref?.scope ?? (await pickScope(ctx, v, 'Kagi: Remove Scope'));
+  if (!scope) return false;
+  const count = (await ctx.listings.get(v)).keys?.get(scope)?.length ?? 0;
+  if (count > 0) {
+    ctx.prompter.warn(
+      `Kagi: ${scope} still holds ${count} secret${count === 1 ? '' : 's'}. ` +
+        `Delete them first, or run \`kagi scope remove ${scope} --force\` to delete the scope with them.`,
+    );
+    return false;
+  }
+  const ok = await ctx.prompter.confirm(
+    `Remove the empty scope ${scope}?`,
+    'Its file under .kagi/secrets/ is deleted; the environment stays configured.',
+    ['Remove'],
+  );
+  if (ok !== 'Remove') return false;
+  await removeScope(v.project, scope);
+  ctx.fireChanged(v);
+  ctx.log.info(`removed scope ${scope}`);
+  return true;
+}
