@@ -6,6 +6,8 @@ export interface CliContext {
   cwd: string;
   host: HostEnv;
   io: Io;
+  /** the argv that starts this kagi (node, script), for what must run it again: the scan hook */
+  self?: string[];
 }
 
 export interface Command {

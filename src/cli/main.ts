@@ -1,7 +1,8 @@
-import { isKagiError, KagiError } from '../vault';
+import { KagiError } from '../vault';
 import { HelpRequested } from './args';
 import type { CliContext } from './command';
 import { processIo, type Io } from './io';
+import { reportError } from './report';
 import { findCommand, topLevelHelp } from './registry';
 import { version } from '../../package.json';
 
@@ -39,34 +40,17 @@ function help(io: Io, text: string): number {
   return 0;
 }
 
-/**
- * A KagiError is for people: message and hint, no stack. Anything else is a bug;
- * its message might quote data, so only its kind is shown unless KAGI_DEBUG=1.
- */
-export function reportError(io: Io, e: unknown, debug: boolean): void {
-  if (isKagiError(e)) {
-    io.err(`kagi: error: ${e.message}\n`);
-    if (e.hint) io.err(`  hint: ${e.hint}\n`);
-    return;
-  }
-  const kind =
-    e instanceof Error
-      ? `${e.name}${(e as NodeJS.ErrnoException).code ? ` ${(e as NodeJS.ErrnoException).code}` : ''}`
-      : typeof e;
-  io.err(`kagi: error: unexpected internal error (${kind})\n`);
-  io.err(
-    debug && e instanceof Error
-      ? `${e.stack}\n`
-      : '  hint: rerun with KAGI_DEBUG=1 to see the details, and report it\n',
-  );
-}
-
 if (require.main === module) {
   // A closed pipe (`kagi get | head -1`) is not an error worth a message.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo() }).then((code) => {
+  main(process.argv.slice(2), {
+    cwd: process.cwd(),
+    host: { env: process.env },
+    io: processIo(),
+    self: [process.execPath, __filename],
+  }).then((code) => {
     process.exitCode = code;
   });
 }

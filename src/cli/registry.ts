@@ -7,6 +7,7 @@ import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
+import { scanCommand } from './commands/scan';
 import { setCommand } from './commands/set';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
   envCommand,
   memberCommand,
   doctorCommand,
+  scanCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -13,6 +13,7 @@ export * from './init';
 export * from './processEnv';
 export * from './members';
 export * from './doctor';
+export * from './scan';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';
