@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { compareCommand } from './commands/compare';
 import { doctorCommand } from './commands/doctor';
 import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   memberCommand,
   doctorCommand,
   scanCommand,
+  compareCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -14,6 +14,7 @@ export * from './processEnv';
 export * from './members';
 export * from './doctor';
 export * from './scan';
+export * from './compare';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';
