@@ -1,7 +1,19 @@
 import { spawn } from 'node:child_process';
-import { KagiError, mergeEnv, readScopes, resolveRunTarget, secretsOf } from '../../vault';
+import {
+  approveDangerous,
+  dangerousWarning,
+  KagiError,
+  mergeEnv,
+  readScopes,
+  resolveRunTarget,
+  secretsOf,
+  unapprovedDangerous,
+  type Project,
+  type SecretEnv,
+} from '../../vault';
 import { HelpRequested, usage } from '../args';
-import type { Command } from '../command';
+import type { CliContext, Command } from '../command';
+import { askYesNo } from '../confirm';
 import { openProject } from '../context';
 
 export const runCommand: Command = {
@@ -20,28 +32,77 @@ first positional, so everything from PROGRAM on is passed through untouched;
 a -- after PROGRAM is passed to it too.
 When no scope matches, PROGRAM runs without secrets after a notice on stderr.
 
+Keys that change how programs start (PATH, LD_*, DYLD_*, NODE_OPTIONS, BASH_ENV,
+PYTHONPATH, JAVA_TOOL_OPTIONS, …) are injected without a question only when this
+device wrote or approved that value; otherwise kagi asks on a terminal, and
+anywhere else refuses unless each is named with --allow-dangerous.
+
 Options:
-  --service S   the service (overrides the one inferred from the folder)
+  --service S               the service (overrides the one inferred from the folder)
+  --allow-dangerous NAME    inject NAME although this device did not write it
+                            (repeat, or NAME,NAME; approves that value for next time)
 `,
   async run(ctx, args) {
-    const { service, rest } = leadingOptions(args);
+    const { service, allowed, rest } = leadingOptions(args);
     const { project, grammar } = await openProject(ctx, service, { recover: true });
     const target = resolveRunTarget(grammar, rest);
     if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
     const secrets =
       target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
+    if (target.scope !== undefined) await checkDangerous(ctx, project, target.scope, secrets, allowed);
     return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
   },
 };
 
-/** Only `--service S` and `--help` before the first positional; the program's own flags stay its own. */
-function leadingOptions(args: string[]): { service?: string; rest: string[] } {
+/**
+ * Dangerous names this device did not write or approve: named on the command line, or a yes on
+ * a terminal, approves them (and records it); otherwise nothing runs.
+ */
+async function checkDangerous(
+  ctx: CliContext,
+  project: Project,
+  scope: string,
+  secrets: SecretEnv,
+  allowed: Set<string>,
+): Promise<void> {
+  const risky = await unapprovedDangerous(project, scope, secrets);
+  if (risky.length === 0) return;
+  const unasked = risky.filter((n) => !allowed.has(n));
+  if (unasked.length > 0) {
+    const warning = `${dangerousWarning(unasked, scope)}, and this device did not write ${unasked.length === 1 ? 'this value' : 'these values'}`;
+    if (!ctx.io.interactive) {
+      throw new KagiError(
+        'usage',
+        `refusing to inject ${unasked.join(', ')}: ${warning}`,
+        `check the values with \`kagi get ${scope} --show\`; if they are right, rerun with ${unasked.map((n) => `--allow-dangerous ${n}`).join(' ')}`,
+      );
+    }
+    ctx.io.err(`kagi: warning: ${warning}\n`);
+    if (!(await askYesNo(ctx.io, `Inject ${unasked.join(', ')} into the program?`)))
+      throw new KagiError(
+        'usage',
+        'cancelled: the program was not started',
+        `check the values with \`kagi get ${scope} --show\``,
+      );
+  }
+  await approveDangerous(project, scope, Object.fromEntries(risky.map((n) => [n, secrets[n]!])));
+}
+
+/** Only `--service S`, `--allow-dangerous NAME` and `--help` before the first positional; the program's own flags stay its own. */
+function leadingOptions(args: string[]): { service?: string; allowed: Set<string>; rest: string[] } {
   let service: string | undefined;
+  const allowed = new Set<string>();
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-h' || a === '--help') throw new HelpRequested();
-    if (a === '--service') {
+    if (a === '--allow-dangerous' || a.startsWith('--allow-dangerous=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (v === undefined) throw usage('run', 'option --allow-dangerous needs a NAME');
+      v.split(',')
+        .filter((n) => n !== '')
+        .forEach((n) => allowed.add(n));
+    } else if (a === '--service') {
       service = args[++i];
       if (service === undefined) throw usage('run', 'option --service needs a value');
     } else if (a.startsWith('--service=')) {
@@ -50,7 +111,7 @@ function leadingOptions(args: string[]): { service?: string; rest: string[] } {
       throw usage('run', `unknown option ${a} before the program (put options of the program after it)`);
     } else break;
   }
-  return { service, rest: args.slice(i) };
+  return { service, allowed, rest: args.slice(i) };
 }
 
 function spawnPassingThrough(argv: string[], env: Record<string, string>, cwd: string): Promise<number> {

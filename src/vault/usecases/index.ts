@@ -15,6 +15,7 @@ export * from './members';
 export * from './doctor';
 export * from './scan';
 export * from './compare';
+export * from './injection';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';
