@@ -10,6 +10,7 @@ import type { Prompter } from './prompter';
 import type { KagiTaskProvider } from './tasks';
 import type { TeamViewProvider } from './team';
 import type { TerminalEnvironment } from './terminals';
+import type { StaleEnvironments } from './staleEnv';
 import type { SecretsTree } from './tree';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 
@@ -35,10 +36,15 @@ export interface KagiApi {
   readonly tasks: Pick<KagiTaskProvider, 'provideTasks'>;
   /** The environment collection that `kagi.terminal.injectActiveScope` fills. */
   readonly terminals: TerminalEnvironment;
+  /** Running Kagi programs and whether each was told its values are stale. */
+  readonly stale: Pick<StaleEnvironments, 'state' | 'settled'>;
 }
 
 /** The parts of the API that features return when they register. */
-export type FeatureParts = Pick<KagiApi, 'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals'>;
+export type FeatureParts = Pick<
+  KagiApi,
+  'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals' | 'stale'
+>;
 
 export function kagiApi(ctx: Ctx, parts: FeatureParts): KagiApi {
   return {

@@ -18,7 +18,11 @@ interface StringSetting {
   type: 'string';
   default: string;
 }
-type SettingSpec = (NumberSetting | BooleanSetting | StringSetting) & {
+interface StringListSetting {
+  type: 'array';
+  default: readonly string[];
+}
+type SettingSpec = (NumberSetting | BooleanSetting | StringSetting | StringListSetting) & {
   /** VS Code's configuration scope, when not the default (resource). */
   scope?: 'window';
 };
@@ -29,6 +33,7 @@ export const SETTINGS = {
   'diagnostics.envExample': { type: 'boolean', default: true },
   'terminal.injectActiveScope': { type: 'boolean', default: false, scope: 'window' },
   'terminal.service': { type: 'string', default: '', scope: 'window' },
+  protectedEnvironments: { type: 'array', default: ['production'] },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -57,6 +62,12 @@ function readString(source: ConfigSource, key: SettingKey, spec: StringSetting):
   return typeof v === 'string' ? v.trim() : spec.default;
 }
 
+function readStringList(source: ConfigSource, key: SettingKey, spec: StringListSetting): string[] {
+  const v = source.get<unknown>(key);
+  if (!Array.isArray(v)) return [...spec.default];
+  return v.filter((x): x is string => typeof x === 'string').map((x) => x.trim());
+}
+
 /**
  * The Kagi settings of one scope, typed and validated: a value of the wrong type (settings.json
  * is hand-edited) reads as the default, a number outside its bounds as the nearest bound.
@@ -82,5 +93,10 @@ export class KagiConfig {
   /** The service whose active scope terminals get ('' : the only service, or the root scope). */
   get terminalService(): string {
     return readString(this.source, 'terminal.service', SETTINGS['terminal.service']);
+  }
+
+  /** Environments whose secrets a task, launch or terminal receives only after a modal question. */
+  get protectedEnvironments(): string[] {
+    return readStringList(this.source, 'protectedEnvironments', SETTINGS.protectedEnvironments);
   }
 }

@@ -22,14 +22,59 @@
 import * as vscode from 'vscode';
 import { KagiError, splitScope } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty } from './launchConfig';
-import type { Ctx } from './ctx';
+import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
+import type { StaleEnvironments } from './staleEnv';
+import type { SecretEnv } from '../vault';
+
+/** A launch resolved with secrets, waiting for its session to start (to be tracked for staleness). */
+interface PendingLaunch {
+  name: string;
+  type: string;
+  folder: vscode.WorkspaceFolder | undefined;
+  original: vscode.DebugConfiguration;
+  vault: VaultFolder;
+  scope: string;
+  secrets: SecretEnv;
+}
 
 export class KagiDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly ctx: Ctx) {}
+  private pending: PendingLaunch[] = [];
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly stale: StaleEnvironments,
+  ) {
+    ctx.extension.subscriptions.push(vscode.debug.onDidStartDebugSession((s) => this.started(s)));
+  }
+
+  /** Sessions are matched to their launch by name and type: the copy carries no marker of ours. */
+  private started(session: vscode.DebugSession): void {
+    const i = this.pending.findIndex((p) => p.name === session.configuration.name && p.type === session.type);
+    if (i === -1) return;
+    const [p] = this.pending.splice(i, 1);
+    const tracked = this.stale.track(
+      {
+        vault: p!.vault,
+        scope: p!.scope,
+        label: `debug session "${p!.name}"`,
+        restart: async () => {
+          await vscode.debug.stopDebugging(session);
+          await vscode.debug.startDebugging(p!.folder, p!.original);
+        },
+      },
+      p!.secrets,
+    );
+    const ended = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id !== session.id) return;
+      tracked.dispose();
+      ended.dispose();
+    });
+    this.ctx.extension.subscriptions.push(ended);
+  }
 
   async resolveDebugConfigurationWithSubstitutedVariables(
     folder: vscode.WorkspaceFolder | undefined,
@@ -52,8 +97,20 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
         }
         const v = vaultOrThrow(this.ctx, folder?.uri);
         const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
-        const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action);
+        const program = `Debug launch "${config.name ?? config.type}"`;
+        const { scope, secrets } = await loadScope(this.ctx, v, req, cwd, action, program);
         const r = injectIntoLaunchConfig(config, secrets);
+        // only the latest resolution of a name waits for its session
+        this.pending = this.pending.filter((p) => p.name !== config.name).slice(-20);
+        this.pending.push({
+          name: String(config.name),
+          type: String(config.type),
+          folder,
+          original: config,
+          vault: v,
+          scope,
+          secrets,
+        });
         this.ctx.log.info(
           `${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}` +
             (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''),
@@ -69,8 +126,8 @@ function shapeName(shape: string): string {
   return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
 }
 
-export function registerDebug(ctx: Ctx): KagiDebugConfigurationProvider {
-  const provider = new KagiDebugConfigurationProvider(ctx);
+export function registerDebug(ctx: Ctx, stale: StaleEnvironments): KagiDebugConfigurationProvider {
+  const provider = new KagiDebugConfigurationProvider(ctx, stale);
   ctx.extension.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
   registerGuarded(ctx, 'kagi.runLaunchWithSecrets', (arg) => runLaunch(ctx, false, uriOf(arg)));
   registerGuarded(ctx, 'kagi.runLaunchWithSecretsNoDebug', (arg) => runLaunch(ctx, true, uriOf(arg)));

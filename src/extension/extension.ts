@@ -15,6 +15,7 @@ import { registerEnvCommands } from './envCommands';
 import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
+import { StaleEnvironments } from './staleEnv';
 
 export type { KagiApi } from './api';
 
@@ -32,11 +33,13 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerEnvCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
-  const tasks = registerTasks(ctx);
-  const debug = registerDebug(ctx);
-  const terminals = registerTerminals(ctx);
+  const stale = new StaleEnvironments(ctx);
+  context.subscriptions.push(stale);
+  const tasks = registerTasks(ctx, stale);
+  const debug = registerDebug(ctx, stale);
+  const terminals = registerTerminals(ctx, stale);
   const team = registerTeam(ctx);
-  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team });
+  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team, stale });
 }
 
 export function deactivate(): void {}

@@ -23,6 +23,7 @@ import { describeError, isKagiError, joinScope, mergeEnv, servicesOf, splitScope
 import { needsShell, shellQuote } from './shellQuote';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
+import type { StaleEnvironments } from './staleEnv';
 
 const TASK_TYPE = 'kagi';
 
@@ -36,14 +37,17 @@ export interface KagiTaskDefinition extends vscode.TaskDefinition {
   shell?: boolean;
 }
 
-export function registerTasks(ctx: Ctx): KagiTaskProvider {
-  const provider = new KagiTaskProvider(ctx);
+export function registerTasks(ctx: Ctx, stale: StaleEnvironments): KagiTaskProvider {
+  const provider = new KagiTaskProvider(ctx, stale);
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
   return provider;
 }
 
 export class KagiTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly stale: StaleEnvironments,
+  ) {}
 
   async provideTasks(): Promise<vscode.Task[]> {
     if (!vscode.workspace.isTrusted) return [];
@@ -72,7 +76,11 @@ export class KagiTaskProvider implements vscode.TaskProvider {
   makeTask(def: KagiTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task {
     const folder = typeof scope === 'object' ? scope : undefined;
     const execution = new vscode.CustomExecution(
-      async (resolved) => new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name),
+      async (resolved) =>
+        new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name, {
+          stale: this.stale,
+          rerun: () => vscode.tasks.executeTask(this.makeTask(def, scope, name)),
+        }),
     );
     const task = new vscode.Task(def, scope, name, TASK_TYPE, execution, []);
     return task;
@@ -162,12 +170,14 @@ class KagiPty implements vscode.Pseudoterminal {
   private done = false;
   private killTimer?: NodeJS.Timeout;
   private line = '';
+  private tracked?: vscode.Disposable;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly def: KagiTaskDefinition,
     private readonly folder: vscode.WorkspaceFolder | undefined,
     private readonly name: string,
+    private readonly running: { stale: StaleEnvironments; rerun: () => Thenable<unknown> },
   ) {}
 
   open(): void {
@@ -189,8 +199,13 @@ class KagiPty implements vscode.Pseudoterminal {
         { service: this.def.service, env: this.def.env },
         cwd,
         action,
+        `Task "${this.name}"`,
       );
       if (this.done) return;
+      this.tracked = this.running.stale.track(
+        { vault: v, scope, label: `task "${this.name}"`, restart: () => this.restart() },
+        secrets,
+      );
       const args = Array.isArray(this.def.args) ? this.def.args.map(String) : undefined;
       const shell = needsShell({ command: this.def.command, args, shell: this.def.shell });
       const shown = [this.def.command, ...(args ?? [])].join(' ');
@@ -233,7 +248,16 @@ class KagiPty implements vscode.Pseudoterminal {
     }
   }
 
+  /** Stale values: stop this run and start the same task again (it loads the scope afresh). */
+  private async restart(): Promise<void> {
+    const child = this.child;
+    this.finish(1, 'kagi: restarting with the new values');
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await this.running.rerun();
+  }
+
   private finish(code: number, message?: string): void {
+    this.tracked?.dispose();
     if (this.done) return;
     this.done = true;
     if (this.killTimer) clearTimeout(this.killTimer);
@@ -274,6 +298,7 @@ class KagiPty implements vscode.Pseudoterminal {
 
   close(): void {
     const child = this.child;
+    this.tracked?.dispose();
     this.done = true;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');

@@ -21,6 +21,8 @@ import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
 import { settingId } from './config';
+import { needsQuestion } from './injectionGuard';
+import type { StaleEnvironments } from './staleEnv';
 
 const SETTINGS = [settingId('terminal.injectActiveScope'), settingId('terminal.service')];
 
@@ -31,7 +33,7 @@ export interface TerminalEnvironment {
   settled(): Promise<void>;
 }
 
-export function registerTerminals(ctx: Ctx): TerminalEnvironment {
+export function registerTerminals(ctx: Ctx, stale: StaleEnvironments): TerminalEnvironment {
   const collection = ctx.extension.environmentVariableCollection;
   collection.persistent = false;
   const sync = new ActiveScopeSync(ctx, collection);
@@ -44,20 +46,41 @@ export function registerTerminals(ctx: Ctx): TerminalEnvironment {
     vscode.workspace.onDidChangeWorkspaceFolders(() => sync.schedule()),
     sync,
   );
-  registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) => openTerminal(ctx, uriOf(arg)));
+  registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) => openTerminal(ctx, stale, uriOf(arg)));
   sync.schedule();
   return { collection, settled: () => sync.settled() };
 }
 
-async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal | undefined> {
+async function openTerminal(
+  ctx: Ctx,
+  stale: StaleEnvironments,
+  uri?: vscode.Uri,
+): Promise<vscode.Terminal | undefined> {
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
   const scope = await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', {
     preferred: activeScope(ctx, v),
   });
   if (!scope) return undefined;
+  return startTerminal(ctx, stale, v, scope);
+}
+
+async function startTerminal(
+  ctx: Ctx,
+  stale: StaleEnvironments,
+  v: VaultFolder,
+  scope: string,
+): Promise<vscode.Terminal> {
   const { service = '', env } = splitScope(scope);
-  const loaded = await loadScope(ctx, v, { service, env }, v.folder.uri.fsPath, 'Terminal with secrets');
+  const name = `kagi: ${scope}`;
+  const loaded = await loadScope(
+    ctx,
+    v,
+    { service, env },
+    v.folder.uri.fsPath,
+    'Terminal with secrets',
+    `A terminal ("${name}")`,
+  );
   const terminal = vscode.window.createTerminal({
     name: `kagi: ${loaded.scope}`,
     cwd: v.folder.uri,
@@ -66,6 +89,24 @@ async function openTerminal(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.Terminal
     iconPath: new vscode.ThemeIcon('key'),
   });
   terminal.show();
+  const tracked = stale.track(
+    {
+      vault: v,
+      scope: loaded.scope,
+      label: `terminal "${name}"`,
+      restart: async () => {
+        terminal.dispose();
+        await ctx.guard('Restarting a terminal with secrets', () => startTerminal(ctx, stale, v, loaded.scope));
+      },
+    },
+    loaded.secrets,
+  );
+  const closed = vscode.window.onDidCloseTerminal((t) => {
+    if (t !== terminal) return;
+    tracked.dispose();
+    closed.dispose();
+  });
+  ctx.extension.subscriptions.push(closed);
   return terminal;
 }
 
@@ -113,6 +154,12 @@ class ActiveScopeSync implements vscode.Disposable {
       const loaded = await loadScope(this.ctx, v, service ? { service } : {}, undefined, 'Terminal environment');
       if (gen !== this.generation) return;
       this.collection.clear();
+      // A background refresh can't ask: what would need a question stays out of every terminal.
+      const why = await needsQuestion(this.ctx, v, loaded.scope, loaded.secrets);
+      if (why !== undefined) {
+        this.ctx.log.warn(`terminal environment: not injected, ${why}; open a terminal with Kagi: Open Terminal…`);
+        return;
+      }
       for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);
       const count = Object.keys(loaded.secrets).length;
       this.collection.description = new vscode.MarkdownString(
