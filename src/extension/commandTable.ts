@@ -234,6 +234,21 @@ export const COMMANDS = {
     capability: 'write',
     doing: 'Merging access.json',
   },
+  'kagi.scanWorkspace': {
+    title: 'Scan Workspace for Plaintext Secrets',
+    icon: 'shield',
+    capability: 'decrypt',
+    doing: 'Scanning the workspace for plaintext secrets',
+    menus: [{ where: 'commandPalette', when: 'kagi.hasVault' }],
+  },
+  'kagi.ignorePlaintext': {
+    title: 'Ignore This Plaintext Secret Here',
+    icon: 'eye-closed',
+    capability: 'decrypt',
+    doing: 'Ignoring a plaintext secret',
+    // a quick fix's command: it needs the diagnostic it came from
+    menus: [{ where: 'commandPalette', when: 'false' }],
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -16,6 +16,8 @@ import { registerDotenvCommands } from './dotenvCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
 import { StaleEnvironments } from './staleEnv';
+import { registerPlaintextGuard } from './plaintextGuard';
+import { registerLanguageModelTool } from './lmTool';
 
 export type { KagiApi } from './api';
 
@@ -33,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerEnvCommands(ctx);
   registerDotenvCommands(ctx);
   registerLanguageFeatures(ctx);
+  registerPlaintextGuard(ctx);
+  registerLanguageModelTool(ctx);
   const stale = new StaleEnvironments(ctx);
   context.subscriptions.push(stale);
   const tasks = registerTasks(ctx, stale);

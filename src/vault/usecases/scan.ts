@@ -40,6 +40,8 @@ export interface Finding {
   path: string;
   line: number;
   column: number;
+  /** UTF-16 units, for an editor's range */
+  length: number;
   sources: LeakSource[];
 }
 
@@ -65,7 +67,12 @@ export async function scanForLeaks(project: Project, opts: ScanOptions): Promise
   for (const file of source.files) {
     scannedFiles++;
     for (const hit of matcher.find(file.text)) {
-      findings.push({ path: file.path, ...lineColumn(file.text, hit.offset), sources: hit.sources });
+      findings.push({
+        path: file.path,
+        ...lineColumn(file.text, hit.offset),
+        length: hit.length,
+        sources: hit.sources,
+      });
     }
   }
   return { findings, scannedFiles, skipped: source.skipped };

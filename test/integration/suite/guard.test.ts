@@ -79,7 +79,7 @@ describe('safe injection: production guard, dangerous names, stale environments'
       const again = await withAnswers([], () => resolve(launch('staging')));
       assert.ok(again.result);
     } finally {
-      kagi(['unset', 'api', 'staging', 'NODE_OPTIONS']);
+      kagi(['unset', '--yes', 'api', 'staging', 'NODE_OPTIONS']);
     }
   });
 
@@ -108,8 +108,8 @@ describe('safe injection: production guard, dangerous names, stale environments'
       assertNoValues(prompter.shown, ['guard-new-value-1234', 'guard-unrelated-value'], 'the notice');
     } finally {
       terminal?.dispose();
-      kagi(['unset', 'api', 'development', 'GUARD_NEW_KEY']);
-      kagi(['unset', 'api', 'staging', 'UNRELATED']);
+      kagi(['unset', '--yes', 'api', 'development', 'GUARD_NEW_KEY']);
+      kagi(['unset', '--yes', 'api', 'staging', 'UNRELATED']);
     }
   });
 });
