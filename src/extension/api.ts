@@ -11,6 +11,7 @@ import type { KagiTaskProvider } from './tasks';
 import type { TeamViewProvider } from './team';
 import type { TerminalEnvironment } from './terminals';
 import type { StaleEnvironments } from './staleEnv';
+import type { CompareView } from './compareView';
 import type { SecretsTree } from './tree';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 
@@ -38,12 +39,14 @@ export interface KagiApi {
   readonly terminals: TerminalEnvironment;
   /** Running Kagi programs and whether each was told its values are stale. */
   readonly stale: Pick<StaleEnvironments, 'state' | 'settled'>;
+  /** The environment matrix panel's host: its message handler and what it last sent. */
+  readonly compare: Pick<CompareView, 'handleMessage' | 'lastMessage'>;
 }
 
 /** The parts of the API that features return when they register. */
 export type FeatureParts = Pick<
   KagiApi,
-  'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals' | 'stale'
+  'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals' | 'stale' | 'compare'
 >;
 
 export function kagiApi(ctx: Ctx, parts: FeatureParts): KagiApi {

@@ -241,6 +241,16 @@ export const COMMANDS = {
     doing: 'Scanning the workspace for plaintext secrets',
     menus: [{ where: 'commandPalette', when: 'kagi.hasVault' }],
   },
+  'kagi.compareEnvironments': {
+    title: 'Compare Environments',
+    icon: 'diff-multiple',
+    capability: 'decrypt',
+    doing: 'Comparing environments',
+    menus: [
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+      { where: 'view/title', when: `${SECRETS_VIEW} && kagi.hasVault`, group: '3_status@3' },
+    ],
+  },
   'kagi.ignorePlaintext': {
     title: 'Ignore This Plaintext Secret Here',
     icon: 'eye-closed',

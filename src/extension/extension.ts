@@ -18,6 +18,7 @@ import { registerTeam } from './team';
 import { StaleEnvironments } from './staleEnv';
 import { registerPlaintextGuard } from './plaintextGuard';
 import { registerLanguageModelTool } from './lmTool';
+import { registerCompareView } from './compareView';
 
 export type { KagiApi } from './api';
 
@@ -43,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   const debug = registerDebug(ctx, stale);
   const terminals = registerTerminals(ctx, stale);
   const team = registerTeam(ctx);
-  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team, stale });
+  const compare = registerCompareView(ctx);
+  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team, stale, compare });
 }
 
 export function deactivate(): void {}
