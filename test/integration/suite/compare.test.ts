@@ -3,7 +3,7 @@
 // the modal.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { kagi, waitFor } from '../helpers';
+import { kagi, kagiCli, waitFor } from '../helpers';
 import { assertNoValues, withAnswers } from '../scriptedPrompter';
 import { api, fixtureToken } from './injectHelpers';
 import type { CompareMatrixView } from '../../../src/protocol/compare';
@@ -14,9 +14,8 @@ describe('compare environments (matrix webview host)', function () {
   this.timeout(40000);
 
   after(() => {
-    kagi(['unset', '--yes', 'api', 'development', 'GAP_KEY']);
-    kagi(['unset', '--yes', 'api', 'staging', 'GAP_KEY']);
-    kagi(['unset', '--yes', 'api', 'production', 'GAP_KEY']);
+    // where the test stopped decides which of these exist
+    for (const env of ['development', 'staging', 'production']) kagiCli(['unset', '--yes', 'api', env, 'GAP_KEY']);
   });
 
   it('opens the matrix, highlights a gap and fills it by copying from another environment', async () => {
@@ -47,7 +46,10 @@ describe('compare environments (matrix webview host)', function () {
       staging: null,
       production: null,
     });
-    assert.equal(before.counts.development, before.counts.staging! + 1);
+    for (const env of before.envs) {
+      const present = before.rows.filter((r) => r.cells[env] !== null).length;
+      assert.equal(before.counts[env], present, `the count of ${env}`);
+    }
 
     // a message outside the protocol does nothing
     await k.compare.handleMessage({ type: 'reveal', key: 'GAP_KEY', env: 'development' });
