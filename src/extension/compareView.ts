@@ -16,8 +16,8 @@ import {
 import { parseCompareMessage, type CompareHostMessage, type CompareWebviewMessage } from '../protocol';
 import type { Ctx, VaultFolder } from './ctx';
 import { registerGuarded } from './commandKit';
-import { contentSecurityPolicy, webviewRoot } from './team/html';
-import { randomBytes } from 'node:crypto';
+import { webviewRoot } from './team/html';
+import { webviewPage } from './webviewPage';
 
 const GENERATED_LENGTH = 32;
 
@@ -44,7 +44,10 @@ export class CompareView {
         vscode.ViewColumn.Active,
         { enableScripts: true, localResourceRoots: [root], retainContextWhenHidden: false },
       );
-      this.panel.webview.html = compareHtml(this.panel.webview, this.ctx.extension.extensionUri);
+      this.panel.webview.html = webviewPage(this.panel.webview, this.ctx.extension.extensionUri, {
+        name: 'compare',
+        title: 'Kagi: Compare Environments',
+      });
       this.panel.webview.onDidReceiveMessage((m) => void this.handleMessage(m));
       this.panel.onDidDispose(() => (this.panel = undefined));
     } else this.panel.reveal();
@@ -138,28 +141,6 @@ export class CompareView {
     this.lastMessage = message;
     void this.panel?.webview.postMessage(message);
   }
-}
-
-function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64url');
-  const root = webviewRoot(extensionUri);
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'compare.js')).toString();
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'compare.css')).toString();
-  const esc = (s: string) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(webview.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(style)}">
-<title>Kagi: Compare Environments</title>
-</head>
-<body>
-<main id="app"></main>
-<script nonce="${esc(nonce)}" src="${esc(script)}"></script>
-</body>
-</html>`;
 }
 
 export function registerCompareView(ctx: Ctx): CompareView {

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
 import {
   REPO_ROOT,
   clickModalButton,
   pageText,
   runCommand,
   screenshot,
+  webviewFrame,
   withSession,
   type SessionOptions,
 } from './lib/workbench';
@@ -46,10 +46,6 @@ const fixture: SessionOptions['fixture'] = (dirs) => {
   };
 };
 
-function frame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
-
 describe('Compare Environments in the workbench', function () {
   this.timeout(120000);
   const session = withSession({ fixture });
@@ -58,7 +54,7 @@ describe('Compare Environments in the workbench', function () {
     const { page } = session();
     await session().waitForActivation(60000);
     await runCommand(page, 'Kagi: Compare Environments');
-    const f = frame(page);
+    const f = webviewFrame(page);
     const gap = f.getByRole('button', { name: 'ONLY_DEV in production: missing' });
     await gap.waitFor({ state: 'visible', timeout: 30000 });
     assert.equal(await f.getByRole('button', { name: 'API_TOKEN in production: value B' }).count(), 1);
