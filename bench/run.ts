@@ -11,6 +11,7 @@ import { benchInject } from './cases/inject';
 import { benchImport } from './cases/importEnv';
 import { benchRss } from './cases/memory';
 import { benchActivation, benchBundle, benchVsix } from './cases/sizes';
+import { benchMatrix, benchScan } from './cases/scan';
 
 const ENVS = ['development', 'staging', 'production'];
 
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   await step('import_vs_dotenv_parse', () => benchImport(small));
   await step('rotate_vs_plain_rewrite', () => benchRotate(big, plain));
   await step('activation_ms', benchActivation);
+  await step('scan_vs_git_grep', benchScan);
+  await step('matrix_vs_listing', benchMatrix);
 
   fs.writeFileSync('bench/results.json', JSON.stringify({ results }, null, 2) + '\n');
   fs.writeFileSync('bench/results.md', table(results));
