@@ -12,6 +12,7 @@ import { benchImport } from './cases/importEnv';
 import { benchRss } from './cases/memory';
 import { benchActivation, benchBundle, benchVsix } from './cases/sizes';
 import { benchLog, benchMergeDriver, benchTextconv } from './cases/git';
+import { benchMatrix, benchScan } from './cases/scan';
 
 const ENVS = ['development', 'staging', 'production'];
 
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
   await step('merge_driver_vs_merge_file', benchMergeDriver);
   await step('log_vs_git_log_p', benchLog);
   await step('activation_ms', benchActivation);
+  await step('scan_vs_git_grep', benchScan);
+  await step('matrix_vs_listing', benchMatrix);
 
   fs.writeFileSync('bench/results.json', JSON.stringify({ results }, null, 2) + '\n');
   fs.writeFileSync('bench/results.md', table(results));

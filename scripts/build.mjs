@@ -54,6 +54,18 @@ if (existsSync('webview-ui/src/team.css')) {
     sourcemap: false,
   });
 }
+// The environment matrix page (its own small app; no value ever reaches it).
+builds.push(
+  {
+    ...common,
+    entryPoints: ['webview-ui/compare/main.ts'],
+    outfile: 'dist/webview/compare.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  { ...common, entryPoints: ['webview-ui/compare/compare.css'], outfile: 'dist/webview/compare.css', sourcemap: false },
+);
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { compareCommand } from './commands/compare';
 import { doctorCommand } from './commands/doctor';
 import { envCommand } from './commands/env';
 import { exportCommand } from './commands/export';
@@ -11,6 +12,7 @@ import { logCommand } from './commands/log';
 import { memberCommand } from './commands/member';
 import { runCommand } from './commands/run';
 import { scopeCommand } from './commands/scope';
+import { scanCommand } from './commands/scan';
 import { setCommand } from './commands/set';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
@@ -33,6 +35,8 @@ const COMMANDS: Command[] = [
   doctorCommand,
   gitCommand,
   logCommand,
+  scanCommand,
+  compareCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -10,6 +10,8 @@ import type { Prompter } from './prompter';
 import type { KagiTaskProvider } from './tasks';
 import type { TeamViewProvider } from './team';
 import type { TerminalEnvironment } from './terminals';
+import type { StaleEnvironments } from './staleEnv';
+import type { CompareView } from './compareView';
 import type { SecretsTree } from './tree';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 import type { FileViewer } from './fileViewer';
@@ -41,12 +43,25 @@ export interface KagiApi {
   readonly files: Pick<FileViewer, 'shown'>;
   /** Session folders of file paths handed to processes that are still open. */
   readonly fileSessions: Pick<ProcessFileSessions, 'count'>;
+  /** Running Kagi programs and whether each was told its values are stale. */
+  readonly stale: Pick<StaleEnvironments, 'state' | 'settled'>;
+  /** The environment matrix panel's host: its message handler and what it last sent. */
+  readonly compare: Pick<CompareView, 'handleMessage' | 'lastMessage'>;
 }
 
 /** The parts of the API that features return when they register. */
 export type FeatureParts = Pick<
   KagiApi,
-  'onDidHandleVaultFiles' | 'tree' | 'team' | 'debug' | 'tasks' | 'terminals' | 'files' | 'fileSessions'
+  | 'onDidHandleVaultFiles'
+  | 'tree'
+  | 'team'
+  | 'debug'
+  | 'tasks'
+  | 'terminals'
+  | 'files'
+  | 'fileSessions'
+  | 'stale'
+  | 'compare'
 >;
 
 export function kagiApi(ctx: Ctx, parts: FeatureParts): KagiApi {

@@ -332,6 +332,31 @@ export const COMMANDS = {
       { where: 'view/item/context', when: ON_ENV, group: '4_git@2' },
     ],
   },
+  'kagi.scanWorkspace': {
+    title: 'Scan Workspace for Plaintext Secrets',
+    icon: 'shield',
+    capability: 'decrypt',
+    doing: 'Scanning the workspace for plaintext secrets',
+    menus: [{ where: 'commandPalette', when: 'kagi.hasVault' }],
+  },
+  'kagi.compareEnvironments': {
+    title: 'Compare Environments',
+    icon: 'diff-multiple',
+    capability: 'decrypt',
+    doing: 'Comparing environments',
+    menus: [
+      { where: 'commandPalette', when: 'kagi.hasVault' },
+      { where: 'view/title', when: `${SECRETS_VIEW} && kagi.hasVault`, group: '3_status@4' },
+    ],
+  },
+  'kagi.ignorePlaintext': {
+    title: 'Ignore This Plaintext Secret Here',
+    icon: 'eye-closed',
+    capability: 'decrypt',
+    doing: 'Ignoring a plaintext secret',
+    // a quick fix's command: it needs the diagnostic it came from
+    menus: [{ where: 'commandPalette', when: 'false' }],
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;

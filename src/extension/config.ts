@@ -18,7 +18,11 @@ interface StringSetting {
   type: 'string';
   default: string;
 }
-type SettingSpec = (NumberSetting | BooleanSetting | StringSetting) & {
+interface StringListSetting {
+  type: 'array';
+  default: readonly string[];
+}
+type SettingSpec = (NumberSetting | BooleanSetting | StringSetting | StringListSetting) & {
   /**
    * VS Code's configuration scope, when not the default (resource). `machine`: user settings
    * only, so a repository's `.vscode/settings.json` cannot set it (VS Code ignores it there).
@@ -33,6 +37,7 @@ export const SETTINGS = {
   // Puts secrets into every terminal: the person's choice, never a cloned repository's.
   'terminal.injectActiveScope': { type: 'boolean', default: false, scope: 'machine' },
   'terminal.service': { type: 'string', default: '', scope: 'window' },
+  protectedEnvironments: { type: 'array', default: ['production'] },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -61,6 +66,12 @@ function readString(source: ConfigSource, key: SettingKey, spec: StringSetting):
   return typeof v === 'string' ? v.trim() : spec.default;
 }
 
+function readStringList(source: ConfigSource, key: SettingKey, spec: StringListSetting): string[] {
+  const v = source.get<unknown>(key);
+  if (!Array.isArray(v)) return [...spec.default];
+  return v.filter((x): x is string => typeof x === 'string').map((x) => x.trim());
+}
+
 /**
  * The Kagi settings of one scope, typed and validated: a value of the wrong type (settings.json
  * is hand-edited) reads as the default, a number outside its bounds as the nearest bound.
@@ -86,5 +97,10 @@ export class KagiConfig {
   /** The service whose active scope terminals get ('' : the only service, or the root scope). */
   get terminalService(): string {
     return readString(this.source, 'terminal.service', SETTINGS['terminal.service']);
+  }
+
+  /** Environments whose secrets a task, launch or terminal receives only after a modal question. */
+  get protectedEnvironments(): string[] {
+    return readStringList(this.source, 'protectedEnvironments', SETTINGS.protectedEnvironments);
   }
 }

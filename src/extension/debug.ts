@@ -26,18 +26,60 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError, serviceAt, splitScope } from '../vault';
 import { injectIntoLaunchConfig, parseKagiProperty, unwrapKagiLaunch, WRAPPER_TYPE } from './launchConfig';
-import { parseFilesProperty, type ProcessFileSessions } from './processFileSessions';
+import { parseFilesProperty } from './processFileSessions';
+import type { ProcessTrackers } from './processTrackers';
 import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope, resolveCwd, vaultOrThrow } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
+import type { SecretEnv } from '../vault';
+
+/** A launch resolved with secrets, waiting for its session to start (to be tracked for staleness). */
+interface PendingLaunch {
+  name: string;
+  type: string;
+  folder: vscode.WorkspaceFolder | undefined;
+  original: vscode.DebugConfiguration;
+  vault: VaultFolder;
+  scope: string;
+  secrets: SecretEnv;
+}
 
 export class KagiDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
+  private pending: PendingLaunch[] = [];
+
   constructor(
     private readonly ctx: Ctx,
-    private readonly fileSessions?: ProcessFileSessions,
-  ) {}
+    private readonly processes: ProcessTrackers,
+  ) {
+    ctx.extension.subscriptions.push(vscode.debug.onDidStartDebugSession((s) => this.started(s)));
+  }
+
+  /** Sessions are matched to their launch by name and type: the copy carries no marker of ours. */
+  private started(session: vscode.DebugSession): void {
+    const i = this.pending.findIndex((p) => p.name === session.configuration.name && p.type === session.type);
+    if (i === -1) return;
+    const [p] = this.pending.splice(i, 1);
+    const tracked = this.processes.stale.track(
+      {
+        vault: p!.vault,
+        scope: p!.scope,
+        label: `debug session "${p!.name}"`,
+        restart: async () => {
+          await vscode.debug.stopDebugging(session);
+          await vscode.debug.startDebugging(p!.folder, p!.original);
+        },
+      },
+      p!.secrets,
+    );
+    const ended = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id !== session.id) return;
+      tracked.dispose();
+      ended.dispose();
+    });
+    this.ctx.extension.subscriptions.push(ended);
+  }
 
   async resolveDebugConfigurationWithSubstitutedVariables(
     folder: vscode.WorkspaceFolder | undefined,
@@ -60,12 +102,26 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
         }
         const v = vaultOrThrow(this.ctx, folder?.uri);
         const files = parseFilesProperty((config.kagi as { files?: unknown } | undefined)?.files);
-        const { scope, secrets } = await loadScope(this.ctx, v, req, inferenceFolder(v, folder, config), action);
+        const program = `Debug launch "${config.name ?? config.type}"`;
+        const where = inferenceFolder(v, folder, config);
+        const { scope, secrets } = await loadScope(this.ctx, v, req, where, action, program);
         const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
         // File paths: a private folder that goes when the session ends (registerDebug) or on deactivate.
-        const paths =
-          files && this.fileSessions ? (await this.fileSessions.start(v, scope, files, cwd ?? v.project.root)).env : {};
+        const paths = files
+          ? (await this.processes.fileSessions.start(v, scope, files, cwd ?? v.project.root)).env
+          : {};
         const r = injectIntoLaunchConfig(config, { ...secrets, ...paths });
+        // only the latest resolution of a name waits for its session (tracked by the scope's values alone)
+        this.pending = this.pending.filter((p) => p.name !== config.name).slice(-20);
+        this.pending.push({
+          name: String(config.name),
+          type: String(config.type),
+          folder,
+          original: config,
+          vault: v,
+          scope,
+          secrets,
+        });
         this.ctx.log.info(
           `${action}: ${r.injected.length} from ${scope} into ${shapeName(r.shape)}` +
             (r.shadowed.length ? `; kept the configuration's own ${r.shadowed.join(', ')}` : ''),
@@ -131,20 +187,16 @@ function shapeName(shape: string): string {
   return shape === 'object' ? 'env' : shape === 'nameValueList' ? 'environment' : 'env (K=V list)';
 }
 
-export function registerDebug(ctx: Ctx, fileSessions?: ProcessFileSessions): KagiDebugConfigurationProvider {
-  const provider = new KagiDebugConfigurationProvider(ctx, fileSessions);
+export function registerDebug(ctx: Ctx, processes: ProcessTrackers): KagiDebugConfigurationProvider {
+  const provider = new KagiDebugConfigurationProvider(ctx, processes);
   ctx.extension.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider('*', provider),
     vscode.debug.registerDebugConfigurationProvider(WRAPPER_TYPE, new KagiWrapperProvider(ctx)),
+    vscode.debug.onDidTerminateDebugSession((s) => {
+      if (processes.fileSessions.endMentionedIn(JSON.stringify(s.configuration)) > 0)
+        ctx.log.info(`debug session "${s.name}" ended: removed its file paths`);
+    }),
   );
-  if (fileSessions) {
-    ctx.extension.subscriptions.push(
-      vscode.debug.onDidTerminateDebugSession((s) => {
-        if (fileSessions.endMentionedIn(JSON.stringify(s.configuration)) > 0)
-          ctx.log.info(`debug session "${s.name}" ended: removed its file paths`);
-      }),
-    );
-  }
   registerGuarded(ctx, 'kagi.runLaunchWithSecrets', (arg) => runLaunch(ctx, false, uriOf(arg)));
   registerGuarded(ctx, 'kagi.runLaunchWithSecretsNoDebug', (arg) => runLaunch(ctx, true, uriOf(arg)));
   return provider;

@@ -19,6 +19,10 @@ import { registerTeam } from './team';
 import { registerFileCommands } from './fileCommands';
 import { ProcessFileSessions } from './processFileSessions';
 import { registerGitCommands } from './gitCommands';
+import { StaleEnvironments } from './staleEnv';
+import { registerPlaintextGuard } from './plaintextGuard';
+import { registerLanguageModelTool } from './lmTool';
+import { registerCompareView } from './compareView';
 
 export type { KagiApi } from './api';
 
@@ -39,14 +43,30 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerLanguageFeatures(ctx);
   registerGitCommands(ctx);
   const files = registerFileCommands(ctx);
+  registerPlaintextGuard(ctx);
+  registerLanguageModelTool(ctx);
   // Disposed with the extension's subscriptions on deactivate: every file path still open goes.
   const fileSessions = new ProcessFileSessions(ctx.host());
-  context.subscriptions.push(fileSessions);
-  const tasks = registerTasks(ctx, fileSessions);
-  const debug = registerDebug(ctx, fileSessions);
-  const terminals = registerTerminals(ctx, fileSessions);
+  const stale = new StaleEnvironments(ctx);
+  context.subscriptions.push(fileSessions, stale);
+  const processes = { fileSessions, stale };
+  const tasks = registerTasks(ctx, processes);
+  const debug = registerDebug(ctx, processes);
+  const terminals = registerTerminals(ctx, processes);
   const team = registerTeam(ctx);
-  return kagiApi(ctx, { tree, onDidHandleVaultFiles, tasks, debug, terminals, team, files, fileSessions });
+  const compare = registerCompareView(ctx);
+  return kagiApi(ctx, {
+    tree,
+    onDidHandleVaultFiles,
+    tasks,
+    debug,
+    terminals,
+    team,
+    files,
+    fileSessions,
+    stale,
+    compare,
+  });
 }
 
 export function deactivate(): void {}

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KagiError, readScopes, resolveProcessScope, type ScopeRequest, type SecretEnv, secretsOf } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
+import { confirmInjection } from './injectionGuard';
 
 export interface LoadedScope {
   vault: VaultFolder;
@@ -45,19 +46,25 @@ export function scopeFor(ctx: Ctx, v: VaultFolder, req: ScopeRequest, cwd: strin
   return resolveProcessScope(v.project, req, { activeEnv: ctx.activeEnv(v), cwd: cwd ?? v.project.root });
 }
 
-/** Resolves and decrypts a scope. Throws KagiError (no such scope, not a member, untrusted…). */
+/**
+ * Resolves and decrypts a scope. Throws KagiError (no such scope, not a member, untrusted…).
+ * With `program` (what will receive it, as people call it) the questions of injectionGuard.ts
+ * are asked first: a protected environment, dangerous names this device did not write.
+ */
 export async function loadScope(
   ctx: Ctx,
   v: VaultFolder,
   req: ScopeRequest,
   cwd: string | undefined,
   action: string,
+  program?: string,
 ): Promise<LoadedScope> {
   const scope = scopeFor(ctx, v, req, cwd, action);
   const store = (await readScopes(v.project, [scope])).get(scope);
   if (!store)
     throw new KagiError('scope-not-found', `scope ${scope} could not be read`, 'run "Kagi: Refresh" and try again');
   const secrets = secretsOf(store);
+  if (program !== undefined) await confirmInjection(ctx, v, scope, secrets, program);
   ctx.log.info(`${action}: ${Object.keys(secrets).length} secret(s) from ${scope}`);
   return { vault: v, scope, secrets };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from './ctx';
+import { settingId } from './config';
 
 /** The active environment of the vault under the active editor; click to switch. */
 export function registerStatusBar(ctx: Ctx): void {
@@ -12,6 +13,9 @@ export function registerStatusBar(ctx: Ctx): void {
     item,
     ctx.onDidChangeVault(update),
     vscode.window.onDidChangeActiveTextEditor(update),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => e.affectsConfiguration(settingId('protectedEnvironments')) && update(),
+    ),
   );
 }
 
@@ -21,7 +25,12 @@ function render(ctx: Ctx, item: vscode.StatusBarItem, v: VaultFolder | undefined
     return;
   }
   const env = ctx.activeEnv(v);
-  item.text = `$(layers) ${env}`;
-  item.tooltip = `Kagi: active environment of ${v.folder.name} (tasks, debugging, completions). Click to switch.`;
+  // A protected environment (kagi.protectedEnvironments) is active: say so in the workbench's warning colours.
+  const isProtected = ctx.config(v.folder.uri).protectedEnvironments.includes(env);
+  item.text = isProtected ? `$(warning) ${env}` : `$(layers) ${env}`;
+  item.backgroundColor = isProtected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  item.tooltip =
+    `Kagi: active environment of ${v.folder.name} (tasks, debugging, completions). Click to switch.` +
+    (isProtected ? `\n${env} is protected: programs get its secrets only after you confirm.` : '');
   item.show();
 }

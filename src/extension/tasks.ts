@@ -23,7 +23,8 @@ import { describeError, isKagiError, joinScope, mergeEnv, readWorkspaceText, ser
 import { needsShell, shellQuote } from './shellQuote';
 import type { Ctx, VaultFolder } from './ctx';
 import { loadScope, resolveCwd, scopeFor, vaultOrThrow } from './injection';
-import { parseFilesProperty, type FileSession, type ProcessFileSessions } from './processFileSessions';
+import { parseFilesProperty, type FileSession } from './processFileSessions';
+import type { ProcessTrackers } from './processTrackers';
 
 const TASK_TYPE = 'kagi';
 
@@ -39,8 +40,8 @@ export interface KagiTaskDefinition extends vscode.TaskDefinition {
   files?: Record<string, string>;
 }
 
-export function registerTasks(ctx: Ctx, fileSessions?: ProcessFileSessions): KagiTaskProvider {
-  const provider = new KagiTaskProvider(ctx, fileSessions);
+export function registerTasks(ctx: Ctx, processes: ProcessTrackers): KagiTaskProvider {
+  const provider = new KagiTaskProvider(ctx, processes);
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
   return provider;
 }
@@ -48,7 +49,7 @@ export function registerTasks(ctx: Ctx, fileSessions?: ProcessFileSessions): Kag
 export class KagiTaskProvider implements vscode.TaskProvider {
   constructor(
     private readonly ctx: Ctx,
-    private readonly fileSessions?: ProcessFileSessions,
+    private readonly processes: ProcessTrackers,
   ) {}
 
   async provideTasks(): Promise<vscode.Task[]> {
@@ -78,7 +79,11 @@ export class KagiTaskProvider implements vscode.TaskProvider {
   makeTask(def: KagiTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task {
     const folder = typeof scope === 'object' ? scope : undefined;
     const execution = new vscode.CustomExecution(
-      async (resolved) => new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name, this.fileSessions),
+      async (resolved) =>
+        new KagiPty(this.ctx, resolved as KagiTaskDefinition, folder, name, {
+          ...this.processes,
+          rerun: () => vscode.tasks.executeTask(this.makeTask(def, scope, name)),
+        }),
     );
     const task = new vscode.Task(def, scope, name, TASK_TYPE, execution, []);
     return task;
@@ -174,13 +179,14 @@ class KagiPty implements vscode.Pseudoterminal {
   private killTimer?: NodeJS.Timeout;
   private line = '';
   private files?: FileSession;
+  private tracked?: vscode.Disposable;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly def: KagiTaskDefinition,
     private readonly folder: vscode.WorkspaceFolder | undefined,
     private readonly name: string,
-    private readonly fileSessions?: ProcessFileSessions,
+    private readonly running: ProcessTrackers & { rerun: () => Thenable<unknown> },
   ) {}
 
   open(): void {
@@ -202,11 +208,17 @@ class KagiPty implements vscode.Pseudoterminal {
         { service: this.def.service, env: this.def.env },
         cwd,
         action,
+        `Task "${this.name}"`,
       );
       if (this.done) return;
+      // Tracked by the scope's values alone (file paths change every run).
+      this.tracked = this.running.stale.track(
+        { vault: v, scope, label: `task "${this.name}"`, restart: () => this.restart() },
+        { ...secrets },
+      );
       const wanted = parseFilesProperty(this.def.files);
-      if (wanted && this.fileSessions) {
-        this.files = await this.fileSessions.start(v, scope, wanted, cwd ?? v.project.root);
+      if (wanted) {
+        this.files = await this.running.fileSessions.start(v, scope, wanted, cwd ?? v.project.root);
         Object.assign(secrets, this.files.env);
         if (this.done) return this.files.dispose();
       }
@@ -252,9 +264,18 @@ class KagiPty implements vscode.Pseudoterminal {
     }
   }
 
+  /** Stale values: stop this run and start the same task again (it loads the scope afresh). */
+  private async restart(): Promise<void> {
+    const child = this.child;
+    this.finish(1, 'kagi: restarting with the new values');
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await this.running.rerun();
+  }
+
   private finish(code: number, message?: string): void {
     // The program has ended (or never started): its file paths go now.
     this.files?.dispose();
+    this.tracked?.dispose();
     if (this.done) return;
     this.done = true;
     if (this.killTimer) clearTimeout(this.killTimer);
@@ -295,6 +316,7 @@ class KagiPty implements vscode.Pseudoterminal {
 
   close(): void {
     const child = this.child;
+    this.tracked?.dispose();
     this.done = true;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       this.files?.dispose();

@@ -14,14 +14,16 @@
 // (otherwise nothing is injected and the Kagi output says why). Terminals already open keep
 // what they started with (VS Code flags them as stale).
 import * as vscode from 'vscode';
-import { describeError, isPlainObject, splitScope } from '../vault';
+import { describeError, isPlainObject, splitScope, type ScopeRequest } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 import { activeScope, loadScope } from './injection';
 import { pickScope } from './scopePick';
 import { registerGuarded } from './commandKit';
 import { uriOf } from './target';
-import { parseFilesProperty, type ProcessFileSessions } from './processFileSessions';
+import { parseFilesProperty } from './processFileSessions';
+import type { ProcessTrackers } from './processTrackers';
 import { settingId } from './config';
+import { needsQuestion } from './injectionGuard';
 
 const SETTINGS = [settingId('terminal.injectActiveScope'), settingId('terminal.service')];
 
@@ -32,7 +34,7 @@ export interface TerminalEnvironment {
   settled(): Promise<void>;
 }
 
-export function registerTerminals(ctx: Ctx, fileSessions?: ProcessFileSessions): TerminalEnvironment {
+export function registerTerminals(ctx: Ctx, processes: ProcessTrackers): TerminalEnvironment {
   const collection = ctx.extension.environmentVariableCollection;
   collection.persistent = false;
   const sync = new ActiveScopeSync(ctx, collection);
@@ -46,7 +48,7 @@ export function registerTerminals(ctx: Ctx, fileSessions?: ProcessFileSessions):
     sync,
   );
   registerGuarded(ctx, 'kagi.openTerminalWithScope', (arg) =>
-    openTerminal(ctx, uriOf(arg), terminalRequest(arg), fileSessions),
+    openTerminal(ctx, processes, uriOf(arg), terminalRequest(arg)),
   );
   sync.schedule();
   return { collection, settled: () => sync.settled() };
@@ -71,9 +73,9 @@ function terminalRequest(arg: unknown): TerminalRequest | undefined {
 
 async function openTerminal(
   ctx: Ctx,
+  processes: ProcessTrackers,
   uri: vscode.Uri | undefined,
   req: TerminalRequest | undefined,
-  fileSessions: ProcessFileSessions | undefined,
 ): Promise<vscode.Terminal | undefined> {
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
@@ -83,11 +85,24 @@ async function openTerminal(
     : await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
   if (!named && !scope) return undefined;
   const request = scope ? { service: splitScope(scope).service ?? '', env: splitScope(scope).env } : req!;
-  const loaded = await loadScope(ctx, v, request, v.folder.uri.fsPath, 'Terminal with secrets');
-  const files =
-    req?.files && fileSessions ? await fileSessions.start(v, loaded.scope, req.files, v.project.root) : undefined;
+  return startTerminal(ctx, processes, v, request, req?.files);
+}
+
+/** Starts a terminal with a scope's secrets (and file paths); Restart starts the same again. */
+async function startTerminal(
+  ctx: Ctx,
+  processes: ProcessTrackers,
+  v: VaultFolder,
+  request: ScopeRequest,
+  fileRequest: Record<string, string> | undefined,
+): Promise<vscode.Terminal> {
+  const loaded = await loadScope(ctx, v, request, v.folder.uri.fsPath, 'Terminal with secrets', 'A new terminal');
+  const name = `kagi: ${loaded.scope}`;
+  const files = fileRequest
+    ? await processes.fileSessions.start(v, loaded.scope, fileRequest, v.project.root)
+    : undefined;
   const terminal = vscode.window.createTerminal({
-    name: `kagi: ${loaded.scope}`,
+    name,
     cwd: v.folder.uri,
     env: { ...loaded.secrets, ...files?.env },
     strictEnv: false,
@@ -103,6 +118,26 @@ async function openTerminal(
     ctx.extension.subscriptions.push(sub);
   }
   terminal.show();
+  const tracked = processes.stale.track(
+    {
+      vault: v,
+      scope: loaded.scope,
+      label: `terminal "${name}"`,
+      restart: async () => {
+        terminal.dispose();
+        await ctx.guard('Restarting a terminal with secrets', () =>
+          startTerminal(ctx, processes, v, request, fileRequest),
+        );
+      },
+    },
+    loaded.secrets,
+  );
+  const closed = vscode.window.onDidCloseTerminal((t) => {
+    if (t !== terminal) return;
+    tracked.dispose();
+    closed.dispose();
+  });
+  ctx.extension.subscriptions.push(closed);
   return terminal;
 }
 
@@ -150,6 +185,12 @@ class ActiveScopeSync implements vscode.Disposable {
       const loaded = await loadScope(this.ctx, v, service ? { service } : {}, undefined, 'Terminal environment');
       if (gen !== this.generation) return;
       this.collection.clear();
+      // A background refresh can't ask: what would need a question stays out of every terminal.
+      const why = await needsQuestion(this.ctx, v, loaded.scope, loaded.secrets);
+      if (why !== undefined) {
+        this.ctx.log.warn(`terminal environment: not injected, ${why}; open a terminal with Kagi: Open Terminal…`);
+        return;
+      }
       for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);
       const count = Object.keys(loaded.secrets).length;
       this.collection.description = new vscode.MarkdownString(

@@ -83,6 +83,12 @@ export async function measureActivation(
  */
 export async function runWithResults(opts: { activation?: Activation } = {}): Promise<SuiteResults> {
   const activation = opts.activation ?? (await measureActivation());
+  // The suites of tasks, debugging and terminals inject production without a question;
+  // guard.test.ts turns the production guard back on for itself.
+  await vscode.workspace
+    .getConfiguration('kagi')
+    .update('protectedEnvironments', [], vscode.ConfigurationTarget.Global)
+    .then(undefined, () => undefined);
   const results = await runMocha();
   return { activation, ...results };
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { KagiError } from '../../src/vault/errors';
 import type { Io } from '../../src/cli/io';
-import { reportError } from '../../src/cli/main';
+import { reportError } from '../../src/cli/report';
 
 function captureIo(): Io & { text: () => string } {
   let err = '';

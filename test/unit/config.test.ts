@@ -87,4 +87,14 @@ describe('kagi.* settings (config.ts)', () => {
     assert.equal(configOf({ clipboardClearSeconds: 86400 }).clipboardClearSeconds, 600);
     assert.equal(configOf({ 'terminal.service': '  web \n' }).terminalService, 'web');
   });
+
+  it('protectedEnvironments: production by default; a list of names, anything else the default', () => {
+    assert.deepEqual(configOf({}).protectedEnvironments, ['production']);
+    assert.deepEqual(configOf({ protectedEnvironments: [] }).protectedEnvironments, []);
+    assert.deepEqual(configOf({ protectedEnvironments: [' prod ', 3, 'staging'] }).protectedEnvironments, [
+      'prod',
+      'staging',
+    ]);
+    assert.deepEqual(configOf({ protectedEnvironments: 'production' }).protectedEnvironments, ['production']);
+  });
 });

@@ -1,6 +1,10 @@
 import * as path from 'node:path';
 import {
   applyImport,
+  approveDangerous,
+  dangerousNames,
+  dangerousWarning,
+  type Project,
   type DotenvEntry,
   type ImportPlan,
   KagiError,
@@ -54,9 +58,20 @@ Options:
     if (flag(p, 'dry-run')) return done(ctx, 'dry run: nothing was written');
     if (plan.overwritten.length > 0 && !flag(p, 'force') && !(await mayOverwrite(ctx, plan))) return 0;
     const applied = await applyImport(project, plan, { overwrite: true });
+    await warnDangerous(ctx, project, plan);
     return done(ctx, `imported ${applied.added.length + applied.overwritten.length} key(s) into ${plan.scope}`);
   },
 };
+
+/** Imported dangerous names are warned about by name, and approved for this device (it wrote them). */
+async function warnDangerous(ctx: CliContext, project: Project, plan: ImportPlan): Promise<void> {
+  const written = new Set([...plan.added, ...plan.overwritten]);
+  const risky = dangerousNames(written);
+  if (risky.length === 0) return;
+  ctx.io.err(`kagi: warning: ${dangerousWarning(risky, plan.scope)}\n`);
+  const values = Object.fromEntries(plan.entries.filter((e) => risky.includes(e.key)).map((e) => [e.key, e.value]));
+  await approveDangerous(project, plan.scope, values);
+}
 
 function printPlan(ctx: CliContext, plan: ImportPlan): void {
   const list = (keys: string[]) => (keys.length ? keys.join(', ') : '(none)');

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
+  approveDangerous,
+  dangerousWarning,
   KagiError,
   materializeFiles,
   mergeEnv,
@@ -7,9 +9,13 @@ import {
   readScopes,
   resolveRunTarget,
   secretsOf,
+  unapprovedDangerous,
+  type Project,
+  type SecretEnv,
 } from '../../vault';
 import { HelpRequested, usage } from '../args';
-import type { Command } from '../command';
+import type { CliContext, Command } from '../command';
+import { askYesNo } from '../confirm';
 import { openProject } from '../context';
 
 export const runCommand: Command = {
@@ -28,14 +34,21 @@ first positional, so everything from PROGRAM on is passed through untouched;
 a -- after PROGRAM is passed to it too.
 When no scope matches, PROGRAM runs without secrets after a notice on stderr.
 
+Keys that change how programs start (PATH, LD_*, DYLD_*, NODE_OPTIONS, BASH_ENV,
+PYTHONPATH, JAVA_TOOL_OPTIONS, …) are injected without a question only when this
+device wrote or approved that value; otherwise kagi asks on a terminal, and
+anywhere else refuses unless each is named with --allow-dangerous.
+
 Options:
-  --service S        the service (overrides the one inferred from the folder)
-  --file VAR=NAME    an encrypted file of the scope (see \`kagi file\`) as a path in
-                     VAR: written 0600 into a private folder (memory-backed where
-                     the OS has one) and removed when PROGRAM exits; repeatable
+  --service S               the service (overrides the one inferred from the folder)
+  --file VAR=NAME           an encrypted file of the scope (see \`kagi file\`) as a path in
+                            VAR: written 0600 into a private folder (memory-backed where
+                            the OS has one) and removed when PROGRAM exits; repeatable
+  --allow-dangerous NAME    inject NAME although this device did not write it
+                            (repeat, or NAME,NAME; approves that value for next time)
 `,
   async run(ctx, args) {
-    const { service, files, rest } = leadingOptions(args);
+    const { service, files, allowed, rest } = leadingOptions(args);
     const { project, grammar } = await openProject(ctx, service, { recover: true });
     const target = resolveRunTarget(grammar, rest);
     if (target.scope === undefined && Object.keys(files).length > 0) {
@@ -48,6 +61,7 @@ Options:
     if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
     const secrets =
       target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
+    if (target.scope !== undefined) await checkDangerous(ctx, project, target.scope, secrets, allowed);
     if (target.scope === undefined || Object.keys(files).length === 0) {
       return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);
     }
@@ -60,9 +74,49 @@ Options:
   },
 };
 
-/** Only `--service S`, `--file VAR=NAME` and `--help` before the first positional; the program's own flags stay its own. */
-function leadingOptions(args: string[]): { service?: string; files: Record<string, string>; rest: string[] } {
+/**
+ * Dangerous names this device did not write or approve: named on the command line, or a yes on
+ * a terminal, approves them (and records it); otherwise nothing runs.
+ */
+async function checkDangerous(
+  ctx: CliContext,
+  project: Project,
+  scope: string,
+  secrets: SecretEnv,
+  allowed: Set<string>,
+): Promise<void> {
+  const risky = await unapprovedDangerous(project, scope, secrets);
+  if (risky.length === 0) return;
+  const unasked = risky.filter((n) => !allowed.has(n));
+  if (unasked.length > 0) {
+    const warning = `${dangerousWarning(unasked, scope)}, and this device did not write ${unasked.length === 1 ? 'this value' : 'these values'}`;
+    if (!ctx.io.interactive) {
+      throw new KagiError(
+        'usage',
+        `refusing to inject ${unasked.join(', ')}: ${warning}`,
+        `check the values with \`kagi get ${scope} --show\`; if they are right, rerun with ${unasked.map((n) => `--allow-dangerous ${n}`).join(' ')}`,
+      );
+    }
+    ctx.io.err(`kagi: warning: ${warning}\n`);
+    if (!(await askYesNo(ctx.io, `Inject ${unasked.join(', ')} into the program?`)))
+      throw new KagiError(
+        'usage',
+        'cancelled: the program was not started',
+        `check the values with \`kagi get ${scope} --show\``,
+      );
+  }
+  await approveDangerous(project, scope, Object.fromEntries(risky.map((n) => [n, secrets[n]!])));
+}
+
+/** Only `--service S`, `--file VAR=NAME`, `--allow-dangerous NAME` and `--help` before the first positional; the program's own flags stay its own. */
+function leadingOptions(args: string[]): {
+  service?: string;
+  files: Record<string, string>;
+  allowed: Set<string>;
+  rest: string[];
+} {
   let service: string | undefined;
+  const allowed = new Set<string>();
   const files: Record<string, string> = {};
   const addFile = (text: string | undefined) => {
     if (text === undefined) throw usage('run', 'option --file needs VAR=NAME');
@@ -76,7 +130,13 @@ function leadingOptions(args: string[]): { service?: string; files: Record<strin
     if (a === '-h' || a === '--help') throw new HelpRequested();
     if (a === '--file') addFile(args[++i]);
     else if (a.startsWith('--file=')) addFile(a.slice('--file='.length));
-    else if (a === '--service') {
+    else if (a === '--allow-dangerous' || a.startsWith('--allow-dangerous=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (v === undefined) throw usage('run', 'option --allow-dangerous needs a NAME');
+      v.split(',')
+        .filter((n) => n !== '')
+        .forEach((n) => allowed.add(n));
+    } else if (a === '--service') {
       service = args[++i];
       if (service === undefined) throw usage('run', 'option --service needs a value');
     } else if (a.startsWith('--service=')) {
@@ -85,7 +145,7 @@ function leadingOptions(args: string[]): { service?: string; files: Record<strin
       throw usage('run', 'unknown option before the program (put options of the program after it)');
     } else break;
   }
-  return { service, files, rest: args.slice(i) };
+  return { service, files, allowed, rest: args.slice(i) };
 }
 
 function spawnPassingThrough(argv: string[], env: Record<string, string>, cwd: string): Promise<number> {

@@ -22,6 +22,9 @@ export * from './gitMerge';
 export * from './gitResolve';
 export * from './gitLog';
 export * from './workspaceFiles';
+export * from './scan';
+export * from './compare';
+export * from './injection';
 
 export { KagiError, isKagiError, describeError, type KagiErrorCode } from '../errors';
 export type { Store, Secret } from '../format/store';

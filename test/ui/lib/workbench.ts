@@ -10,7 +10,7 @@
 //   });
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { startSession, type Session, type SessionOptions } from '../../../scripts/vscode/session.mjs';
 
 export type { Session, SessionOptions };
@@ -68,6 +68,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '_').slice(0, 120)}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** The document of the active webview (a panel or view): VS Code nests it in two iframes. */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 /** Visible text of the whole workbench. */

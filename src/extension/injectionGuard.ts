@@ -1,0 +1,70 @@
+// Questions before secrets reach a program (a task, a debug launch, a terminal):
+// - a protected environment (`kagi.protectedEnvironments`, default production) asks first, in a
+//   modal naming the scope and the program;
+// - a key with a dangerous name (PATH, LD_*, NODE_OPTIONS…: the vault's one rule) whose value this
+//   device did not write or approve asks first, naming the keys.
+// The environment-collection refresh can't ask (it runs in the background): it leaves out what
+// would need a question (see `needsQuestion`).
+import {
+  approveDangerous,
+  dangerousWarning,
+  KagiError,
+  splitScope,
+  unapprovedDangerous,
+  type SecretEnv,
+} from '../vault';
+import type { Ctx, VaultFolder } from './ctx';
+
+export function isProtectedScope(ctx: Ctx, v: VaultFolder, scope: string): boolean {
+  return ctx.config(v.folder.uri).protectedEnvironments.includes(splitScope(scope).env);
+}
+
+/** Asks what must be asked before `program` gets `scope`; throws a cancellation when refused. */
+export async function confirmInjection(
+  ctx: Ctx,
+  v: VaultFolder,
+  scope: string,
+  secrets: SecretEnv,
+  program: string,
+): Promise<void> {
+  if (isProtectedScope(ctx, v, scope)) {
+    const go = `Use ${scope}`;
+    const answer = await ctx.prompter.confirm(
+      `${program} would receive the secrets of ${scope}, a protected environment.`,
+      `Kagi asks before a task, a debug launch or a terminal gets the secrets of a protected environment (setting kagi.protectedEnvironments).`,
+      [go],
+    );
+    if (answer !== go) throw cancelled(program, scope);
+  }
+  const risky = await unapprovedDangerous(v.project, scope, secrets);
+  if (risky.length > 0) {
+    const go = `Inject ${risky.join(', ')}`;
+    const answer = await ctx.prompter.confirm(
+      `${program}: ${dangerousWarning(risky, scope)}.`,
+      'This device did not write or approve these values. Check them (Kagi: Reveal Secret) if you are not sure who set them.',
+      [go],
+    );
+    if (answer !== go) throw cancelled(program, scope);
+    await approveDangerous(v.project, scope, Object.fromEntries(risky.map((n) => [n, secrets[n]!])));
+  }
+}
+
+/** For the background refresh: true when injecting would need a question. */
+export async function needsQuestion(
+  ctx: Ctx,
+  v: VaultFolder,
+  scope: string,
+  secrets: SecretEnv,
+): Promise<string | undefined> {
+  if (isProtectedScope(ctx, v, scope)) return `${scope} is a protected environment`;
+  const risky = await unapprovedDangerous(v.project, scope, secrets);
+  return risky.length > 0 ? `${risky.join(', ')} in ${scope} need an approval` : undefined;
+}
+
+function cancelled(program: string, scope: string): KagiError {
+  return new KagiError(
+    'usage',
+    `${program} was not started with the secrets of ${scope}`,
+    'answer the question to go ahead, or choose another environment',
+  );
+}
