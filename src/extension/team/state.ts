@@ -40,7 +40,7 @@ export async function recoverInterrupted(ctx: Ctx, v: VaultFolder): Promise<bool
     const done = await v.project.recover();
     if (done) {
       ctx.log.info(`team: finished an interrupted member removal in ${v.folder.name}`);
-      void vscode.window.showInformationMessage(
+      ctx.prompter.info(
         `Kagi: finished an interrupted member removal in ${v.folder.name} (key rotation). Commit the changes in .kagi/ and push them.`,
       );
       ctx.fireChanged(v);
