@@ -22,6 +22,7 @@ import { pickScope } from './scopePick';
 import { initVault } from './initCommand';
 import type { Ctx, VaultFolder } from './ctx';
 import type { Choice } from './prompter';
+import { warnDangerous } from './injectionGuard';
 
 export function registerDotenvCommands(ctx: Ctx): void {
   registerGuarded(ctx, 'kagi.importDotenv', (arg) => importDotenv(ctx, arg));
@@ -56,6 +57,13 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   const overwrite = await previewImport(ctx, plan);
   if (overwrite === undefined) return undefined;
   const applied = await applyImport(v.project, overwrite ? plan : onlyNew(plan), { overwrite });
+  const written = new Set([...applied.added, ...applied.overwritten]);
+  await warnDangerous(
+    ctx,
+    v,
+    scope,
+    Object.fromEntries(entries.filter((e) => written.has(e.key)).map((e) => [e.key, e.value])),
+  );
   ctx.fireChanged(v);
   const count = applied.added.length + applied.overwritten.length;
   ctx.log.info(`imported ${count} key(s) from ${path.basename(uri.fsPath)} into ${scope}`);

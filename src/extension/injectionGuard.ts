@@ -5,10 +5,12 @@
 //   device did not write or approve asks first, naming the keys.
 // The environment-collection refresh can't ask (it runs in the background): it leaves out what
 // would need a question (see `needsQuestion`).
+// Writing such a key (Set Secret, import) warns by name, as the CLI does (`warnDangerous`).
 import {
   approveDangerous,
   dangerousWarning,
   KagiError,
+  noteWrittenDangerous,
   splitScope,
   unapprovedDangerous,
   type SecretEnv,
@@ -67,4 +69,10 @@ function cancelled(program: string, scope: string): KagiError {
     `${program} was not started with the secrets of ${scope}`,
     'answer the question to go ahead, or choose another environment',
   );
+}
+
+/** After this device wrote `values`: a warning naming the dangerous keys among them (the CLI warns alike). */
+export async function warnDangerous(ctx: Ctx, v: VaultFolder, scope: string, values: SecretEnv): Promise<void> {
+  const risky = await noteWrittenDangerous(v.project, scope, values);
+  if (risky.length > 0) ctx.prompter.warn(`Kagi: ${dangerousWarning(risky, scope)}.`);
 }

@@ -7,6 +7,7 @@ import { documentDir, refOf, vaultOf } from './target';
 import { pickKey, pickScope } from './scopePick';
 import { validator } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
+import { warnDangerous } from './injectionGuard';
 
 /** A secret addressed fully: which vault, scope and key. */
 export interface SecretTarget {
@@ -56,6 +57,7 @@ async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
   const value = await askValue(ctx, key, scope);
   if (value === undefined) return false;
   const r = await setSecrets(v.project, scope, [{ key, value }]);
+  await warnDangerous(ctx, v, scope, { [key]: value });
   ctx.fireChanged(v);
   ctx.log.info(`set ${key} in ${scope} (${r.added.length ? 'added' : 'updated'})`);
   return true;

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import {
   applyImport,
-  approveDangerous,
-  dangerousNames,
+  noteWrittenDangerous,
   dangerousWarning,
   type Project,
   type DotenvEntry,
@@ -63,14 +62,12 @@ Options:
   },
 };
 
-/** Imported dangerous names are warned about by name, and approved for this device (it wrote them). */
+/** Imported dangerous names are warned about by name (noteWrittenDangerous approves them for this device). */
 async function warnDangerous(ctx: CliContext, project: Project, plan: ImportPlan): Promise<void> {
   const written = new Set([...plan.added, ...plan.overwritten]);
-  const risky = dangerousNames(written);
-  if (risky.length === 0) return;
-  ctx.io.err(`kagi: warning: ${dangerousWarning(risky, plan.scope)}\n`);
-  const values = Object.fromEntries(plan.entries.filter((e) => risky.includes(e.key)).map((e) => [e.key, e.value]));
-  await approveDangerous(project, plan.scope, values);
+  const values = Object.fromEntries(plan.entries.filter((e) => written.has(e.key)).map((e) => [e.key, e.value]));
+  const risky = await noteWrittenDangerous(project, plan.scope, values);
+  if (risky.length > 0) ctx.io.err(`kagi: warning: ${dangerousWarning(risky, plan.scope)}\n`);
 }
 
 function printPlan(ctx: CliContext, plan: ImportPlan): void {

@@ -1,11 +1,4 @@
-import {
-  approveDangerous,
-  dangerousNames,
-  dangerousWarning,
-  normalizeKey,
-  resolveSetScope,
-  setSecrets,
-} from '../../vault';
+import { noteWrittenDangerous, dangerousWarning, normalizeKey, resolveSetScope, setSecrets } from '../../vault';
 import { flag, parseOptions, str, usage } from '../args';
 import type { Command } from '../command';
 import { openProject } from '../context';
@@ -50,11 +43,8 @@ Options:
     const description = str(p, 'description');
     const r = await setSecrets(project, scope, [{ key, value, ...(description !== undefined ? { description } : {}) }]);
     if (key !== rawKey) ctx.io.err(`note: key ${rawKey} is stored as ${key}\n`);
-    if (dangerousNames([key]).length > 0) {
-      ctx.io.err(`kagi: warning: ${dangerousWarning([key], scope)}\n`);
-      // written here, so this device injects it without asking; other members' devices will ask
-      await approveDangerous(project, scope, { [key]: value });
-    }
+    const risky = await noteWrittenDangerous(project, scope, { [key]: value });
+    if (risky.length > 0) ctx.io.err(`kagi: warning: ${dangerousWarning(risky, scope)}\n`);
     ctx.io.out(`${r.added.length ? 'added' : 'updated'} ${key} in ${scope}\n`);
     return 0;
   },

@@ -30,3 +30,14 @@ export async function approveDangerous(project: Project, scope: string, secrets:
   for (const n of names) approvals.set(approvalId(scope, n), approvalMac(key, scope, n, secrets[n]!));
   writeApprovals(file, approvals);
 }
+
+/**
+ * After this device wrote `values` into `scope`: the dangerous names among them, for the front
+ * end to warn about by name. They are approved for this device (it wrote them, so it injects
+ * them without asking); other members' devices ask before injecting them.
+ */
+export async function noteWrittenDangerous(project: Project, scope: string, values: SecretEnv): Promise<string[]> {
+  const risky = dangerousNames(Object.keys(values));
+  if (risky.length > 0) await approveDangerous(project, scope, Object.fromEntries(risky.map((n) => [n, values[n]!])));
+  return risky;
+}

@@ -195,6 +195,27 @@ describe('Kagi commands', () => {
       assertNoValues(prompter.shown, [value], 'the generate flow');
     });
 
+    it('setting a key that changes how programs start warns by name, as the CLI does', async () => {
+      const value = `--require ./kagi-canary-node-options-${Date.now()}.js`;
+      registerCanary(value);
+      const { result, prompter } = await withAnswers(
+        [{ input: 'NODE_OPTIONS' }, { pick: 'type' }, { input: value }],
+        () => Promise.resolve(vscode.commands.executeCommand('kagi.setSecret', ref('api/staging'))),
+      );
+      assert.equal(result, true);
+      try {
+        assert.ok(
+          prompter.warnings.some((w) => /NODE_OPTIONS in api\/staging changes how programs start/.test(w)),
+          `no dangerous-name warning among: ${JSON.stringify(prompter.warnings)}`,
+        );
+        assertNoValues(prompter.warnings, [value], 'the dangerous-name warning');
+      } finally {
+        await withAnswers([{ confirm: 'Delete' }], () =>
+          Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'NODE_OPTIONS'))),
+        );
+      }
+    });
+
     it('deletes only after confirmation', async () => {
       await withAnswers([{ confirm: undefined }], () =>
         Promise.resolve(vscode.commands.executeCommand('kagi.deleteSecret', ref('api/staging', 'TYPED_KEY'))),
