@@ -18,6 +18,7 @@ import type { Ctx, VaultFolder } from './ctx';
 import { registerGuarded } from './commandKit';
 import { webviewRoot } from './team/html';
 import { webviewPage } from './webviewPage';
+import { warnDangerous } from './injectionGuard';
 
 const GENERATED_LENGTH = 32;
 
@@ -93,11 +94,14 @@ export class CompareView {
       });
       if (value === undefined) return undefined;
       await setSecrets(v.project, scope, [{ key: msg.key, value }]);
+      await warnDangerous(this.ctx, v, scope, { [msg.key]: value });
       return `set ${msg.key} in ${scope}`;
     }
     if (msg.type === 'generate') {
       const scope = joinScope(service, msg.env);
-      await setSecrets(v.project, scope, [{ key: msg.key, value: generateSecret('base64url', GENERATED_LENGTH) }]);
+      const value = generateSecret('base64url', GENERATED_LENGTH);
+      await setSecrets(v.project, scope, [{ key: msg.key, value }]);
+      await warnDangerous(this.ctx, v, scope, { [msg.key]: value });
       return `generated ${msg.key} in ${scope}`;
     }
     if (msg.type === 'copyFrom') {
@@ -112,6 +116,7 @@ export class CompareView {
       if (answer !== go) return undefined;
       const { value } = await readSecret(v.project, from, msg.key);
       await setSecrets(v.project, to, [{ key: msg.key, value }]);
+      await warnDangerous(this.ctx, v, to, { [msg.key]: value });
       return `copied ${msg.key} from ${from} to ${to}`;
     }
     return undefined;

@@ -2,6 +2,7 @@ import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat,
 import { registerGuarded } from './commandKit';
 import { secretTarget } from './secretCommands';
 import type { Ctx, VaultFolder } from './ctx';
+import { warnDangerous } from './injectionGuard';
 
 const DEFAULT_LENGTH: Record<SecretFormat, number> = { hex: 64, base64url: 43, alphanumeric: 32 };
 
@@ -24,7 +25,9 @@ export function registerGenerateCommand(ctx: Ctx): void {
     const length = await askLength(ctx, title, format);
     if (length === undefined) return false;
     if (!(await confirmOverwrite(ctx, v, scope, key))) return false;
-    await setSecrets(v.project, scope, [{ key, value: generateSecret(format, length) }]);
+    const value = generateSecret(format, length);
+    await setSecrets(v.project, scope, [{ key, value }]);
+    await warnDangerous(ctx, v, scope, { [key]: value });
     ctx.fireChanged(v);
     ctx.log.info(`generated ${key} in ${scope} (${format}, ${length} characters)`);
     ctx.prompter.info(
