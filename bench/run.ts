@@ -6,13 +6,14 @@ import { benchOpenList, scaleResult } from './cases/openList';
 import { benchTree } from './cases/tree';
 import { benchSet } from './cases/setKey';
 import { benchRotate } from './cases/rotate';
-import { benchRunVsDotenvx, benchRunVsFloor } from './cases/cliRun';
+import { benchRunRustReference, benchRunVsDotenvx, benchRunVsFloor } from './cases/cliRun';
 import { benchInject } from './cases/inject';
 import { benchImport } from './cases/importEnv';
 import { benchRss } from './cases/memory';
 import { benchActivation, benchBundle, benchVsix } from './cases/sizes';
 import { benchLog, benchMergeDriver, benchTextconv } from './cases/git';
 import { benchMatrix, benchScan } from './cases/scan';
+import { benchHost } from './cases/host';
 
 const ENVS = ['development', 'staging', 'production'];
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   await step('tree_vs_open_list', () => benchTree(big));
   await step('set_big_vs_small', () => benchSet(big, small));
   await step('run_vs_floor', () => benchRunVsFloor(small));
+  await step('run_rust_reference', () => benchRunRustReference(small));
   await step('run_vs_dotenvx', () => benchRunVsDotenvx(small, tempDir('dotenvx')));
   await step('inject_vs_json_parse', () => benchInject(thousand));
   await step('import_vs_dotenv_parse', () => benchImport(small));
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
   await step('merge_driver_vs_merge_file', benchMergeDriver);
   await step('log_vs_git_log_p', benchLog);
   await step('activation_ms', benchActivation);
+  await step('activation_vs_empty', () => benchHost(big));
   await step('scan_vs_git_grep', benchScan);
   await step('matrix_vs_listing', benchMatrix);
 

@@ -69,3 +69,37 @@ export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<Ben
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
   );
 }
+
+/**
+ * The Rust kagi's `run` of the same scope beside the same floor, as a reference only: measured
+ * when KAGI_RUST names an installed binary (the bench never downloads or builds one).
+ */
+export async function benchRunRustReference(v: BenchVault): Promise<BenchResult> {
+  const rust = process.env.KAGI_RUST;
+  if (!rust) {
+    return {
+      id: 'run_rust_reference',
+      value: -1,
+      unit: 'ratio',
+      baseline: 'not measured: set KAGI_RUST=/path/to/kagi (a Rust kagi binary) to report it',
+      goal: 'report',
+    };
+  }
+  const env = { ...process.env, ...v.host.env, KAGI_DISABLE_KEYRING: '1' };
+  const rustRun = () => {
+    const r = spawnSync(rust, ['run', 'svc000', 'development', '--', process.execPath, ...CHILD], {
+      cwd: v.root,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    if (r.status !== 0) throw new Error(`${rust} run exited ${r.status}: ${r.stderr}`);
+  };
+  const r = await compare(rustRun, bareNode(v, await scopeValues(v)), { runs: 9 });
+  return ratioResult(
+    'run_rust_reference',
+    r.ratio,
+    `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms (compare run_vs_floor)`,
+    undefined,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, binary: rust },
+  );
+}

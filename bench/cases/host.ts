@@ -1,0 +1,69 @@
+// Kagi in the real extension host (code-server), beside an empty extension: activation and the
+// heap the Secrets tree keeps for the 30k vault. The host work runs in bench/host/.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project } from '../../src/vault';
+import { listVault } from '../../src/vault/usecases/listing';
+import { median } from '../measure';
+import { ratioResult, type BenchResult } from '../result';
+import { tempDir, type BenchVault } from '../fixtures';
+
+interface HostRun {
+  kagi_ms: number;
+  empty_ms: number;
+  heapBefore: number;
+  heapAfter: number;
+  nodes: number;
+}
+
+const RUNS = Number(process.env.KAGI_BENCH_HOST_RUNS ?? 5);
+
+/** The bytes of every name the tree shows: scopes and keys, as UTF-8. */
+async function namesBytes(v: BenchVault): Promise<number> {
+  const listing = await listVault(Project.open(v.root, v.host), { decrypt: true });
+  let bytes = 0;
+  for (const scope of listing.scopes) {
+    bytes += Buffer.byteLength(scope);
+    for (const key of listing.keys?.get(scope) ?? []) bytes += Buffer.byteLength(key.key);
+  }
+  return bytes;
+}
+
+function measureInHost(v: BenchVault): HostRun[] {
+  const out = path.join(tempDir('host'), 'host.json');
+  const r = spawnSync(process.execPath, ['bench/host/measure-host.mjs', v.root, v.host.home, String(RUNS), out], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0 || !fs.existsSync(out)) throw new Error('bench/host/measure-host.mjs failed (see above)');
+  return (JSON.parse(fs.readFileSync(out, 'utf8')) as { results: HostRun[] }).results;
+}
+
+export async function benchHost(v: BenchVault): Promise<BenchResult[]> {
+  const runs = measureInHost(v);
+  const kagi = median(runs.map((r) => r.kagi_ms));
+  const empty = median(runs.map((r) => r.empty_ms));
+  const growth = median(runs.map((r) => r.heapAfter - r.heapBefore));
+  const names = await namesBytes(v);
+  const mb = (b: number) => Math.round(b / 1024 / 102.4) / 10;
+  return [
+    ratioResult(
+      'activation_vs_empty',
+      kagi / empty,
+      `an empty extension in the same host: ${empty.toFixed(1)} ms`,
+      1.5,
+      {
+        subject_ms: kagi,
+        baseline_ms: empty,
+        host_runs: runs.length,
+      },
+    ),
+    ratioResult(
+      'host_heap_after_listing',
+      growth / names,
+      `the plaintext size of the names shown: ${mb(names)} MB`,
+      2,
+      { heap_growth_mb: mb(growth), names_mb: mb(names), nodes: median(runs.map((r) => r.nodes)) },
+    ),
+  ];
+}

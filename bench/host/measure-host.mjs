@@ -1,0 +1,71 @@
+// Measures Kagi inside code-server's real extension host, beside an empty extension:
+//   node bench/host/measure-host.mjs <workspace> <kagiHome> <runs> <out.json>
+// Each run is a fresh code-server (a fresh extension host): an extension activates once per
+// host. Kagi's installed copy has its activation events emptied so that nothing but the probe
+// activates it (its code is the built bundle, unchanged); the order alternates between runs so
+// neither side always pays the host's first activation. bench/cases/host.ts reads the output.
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { extensionId, readPackageJson, repoRoot, sleep } from '../../scripts/vscode/common.mjs';
+import { RUNNER_EXTENSION_DIR, installExtension, makeRunDirs, startCodeServer } from '../../scripts/vscode/server.mjs';
+import { launchChromium, openWorkbench } from '../../scripts/vscode/browser.mjs';
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const EMPTY_ID = 'kagi-vault.kagi-bench-empty';
+
+function installApiOnly(extensionsDir) {
+  const dest = installExtension(extensionsDir);
+  const manifest = path.join(dest, 'package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
+  writeFileSync(manifest, JSON.stringify({ ...pkg, activationEvents: [] }, null, 2));
+}
+
+async function oneRun({ workspace, kagiHome, order }) {
+  const dirs = makeRunDirs('kagi-bench-host-');
+  installApiOnly(dirs.extensions);
+  installExtension(dirs.extensions, path.join(HERE, 'empty-extension'));
+  const runnerDir = installExtension(dirs.extensions, RUNNER_EXTENSION_DIR);
+  cpSync(path.join(HERE, 'probe.cjs'), path.join(runnerDir, 'probe.cjs'));
+  const resultsFile = path.join(dirs.results, 'host.json');
+  const server = await startCodeServer({
+    workspace,
+    userDataDir: dirs.userData,
+    extensionsDir: dirs.extensions,
+    env: {
+      KAGI_HOME: kagiHome,
+      KAGI_IT_RESULTS: resultsFile,
+      KAGI_IT_INDEX: path.join(runnerDir, 'probe.cjs'),
+      // The runner must not activate Kagi itself: the probe does, timed.
+      KAGI_IT_EXTENSION_ID: 'kagi-vault.not-installed',
+      KAGI_BENCH_ORDER: order.join(','),
+      KAGI_BENCH_KAGI_ID: extensionId(readPackageJson()),
+    },
+  });
+  let browser;
+  try {
+    browser = await launchChromium();
+    await openWorkbench(browser, server.workspaceUrl);
+    const deadline = Date.now() + 240000;
+    while (!existsSync(resultsFile)) {
+      if (Date.now() > deadline) throw new Error('the probe wrote no result within 240 s');
+      await sleep(250);
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+  const out = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  if (!out.bench) throw new Error(`the probe failed: ${out.error ?? JSON.stringify(out.failures)}`);
+  return out.bench;
+}
+
+const [workspace, kagiHome, runs, outFile] = process.argv.slice(2);
+const kagiId = extensionId(readPackageJson());
+const results = [];
+for (let i = 0; i < Number(runs); i++) {
+  const order = i % 2 === 0 ? [EMPTY_ID, kagiId] : [kagiId, EMPTY_ID];
+  const r = await oneRun({ workspace, kagiHome, order });
+  results.push({ kagi_ms: r.activation_ms[kagiId], empty_ms: r.activation_ms[EMPTY_ID], ...r, order });
+  process.stderr.write(`bench: host run ${i + 1}/${runs}: ${JSON.stringify(results.at(-1))}\n`);
+}
+writeFileSync(outFile, JSON.stringify({ repoRoot, results }, null, 2));
