@@ -15,7 +15,7 @@ export type { VaultChange, VaultFolder } from './vaultFolder';
  * the active environment. Adapters stay thin; vault logic lives in src/vault.
  */
 export class Ctx implements vscode.Disposable {
-  readonly log: vscode.LogOutputChannel;
+  private logChannel?: vscode.LogOutputChannel;
   private readonly changed = new vscode.EventEmitter<VaultChange>();
   /** Fires when a vault's files changed on disk or through us. */
   readonly onDidChangeVault = this.changed.event;
@@ -28,11 +28,19 @@ export class Ctx implements vscode.Disposable {
   readonly listings: Listings;
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.log = vscode.window.createOutputChannel('Kagi', { log: true });
-    this.listings = new Listings(this.onDidChangeVault, this.log, (message) => this.prompter.info(message));
+    this.listings = new Listings(
+      this.onDidChangeVault,
+      (message) => this.log.info(message),
+      (message) => this.prompter.info(message),
+    );
     this.announced = new AnnouncedStates(this.kagiDirs());
     // Trust granted: listings were read without decrypting, so everything is read again.
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.fireChanged()));
+  }
+
+  /** The Kagi output channel, made on first use: activation need not wait for it (bench/README.md). */
+  get log(): vscode.LogOutputChannel {
+    return (this.logChannel ??= vscode.window.createOutputChannel('Kagi', { log: true }));
   }
 
   /** The `kagi.*` settings, typed and validated (`scope`: a file, for resource settings). */
@@ -185,6 +193,6 @@ export class Ctx implements vscode.Disposable {
     this.subscriptions.forEach((s) => s.dispose());
     this.listings.dispose();
     this.changed.dispose();
-    this.log.dispose();
+    this.logChannel?.dispose();
   }
 }

@@ -13,12 +13,12 @@ export class Listings implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
 
   /**
-   * `onDidChangeVault`: what makes a listing stale. `inform`: tells the person something they
-   * should act on (an interrupted rotation was finished).
+   * `onDidChangeVault`: what makes a listing stale. `note`: writes a line to the Kagi log.
+   * `inform`: tells the person something they should act on (an interrupted rotation was finished).
    */
   constructor(
     onDidChangeVault: vscode.Event<VaultChange>,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly note: (message: string) => void,
     private readonly inform: (message: string) => void,
   ) {
     this.subscriptions.push(onDidChangeVault((c) => this.invalidate(c.vault)));
@@ -39,10 +39,10 @@ export class Listings implements vscode.Disposable {
     if (!this.keyNames.has(root)) this.keyNames.set(root, new KeyNameCache());
     const listing = await listVault(v.project, { decrypt: vscode.workspace.isTrusted, cache: this.keyNames.get(root) });
     if (listing.recovered) {
-      this.log.info(`${v.folder.name}: finished an interrupted key rotation (rotation journal replayed)`);
+      this.note(`${v.folder.name}: finished an interrupted key rotation (rotation journal replayed)`);
       this.inform(`Kagi: finished an interrupted key rotation in ${v.folder.name}. Commit the changed .kagi/ files.`);
     }
-    if (listing.blocked) this.log.info(`${v.folder.name}: vault not decrypted (${listing.blocked.state})`);
+    if (listing.blocked) this.note(`${v.folder.name}: vault not decrypted (${listing.blocked.state})`);
     return listing;
   }
 

@@ -8,8 +8,10 @@ export function registerStatusBar(ctx: Ctx): void {
   item.name = 'Kagi Environment';
   item.command = 'kagi.switchEnvironment';
   const update = () => render(ctx, item, ctx.vaultFor(vscode.window.activeTextEditor?.document.uri));
-  update();
+  // The first render reads kagi.json: after activation returns, so the host isn't held up.
+  const first = setTimeout(update, 0);
   ctx.extension.subscriptions.push(
+    { dispose: () => clearTimeout(first) },
     item,
     ctx.onDidChangeVault(update),
     vscode.window.onDidChangeActiveTextEditor(update),

@@ -13,8 +13,9 @@ export function registerTree(ctx: Ctx): SecretsTree {
   registerGuarded(ctx, 'kagi.refresh', async () => ctx.fireChanged());
   const updateHasVault = () =>
     void vscode.commands.executeCommand('setContext', 'kagi.hasVault', ctx.vaults().length > 0);
-  updateHasVault();
-  ctx.extension.subscriptions.push(ctx.onDidChangeVault(updateHasVault));
+  // Looks for kagi.json in every folder: after activation returns (bench/README.md).
+  const first = setTimeout(updateHasVault, 0);
+  ctx.extension.subscriptions.push({ dispose: () => clearTimeout(first) }, ctx.onDidChangeVault(updateHasVault));
   ctx.extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.fireChanged()));
   return tree;
 }

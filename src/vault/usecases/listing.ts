@@ -66,26 +66,32 @@ export interface ListOptions {
 }
 
 /**
- * Key names per scope, remembered with the encrypted text they were read from and
- * the key that opened it: a listing after a change decrypts only the stores whose
- * file changed. Holds names and descriptions, what a listing shows anyway.
+ * Key names per scope, remembered with a digest of the encrypted text they were read from
+ * and the key that opened it: a listing after a change decrypts only the stores whose file
+ * changed. Holds names and descriptions, what a listing shows anyway. A digest, not the
+ * text: the texts of a 30k-secret vault are megabytes the extension host would keep for
+ * nothing (bench `host_heap_after_listing`).
  */
 export class KeyNameCache {
-  private readonly entries = new Map<string, { text: string; keyId: string; keys: KeyInfo[] }>();
+  private readonly entries = new Map<string, { digest: string; keyId: string; keys: KeyInfo[] }>();
 
   lookup(scope: string, text: string, keyId: string): KeyInfo[] | undefined {
     const e = this.entries.get(scope);
-    return e && e.text === text && e.keyId === keyId ? e.keys : undefined;
+    return e && e.keyId === keyId && e.digest === textDigest(text) ? e.keys : undefined;
   }
 
   remember(scope: string, text: string, keyId: string, keys: KeyInfo[]): void {
-    this.entries.set(scope, { text, keyId, keys });
+    this.entries.set(scope, { digest: textDigest(text), keyId, keys });
   }
 
   /** Forgets scopes that are gone (or failed), so the cache never outgrows the vault. */
   keepOnly(scopes: Set<string>): void {
     for (const scope of this.entries.keys()) if (!scopes.has(scope)) this.entries.delete(scope);
   }
+}
+
+function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
 
 export async function listVault(project: Project, opts: ListOptions): Promise<Listing> {
