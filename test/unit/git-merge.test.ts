@@ -95,6 +95,37 @@ describe('the store merge driver', function () {
     );
   });
 
+  it('outside `git merge` (a cherry-pick names theirs in CHERRY_PICK_HEAD only): the rotated side still opens', () => {
+    const repo = forked();
+    const carol = addMember(repo, 'carol');
+    commitAll(repo, 'carol joins');
+    repo.gitOk(['branch', '-f', 'side']);
+    onBranch(
+      repo,
+      'side',
+      () => {
+        repo.kagiOk(['member', 'remove', carol.id, '--yes']);
+        setStdin(repo, 'THEIRS', `${CANARY}-t`);
+      },
+      'rotate and set on side',
+    );
+    setStdin(repo, 'OURS', `${CANARY}-o`);
+    commitAll(repo, 'old key on main');
+    const dir = tempDir('kagi-pick-');
+    const [o, a, b] = ['O', 'A', 'B'].map((n) => path.join(dir, n));
+    fs.writeFileSync(o!, repo.gitOk(['show', `main~1:${STORE}`]));
+    fs.writeFileSync(a!, repo.gitOk(['show', `main:${STORE}`]));
+    fs.writeFileSync(b!, repo.gitOk(['show', `side:${STORE}`]));
+    const driver = () => repo.kagi(['git', 'merge-driver', 'store', o!, a!, b!, STORE]);
+    const unnamed = driver();
+    assert.notEqual(unnamed.code, 0, 'nothing names the rotated side: this device cannot open it');
+    repo.gitOk(['update-ref', 'CHERRY_PICK_HEAD', repo.gitOk(['rev-parse', 'side']).trim()]);
+    fs.writeFileSync(a!, repo.gitOk(['show', `main:${STORE}`]));
+    const r = driver();
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(filesContain(dir, CANARY), [], 'no value in the result or beside it');
+  });
+
   it('a key changed on both sides: exit non-zero, a valid store with ours, a record without values, resolve per key', () => {
     const repo = forked();
     onBranch(
