@@ -5,10 +5,18 @@
 let real;
 const curve = () => (real ??= require('./x25519-curve.mjs')).x25519;
 
+/**
+ * The base point u = 9, little-endian, as @noble/curves defines it. age's WebCrypto path of
+ * scalarMultBase (every identity's public key) reads only this constant: answering it here
+ * keeps the curve from loading at all where WebCrypto has X25519 (Node).
+ */
+const GU_BYTES = new Uint8Array(32);
+GU_BYTES[0] = 9;
+
 export const x25519 = {
   scalarMult: (scalar, u) => curve().scalarMult(scalar, u),
   scalarMultBase: (scalar) => curve().scalarMultBase(scalar),
   get GuBytes() {
-    return curve().GuBytes;
+    return GU_BYTES.slice();
   },
 };
