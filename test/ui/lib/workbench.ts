@@ -219,7 +219,12 @@ export function extensionManifest(): {
     commands?: Array<{ command: string; title: string; category?: string }>;
   };
 } {
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  // The workbench shows package.json's `%key%` placeholders with their text from package.nls.json.
+  const nls = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'), (_key, value: unknown) => {
+    const placeholder = typeof value === 'string' ? /^%([^%\s]+)%$/.exec(value)?.[1] : undefined;
+    return placeholder !== undefined && placeholder in nls ? nls[placeholder] : value;
+  });
 }
 
 /**
