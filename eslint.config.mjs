@@ -17,7 +17,7 @@ const SETTINGS_BYPASS = [
 ].map((selector) => ({ selector, message: 'Read kagi.* settings through ctx.config() (config.ts).' }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'demo/**', 'test-results/**', '.vscode-test/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'demo/**', 'test-results/**', '.vscode-test/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

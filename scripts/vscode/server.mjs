@@ -11,6 +11,7 @@ import { ensureDir, extensionId, freePort, repoRoot, sleep, waitFor } from './co
 const EXTENSION_FILES = [
   'package.json',
   'package.nls.json',
+  'l10n',
   'dist',
   'media',
   'resources',

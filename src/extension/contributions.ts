@@ -1,7 +1,10 @@
 // package.json's `contributes.commands` and `contributes.menus`, generated from the command
 // table (commandTable.ts) as js-debug generates its contributions: `npm run gen:contributions`
-// writes them, test/unit/contributions.test.ts fails when package.json differs. Pure, no `vscode`.
-import { CATEGORY, COMMAND_IDS, commandSpec, type MenuLocation } from './commandTable';
+// writes them, test/unit/contributions.test.ts fails when package.json differs. Command titles
+// and the category are `%key%` placeholders whose English text goes to package.nls.json
+// (manifestL10n.ts moves the manifest's other strings there). Pure, no `vscode`.
+import { CATEGORY, COMMAND_IDS, commandSpec, type CommandId, type MenuLocation } from './commandTable';
+import { localizeManifest, type Nls } from './manifestL10n';
 
 export interface ContributedCommand {
   command: string;
@@ -27,11 +30,23 @@ const LOCATIONS: MenuLocation[] = [
 
 const TRUSTED = 'isWorkspaceTrusted';
 
+const CATEGORY_KEY = 'command.category';
+const titleKey = (id: CommandId): string => `command.${id}`;
+
 export function contributedCommands(): ContributedCommand[] {
-  return COMMAND_IDS.map((id) => {
-    const spec = commandSpec(id);
-    return { command: id, title: spec.title, category: CATEGORY, icon: `$(${spec.icon})` };
-  });
+  return COMMAND_IDS.map((id) => ({
+    command: id,
+    title: `%${titleKey(id)}%`,
+    category: `%${CATEGORY_KEY}%`,
+    icon: `$(${commandSpec(id).icon})`,
+  }));
+}
+
+/** The English text of the command placeholders (package.nls.json). */
+export function commandTexts(): Nls {
+  const out: Nls = { [CATEGORY_KEY]: CATEGORY };
+  for (const id of COMMAND_IDS) out[titleKey(id)] = commandSpec(id).title;
+  return out;
 }
 
 /**
@@ -57,10 +72,17 @@ export function contributedMenus(): Record<MenuLocation, ContributedMenuItem[]> 
   return out;
 }
 
-/** `pkg` (package.json, parsed) with its generated contributions replaced, other fields untouched. */
-export function withGeneratedContributions<T extends { contributes: Record<string, unknown> }>(pkg: T): T {
-  return {
+/**
+ * `pkg` (package.json, parsed) with its generated contributions replaced and its shown strings
+ * as placeholders, and package.nls.json to go with it (`nls`: the file as it was).
+ */
+export function withGeneratedContributions<T extends { contributes: Record<string, unknown> }>(
+  pkg: T,
+  nls: Nls,
+): { manifest: T; nls: Nls } {
+  const generated = {
     ...pkg,
     contributes: { ...pkg.contributes, commands: contributedCommands(), menus: contributedMenus() },
   };
+  return localizeManifest(generated, nls, commandTexts());
 }

@@ -94,12 +94,12 @@ export class Ctx implements vscode.Disposable {
     if (direct) return direct;
     const all = this.vaults();
     if (all.length === 0) {
-      this.prompter.info('No kagi vault in this workspace. Run "Kagi: Initialize Vault" first.');
+      this.prompter.info(vscode.l10n.t('No kagi vault in this workspace. Run "Kagi: Initialize Vault" first.'));
       return undefined;
     }
     const root = await this.prompter.pick(
       all.map((v) => ({ label: v.folder.name, description: v.folder.uri.fsPath, id: v.project.root })),
-      { title: 'Kagi', placeHolder: "Which folder's vault?" },
+      { title: 'Kagi', placeHolder: vscode.l10n.t("Which folder's vault?") },
     );
     return root === undefined ? undefined : all.find((v) => v.project.root === root);
   }
@@ -172,13 +172,15 @@ export class Ctx implements vscode.Disposable {
       if (isKagiError(e)) {
         this.log.warn(`${what}: ${e.code}: ${e.describe()}`);
         const buttons = onKagiError ? [onKagiError.title] : [];
-        void this.prompter.error(`Kagi: ${e.describe()}`, buttons).then((c) => {
+        void this.prompter.error(vscode.l10n.t('Kagi: {0}', e.describe()), buttons).then((c) => {
           if (c && onKagiError) void vscode.commands.executeCommand(onKagiError.command);
         });
       } else {
         const name = e instanceof Error ? e.name : typeof e;
         this.log.error(`${what}: unexpected ${name}`);
-        void this.prompter.error(`Kagi: ${what} failed unexpectedly (${name}). See the Kagi output for details.`);
+        void this.prompter.error(
+          vscode.l10n.t('Kagi: {0} failed unexpectedly ({1}). See the Kagi output for details.', what, name),
+        );
       }
       return undefined;
     }

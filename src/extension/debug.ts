@@ -65,7 +65,7 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
       {
         vault: p!.vault,
         scope: p!.scope,
-        label: `debug session "${p!.name}"`,
+        label: vscode.l10n.t('debug session "{0}"', p!.name),
         restart: async () => {
           await vscode.debug.stopDebugging(session);
           await vscode.debug.startDebugging(p!.folder, p!.original);
@@ -102,7 +102,7 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
         }
         const v = vaultOrThrow(this.ctx, folder?.uri);
         const files = parseFilesProperty((config.kagi as { files?: unknown } | undefined)?.files);
-        const program = `Debug launch "${config.name ?? config.type}"`;
+        const program = vscode.l10n.t('Debug launch "{0}"', config.name ?? config.type);
         const where = inferenceFolder(v, folder, config);
         const { scope, secrets } = await loadScope(this.ctx, v, req, where, action, program);
         const cwd = typeof config.cwd === 'string' ? resolveCwd(folder, config.cwd) : folder?.uri.fsPath;
@@ -128,7 +128,7 @@ export class KagiDebugConfigurationProvider implements vscode.DebugConfiguration
         );
         return r.config;
       },
-      { title: 'Open launch.json', command: 'workbench.action.debug.configure' },
+      { title: vscode.l10n.t('Open launch.json'), command: 'workbench.action.debug.configure' },
     );
   }
 }
@@ -152,7 +152,7 @@ export class KagiWrapperProvider implements vscode.DebugConfigurationProvider {
         const all = vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown[]>('configurations') ?? [];
         return unwrapKagiLaunch(config, Array.isArray(all) ? all : []) as vscode.DebugConfiguration;
       },
-      { title: 'Open launch.json', command: 'workbench.action.debug.configure' },
+      { title: vscode.l10n.t('Open launch.json'), command: 'workbench.action.debug.configure' },
     );
   }
 }
@@ -210,17 +210,25 @@ async function runLaunch(ctx: Ctx, noDebug: boolean, uri?: vscode.Uri): Promise<
   ).filter((c) => c && typeof c === 'object' && typeof c.type === 'string' && c.request !== 'attach');
   if (configs.length === 0) {
     ctx.prompter.info(
-      `Kagi: ${v.folder.name} has no launch configuration to run. ` +
-        'Add one in .vscode/launch.json (Run > Add Configuration…).',
+      vscode.l10n.t(
+        'Kagi: {0} has no launch configuration to run. Add one in .vscode/launch.json (Run > Add Configuration…).',
+        v.folder.name,
+      ),
     );
     return false;
   }
   const picked = await ctx.prompter.pick(
     configs.map((c, i) => ({ label: String(c.name ?? c.type), id: i, description: c.type })),
-    { title: noDebug ? 'Run which launch configuration (without debugging)?' : 'Debug which launch configuration?' },
+    {
+      title: noDebug
+        ? vscode.l10n.t('Run which launch configuration (without debugging)?')
+        : vscode.l10n.t('Debug which launch configuration?'),
+    },
   );
   if (picked === undefined) return false;
-  const scope = await pickScope(ctx, v, 'With the secrets of which scope?', { preferred: activeScope(ctx, v) });
+  const scope = await pickScope(ctx, v, vscode.l10n.t('With the secrets of which scope?'), {
+    preferred: activeScope(ctx, v),
+  });
   if (!scope) return false;
   const { service = '', env } = splitScope(scope);
   const kagi = { service, env };

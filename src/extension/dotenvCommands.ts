@@ -39,7 +39,12 @@ function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {
 }
 
 async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
-  const uri = uriOf(arg) ?? (await ctx.prompter.pickFile({ title: 'Kagi: Import a .env File', openLabel: 'Import' }));
+  const uri =
+    uriOf(arg) ??
+    (await ctx.prompter.pickFile({
+      title: vscode.l10n.t('Kagi: Import a .env File'),
+      openLabel: vscode.l10n.t('Import'),
+    }));
   if (!uri) return undefined;
   const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, uri));
   if (!v) return undefined;
@@ -51,7 +56,10 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
     envOfFile(v, path.basename(uri.fsPath), ctx.activeEnv(v)),
     path.dirname(uri.fsPath),
   );
-  const scope = await pickScope(ctx, v, `Kagi: Import ${path.basename(uri.fsPath)}`, { preferred, allowNew: true });
+  const scope = await pickScope(ctx, v, vscode.l10n.t('Kagi: Import {0}', path.basename(uri.fsPath)), {
+    preferred,
+    allowNew: true,
+  });
   if (!scope) return undefined;
   const plan = await planImport(v.project, scope, entries);
   const overwrite = await previewImport(ctx, plan);
@@ -67,7 +75,11 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
   ctx.fireChanged(v);
   const count = applied.added.length + applied.overwritten.length;
   ctx.log.info(`imported ${count} key(s) from ${path.basename(uri.fsPath)} into ${scope}`);
-  ctx.prompter.info(`Kagi: imported ${count} key${count === 1 ? '' : 's'} into ${scope}.`);
+  ctx.prompter.info(
+    count === 1
+      ? vscode.l10n.t('Kagi: imported 1 key into {0}.', scope)
+      : vscode.l10n.t('Kagi: imported {0} keys into {1}.', count, scope),
+  );
   return applied;
 }
 
@@ -75,11 +87,11 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
 async function vaultToImportInto(ctx: Ctx, uri: vscode.Uri): Promise<VaultFolder | undefined> {
   if (ctx.vaults().length > 0) return ctx.pickVault(uri);
   const go = await ctx.prompter.confirm(
-    'No kagi vault in this workspace yet',
-    `Create one, then import ${path.basename(uri.fsPath)} into it?`,
-    ['Initialize and Import'],
+    vscode.l10n.t('No kagi vault in this workspace yet'),
+    vscode.l10n.t('Create one, then import {0} into it?', path.basename(uri.fsPath)),
+    [vscode.l10n.t('Initialize and Import')],
   );
-  if (go !== 'Initialize and Import' || !(await initVault(ctx, uri))) return undefined;
+  if (go !== vscode.l10n.t('Initialize and Import') || !(await initVault(ctx, uri))) return undefined;
   return ctx.vaultFor(uri);
 }
 
@@ -102,12 +114,12 @@ const names = (keys: string[]) => (keys.length ? keys.join(', ') : 'none');
  */
 function keptAsWritten(keys: string[]): string[] {
   const odd = keys.filter((k) => normalizeKey(k) !== k);
-  return odd.length ? [`Kept as written (Set Secret would normalize): ${names(odd)}`] : [];
+  return odd.length ? [vscode.l10n.t('Kept as written (Set Secret would normalize): {0}', names(odd))] : [];
 }
 
 async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | undefined> {
   if (plan.added.length === 0 && plan.overwritten.length === 0) {
-    ctx.prompter.info(`Kagi: nothing to import; ${plan.scope} already has these values.`);
+    ctx.prompter.info(vscode.l10n.t('Kagi: nothing to import; {0} already has these values.', plan.scope));
     return undefined;
   }
   const detail = [
@@ -117,23 +129,35 @@ async function previewImport(ctx: Ctx, plan: ImportPlan): Promise<boolean | unde
     ...keptAsWritten([...plan.added, ...plan.overwritten]),
   ].join(' · ');
   const choices: Choice<'all' | 'new'>[] = [
-    { label: `$(check) Import ${plan.added.length} new, overwrite ${plan.overwritten.length}`, id: 'all', detail },
+    {
+      label: vscode.l10n.t('$(check) Import {0} new, overwrite {1}', plan.added.length, plan.overwritten.length),
+      id: 'all',
+      detail,
+    },
   ];
   if (plan.overwritten.length > 0)
     choices.push({
-      label: `$(add) Import only the ${plan.added.length} new keys`,
+      label: vscode.l10n.t('$(add) Import only the {0} new keys', plan.added.length),
       id: 'new',
-      detail: `Keep: ${names(plan.overwritten)}`,
+      detail: vscode.l10n.t('Keep: {0}', names(plan.overwritten)),
     });
-  const choice = await ctx.prompter.pick(choices, { title: `Kagi: Import into ${plan.scope}`, placeHolder: detail });
+  const choice = await ctx.prompter.pick(choices, {
+    title: vscode.l10n.t('Kagi: Import into {0}', plan.scope),
+    placeHolder: detail,
+  });
   if (!choice) return undefined;
   if (choice === 'new' || plan.overwritten.length === 0) return false;
   const ok = await ctx.prompter.confirm(
-    `Overwrite ${plan.overwritten.length} existing key${plan.overwritten.length === 1 ? '' : 's'} in ${plan.scope}?`,
-    `Replaced: ${names(plan.overwritten)}. The current values are lost (Git history keeps the old encrypted file).`,
-    ['Overwrite'],
+    plan.overwritten.length === 1
+      ? vscode.l10n.t('Overwrite 1 existing key in {0}?', plan.scope)
+      : vscode.l10n.t('Overwrite {0} existing keys in {1}?', plan.overwritten.length, plan.scope),
+    vscode.l10n.t(
+      'Replaced: {0}. The current values are lost (Git history keeps the old encrypted file).',
+      names(plan.overwritten),
+    ),
+    [vscode.l10n.t('Overwrite')],
   );
-  return ok === 'Overwrite' ? true : undefined;
+  return ok === vscode.l10n.t('Overwrite') ? true : undefined;
 }
 
 export interface ExportResult {
@@ -149,20 +173,22 @@ async function exportDotenv(ctx: Ctx, arg: unknown): Promise<ExportResult | unde
   const [plan] = await planExport(v.project, { kind: 'scope', scope }, dir);
   const { file, gitignore } = plan!;
   const rel = vscode.workspace.asRelativePath(file);
-  const notes = ['Anyone who can read this file sees the values. It is written with mode 0600.'];
-  if (plan!.replaces) notes.push('It replaces the existing file.');
+  const notes = [vscode.l10n.t('Anyone who can read this file sees the values. It is written with mode 0600.')];
+  if (plan!.replaces) notes.push(vscode.l10n.t('It replaces the existing file.'));
   if (gitignore === 'not-ignored')
     notes.push('WARNING: Git does not ignore this file: add it to .gitignore before committing.');
-  const ok = await ctx.prompter.confirm(`Write the secrets of ${scope} in plaintext to ${rel}?`, notes.join(' '), [
-    'Export',
-  ]);
-  if (ok !== 'Export') return undefined;
+  const ok = await ctx.prompter.confirm(
+    vscode.l10n.t('Write the secrets of {0} in plaintext to {1}?', scope, rel),
+    notes.join(' '),
+    [vscode.l10n.t('Export')],
+  );
+  if (ok !== vscode.l10n.t('Export')) return undefined;
   writeExport([plan!]);
   ctx.log.info(`exported ${scope} to ${rel} (git: ${gitignore})`);
   if (gitignore === 'not-ignored') {
-    ctx.prompter.warn(`Kagi: ${rel} is NOT ignored by Git. Add it to .gitignore before committing.`);
+    ctx.prompter.warn(vscode.l10n.t('Kagi: {0} is NOT ignored by Git. Add it to .gitignore before committing.', rel));
   } else {
-    ctx.prompter.info(`Kagi: wrote ${rel}.`);
+    ctx.prompter.info(vscode.l10n.t('Kagi: wrote {0}.', rel));
   }
   return { file, gitignore };
 }
@@ -184,7 +210,7 @@ async function exportTarget(ctx: Ctx, arg: unknown): Promise<ExportTarget | unde
   const v = await ctx.pickVault(uri);
   if (!v) return undefined;
   const dir = uri?.fsPath ?? v.project.root;
-  const scope = await pickScope(ctx, v, 'Kagi: Export to .env', {
+  const scope = await pickScope(ctx, v, vscode.l10n.t('Kagi: Export to .env'), {
     preferred: preferredScope(v.project, ctx.activeEnv(v), dir),
   });
   return scope ? { v, scope, dir } : undefined;

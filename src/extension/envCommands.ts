@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { addEnv, removeEnv, renameEnv, validateName } from '../vault';
 import { registerGuarded } from './commandKit';
 import { refOf, vaultOf } from './target';
@@ -31,28 +32,28 @@ async function envTarget(ctx: Ctx, arg: unknown, title: string): Promise<EnvTarg
         .filter(Boolean)
         .join(' · '),
     })),
-    { title, placeHolder: `Environment (active: ${active})` },
+    { title, placeHolder: vscode.l10n.t('Environment (active: {0})', active) },
   );
   return env ? { v, env } : undefined;
 }
 
 /** Picks the environment tasks, debugging and completions use in a folder. */
 async function switchEnv(ctx: Ctx, arg: unknown): Promise<string | undefined> {
-  const t = await envTarget(ctx, arg, 'Kagi: Switch Environment');
+  const t = await envTarget(ctx, arg, vscode.l10n.t('Kagi: Switch Environment'));
   if (!t) return undefined;
   await ctx.setActiveEnv(t.v, t.env);
   return t.env;
 }
 
-const nameError = validator((text) => validateName(text.trim(), 'environment'), 'Invalid name');
+const nameError = validator((text) => validateName(text.trim(), 'environment'), vscode.l10n.t('Invalid name'));
 
 async function add(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
   const v = await vaultOf(ctx, refOf(arg));
   if (!v) return undefined;
   const name = await ctx.prompter.input({
-    title: 'Kagi: Add Environment',
-    prompt: 'New environment (created empty for every service)',
-    placeHolder: 'staging',
+    title: vscode.l10n.t('Kagi: Add Environment'),
+    prompt: vscode.l10n.t('New environment (created empty for every service)'),
+    placeHolder: vscode.l10n.t('staging'),
     validate: nameError,
   });
   if (!name) return undefined;
@@ -63,11 +64,11 @@ async function add(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
 }
 
 async function rename(ctx: Ctx, arg: unknown): Promise<unknown> {
-  const t = await envTarget(ctx, arg, 'Kagi: Rename Environment');
+  const t = await envTarget(ctx, arg, vscode.l10n.t('Kagi: Rename Environment'));
   if (!t) return undefined;
   const to = await ctx.prompter.input({
-    title: `Kagi: Rename ${t.env}`,
-    prompt: 'New name (every scope of this environment is re-encrypted under it)',
+    title: vscode.l10n.t('Kagi: Rename {0}', t.env),
+    prompt: vscode.l10n.t('New name (every scope of this environment is re-encrypted under it)'),
     value: t.env,
     validate: nameError,
   });
@@ -83,11 +84,11 @@ async function rename(ctx: Ctx, arg: unknown): Promise<unknown> {
 
 /** Like `kagi env remove`: the person types the name, because every secret in it goes. */
 async function remove(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
-  const t = await envTarget(ctx, arg, 'Kagi: Remove Environment');
+  const t = await envTarget(ctx, arg, vscode.l10n.t('Kagi: Remove Environment'));
   if (!t) return undefined;
   const typed = await ctx.prompter.input({
-    title: `Kagi: Remove ${t.env}`,
-    prompt: `This deletes every secret of ${t.env} in every service. Type "${t.env}" to confirm.`,
+    title: vscode.l10n.t('Kagi: Remove {0}', t.env),
+    prompt: vscode.l10n.t('This deletes every secret of {0} in every service. Type "{1}" to confirm.', t.env, t.env),
     validate: (text) => (text === t.env ? undefined : `Type ${t.env} exactly`),
   });
   if (typed !== t.env) return undefined;

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat, setSecrets } from '../vault';
 import { registerGuarded } from './commandKit';
 import { secretTarget } from './secretCommands';
@@ -9,17 +10,25 @@ const DEFAULT_LENGTH: Record<SecretFormat, number> = { hex: 64, base64url: 43, a
 /** Generates a random secret and stores it without ever showing it (Reveal or Copy show it on request). */
 export function registerGenerateCommand(ctx: Ctx): void {
   registerGuarded(ctx, 'kagi.generateSecret', async (arg) => {
-    const title = 'Kagi: Generate Secret';
+    const title = vscode.l10n.t('Kagi: Generate Secret');
     const t = await secretTarget(ctx, arg, title, true);
     if (!t) return false;
     const { v, scope, key } = t;
     const format = await ctx.prompter.pick<SecretFormat>(
       [
-        { label: 'Hex', id: 'hex', description: '0-9a-f, 4 bits per character' },
-        { label: 'Base64url', id: 'base64url', description: 'A-Z a-z 0-9 - _, 6 bits per character' },
-        { label: 'Alphanumeric', id: 'alphanumeric', description: 'A-Z a-z 0-9, ~5.95 bits per character' },
+        { label: vscode.l10n.t('Hex'), id: 'hex', description: vscode.l10n.t('0-9a-f, 4 bits per character') },
+        {
+          label: vscode.l10n.t('Base64url'),
+          id: 'base64url',
+          description: vscode.l10n.t('A-Z a-z 0-9 - _, 6 bits per character'),
+        },
+        {
+          label: vscode.l10n.t('Alphanumeric'),
+          id: 'alphanumeric',
+          description: vscode.l10n.t('A-Z a-z 0-9, ~5.95 bits per character'),
+        },
       ],
-      { title, placeHolder: 'Format' },
+      { title, placeHolder: vscode.l10n.t('Format') },
     );
     if (!format) return false;
     const length = await askLength(ctx, title, format);
@@ -31,7 +40,12 @@ export function registerGenerateCommand(ctx: Ctx): void {
     ctx.fireChanged(v);
     ctx.log.info(`generated ${key} in ${scope} (${format}, ${length} characters)`);
     ctx.prompter.info(
-      `Kagi: generated ${key} in ${scope} (${entropyBits(format, length)} bits). Use Reveal or Copy to see it.`,
+      vscode.l10n.t(
+        'Kagi: generated {0} in {1} ({2} bits). Use Reveal or Copy to see it.',
+        key,
+        scope,
+        entropyBits(format, length),
+      ),
     );
     return true;
   });
@@ -40,13 +54,13 @@ export function registerGenerateCommand(ctx: Ctx): void {
 async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise<number | undefined> {
   const text = await ctx.prompter.input({
     title,
-    prompt: `Length in characters (${MIN_LENGTH}-${MAX_LENGTH})`,
+    prompt: vscode.l10n.t('Length in characters ({0}-{1})', MIN_LENGTH, MAX_LENGTH),
     value: String(DEFAULT_LENGTH[format]),
     validate: (t) => {
       const n = Number(t);
       return Number.isInteger(n) && n >= MIN_LENGTH && n <= MAX_LENGTH
         ? undefined
-        : `Enter a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}`;
+        : vscode.l10n.t('Enter a whole number from {0} to {1}', MIN_LENGTH, MAX_LENGTH);
     },
   });
   return text === undefined ? undefined : Number(text);
@@ -57,9 +71,9 @@ async function confirmOverwrite(ctx: Ctx, v: VaultFolder, scope: string, key: st
   if (!exists) return true;
   return (
     (await ctx.prompter.confirm(
-      `Replace ${key} in ${scope}?`,
-      'The current value is overwritten by a new random one.',
-      ['Replace'],
-    )) === 'Replace'
+      vscode.l10n.t('Replace {0} in {1}?', key, scope),
+      vscode.l10n.t('The current value is overwritten by a new random one.'),
+      [vscode.l10n.t('Replace')],
+    )) === vscode.l10n.t('Replace')
   );
 }

@@ -17,8 +17,8 @@ export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
   const folder = await pickFolder(ctx, uri);
   if (!folder) return false;
   const envsText = await ctx.prompter.input({
-    title: 'Kagi: Initialize Vault',
-    prompt: 'Environments, comma-separated (development is always included)',
+    title: vscode.l10n.t('Kagi: Initialize Vault'),
+    prompt: vscode.l10n.t('Environments, comma-separated (development is always included)'),
     value: 'development, staging, production',
     validate: validateEnvList,
   });
@@ -26,7 +26,7 @@ export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
   const { owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
   ctx.fireChanged();
   ctx.log.info(`initialized a vault in ${folder.name} (owner ${owner.memberId})`);
-  ctx.prompter.info(`Kagi: vault created in ${folder.name}. Commit .kagi/ to share it.`);
+  ctx.prompter.info(vscode.l10n.t('Kagi: vault created in {0}. Commit .kagi/ to share it.', folder.name));
   return true;
 }
 
@@ -39,7 +39,7 @@ function splitList(text: string): string[] {
 
 const validateEnvList = validator(
   (text) => splitList(text).forEach((e) => validateName(e, 'environment')),
-  'Invalid environment name',
+  vscode.l10n.t('Invalid environment name'),
 );
 
 /** Folders without a vault yet; the explorer's folder when invoked from there. */
@@ -50,13 +50,13 @@ async function pickFolder(ctx: Ctx, uri?: vscode.Uri): Promise<vscode.WorkspaceF
   const fromUri = uri && vscode.workspace.getWorkspaceFolder(uri);
   if (fromUri && free.includes(fromUri)) return fromUri;
   if (free.length === 0) {
-    ctx.prompter.warn('Kagi: every workspace folder already has a vault (or none is open).');
+    ctx.prompter.warn(vscode.l10n.t('Kagi: every workspace folder already has a vault (or none is open).'));
     return undefined;
   }
   if (free.length === 1) return free[0];
   const id = await ctx.prompter.pick(
     free.map((f) => ({ label: f.name, id: f.uri.toString(), description: f.uri.fsPath })),
-    { title: 'Kagi: Initialize Vault', placeHolder: 'Folder' },
+    { title: vscode.l10n.t('Kagi: Initialize Vault'), placeHolder: vscode.l10n.t('Folder') },
   );
   return free.find((f) => f.uri.toString() === id);
 }

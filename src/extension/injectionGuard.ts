@@ -6,6 +6,7 @@
 // The environment-collection refresh can't ask (it runs in the background): it leaves out what
 // would need a question (see `needsQuestion`).
 // Writing such a key (Set Secret, import) warns by name, as the CLI does (`warnDangerous`).
+import * as vscode from 'vscode';
 import {
   approveDangerous,
   dangerousWarning,
@@ -30,20 +31,24 @@ export async function confirmInjection(
   program: string,
 ): Promise<void> {
   if (isProtectedScope(ctx, v, scope)) {
-    const go = `Use ${scope}`;
+    const go = vscode.l10n.t('Use {0}', scope);
     const answer = await ctx.prompter.confirm(
-      `${program} would receive the secrets of ${scope}, a protected environment.`,
-      `Kagi asks before a task, a debug launch or a terminal gets the secrets of a protected environment (setting kagi.protectedEnvironments).`,
+      vscode.l10n.t('{0} would receive the secrets of {1}, a protected environment.', program, scope),
+      vscode.l10n.t(
+        'Kagi asks before a task, a debug launch or a terminal gets the secrets of a protected environment (setting kagi.protectedEnvironments).',
+      ),
       [go],
     );
     if (answer !== go) throw cancelled(program, scope);
   }
   const risky = await unapprovedDangerous(v.project, scope, secrets);
   if (risky.length > 0) {
-    const go = `Inject ${risky.join(', ')}`;
+    const go = vscode.l10n.t('Inject {0}', risky.join(', '));
     const answer = await ctx.prompter.confirm(
       `${program}: ${dangerousWarning(risky, scope)}.`,
-      'This device did not write or approve these values. Check them (Kagi: Reveal Secret) if you are not sure who set them.',
+      vscode.l10n.t(
+        'This device did not write or approve these values. Check them (Kagi: Reveal Secret) if you are not sure who set them.',
+      ),
       [go],
     );
     if (answer !== go) throw cancelled(program, scope);
@@ -74,5 +79,5 @@ function cancelled(program: string, scope: string): KagiError {
 /** After this device wrote `values`: a warning naming the dangerous keys among them (the CLI warns alike). */
 export async function warnDangerous(ctx: Ctx, v: VaultFolder, scope: string, values: SecretEnv): Promise<void> {
   const risky = await noteWrittenDangerous(v.project, scope, values);
-  if (risky.length > 0) ctx.prompter.warn(`Kagi: ${dangerousWarning(risky, scope)}.`);
+  if (risky.length > 0) ctx.prompter.warn(vscode.l10n.t('Kagi: {0}.', dangerousWarning(risky, scope)));
 }

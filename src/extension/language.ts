@@ -93,11 +93,11 @@ async function complete(
 
 function completionItem(k: KeyInfo, scope: string, range: vscode.Range): vscode.CompletionItem {
   const item = new vscode.CompletionItem(
-    { label: k.key, description: `Kagi · ${scope}` },
+    { label: k.key, description: vscode.l10n.t('Kagi · {0}', scope) },
     vscode.CompletionItemKind.Constant,
   );
   item.range = range;
-  item.detail = `Secret in ${scope}`;
+  item.detail = vscode.l10n.t('Secret in {0}', scope);
   if (k.description) item.documentation = k.description;
   item.sortText = `0${k.key}`;
   return item;
@@ -126,8 +126,8 @@ async function hover(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position): 
   const scopes = scopesDefining(view.listing, ref.key);
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escapeMd(ref.key)}** · Kagi\n\n`);
-  if (scopes.length === 0) md.appendMarkdown('Not defined in any scope of this vault.');
-  else md.appendMarkdown(`Defined in: ${scopes.map((s) => `\`${s}\``).join(', ')}`);
+  if (scopes.length === 0) md.appendMarkdown(vscode.l10n.t('Not defined in any scope of this vault.'));
+  else md.appendMarkdown(vscode.l10n.t('Defined in: {0}', scopes.map((s) => `\`${s}\``).join(', ')));
   if (!view.scopes.some((s) => scopes.includes(s)))
     md.appendMarkdown(`\n\n$(warning) Missing in the active environment \`${view.env}\`.`);
   md.supportThemeIcons = true;
@@ -168,7 +168,7 @@ function missingDiagnostic(doc: vscode.TextDocument, key: string, view: ScopeVie
   const where = view.scopes.length ? view.scopes.join(', ') : `the ${view.env} environment`;
   const d = new vscode.Diagnostic(
     range,
-    `${key} is not set in ${where} (active Kagi environment: ${view.env})`,
+    vscode.l10n.t('{0} is not set in {1} (active Kagi environment: {2})', key, where, view.env),
     vscode.DiagnosticSeverity.Warning,
   );
   d.source = 'Kagi';

@@ -95,7 +95,11 @@ export class PlaintextGuard implements vscode.Disposable {
         const where = m.scopes.length ? ` (${m.scopes.join(', ')})` : '';
         const d = new vscode.Diagnostic(
           m.range,
-          `The value of ${m.key}${where} is written here in plain text: read it from the environment instead.`,
+          vscode.l10n.t(
+            'The value of {0}{1} is written here in plain text: read it from the environment instead.',
+            m.key,
+            where,
+          ),
           vscode.DiagnosticSeverity.Warning,
         );
         d.source = SOURCE;
@@ -166,17 +170,20 @@ class PlaintextFixes implements vscode.CodeActionProvider {
           doc.offsetAt(d.range.end) - doc.offsetAt(d.range.start),
           ref.replaceQuotes,
         );
-        const fix = new vscode.CodeAction(`Replace with a reference to ${mark.key}`, vscode.CodeActionKind.QuickFix);
+        const fix = new vscode.CodeAction(
+          vscode.l10n.t('Replace with a reference to {0}', mark.key),
+          vscode.CodeActionKind.QuickFix,
+        );
         fix.edit = new vscode.WorkspaceEdit();
         fix.edit.replace(doc.uri, new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)), ref.text);
         fix.diagnostics = [d];
         fix.isPreferred = true;
         actions.push(fix);
       }
-      const ignore = new vscode.CodeAction('Ignore here', vscode.CodeActionKind.QuickFix);
+      const ignore = new vscode.CodeAction(vscode.l10n.t('Ignore here'), vscode.CodeActionKind.QuickFix);
       ignore.command = {
         command: 'kagi.ignorePlaintext',
-        title: 'Ignore here',
+        title: vscode.l10n.t('Ignore here'),
         arguments: [doc.uri, mark.key, d.range.start.line],
       };
       ignore.diagnostics = [d];
@@ -206,8 +213,8 @@ export function registerPlaintextGuard(ctx: Ctx): PlaintextGuard {
     const n = await guard.scanWorkspace();
     ctx.prompter.info(
       n === 0
-        ? 'Kagi: no vault value found in plain text in the files Git would commit.'
-        : `Kagi: ${n} vault value(s) found in plain text. See the Problems view.`,
+        ? vscode.l10n.t('Kagi: no vault value found in plain text in the files Git would commit.')
+        : vscode.l10n.t('Kagi: {0} vault value(s) found in plain text. See the Problems view.', n),
     );
     return n;
   });

@@ -101,7 +101,10 @@ export class WindowPrompter implements Prompter {
   }
 
   async showValue(title: string, value: string): Promise<void> {
-    await vscode.window.showInformationMessage(title, { modal: true, detail: value === '' ? '(empty)' : value });
+    await vscode.window.showInformationMessage(title, {
+      modal: true,
+      detail: value === '' ? vscode.l10n.t('(empty)') : value,
+    });
   }
 
   async report(title: string, detail: string): Promise<void> {
@@ -125,10 +128,14 @@ export class WindowPrompter implements Prompter {
   }
 
   refuseUntrusted(action: string): void {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
     void vscode.window
       .showWarningMessage(
-        `Kagi: ${action} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.`,
-        'Manage Workspace Trust',
+        vscode.l10n.t(
+          'Kagi: {0} is disabled in Restricted Mode. Trust this workspace to decrypt or run secrets.',
+          action,
+        ),
+        manage,
       )
       .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
   }

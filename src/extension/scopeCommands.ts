@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { removeScope } from '../vault';
 import { registerGuarded } from './commandKit';
 import { pickScope } from './scopePick';
@@ -16,22 +17,30 @@ async function remove(ctx: Ctx, arg: unknown): Promise<boolean> {
   const ref = refOf(arg);
   const v = await vaultOf(ctx, ref);
   if (!v) return false;
-  const scope = ref?.scope ?? (await pickScope(ctx, v, 'Kagi: Remove Scope'));
+  const scope = ref?.scope ?? (await pickScope(ctx, v, vscode.l10n.t('Kagi: Remove Scope')));
   if (!scope) return false;
   const count = (await ctx.listings.get(v)).keys?.get(scope)?.length ?? 0;
   if (count > 0) {
     ctx.prompter.warn(
-      `Kagi: ${scope} still holds ${count} secret${count === 1 ? '' : 's'}. ` +
-        `Delete them first, or run \`kagi scope remove ${scope} --force\` to delete the scope with them.`,
+      count === 1
+        ? vscode.l10n.t(
+            'Kagi: {0} still holds 1 secret. Delete it first, or run `kagi scope remove {0} --force` to delete the scope with it.',
+            scope,
+          )
+        : vscode.l10n.t(
+            'Kagi: {0} still holds {1} secrets. Delete them first, or run `kagi scope remove {0} --force` to delete the scope with them.',
+            scope,
+            count,
+          ),
     );
     return false;
   }
   const ok = await ctx.prompter.confirm(
-    `Remove the empty scope ${scope}?`,
-    'Its file under .kagi/secrets/ is deleted; the environment stays configured.',
-    ['Remove'],
+    vscode.l10n.t('Remove the empty scope {0}?', scope),
+    vscode.l10n.t('Its file under .kagi/secrets/ is deleted; the environment stays configured.'),
+    [vscode.l10n.t('Remove')],
   );
-  if (ok !== 'Remove') return false;
+  if (ok !== vscode.l10n.t('Remove')) return false;
   await removeScope(v.project, scope);
   ctx.fireChanged(v);
   ctx.log.info(`removed scope ${scope}`);

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { type Listing, splitScope, validateScope, writableScopes } from '../vault';
 import { validator, type Choice } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
@@ -22,7 +23,7 @@ export async function pickScope(
   // never what Enter on the first item does (issue 18: junk root scopes).
   const fresh = q.allowNew ? writableScopes(existing, listing.envs).filter((s) => !existing.includes(s)) : [];
   if (existing.length + fresh.length === 0) {
-    ctx.prompter.info('Kagi: this vault has no scopes yet. Add a secret first (Kagi: Set Secret…).');
+    ctx.prompter.info(vscode.l10n.t('Kagi: this vault has no scopes yet. Add a secret first (Kagi: Set Secret…).'));
     return undefined;
   }
   const { preferred } = q;
@@ -35,13 +36,17 @@ export async function pickScope(
       description: describeScope(listing, scope, scope === preferred),
     })),
     ...fresh.map((scope) => ({
-      label: `$(add) ${scope}`,
+      label: vscode.l10n.t('$(add) {0}', scope),
       id: scope,
       description: describeScope(listing, scope, false),
     })),
   ];
   if (q.allowNew)
-    choices.push({ label: '$(add) Another scope…', id: OTHER, description: 'a new service or environment' });
+    choices.push({
+      label: vscode.l10n.t('$(add) Another scope…'),
+      id: OTHER,
+      description: vscode.l10n.t('a new service or environment'),
+    });
   const picked = await ctx.prompter.pick(choices, { title, placeHolder: scopePlaceholder(ctx, v) });
   return picked === OTHER ? askScope(ctx, title) : picked;
 }
@@ -59,9 +64,9 @@ const OTHER = '/other';
 async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
   const text = await ctx.prompter.input({
     title,
-    prompt: 'Scope: service/environment, or a bare environment for a root scope',
-    placeHolder: 'api/production',
-    validate: validator((t) => validateScope(t.trim()), 'Invalid scope'),
+    prompt: vscode.l10n.t('Scope: service/environment, or a bare environment for a root scope'),
+    placeHolder: vscode.l10n.t('api/production'),
+    validate: validator((t) => validateScope(t.trim()), vscode.l10n.t('Invalid scope')),
   });
   return text?.trim() || undefined;
 }
@@ -80,11 +85,11 @@ function describeScope(listing: Listing, scope: string, preferred: boolean): str
 export async function pickKey(ctx: Ctx, v: VaultFolder, scope: string, title: string): Promise<string | undefined> {
   const keys = (await ctx.listings.get(v)).keys?.get(scope) ?? [];
   if (keys.length === 0) {
-    ctx.prompter.warn(`Kagi: ${scope} has no secrets.`);
+    ctx.prompter.warn(vscode.l10n.t('Kagi: {0} has no secrets.', scope));
     return undefined;
   }
   return ctx.prompter.pick(
     keys.map((k) => ({ label: k.key, id: k.key, description: k.description })),
-    { title, placeHolder: 'Secret' },
+    { title, placeHolder: vscode.l10n.t('Secret') },
   );
 }

@@ -51,7 +51,7 @@ export function registerSecretCommands(ctx: Ctx): void {
 }
 
 async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
-  const t = await secretTarget(ctx, arg, 'Kagi: Set Secret', true);
+  const t = await secretTarget(ctx, arg, vscode.l10n.t('Kagi: Set Secret'), true);
   if (!t) return false;
   const { v, scope, key } = t;
   const value = await askValue(ctx, key, scope);
@@ -64,14 +64,14 @@ async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
 }
 
 /** Asks for a key name and shows the Rust CLI's normalization (abc-d → ABC_D) before using it. */
-const validKey = validator((text) => validateSecretKey(normalizeKey(text.trim())), 'Invalid name');
+const validKey = validator((text) => validateSecretKey(normalizeKey(text.trim())), vscode.l10n.t('Invalid name'));
 
 async function askKeyName(ctx: Ctx, title: string): Promise<string | undefined> {
   const raw = await ctx.prompter.input({
     title,
-    prompt: 'Secret name (normalized to UPPER_SNAKE like the kagi CLI)',
-    placeHolder: 'DATABASE_URL',
-    validate: (text) => (text.trim() === '' ? 'Enter a name' : validKey(text)),
+    prompt: vscode.l10n.t('Secret name (normalized to UPPER_SNAKE like the kagi CLI)'),
+    placeHolder: vscode.l10n.t('DATABASE_URL'),
+    validate: (text) => (text.trim() === '' ? vscode.l10n.t('Enter a name') : validKey(text)),
   });
   return raw === undefined ? undefined : normalizeKey(raw.trim());
 }
@@ -86,19 +86,23 @@ type ValueSource = 'type' | 'clipboard';
 async function askValue(ctx: Ctx, key: string, scope: string): Promise<string | undefined> {
   const source = await ctx.prompter.pick<ValueSource>(
     [
-      { label: '$(lock) Type the value', id: 'type', description: 'hidden input, single line' },
       {
-        label: '$(clippy) Paste from clipboard',
+        label: vscode.l10n.t('$(lock) Type the value'),
+        id: 'type',
+        description: vscode.l10n.t('hidden input, single line'),
+      },
+      {
+        label: vscode.l10n.t('$(clippy) Paste from clipboard'),
         id: 'clipboard',
-        description: 'any value, including multi-line; the clipboard is then cleared',
+        description: vscode.l10n.t('any value, including multi-line; the clipboard is then cleared'),
       },
     ],
-    { title: `Kagi: value of ${key} in ${scope}` },
+    { title: vscode.l10n.t('Kagi: value of {0} in {1}', key, scope) },
   );
   if (source === 'type') {
     return ctx.prompter.input({
-      title: `Kagi: value of ${key} in ${scope}`,
-      prompt: 'The value is encrypted and never shown',
+      title: vscode.l10n.t('Kagi: value of {0} in {1}', key, scope),
+      prompt: vscode.l10n.t('The value is encrypted and never shown'),
       password: true,
     });
   }
@@ -109,64 +113,73 @@ async function askValue(ctx: Ctx, key: string, scope: string): Promise<string | 
 async function fromClipboard(ctx: Ctx, key: string): Promise<string | undefined> {
   const value = await vscode.env.clipboard.readText();
   if (value === '') {
-    ctx.prompter.warn('Kagi: the clipboard is empty.');
+    ctx.prompter.warn(vscode.l10n.t('Kagi: the clipboard is empty.'));
     return undefined;
   }
   const lines = value.split(/\r?\n/).length;
   const ok = await ctx.prompter.confirm(
-    `Store the clipboard as ${key}?`,
-    `${lines} line${lines === 1 ? '' : 's'}, ${value.length} characters. The clipboard is cleared afterwards.`,
-    ['Store'],
+    vscode.l10n.t('Store the clipboard as {0}?', key),
+    lines === 1
+      ? vscode.l10n.t('1 line, {0} characters. The clipboard is cleared afterwards.', value.length)
+      : vscode.l10n.t('{0} lines, {1} characters. The clipboard is cleared afterwards.', lines, value.length),
+    [vscode.l10n.t('Store')],
   );
-  if (ok !== 'Store') return undefined;
+  if (ok !== vscode.l10n.t('Store')) return undefined;
   await vscode.env.clipboard.writeText('');
   return value;
 }
 
-type RevealWhere = 'Show in Editor' | 'Show in Dialog';
-
 async function reveal(ctx: Ctx, panels: SecretPanels, arg: unknown): Promise<boolean> {
-  const t = await secretTarget(ctx, arg, 'Kagi: Reveal Secret');
+  const t = await secretTarget(ctx, arg, vscode.l10n.t('Kagi: Reveal Secret'));
   if (!t) return false;
-  const where = await ctx.prompter.confirm<RevealWhere>(
-    `Reveal the value of ${t.key}?`,
-    `Scope ${t.scope}. The value will be visible on screen. The editor tab has no save path: the value is never written to disk.`,
-    ['Show in Editor', 'Show in Dialog'],
+  const where = await ctx.prompter.confirm(
+    vscode.l10n.t('Reveal the value of {0}?', t.key),
+    vscode.l10n.t(
+      'Scope {0}. The value will be visible on screen. The editor tab has no save path: the value is never written to disk.',
+      t.scope,
+    ),
+    [vscode.l10n.t('Show in Editor'), vscode.l10n.t('Show in Dialog')],
   );
   if (!where) return false;
   const { value } = await readSecret(t.v.project, t.scope, t.key);
   ctx.log.info(`revealed ${t.key} in ${t.scope}`);
-  if (where === 'Show in Editor') panels.show(t.scope, t.key, value);
+  if (where === vscode.l10n.t('Show in Editor')) panels.show(t.scope, t.key, value);
   else await ctx.prompter.showValue(`${t.key} (${t.scope})`, value);
   return true;
 }
 
 async function copyValue(ctx: Ctx, clipboard: ClipboardGuard, arg: unknown): Promise<boolean> {
-  const t = await secretTarget(ctx, arg, 'Kagi: Copy Value');
+  const t = await secretTarget(ctx, arg, vscode.l10n.t('Kagi: Copy Value'));
   if (!t) return false;
   const seconds = ctx.config().clipboardClearSeconds;
   const ok = await ctx.prompter.confirm(
-    `Copy the value of ${t.key} to the clipboard?`,
-    `Scope ${t.scope}. Other applications can read the clipboard. ` +
-      `It is cleared after ${seconds} seconds if it still holds this value.`,
-    ['Copy'],
+    vscode.l10n.t('Copy the value of {0} to the clipboard?', t.key),
+    vscode.l10n.t(
+      'Scope {0}. Other applications can read the clipboard. It is cleared after {1} seconds if it still holds this value.',
+      t.scope,
+      seconds,
+    ),
+    [vscode.l10n.t('Copy')],
   );
-  if (ok !== 'Copy') return false;
+  if (ok !== vscode.l10n.t('Copy')) return false;
   await clipboard.copy((await readSecret(t.v.project, t.scope, t.key)).value, seconds);
   ctx.log.info(`copied ${t.key} from ${t.scope}; clearing in ${seconds}s`);
-  vscode.window.setStatusBarMessage(`$(clippy) Kagi: ${t.key} copied; clipboard clears in ${seconds}s`, seconds * 1000);
+  vscode.window.setStatusBarMessage(
+    `$(clippy) ${vscode.l10n.t('Kagi: {0} copied; clipboard clears in {1}s', t.key, seconds)}`,
+    seconds * 1000,
+  );
   return true;
 }
 
 async function deleteSecret(ctx: Ctx, arg: unknown): Promise<boolean> {
-  const t = await secretTarget(ctx, arg, 'Kagi: Delete Secret');
+  const t = await secretTarget(ctx, arg, vscode.l10n.t('Kagi: Delete Secret'));
   if (!t) return false;
   const ok = await ctx.prompter.confirm(
-    `Delete ${t.key} from ${t.scope}?`,
-    'Teammates lose it after you commit .kagi/. Git history keeps the old encrypted file.',
-    ['Delete'],
+    vscode.l10n.t('Delete {0} from {1}?', t.key, t.scope),
+    vscode.l10n.t('Teammates lose it after you commit .kagi/. Git history keeps the old encrypted file.'),
+    [vscode.l10n.t('Delete')],
   );
-  if (ok !== 'Delete') return false;
+  if (ok !== vscode.l10n.t('Delete')) return false;
   await unsetSecrets(t.v.project, t.scope, [t.key]);
   ctx.fireChanged(t.v);
   ctx.log.info(`deleted ${t.key} from ${t.scope}`);

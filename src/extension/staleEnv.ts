@@ -95,10 +95,10 @@ export class StaleEnvironments implements vscode.Disposable {
 
   private async notify(e: Entry): Promise<void> {
     const answer = await this.ctx.prompter.offer(
-      `Kagi: ${e.scope} changed since ${e.label} started; it still has the old values.`,
-      ['Restart'],
+      vscode.l10n.t('Kagi: {0} changed since {1} started; it still has the old values.', e.scope, e.label),
+      [vscode.l10n.t('Restart')],
     );
-    if (answer === 'Restart' && this.entries.has(e)) {
+    if (answer === vscode.l10n.t('Restart') && this.entries.has(e)) {
       this.entries.delete(e);
       await e.restart();
     }

@@ -32,7 +32,9 @@ function render(ctx: Ctx, item: vscode.StatusBarItem, v: VaultFolder | undefined
   item.text = isProtected ? `$(warning) ${env}` : `$(layers) ${env}`;
   item.backgroundColor = isProtected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   item.tooltip =
-    `Kagi: active environment of ${v.folder.name} (tasks, debugging, completions). Click to switch.` +
-    (isProtected ? `\n${env} is protected: programs get its secrets only after you confirm.` : '');
+    vscode.l10n.t('Kagi: active environment of {0} (tasks, debugging, completions). Click to switch.', v.folder.name) +
+    (isProtected
+      ? `\n${vscode.l10n.t('{0} is protected: programs get its secrets only after you confirm.', env)}`
+      : '');
   item.show();
 }

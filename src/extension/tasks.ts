@@ -69,10 +69,10 @@ export class KagiTaskProvider implements vscode.TaskProvider {
     const def = task.definition as KagiTaskDefinition;
     if (def.type !== TASK_TYPE) return undefined;
     if (typeof def.command !== 'string' || def.command === '') {
-      void this.ctx.prompter.error(`Kagi: task "${task.name}" has no "command".`);
+      void this.ctx.prompter.error(vscode.l10n.t('Kagi: task "{0}" has no "command".', task.name));
       return undefined;
     }
-    if (!this.ctx.requireTrust(`Running task "${task.name}"`)) return undefined;
+    if (!this.ctx.requireTrust(vscode.l10n.t('Running task "{0}"', task.name))) return undefined;
     return this.makeTask(def, task.scope ?? vscode.TaskScope.Workspace, task.name);
   }
 
@@ -194,7 +194,7 @@ class KagiPty implements vscode.Pseudoterminal {
   }
 
   private async start(): Promise<void> {
-    const action = `Running task "${this.name}"`;
+    const action = vscode.l10n.t('Running task "{0}"', this.name);
     try {
       if (!this.ctx.requireTrust(action))
         return this.finish(1, 'kagi: refused in Restricted Mode. Trust this workspace to run tasks with secrets.');
@@ -213,7 +213,7 @@ class KagiPty implements vscode.Pseudoterminal {
       if (this.done) return;
       // Tracked by the scope's values alone (file paths change every run).
       this.tracked = this.running.stale.track(
-        { vault: v, scope, label: `task "${this.name}"`, restart: () => this.restart() },
+        { vault: v, scope, label: vscode.l10n.t('task "{0}"', this.name), restart: () => this.restart() },
         { ...secrets },
       );
       const wanted = parseFilesProperty(this.def.files);
@@ -259,7 +259,7 @@ class KagiPty implements vscode.Pseudoterminal {
     } catch (e) {
       const msg = describeError(e);
       this.ctx.log.warn(`${action}: ${msg}`);
-      if (isKagiError(e)) void this.ctx.prompter.error(`Kagi: ${msg}`);
+      if (isKagiError(e)) void this.ctx.prompter.error(vscode.l10n.t('Kagi: {0}', msg));
       this.finish(1, `kagi: ${msg}`);
     }
   }

@@ -82,7 +82,9 @@ async function openTerminal(
   const named = req?.service !== undefined || req?.env !== undefined;
   const scope = named
     ? undefined
-    : await pickScope(ctx, v, 'Open a terminal with the secrets of which scope?', { preferred: activeScope(ctx, v) });
+    : await pickScope(ctx, v, vscode.l10n.t('Open a terminal with the secrets of which scope?'), {
+        preferred: activeScope(ctx, v),
+      });
   if (!named && !scope) return undefined;
   const request = scope ? { service: splitScope(scope).service ?? '', env: splitScope(scope).env } : req!;
   return startTerminal(ctx, processes, v, request, req?.files);
@@ -96,7 +98,14 @@ async function startTerminal(
   request: ScopeRequest,
   fileRequest: Record<string, string> | undefined,
 ): Promise<vscode.Terminal> {
-  const loaded = await loadScope(ctx, v, request, v.folder.uri.fsPath, 'Terminal with secrets', 'A new terminal');
+  const loaded = await loadScope(
+    ctx,
+    v,
+    request,
+    v.folder.uri.fsPath,
+    vscode.l10n.t('Terminal with secrets'),
+    vscode.l10n.t('A new terminal'),
+  );
   const name = `kagi: ${loaded.scope}`;
   const files = fileRequest
     ? await processes.fileSessions.start(v, loaded.scope, fileRequest, v.project.root)
@@ -122,7 +131,7 @@ async function startTerminal(
     {
       vault: v,
       scope: loaded.scope,
-      label: `terminal "${name}"`,
+      label: vscode.l10n.t('terminal "{0}"', name),
       restart: async () => {
         terminal.dispose();
         await ctx.guard('Restarting a terminal with secrets', () =>
@@ -182,7 +191,13 @@ class ActiveScopeSync implements vscode.Disposable {
     }
     try {
       const service = config.terminalService;
-      const loaded = await loadScope(this.ctx, v, service ? { service } : {}, undefined, 'Terminal environment');
+      const loaded = await loadScope(
+        this.ctx,
+        v,
+        service ? { service } : {},
+        undefined,
+        vscode.l10n.t('Terminal environment'),
+      );
       if (gen !== this.generation) return;
       this.collection.clear();
       // A background refresh can't ask: what would need a question stays out of every terminal.
@@ -194,7 +209,7 @@ class ActiveScopeSync implements vscode.Disposable {
       for (const [k, value] of Object.entries(loaded.secrets)) this.collection.replace(k, value);
       const count = Object.keys(loaded.secrets).length;
       this.collection.description = new vscode.MarkdownString(
-        `Kagi: secrets of \`${loaded.scope}\` (${count}) from the vault of ${v.folder.name}`,
+        vscode.l10n.t('Kagi: secrets of `{0}` ({1}) from the vault of {2}', loaded.scope, count, v.folder.name),
       );
     } catch (e) {
       this.collection.clear();

@@ -11,6 +11,7 @@ import {
   clickModalButton,
   pageText,
   runCommand,
+  readmeScreenshot,
   screenshot,
   webviewFrame,
   withSession,
@@ -59,6 +60,7 @@ describe('Compare Environments in the workbench', function () {
     await gap.waitFor({ state: 'visible', timeout: 30000 });
     assert.equal(await f.getByRole('button', { name: 'API_TOKEN in production: value B' }).count(), 1);
     await screenshot(page, 'compare-matrix');
+    await readmeScreenshot(page, 'compare-matrix');
     await gap.click();
     await f.getByRole('button', { name: 'Copy from development…' }).click();
     await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 15000 });

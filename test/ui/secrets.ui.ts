@@ -7,6 +7,7 @@ import {
   modalText,
   openKagiView,
   pageText,
+  readmeScreenshot,
   runCommand,
   screenshot,
   treeRows,
@@ -63,6 +64,7 @@ describe('Kagi secrets view', function () {
     const text = await pageText(page);
     for (const s of fixture.vault.secrets) assert.ok(!text.includes(s.value), 'a value is visible in the workbench');
     await screenshot(page, 'kagi-secrets-tree');
+    await readmeScreenshot(page, 'secrets-tree');
   });
 
   it('reveal: cancelling the confirmation shows no value', async () => {
@@ -73,6 +75,7 @@ describe('Kagi secrets view', function () {
     assert.match(question ?? '', /Reveal the value of API_TOKEN\?/);
     assert.ok(!(question ?? '').includes(value), 'the confirmation shows the value');
     await screenshot(page, 'kagi-reveal-confirm');
+    await readmeScreenshot(page, 'reveal-confirm');
     await clickModalButton(page, 'Cancel');
     assert.ok(!(await pageText(page)).includes(value), 'the value is on screen after cancelling');
     await screenshot(page, 'kagi-reveal-cancelled');

@@ -14,6 +14,7 @@ import {
   isRestrictedMode,
   modalText,
   runCommand,
+  readmeScreenshot,
   screenshot,
   withSession,
   type SessionOptions,
@@ -90,6 +91,7 @@ describe('Team view in the workbench', function () {
     const text = (await modalText(page)) ?? '';
     assert.ok(text.includes(recipient), 'the modal does not show the full recipient');
     await screenshot(page, 'team-view-approve-modal');
+    await readmeScreenshot(page, 'team-approve');
     await clickModalButton(page, 'Approve');
 
     await frame.locator(`[data-member="${bobId}"] .badge.status`).waitFor({ state: 'detached', timeout: 15000 });

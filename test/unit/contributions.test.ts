@@ -3,14 +3,57 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { COMMANDS, COMMAND_IDS, isCommandId } from '../../src/extension/commandTable';
-import { contributedCommands, contributedMenus } from '../../src/extension/contributions';
+import {
+  commandTexts,
+  contributedCommands,
+  contributedMenus,
+  withGeneratedContributions,
+} from '../../src/extension/contributions';
+import { placeholderKey } from '../../src/extension/manifestL10n';
 
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+const nls = JSON.parse(fs.readFileSync('package.nls.json', 'utf8')) as Record<string, string>;
+
+/** Every `%key%` placeholder anywhere in a parsed manifest. */
+function placeholders(node: unknown): string[] {
+  if (typeof node === 'string') return [placeholderKey(node)].filter((k) => k !== undefined);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.values(node).flatMap(placeholders);
+}
 const STALE = 'package.json is out of date with src/extension/commandTable.ts: run `npm run gen:contributions`';
 
 describe('package.json contributions from the command table', () => {
   it('contributes exactly the commands of the table, with their titles, category and icons', () => {
     assert.deepEqual(pkg.contributes.commands, contributedCommands(), STALE);
+    for (const [key, text] of Object.entries(commandTexts())) assert.equal(nls[key], text, `${key}: ${STALE}`);
+  });
+
+  it('package.json shows no plain text: every shown string is a %key% of package.nls.json (translatable)', () => {
+    const { manifest, nls: expected } = withGeneratedContributions(pkg, nls);
+    assert.deepEqual(manifest, pkg, STALE);
+    assert.deepEqual(nls, expected, `package.nls.json: ${STALE}`);
+    const used = new Set(placeholders(pkg));
+    assert.ok(used.size > 60, `only ${used.size} placeholders read`);
+    for (const key of used) assert.equal(typeof nls[key], 'string', `%${key}% has no text in package.nls.json`);
+    for (const key of Object.keys(nls)) assert.ok(used.has(key), `package.nls.json: ${key} is used nowhere (orphaned)`);
+    for (const [key, text] of Object.entries(nls)) assert.ok(text.trim().length > 0, `${key} is empty`);
+  });
+
+  it('the generator moves a plain English string into package.nls.json and keeps existing texts', () => {
+    const withNew = structuredClone(pkg);
+    withNew.contributes.configuration.properties['kagi.example'] = {
+      type: 'boolean',
+      markdownDescription: 'A new setting.',
+    };
+    withNew.contributes.views.kagi[0].name = 'Secrets (renamed in package.json)';
+    const { manifest, nls: out } = withGeneratedContributions(withNew, nls);
+    const example = manifest.contributes.configuration.properties['kagi.example'].markdownDescription;
+    assert.equal(out[placeholderKey(example)!], 'A new setting.');
+    assert.equal(out[placeholderKey(manifest.contributes.views.kagi[0].name)!], 'Secrets (renamed in package.json)');
+    assert.throws(
+      () => withGeneratedContributions({ ...pkg, displayName: '%noSuchKey%' }, {}),
+      /%noSuchKey% but package.nls.json has no text/,
+    );
   });
 
   it('contributes exactly the menus of the table', () => {
@@ -39,7 +82,7 @@ describe('package.json contributions from the command table', () => {
 
   it('the welcome view links only commands of the table', () => {
     const links = (pkg.contributes.viewsWelcome as { contents: string }[]).flatMap((w) =>
-      [...w.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!),
+      [...(nls[placeholderKey(w.contents) ?? ''] ?? w.contents).matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!),
     );
     const ours = links.filter((id) => id.startsWith('kagi.'));
     assert.ok(ours.length > 0);

@@ -8,7 +8,9 @@
 //     const rows = await treeRows(page);
 //     await screenshot(page, 'kagi-view');
 //   });
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startSession, type Session, type SessionOptions } from '../../../scripts/vscode/session.mjs';
@@ -69,6 +71,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * A screenshot of an everyday flow for the README. With `KAGI_UI_SCREENSHOTS=update` it replaces
+ * docs/images/<name>.png, shrunk with ImageMagick (`convert`: at most 1000 px wide, 128 colours,
+ * metadata stripped) so the repository stays small; otherwise it goes to a temp folder, so a test
+ * run never dirties the work tree. Returns the file written.
+ */
+export async function readmeScreenshot(page: Page, name: string): Promise<string> {
+  const update = process.env.KAGI_UI_SCREENSHOTS === 'update';
+  const dir = update ? README_IMAGES : path.join(os.tmpdir(), 'kagi-ui-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (update) {
+    const r = spawnSync('convert', [file, '-resize', '1000x>', '-strip', '-colors', '128', `PNG8:${file}`], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`convert (ImageMagick) failed on ${file}: ${r.stderr || r.error?.message}`);
+  }
+  return file;
+}
+
+/** Where the README's screenshots live. */
+export const README_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
 /** The document of the active webview (a panel or view): VS Code nests it in two iframes. */
 export function webviewFrame(page: Page): FrameLocator {
@@ -219,7 +245,12 @@ export function extensionManifest(): {
     commands?: Array<{ command: string; title: string; category?: string }>;
   };
 } {
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  // The workbench shows package.json's `%key%` placeholders with their text from package.nls.json.
+  const nls = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'), (_key, value: unknown) => {
+    const placeholder = typeof value === 'string' ? /^%([^%\s]+)%$/.exec(value)?.[1] : undefined;
+    return placeholder !== undefined && placeholder in nls ? nls[placeholder] : value;
+  });
 }
 
 /**
