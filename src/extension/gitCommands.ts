@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  gitSetupOffered,
   keyHistory,
   listStoreConflicts,
   refreshGitLauncher,
@@ -12,6 +13,8 @@ import {
   storeRendering,
   type KeyConflict,
   type LogEntry,
+  type Program,
+  type Project,
   type Side,
   type StoreConflict,
   type StoreSource,
@@ -24,8 +27,13 @@ import type { Ctx, VaultFolder } from './ctx';
 export const STORE_SCHEME = 'kagi-store';
 export const HISTORY_SCHEME = 'kagi-history';
 
+/** What Git's drivers run: this extension's own CLI, under the editor's runtime (see docs/git.md). */
+function kagiProgram(ctx: Ctx): Program {
+  return { node: process.execPath, cli: path.join(ctx.extension.extensionPath, 'dist', 'cli.js') };
+}
+
 export function registerGitCommands(ctx: Ctx): void {
-  const program = { node: process.execPath, cli: path.join(ctx.extension.extensionPath, 'dist', 'cli.js') };
+  const program = kagiProgram(ctx);
   try {
     // An extension update moves dist/cli.js: the launcher Git runs follows it, in every clone.
     if (refreshGitLauncher(ctx.host(), program)) ctx.log.info('git: the kagi-git launcher now runs this version');
@@ -56,6 +64,29 @@ async function setUp(ctx: Ctx, arg: unknown, program: { node: string; cli: strin
     : 'Kagi: Git integration is set up (nothing to change).';
   ctx.prompter.info(message);
   return message;
+}
+
+/**
+ * After Initialize Vault in a Git repository: the setup on an explicit yes, never silently.
+ * True when it was set up.
+ */
+export async function offerGitSetup(ctx: Ctx, project: Project): Promise<boolean> {
+  if (!gitSetupOffered(project)) return false;
+  const yes = vscode.l10n.t('Set Up Git Integration');
+  const answer = await ctx.prompter.confirm(
+    vscode.l10n.t('This folder is a Git repository. Set up Git integration for the vault?'),
+    vscode.l10n.t(
+      "Readable diffs of .kagi/ (key names and fingerprints, never values), per-key merges and key history. Adds lines to .gitattributes (commit them) and the drivers to this clone's Git config.",
+    ),
+    [yes],
+  );
+  if (answer !== yes) return false;
+  const r = setUpGit(project, kagiProgram(ctx));
+  ctx.log.info(`git: set up in ${r.gitRoot} (${r.configChanged} driver settings)`);
+  ctx.prompter.info(
+    vscode.l10n.t('Kagi: Git integration set up. Commit .gitattributes so teammates get readable diffs too.'),
+  );
+  return true;
 }
 
 /** The store file a command means: an SCM or Explorer resource, or a tree environment node. */
