@@ -45,6 +45,14 @@ async function builtInGit(): Promise<{ getRepository(uri: vscode.Uri): unknown }
   return exports.getAPI(1);
 }
 
+/** The active editor is a diff of exactly these two documents. */
+function assertDiffEditorOf(uris: vscode.Uri[]): void {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  assert.ok(input instanceof vscode.TabInputTextDiff, 'the active editor is not a diff editor');
+  assert.equal(input.original.toString(), uris[0]!.toString());
+  assert.equal(input.modified.toString(), uris[1]!.toString());
+}
+
 /** The tree's node for a key, through the real provider. */
 async function keyNode(scope: string, key: string): Promise<TreeNode> {
   const tree = await secretsTree();
@@ -173,6 +181,8 @@ describe('Git integration (editor)', function () {
     );
     assert.ok(prompter.shown.includes('Working Tree ↔ HEAD'), 'the first choice is the working tree against HEAD');
     assert.equal(uris?.length, 2);
+    assertDiffEditorOf(uris!);
+    assert.equal(new URLSearchParams(uris![0]!.query).get('rev'), 'HEAD');
     const [left, right] = await Promise.all(
       uris!.map(async (u) => (await vscode.workspace.openTextDocument(u)).getText()),
     );
@@ -228,6 +238,7 @@ describe('Git integration (editor)', function () {
       'the pick shows author and date',
     );
     assert.equal(uris?.length, 2);
+    assertDiffEditorOf(uris!);
     const query = new URLSearchParams(uris![0]!.query);
     assert.equal(query.get('via'), 'git-extension', `the revision was not resolved by the Git extension: ${uris![0]}`);
     assert.equal(query.get('rev'), vaultCommit);
