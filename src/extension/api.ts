@@ -32,7 +32,7 @@ export interface KagiApi {
   /** After each quiet period of the `.kagi/` watcher: the paths it handled. */
   readonly onDidHandleVaultFiles: vscode.Event<string[]>;
   /** The Secrets view's data provider. */
-  readonly tree: Pick<SecretsTree, 'roots' | 'getChildren' | 'getTreeItem'>;
+  readonly tree: Pick<SecretsTree, 'roots' | 'getChildren' | 'getTreeItem' | 'resolveTreeItem'>;
   /** The Team view's host: its message handler and the state it last sent. */
   readonly team: Pick<TeamViewProvider, 'handleMessage' | 'refresh' | 'lastState' | 'readyCount' | 'refreshCount'>;
   readonly debug: Pick<KagiDebugConfigurationProvider, 'resolveDebugConfigurationWithSubstitutedVariables'>;

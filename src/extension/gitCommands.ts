@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  gitSetupOffered,
   keyHistory,
   listStoreConflicts,
   refreshGitLauncher,
@@ -12,18 +13,27 @@ import {
   storeRendering,
   type KeyConflict,
   type LogEntry,
+  type Program,
+  type Project,
   type Side,
   type StoreConflict,
+  type StoreSource,
 } from '../vault';
 import { registerGuarded } from './commandKit';
+import { revisionBlob } from './gitExtension';
 import { refOf, uriOf, vaultOf } from './target';
 import type { Ctx, VaultFolder } from './ctx';
 
 export const STORE_SCHEME = 'kagi-store';
 export const HISTORY_SCHEME = 'kagi-history';
 
+/** What Git's drivers run: this extension's own CLI, under the editor's runtime (see docs/git.md). */
+function kagiProgram(ctx: Ctx): Program {
+  return { node: process.execPath, cli: path.join(ctx.extension.extensionPath, 'dist', 'cli.js') };
+}
+
 export function registerGitCommands(ctx: Ctx): void {
-  const program = { node: process.execPath, cli: path.join(ctx.extension.extensionPath, 'dist', 'cli.js') };
+  const program = kagiProgram(ctx);
   try {
     // An extension update moves dist/cli.js: the launcher Git runs follows it, in every clone.
     if (refreshGitLauncher(ctx.host(), program)) ctx.log.info('git: the kagi-git launcher now runs this version');
@@ -56,6 +66,29 @@ async function setUp(ctx: Ctx, arg: unknown, program: { node: string; cli: strin
   return message;
 }
 
+/**
+ * After Initialize Vault in a Git repository: the setup on an explicit yes, never silently.
+ * True when it was set up.
+ */
+export async function offerGitSetup(ctx: Ctx, project: Project): Promise<boolean> {
+  if (!gitSetupOffered(project)) return false;
+  const yes = vscode.l10n.t('Set Up Git Integration');
+  const answer = await ctx.prompter.confirm(
+    vscode.l10n.t('This folder is a Git repository. Set up Git integration for the vault?'),
+    vscode.l10n.t(
+      "Readable diffs of .kagi/ (key names and fingerprints, never values), per-key merges and key history. Adds lines to .gitattributes (commit them) and the drivers to this clone's Git config.",
+    ),
+    [yes],
+  );
+  if (answer !== yes) return false;
+  const r = setUpGit(project, kagiProgram(ctx));
+  ctx.log.info(`git: set up in ${r.gitRoot} (${r.configChanged} driver settings)`);
+  ctx.prompter.info(
+    vscode.l10n.t('Kagi: Git integration set up. Commit .gitattributes so teammates get readable diffs too.'),
+  );
+  return true;
+}
+
 /** The store file a command means: an SCM or Explorer resource, or a tree environment node. */
 function storeFileOf(ctx: Ctx, arg: unknown): { v: VaultFolder; file: string } | undefined {
   const scmUri = (arg as { resourceUri?: unknown } | undefined)?.resourceUri;
@@ -70,37 +103,97 @@ function storeFileOf(ctx: Ctx, arg: unknown): { v: VaultFolder; file: string } |
   return v && entry ? { v, file: v.project.file(entry.file) } : undefined;
 }
 
-function storeUri(file: string, revision: string): vscode.Uri {
-  return vscode.Uri.from({
-    scheme: STORE_SCHEME,
-    path: file,
-    query: new URLSearchParams({ rev: revision }).toString(),
-  });
+/** `kagi-store:` documents: the working tree, a revision, or a blob the Git extension named. */
+function storeUri(file: string, query: Record<string, string>): vscode.Uri {
+  return vscode.Uri.from({ scheme: STORE_SCHEME, path: file, query: new URLSearchParams(query).toString() });
 }
 
 async function renderStoreUri(ctx: Ctx, uri: vscode.Uri): Promise<string> {
   // The rendering opens stores with this device's keys: never in Restricted Mode.
-  if (!vscode.workspace.isTrusted) return '# kagi: trust this workspace to compare stores\n';
-  const rev = new URLSearchParams(uri.query).get('rev') ?? 'worktree';
-  return storeRendering(uri.path, ctx.host(), rev === 'worktree' ? undefined : rev);
+  if (!vscode.workspace.isTrusted) return vscode.l10n.t('# kagi: trust this workspace to compare stores') + '\n';
+  const q = new URLSearchParams(uri.query);
+  const blob = q.get('blob');
+  const rev = q.get('rev') ?? 'worktree';
+  const source: StoreSource | undefined = blob
+    ? { blob, size: Number(q.get('size') ?? '0') }
+    : rev === 'worktree'
+      ? undefined
+      : { revision: rev };
+  return storeRendering(uri.path, ctx.host(), source);
 }
 
-/** HEAD against the working tree, as the SCM view would show a text file. */
+/**
+ * The left side at `revision`: the Git extension names the blob (its repository, its revision
+ * resolution, the blob's size) and we read and render those bytes ourselves. Reading through
+ * its `git:` file system instead would run `git show --textconv`, i.e. our textconv in another
+ * process when the setup ran and raw ciphertext when not. Without the Git extension (disabled,
+ * or the repository not opened yet) we ask Git for the revision directly.
+ */
+async function revisionUri(file: string, revision: string): Promise<vscode.Uri> {
+  const named = await revisionBlob(file, revision);
+  return named
+    ? storeUri(file, { rev: revision, blob: named.blob, size: String(named.size), via: 'git-extension' })
+    : storeUri(file, { rev: revision, via: 'git' });
+}
+
+/** Working tree against HEAD, or against a commit that changed the store (picked from its history). */
 async function openChanges(ctx: Ctx, arg: unknown): Promise<vscode.Uri[] | undefined> {
   const target = storeFileOf(ctx, arg);
   if (!target) {
-    ctx.prompter.info('Kagi: choose an encrypted store (.kagi/secrets/….enc) or an environment to compare.');
+    ctx.prompter.info(
+      vscode.l10n.t('Kagi: choose an encrypted store (.kagi/secrets/….enc) or an environment to compare.'),
+    );
     return undefined;
   }
-  const left = storeUri(target.file, 'HEAD');
-  const right = storeUri(target.file, 'worktree');
+  // From the SCM view the question is "what did I change": HEAD, without asking.
+  const fromScm = (arg as { resourceUri?: unknown } | undefined)?.resourceUri instanceof vscode.Uri;
+  const revision = fromScm ? 'HEAD' : await pickRevision(ctx, target);
+  if (revision === undefined) return undefined;
+  const left = await revisionUri(target.file, revision);
+  const right = storeUri(target.file, { rev: 'worktree' });
+  const label = revision === 'HEAD' ? 'HEAD' : revision.slice(0, 8);
   await vscode.commands.executeCommand(
     'vscode.diff',
     left,
     right,
-    `${path.basename(target.file)} (HEAD ↔ Working Tree, keys only)`,
+    vscode.l10n.t('{0} ({1} ↔ Working Tree, keys only)', path.basename(target.file), label),
   );
   return [left, right];
+}
+
+/** How many commits the pick offers: the recent ones people compare against. */
+const PICK_DEPTH = 50;
+
+async function pickRevision(ctx: Ctx, target: { v: VaultFolder; file: string }): Promise<string | undefined> {
+  let entries: LogEntry[];
+  try {
+    entries = (await keyHistory(target.v.project, { file: target.file, maxCount: PICK_DEPTH })).entries;
+  } catch (e) {
+    ctx.log.warn(`git: no history for the revision pick (${e instanceof Error ? e.name : typeof e})`);
+    entries = [];
+  }
+  if (entries.length === 0) return 'HEAD';
+  return ctx.prompter.pick(
+    [
+      { label: vscode.l10n.t('Working Tree ↔ HEAD'), id: 'HEAD', description: vscode.l10n.t('uncommitted changes') },
+      ...entries.map((e) => ({
+        label: `${e.commit.slice(0, 8)} ${e.subject}`,
+        id: e.commit,
+        description: `${e.author}, ${e.date}`,
+        detail: changeList(e),
+      })),
+    ],
+    {
+      title: vscode.l10n.t('Kagi: Open Changes of {0}', path.basename(target.file)),
+      placeHolder: vscode.l10n.t('Compare the working tree with…'),
+    },
+  );
+}
+
+function changeList(e: LogEntry): string {
+  return e.scopes
+    .flatMap((s) => (s.unreadable ? [`(${s.unreadable})`] : s.changes.map((c) => `${c.op} ${c.key}`)))
+    .join('  ');
 }
 
 function sideLabel(k: KeyConflict, side: Side): string {

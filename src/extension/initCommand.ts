@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject, validateName } from '../vault';
 import { registerGuarded } from './commandKit';
+import { offerGitSetup } from './gitCommands';
 import { uriOf } from './target';
 import { validator } from './prompter';
 import type { Ctx } from './ctx';
@@ -23,10 +24,11 @@ export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
     validate: validateEnvList,
   });
   if (envsText === undefined) return false;
-  const { owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
+  const { project, owner } = await initProject(folder.uri.fsPath, ctx.host(), { envs: splitList(envsText) });
   ctx.fireChanged();
   ctx.log.info(`initialized a vault in ${folder.name} (owner ${owner.memberId})`);
   ctx.prompter.info(vscode.l10n.t('Kagi: vault created in {0}. Commit .kagi/ to share it.', folder.name));
+  await offerGitSetup(ctx, project);
   return true;
 }
 

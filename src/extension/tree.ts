@@ -3,6 +3,11 @@ import { buildTreeModel, type TreeNode } from './treeModel';
 import type { Listing } from '../vault';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 
+/** Tooltips worth a Git walk, computed only when a person hovers (resolveTreeItem). */
+export interface LazyTooltips {
+  tooltip(node: TreeNode): Promise<string | undefined>;
+}
+
 /** What the tree reads: the vaults, their cached listings and active environments. */
 export interface TreeSource {
   vaults(): VaultFolder[];
@@ -19,7 +24,10 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private parents = new Map<string, TreeNode>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly source: TreeSource) {
+  constructor(
+    private readonly source: TreeSource,
+    private readonly lazyTooltips?: LazyTooltips,
+  ) {
     this.subscription = source.onDidChangeVault(() => this.refresh());
   }
 
@@ -61,10 +69,16 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const item = new vscode.TreeItem(node.label, COLLAPSIBLE[node.collapsible]);
     item.id = node.id;
     item.description = node.description;
-    item.tooltip = node.tooltip;
+    // Left undefined, a key's tooltip is asked for on hover, so listing never waits for Git.
+    item.tooltip = this.lazyTooltips && node.kind === 'key' ? undefined : node.tooltip;
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
     if (node.command) item.command = { ...node.command, arguments: [node.ref] };
+    return item;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
+    if (node.kind === 'key' && this.lazyTooltips) item.tooltip = await this.lazyTooltips.tooltip(node);
     return item;
   }
 

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { SecretsTree } from './tree';
 import { registerGuarded } from './commandKit';
+import { LastChangeTooltips } from './lastChangeTooltips';
 import type { Ctx } from './ctx';
 
 const SECRETS_VIEW = 'kagi.secrets';
 
 /** The Kagi activity-bar tree, plus the context key its welcome content depends on. */
 export function registerTree(ctx: Ctx): SecretsTree {
-  const tree = new SecretsTree(ctx);
+  const tree = new SecretsTree(ctx, new LastChangeTooltips(ctx));
   const view = vscode.window.createTreeView(SECRETS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   ctx.extension.subscriptions.push(tree, view);
   registerGuarded(ctx, 'kagi.refresh', async () => ctx.fireChanged());

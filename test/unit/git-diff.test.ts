@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ensureCliBuilt } from './cli-harness';
 import { addMember, CANARY, commitAll, newRepo, objectsContain, type Repo } from './git-harness';
 import { device, tempDir } from './helpers';
+import { storeRendering } from '../../src/vault';
 
 const STORE = '.kagi/secrets/api/development.enc';
 
@@ -156,5 +157,29 @@ describe('git diff of a store (textconv)', function () {
     const r = repo.git(['diff', 'HEAD~1', 'HEAD'], { cwd: path.join(repo.dir, 'sub') });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(changedLines(r.stdout), ['-CHANGE = fp:…', '+CHANGE = fp:…']);
+  });
+});
+
+describe("the editor's rendering of a revision (Open Changes)", function () {
+  this.timeout(120_000);
+  before(ensureCliBuilt);
+
+  it('renders a blob the Git extension named, a revision, and refuses what is not a blob id or too large', async () => {
+    const repo = newRepo();
+    setStdin(repo, 'OLD', `${CANARY}-old`);
+    commitAll(repo, 'first');
+    setStdin(repo, 'NEW', `${CANARY}-new`);
+    const host = { env: { KAGI_HOME: repo.home, USER: 'tester' } };
+    const file = path.join(repo.dir, STORE);
+    const blob = repo.gitOk(['rev-parse', `HEAD:${STORE}`]).trim();
+    const byBlob = await storeRendering(file, host, { blob, size: 100 });
+    assert.match(byBlob, /^OLD = fp:[0-9a-f]{16}$/m);
+    assert.doesNotMatch(byBlob, /NEW/);
+    assert.equal(await storeRendering(file, host, { revision: 'HEAD' }), byBlob);
+    assert.match(await storeRendering(file, host), /^NEW = fp:[0-9a-f]{16}$/m);
+    assert.equal(await storeRendering(file, host, { blob: 'HEAD:x' }), '# kagi: not a blob id\n');
+    assert.match(await storeRendering(file, host, { blob, size: 1 << 30 }), /too large for a kagi store/);
+    assert.match(await storeRendering(file, host, { revision: 'no-such-branch' }), /^# kagi: not in no-such-branch$/m);
+    for (const text of [byBlob, await storeRendering(file, host)]) assert.ok(!text.includes(CANARY));
   });
 });

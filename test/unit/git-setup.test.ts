@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureCliBuilt } from './cli-harness';
+import { ensureCliBuilt, hasScript, kagiTty } from './cli-harness';
 import { commitAll, newRepo, type Repo } from './git-harness';
 import { attributeLines } from '../../src/vault/git/attributes';
 
@@ -155,5 +155,23 @@ describe('kagi init in a Git repository', function () {
     const outside = newRepo({ vault: false });
     fs.rmSync(path.join(outside.dir, '.git'), { recursive: true });
     assert.doesNotMatch(outside.kagiOk(['init']), /kagi git setup/);
+  });
+
+  it('on a terminal it asks; y sets up the attribute lines and the drivers, anything else changes nothing', function () {
+    assert.ok(hasScript(), 'util-linux script(1) is needed to give kagi a terminal');
+    const yes = newRepo({ vault: false });
+    const r = kagiTty(['init'], { cwd: yes.dir, home: yes.home, input: 'y\n' });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /Set up Git integration .*\[y\/N\]/);
+    assert.match(r.stdout, /added kagi lines to .*\.gitattributes/);
+    assert.equal(kagiConfig(yes).length, 7);
+    for (const line of attributeLines('.kagi')) assert.ok(yes.read('.gitattributes').includes(line), line);
+    // Set up already: a second vault's init in the same clone would ask only for its own lines.
+    const no = newRepo({ vault: false });
+    const n = kagiTty(['init'], { cwd: no.dir, home: no.home, input: 'n\n' });
+    assert.equal(n.code, 0, n.stdout);
+    assert.match(n.stdout, /^git: run `kagi git setup`/m);
+    assert.deepEqual(kagiConfig(no), []);
+    assert.ok(!fs.existsSync(path.join(no.dir, '.gitattributes')));
   });
 });

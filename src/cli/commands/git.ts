@@ -8,6 +8,7 @@ import {
   SIDES,
   textconvStore,
   type DriverKind,
+  type GitSetupReport,
   type KeyConflict,
   type Side,
   type StoreConflict,
@@ -72,13 +73,17 @@ async function setup(ctx: CliContext, args: string[]): Promise<number> {
   }
   if (!ctx.program)
     throw new KagiError('usage', 'cannot tell where this kagi program lives', 'run it as `node dist/cli.js git setup`');
-  const r = setUpGit(project, ctx.program);
+  reportSetup(ctx, setUpGit(project, ctx.program));
+  return 0;
+}
+
+/** What `kagi git setup` (and `init`, when asked) changed. */
+export function reportSetup(ctx: CliContext, r: GitSetupReport): void {
   ctx.io.out(
     `${r.attributesChanged ? `added kagi lines to ${r.attributesFile}` : `${r.attributesFile} already has the kagi lines`}; ` +
       `${r.configChanged} driver setting(s) written to .git/config; launcher ${r.launcher}\n`,
   );
   if (r.attributesChanged) ctx.io.out('next: commit .gitattributes\n');
-  return 0;
 }
 
 async function mergeDriver(ctx: CliContext, args: string[]): Promise<number> {

@@ -1,13 +1,16 @@
 import {
   type DiscoveredEnvFile,
   discoverEnvFiles,
+  gitSetupOffered,
   importDiscovered,
   initProject,
   type Project,
   readDotenvFile,
   recordMonorepo,
+  setUpGit,
   updateGitignore,
 } from '../../vault';
+import { reportSetup } from './git';
 import type { CliContext } from '../command';
 import { askYesNo } from '../confirm';
 import * as path from 'node:path';
@@ -57,11 +60,8 @@ Options:
     ctx.io.out(`environments: ${cfg.settings.envs.join(', ')}\n`);
     ctx.io.out(`you are owner ${owner.memberId} (${owner.name})\n`);
     const gitignore = updateGitignore(project.root);
-    if (gitignore) {
-      ctx.io.out(`updated ${gitignore}\n`);
-      // In a Git repository: offer the integration (a command away, not done behind the user's back).
-      ctx.io.out('git: run `kagi git setup` for readable diffs, per-key merges and `kagi log` of .kagi/\n');
-    }
+    if (gitignore) ctx.io.out(`updated ${gitignore}\n`);
+    if (gitSetupOffered(project)) await offerGitSetup(ctx, project);
     if (!flag(p, 'no-migrate')) await migrate(ctx, project);
     ctx.io.out('next: kagi set <service> KEY VALUE, then commit .kagi/\n');
     return 0;
@@ -69,6 +69,15 @@ Options:
 };
 
 const BARE = '\0bare';
+
+/** In a Git repository: the integration on a y, never behind the person's back; off a terminal, how to. */
+async function offerGitSetup(ctx: CliContext, project: Project): Promise<void> {
+  const how = 'git: run `kagi git setup` for readable diffs, per-key merges and `kagi log` of .kagi/\n';
+  if (!ctx.io.interactive || !ctx.program) return ctx.io.out(how);
+  const question = 'Set up Git integration (readable diffs and per-key merges of .kagi/, never values)?';
+  if (await askYesNo(ctx.io, question)) reportSetup(ctx, setUpGit(project, ctx.program));
+  else ctx.io.out(how);
+}
 
 /** `--envs` takes an optional value, which parseArgs cannot express: mark a bare one. */
 function bareEnvsFlag(args: string[]): string[] {

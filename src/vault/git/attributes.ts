@@ -29,6 +29,12 @@ export function addAttributes(gitRoot: string, kagiDir: string): boolean {
   return true;
 }
 
+/** True when every line of this vault is already there. */
+export function hasAttributes(gitRoot: string, kagiDir: string): boolean {
+  const lines = splitLines(readTextIfExists(path.join(gitRoot, '.gitattributes')));
+  return attributeLines(kagiDir).every((l) => lines.includes(l));
+}
+
 /** Removes exactly our lines (the comment only when no vault's lines are left); returns true when it changed. */
 export function removeAttributes(gitRoot: string, kagiDir: string): boolean {
   const file = path.join(gitRoot, '.gitattributes');

@@ -66,6 +66,11 @@ export function driverSettings(launcher: string): [string, string][] {
 
 export const DRIVER_SECTIONS = ['diff.kagi', 'merge.kagi-store', 'merge.kagi-config', 'merge.kagi-access'];
 
+/** True when this clone names every driver (whichever launcher: setup refreshes that). */
+export function hasDriverConfig(gitRoot: string): boolean {
+  return driverSettings('').every(([key]) => gitRaw(gitRoot, ['config', '--local', '--get', key]).status === 0);
+}
+
 /** Sets each key unless it already has that value; returns how many changed. */
 export function writeDriverConfig(gitRoot: string, launcher: string): number {
   let changed = 0;

@@ -14,11 +14,17 @@ function realpath(p: string): string {
 
 /** The `.kagi` folder relative to the Git root, `/`-separated: `.kagi`, `apps/web/.kagi`. */
 export function kagiDirInRepo(gitRoot: string, kagiDir: string): string {
-  const rel = path.relative(realpath(gitRoot), realpath(kagiDir)).split(path.sep).join('/');
+  return pathInRepo(gitRoot, kagiDir);
+}
+
+/** A path under the Git root, relative and `/`-separated (the file itself may be gone: a deleted store). */
+export function pathInRepo(gitRoot: string, p: string): string {
+  const resolved = path.join(realpath(path.dirname(p)), path.basename(p));
+  const rel = path.relative(realpath(gitRoot), resolved).split(path.sep).join('/');
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new KagiError(
       'git',
-      `${kagiDir} is outside the Git repository ${gitRoot}`,
+      `${p} is outside the Git repository ${gitRoot}`,
       'run this in the repository that holds the vault',
     );
   }

@@ -10,6 +10,7 @@ import { KeyRing, trackedKagiDirs } from '../git/keyRing';
 import { renderStore } from '../git/render';
 import { gitTopLevel, readBlob } from '../git/run';
 import { classifySealed, MAX_STORE_BYTES, printable } from '../git/sealed';
+import { pathInRepo } from '../git/vaultPath';
 
 /**
  * The text Git diffs for one blob (`file` is the temporary file Git hands a textconv). Whatever
@@ -26,17 +27,26 @@ export async function textconvStore(file: string, cwd: string, host: HostEnv): P
   }
 }
 
+/** Which bytes of a store to render: a revision's (`HEAD`, a commit id, `:2`), or a blob Git named. */
+export type StoreSource = { revision: string } | { blob: string; size?: number };
+
 /**
- * A store file as the textconv renders it, at a revision (`HEAD`, a commit id, `:2` for a
- * conflict stage) or, without one, as it is in the working tree. For the editor's diff view.
+ * A store file as the textconv renders it, at a revision or blob or, without one, as it is in
+ * the working tree. For the editor's diff view.
  */
-export async function storeRendering(file: string, host: HostEnv, revision?: string): Promise<string> {
+export async function storeRendering(file: string, host: HostEnv, source?: StoreSource): Promise<string> {
   try {
     const gitRoot = gitTopLevel(path.dirname(file));
-    if (revision === undefined || gitRoot === undefined) return await textconvStore(file, path.dirname(file), host);
-    const rel = path.relative(fs.realpathSync(gitRoot), fs.realpathSync(file)).split(path.sep).join('/');
-    const bytes = readBlob(gitRoot, `${revision}:${rel}`);
-    return bytes === undefined ? line(`not in ${printable(revision, 60)}`) : await renderSealed(bytes, gitRoot, host);
+    if (source === undefined || gitRoot === undefined) return await textconvStore(file, path.dirname(file), host);
+    if ('blob' in source) {
+      // The size comes from Git (ls-tree): a huge blob is refused before it is read.
+      if (!/^[0-9a-f]{40,64}$/.test(source.blob)) return line('not a blob id');
+      if ((source.size ?? 0) > MAX_STORE_BYTES) return line(`${source.size} bytes: too large for a kagi store`);
+    }
+    const spec = 'blob' in source ? source.blob : `${source.revision}:${pathInRepo(gitRoot, file)}`;
+    const bytes = readBlob(gitRoot, spec);
+    const where = 'blob' in source ? source.blob.slice(0, 12) : printable(source.revision, 60);
+    return bytes === undefined ? line(`not in ${where}`) : await renderSealed(bytes, gitRoot, host);
   } catch (e) {
     return line(`could not read this store: ${describeError(e)}`);
   }

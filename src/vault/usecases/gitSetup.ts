@@ -3,8 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError } from '../errors';
 import { dataDir, type HostEnv } from '../device/dataDir';
-import { addAttributes, removeAttributes } from '../git/attributes';
-import { launcherPath, removeDriverConfig, writeDriverConfig, writeLauncher, type Program } from '../git/driverConfig';
+import { addAttributes, hasAttributes, removeAttributes } from '../git/attributes';
+import {
+  hasDriverConfig,
+  launcherPath,
+  removeDriverConfig,
+  writeDriverConfig,
+  writeLauncher,
+  type Program,
+} from '../git/driverConfig';
 import { gitTopLevel } from '../git/run';
 import { kagiDirInRepo } from '../git/vaultPath';
 import type { Project } from '../project/project';
@@ -29,6 +36,16 @@ function requireGitRoot(project: Project): string {
     );
   }
   return root;
+}
+
+/**
+ * Whether `init` should offer the setup: the vault is in a Git repository whose attribute
+ * lines or driver config for it are missing. Asking is the front end's job; nothing is written.
+ */
+export function gitSetupOffered(project: Project): boolean {
+  const gitRoot = gitTopLevel(project.root);
+  if (gitRoot === undefined) return false;
+  return !hasAttributes(gitRoot, kagiDirInRepo(gitRoot, project.kagiDir)) || !hasDriverConfig(gitRoot);
 }
 
 /** Idempotent: a second run changes nothing (but refreshes the launcher if the CLI moved). */

@@ -21,6 +21,7 @@ export * from './gitDiff';
 export * from './gitMerge';
 export * from './gitResolve';
 export * from './gitLog';
+export * from './gitLastChange';
 export * from './workspaceFiles';
 export * from './scan';
 export * from './compare';
