@@ -207,7 +207,7 @@ async function resolve(ctx: Ctx, arg: unknown): Promise<number | undefined> {
   if (!v) return undefined;
   const conflicts = await listStoreConflicts(v.project);
   if (conflicts.length === 0) {
-    ctx.prompter.info('Kagi: no recorded conflicts in this vault.');
+    ctx.prompter.info(vscode.l10n.t('Kagi: no recorded conflicts in this vault.'));
     return 0;
   }
   let resolved = 0;
@@ -222,7 +222,8 @@ async function resolve(ctx: Ctx, arg: unknown): Promise<number | undefined> {
     const remaining = await resolveStoreConflict(v.project, c, choices);
     resolved += choices.size;
     ctx.fireChanged(v);
-    if (remaining.length === 0) ctx.prompter.info(`Kagi: ${c.scope} resolved. Stage ${c.path} to finish the merge.`);
+    if (remaining.length === 0)
+      ctx.prompter.info(vscode.l10n.t('Kagi: {0} resolved. Stage {1} to finish the merge.', c.scope, c.path));
   }
   return resolved;
 }
@@ -231,19 +232,25 @@ async function pickSide(ctx: Ctx, c: StoreConflict, k: KeyConflict): Promise<Sid
   for (;;) {
     const choice = await ctx.prompter.pick<Side | 'reveal' | 'skip'>(
       [
-        ...SIDES.map((side) => ({ label: `Keep ${side}`, id: side, description: sideLabel(k, side) })),
-        { label: 'Reveal the values…', id: 'reveal' as const },
-        { label: 'Decide later', id: 'skip' as const },
+        ...SIDES.map((side) => ({ label: vscode.l10n.t('Keep {0}', side), id: side, description: sideLabel(k, side) })),
+        { label: vscode.l10n.t('Reveal the values…'), id: 'reveal' as const },
+        { label: vscode.l10n.t('Decide later'), id: 'skip' as const },
       ],
-      { title: `${c.scope} ${k.key} changed on both sides`, placeHolder: 'Which value to keep?' },
+      {
+        title: vscode.l10n.t('{0} {1} changed on both sides', c.scope, k.key),
+        placeHolder: vscode.l10n.t('Which value to keep?'),
+      },
     );
     if (choice === undefined) return 'cancel';
     if (choice === 'skip') return undefined;
     if (choice !== 'reveal') return choice;
-    const ok = await ctx.prompter.confirm(`Reveal the values of ${k.key}?`, 'Each side is shown in a modal.', [
-      'Reveal',
-    ]);
-    if (ok !== 'Reveal') continue;
+    const reveal = vscode.l10n.t('Reveal');
+    const ok = await ctx.prompter.confirm(
+      vscode.l10n.t('Reveal the values of {0}?', k.key),
+      vscode.l10n.t('Each side is shown in a modal.'),
+      [reveal],
+    );
+    if (ok !== reveal) continue;
     for (const side of SIDES) await ctx.prompter.showValue(`${k.key} (${side})`, c.reveal(k.key, side) ?? '(absent)');
   }
 }
@@ -266,7 +273,7 @@ async function showHistory(ctx: Ctx, arg: unknown, histories: Map<string, string
   const ref = refOf(arg);
   const v = await vaultOf(ctx, ref);
   if (!v || !ref?.scope) {
-    ctx.prompter.info('Kagi: run "Show History" on a key or an environment in the Kagi view.');
+    ctx.prompter.info(vscode.l10n.t('Kagi: run "Show History" on a key or an environment in the Kagi view.'));
     return undefined;
   }
   const history = await keyHistory(v.project, { scope: ref.scope, ...(ref.key ? { key: ref.key } : {}) });
