@@ -65,7 +65,7 @@ export function l10nMessages(files = extensionSources()): { messages: string[]; 
       if (!isL10nCall(n)) return;
       const first = n.arguments[0];
       if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) messages.add(first.text);
-      else dynamic.push(finding(sf, n));
+      else if (!ignored(sf, n)) dynamic.push(finding(sf, n));
     });
   }
   return { messages: [...messages].sort(), dynamic };

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import { kagiApi, type KagiApi } from './api';
 import { registerTasks } from './tasks';
@@ -23,11 +23,14 @@ import { StaleEnvironments } from './staleEnv';
 import { registerPlaintextGuard } from './plaintextGuard';
 import { registerLanguageModelTool } from './lmTool';
 import { registerCompareView } from './compareView';
+import { useTranslator } from './pureL10n';
 
 export type { KagiApi } from './api';
 
 // Each feature registers itself from its own module; activation does nothing else.
 export function activate(context: vscode.ExtensionContext): KagiApi {
+  // l10n-ignore: forwards the literal messages of the pure modules (src/extension/pureL10n.ts).
+  useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   const tree = registerTree(ctx);

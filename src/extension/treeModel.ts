@@ -2,10 +2,10 @@
 // No vscode import: the benchmark and unit tests build it in plain Node, and the
 // TreeDataProvider only maps nodes to TreeItems. Listings hold no values, so
 // nothing here can leak one.
+import { l10n } from './pureL10n';
 import { type Blocked, type FileInfo, joinScope, type KeyInfo, type Listing, splitScope } from '../vault';
 
 export const MASK = '••••••••';
-const ROOT_GROUP = '(root)';
 
 export type NodeKind = 'folder' | 'service' | 'env' | 'key' | 'file' | 'notice' | 'action';
 
@@ -63,7 +63,7 @@ export function buildTreeModel(vaults: VaultInput[]): TreeNode[] {
 }
 
 function describeFolder(l: Listing): string | undefined {
-  return l.blocked ? 'locked' : undefined;
+  return l.blocked ? l10n.t('locked') : undefined;
 }
 
 function vaultChildren(v: VaultInput): TreeNode[] {
@@ -95,9 +95,9 @@ function groupNode(v: VaultInput, service: string | undefined, existing = new Se
   return {
     id: `${root}#svc:${service ?? ''}`,
     kind: 'service',
-    label: service ?? ROOT_GROUP,
-    description: service === undefined ? 'root scopes' : undefined,
-    tooltip: service === undefined ? 'Scopes without a service' : `Service ${service}`,
+    label: service ?? l10n.t('(root)'),
+    description: service === undefined ? l10n.t('root scopes') : undefined,
+    tooltip: service === undefined ? l10n.t('Scopes without a service') : l10n.t('Service {0}', service),
     icon: service === undefined ? 'root-folder' : 'server',
     contextValue: service === undefined ? 'kagi.root' : 'kagi.service',
     collapsible: 'expanded',
@@ -123,8 +123,8 @@ function envNode(v: VaultInput, service: string | undefined, env: string): TreeN
   const marks = [
     keys ? countKeys(keys.length) : undefined,
     files.length ? countFiles(files.length) : undefined,
-    isDefault ? 'default' : undefined,
-    isActive ? 'active' : undefined,
+    isDefault ? l10n.t('default') : undefined,
+    isActive ? l10n.t('active') : undefined,
   ].filter((m): m is string => m !== undefined);
   const hasChildren = !!error || (keys?.length ?? 0) > 0 || files.length > 0;
   return withLazyChildren(
@@ -160,7 +160,7 @@ function withLazyChildren(node: Omit<TreeNode, 'children'>, build: () => TreeNod
 }
 
 function countFiles(n: number): string {
-  return n === 1 ? '1 file' : `${n} files`;
+  return n === 1 ? l10n.t('1 file') : l10n.t('{0} files', n);
 }
 
 /** Human sizes for the tree; the tooltip has the exact byte count. */
@@ -176,7 +176,13 @@ function fileNode(root: string, scope: string, f: FileInfo): TreeNode {
     kind: 'file',
     label: f.name,
     description: `${formatSize(f.size)} · ${f.locator}`,
-    tooltip: `Encrypted file ${f.name} in ${scope}\n${f.locator}, ${f.size} bytes\nThe content stays encrypted: use Open or Restore to Disk.`,
+    tooltip: l10n.t(
+      'Encrypted file {0} in {1}\n{2}, {3} bytes\nThe content stays encrypted: use Open or Restore to Disk.',
+      f.name,
+      scope,
+      f.locator,
+      f.size,
+    ),
     icon: 'file-binary',
     contextValue: 'kagi.file',
     collapsible: 'none',
@@ -191,20 +197,24 @@ function envContext(l: Listing, isDefault: boolean): string {
 }
 
 function countKeys(n: number): string {
-  return n === 1 ? '1 key' : `${n} keys`;
+  return n === 1 ? l10n.t('1 key') : l10n.t('{0} keys', n);
 }
 
 function envTooltip(scope: string, isDefault: boolean, isActive: boolean, keys?: KeyInfo[]): string {
-  const lines = [`Scope ${scope}`];
+  const lines = [l10n.t('Scope {0}', scope)];
   if (keys) lines.push(countKeys(keys.length));
-  if (isDefault) lines.push('Default environment');
-  if (isActive) lines.push('Active environment (tasks, debugging, completions)');
+  if (isDefault) lines.push(l10n.t('Default environment'));
+  if (isActive) lines.push(l10n.t('Active environment (tasks, debugging, completions)'));
   return lines.join('\n');
 }
 
 function keyNode(root: string, scope: string, k: KeyInfo): TreeNode {
   const description = k.description ? `${MASK}  ${k.description}` : MASK;
-  const tooltip = [`${k.key} in ${scope}`, k.description, 'The value stays hidden: use Reveal or Copy.']
+  const tooltip = [
+    l10n.t('{0} in {1}', k.key, scope),
+    k.description,
+    l10n.t('The value stays hidden: use Reveal or Copy.'),
+  ]
     .filter((l): l is string => !!l)
     .join('\n');
   return {
@@ -232,27 +242,37 @@ function remedy(state: Blocked['state']): Remedy | undefined {
   switch (state) {
     case 'no-identity':
     case 'not-a-member':
-      return { label: 'Request access…', command: 'kagi.requestAccess', icon: 'person-add' };
+      return { label: l10n.t('Request access…'), command: 'kagi.requestAccess', icon: 'person-add' };
     case 'pending':
-      return { label: 'Show access status', command: 'kagi.showStatus', icon: 'info' };
+      return { label: l10n.t('Show access status'), command: 'kagi.showStatus', icon: 'info' };
     case 'restricted':
-      return { label: 'Manage Workspace Trust…', command: 'workbench.trust.manage', icon: 'shield' };
+      return { label: l10n.t('Manage Workspace Trust…'), command: 'workbench.trust.manage', icon: 'shield' };
     case 'bad-key':
     case 'bad-config':
     case 'error':
-      return { label: 'Show status', command: 'kagi.showStatus', icon: 'info' };
+      return { label: l10n.t('Show status'), command: 'kagi.showStatus', icon: 'info' };
   }
 }
 
-const HEADLINE: Record<Blocked['state'], string> = {
-  restricted: 'Restricted Mode: nothing is decrypted',
-  'no-identity': 'This device has no kagi identity',
-  pending: 'Access request pending approval',
-  'not-a-member': 'This device is not a member',
-  'bad-key': 'The project key is invalid',
-  'bad-config': "kagi.json can't be read",
-  error: "The vault can't be opened",
-};
+/** A function, not a table: the words are translated when shown, after activation. */
+function headline(state: Blocked['state']): string {
+  switch (state) {
+    case 'restricted':
+      return l10n.t('Restricted Mode: nothing is decrypted');
+    case 'no-identity':
+      return l10n.t('This device has no kagi identity');
+    case 'pending':
+      return l10n.t('Access request pending approval');
+    case 'not-a-member':
+      return l10n.t('This device is not a member');
+    case 'bad-key':
+      return l10n.t('The project key is invalid');
+    case 'bad-config':
+      return l10n.t("kagi.json can't be read");
+    case 'error':
+      return l10n.t("The vault can't be opened");
+  }
+}
 
 function blockedNodes(root: string, b: Blocked): TreeNode[] {
   const nodes = [noticeNode(`${root}#blocked`, b, { vault: root })];
@@ -275,7 +295,7 @@ function blockedNodes(root: string, b: Blocked): TreeNode[] {
 }
 
 function noticeNode(id: string, b: Blocked, ref: NodeRef): TreeNode {
-  const label = id.endsWith('#blocked') ? HEADLINE[b.state] : "Can't decrypt this scope";
+  const label = id.endsWith('#blocked') ? headline(b.state) : l10n.t("Can't decrypt this scope");
   return {
     id,
     kind: 'notice',

@@ -13,7 +13,6 @@ import { bareUserStrings, bundleFile, extensionSources, l10nBundle, l10nMessages
  */
 const NOT_YET_CONVERTED = [
   'src/extension/compareView.ts',
-  'src/extension/treeModel.ts',
   'src/extension/team/actions.ts',
   'src/extension/team/html.ts',
   'src/extension/team/index.ts',

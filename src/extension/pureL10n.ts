@@ -1,0 +1,16 @@
+// `l10n.t` for the extension's pure modules (no `vscode` import: the benchmarks and unit tests
+// load them in plain Node). It formats English until activation hands it VS Code's translator;
+// its messages reach l10n/bundle.l10n.json like any other `l10n.t` call (scripts/l10n.ts).
+type Arg = string | number | boolean;
+type Translate = (message: string, ...args: Arg[]) => string;
+
+const english: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+
+let translate: Translate = english;
+
+export const l10n = { t: (message: string, ...args: Arg[]): string => translate(message, ...args) };
+
+export function useTranslator(t: Translate): void {
+  translate = t;
+}
