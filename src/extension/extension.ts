@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerLanguageFeatures(ctx);
   registerGitCommands(ctx);
   const files = registerFileCommands(ctx);
-  registerPlaintextGuard(ctx);
+  const plaintext = registerPlaintextGuard(ctx);
   registerLanguageModelTool(ctx);
   // Disposed with the extension's subscriptions on deactivate: every file path still open goes.
   const fileSessions = new ProcessFileSessions(ctx.host());
@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
     fileSessions,
     stale,
     compare,
+    plaintext,
   });
 }
 
