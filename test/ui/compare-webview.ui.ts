@@ -88,11 +88,7 @@ describe('Compare Environments in the workbench', function () {
     await screenshot(page, 'compare-filled');
     const text = await pageText(page);
     for (const s of secrets) assert.ok(!text.includes(s.value), 'a value is visible in the workbench');
-    assert.deepEqual(
-      cspReports.filter((r) => !/workbench|vscode-remote-resource/.test(r.split(': ')[0] ?? '')),
-      [],
-      'the matrix page violated its CSP',
-    );
-    console.log(`      [ui] CSP reports seen in the workbench: ${cspReports.length}`);
+    // none at all: the workbench itself reports none either, so any report is the page's
+    assert.deepEqual(cspReports, [], 'a Content-Security-Policy report while the matrix was open');
   });
 });

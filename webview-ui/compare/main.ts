@@ -1,5 +1,19 @@
 // The environment matrix page. It receives letters and counts only (src/protocol/compare.ts)
 // and sends back actions on a cell; values never reach it. Text goes in with textContent only.
+
+// The workbench's own controls (@vscode-elements/elements, pinned in package.json, bundled here by
+// esbuild): each import registers one custom element. Their styles are constructed stylesheets
+// in shadow roots, which the page's CSP allows without 'unsafe-inline' (docs/webviews.md).
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-table/index.js';
+import '@vscode-elements/elements/dist/vscode-table-body/index.js';
+import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { CompareHostMessage, CompareMatrixView, CompareWebviewMessage } from '../../src/protocol/compare';
 import { badge, button, h, select } from '../shared/dom';
 

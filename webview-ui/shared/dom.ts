@@ -1,6 +1,10 @@
 // Tiny DOM helpers shared by the webview apps. Text goes in with textContent only: no innerHTML,
-// no inline styles. Controls are the workbench's (@vscode-elements/elements, ./elements.ts).
-import './elements';
+// no inline styles. Controls are the workbench's (@vscode-elements/elements); each app imports
+// (registers) the elements it renders, so its bundle holds only those. Types only here.
+import type {} from '@vscode-elements/elements/dist/vscode-badge/index.js';
+import type {} from '@vscode-elements/elements/dist/vscode-button/index.js';
+import type {} from '@vscode-elements/elements/dist/vscode-option/index.js';
+import type {} from '@vscode-elements/elements/dist/vscode-single-select/index.js';
 
 type Attrs = Record<string, string | boolean | undefined>;
 

@@ -1,6 +1,14 @@
 // The team-access webview: renders TeamState from the host and posts typed
 // WebviewMessages back. It holds no data of its own beyond UI flags
 // (collapsed sections), which it keeps with vscode.setState.
+
+// The workbench's own controls (@vscode-elements/elements, pinned in package.json, bundled here by
+// esbuild): each import registers one custom element. Their styles are constructed stylesheets
+// in shadow roots, which the page's CSP allows without 'unsafe-inline' (docs/webviews.md).
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { HostMessage, TeamMemberView, TeamState, TeamUiState, WebviewMessage } from '../../src/protocol/team';
 import { isHostMessage, isMemberId } from '../../src/protocol/validate';
 import { badge, button, h, select, type Button } from '../shared/dom';
