@@ -349,6 +349,24 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     await page.close();
   });
 
+  it('several vaults: a vscode-single-select picks one and posts {type:"selectVault"}', async () => {
+    const page = await open();
+    const two = [...vaults, { key: 'file:///projects/tools', name: 'tools' }];
+    await setState(page, ownerState({ vaults: two }));
+    const picker = page.locator('vscode-single-select[data-key="vault"]');
+    await picker.waitFor();
+    const combo = picker.getByRole('combobox', { name: 'Vault' });
+    assert.match(await combo.innerText(), /app/);
+    await clearPosted(page);
+    await combo.click();
+    await picker.getByRole('option', { name: 'tools' }).click();
+    assert.deepEqual(await posted(page), [{ type: 'selectVault', vault: 'file:///projects/tools' }]);
+    for (const m of await posted(page)) assert.ok(parseWebviewMessage(m), `validator rejects ${JSON.stringify(m)}`);
+    assert.equal(await page.locator('select').count(), 0, 'a native <select> in the page');
+    await assertClean(page);
+    await page.close();
+  });
+
   it('Restricted Mode: a message and no actions', async () => {
     const page = await open();
     await setState(page, { kind: 'untrusted' });
