@@ -1,7 +1,6 @@
-// Bundles the three programs: the extension host entry and the CLI (CommonJS, node),
-// and the team-access webview (browser). The ESM-only crypto packages are bundled in.
+// Bundles the programs: the extension host entry and the CLI (CommonJS, node), and the two
+// webview apps (browser). The ESM-only crypto packages are bundled in.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
 import { nodePlugins } from './bundle/plugins.mjs';
 
 const production = process.argv.includes('--production');
@@ -36,36 +35,21 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
-if (existsSync('webview-ui/src/main.ts')) {
-  builds.push({
-    ...common,
-    entryPoints: ['webview-ui/src/main.ts'],
-    outfile: 'dist/webview/team.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-  });
+// The two webview apps (browser, IIFE): each bundles its page code, webview-ui/shared/ and the
+// @vscode-elements/elements components it registers, so the page loads one nonce'd script.
+for (const app of ['team', 'compare']) {
+  builds.push(
+    {
+      ...common,
+      entryPoints: [`webview-ui/${app}/main.ts`],
+      outfile: `dist/webview/${app}.js`,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    },
+    { ...common, entryPoints: [`webview-ui/${app}/${app}.css`], outfile: `dist/webview/${app}.css`, sourcemap: false },
+  );
 }
-if (existsSync('webview-ui/src/team.css')) {
-  builds.push({
-    ...common,
-    entryPoints: ['webview-ui/src/team.css'],
-    outfile: 'dist/webview/team.css',
-    sourcemap: false,
-  });
-}
-// The environment matrix page (its own small app; no value ever reaches it).
-builds.push(
-  {
-    ...common,
-    entryPoints: ['webview-ui/compare/main.ts'],
-    outfile: 'dist/webview/compare.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-  },
-  { ...common, entryPoints: ['webview-ui/compare/compare.css'], outfile: 'dist/webview/compare.css', sourcemap: false },
-);
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -16,6 +16,7 @@ import type { SecretsTree } from './tree';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 import type { FileViewer } from './fileViewer';
 import type { ProcessFileSessions } from './processFileSessions';
+import type { PlaintextGuard } from './plaintextGuard';
 
 export interface KagiApi {
   /** Replaces the prompter every command asks through; returns the one it replaced. */
@@ -47,6 +48,8 @@ export interface KagiApi {
   readonly stale: Pick<StaleEnvironments, 'state' | 'settled'>;
   /** The environment matrix panel's host: its message handler and what it last sent. */
   readonly compare: Pick<CompareView, 'handleMessage' | 'lastMessage'>;
+  /** The plaintext guard: checks a document now (instead of after the typing pause). */
+  readonly plaintext: Pick<PlaintextGuard, 'check'>;
 }
 
 /** The parts of the API that features return when they register. */
@@ -62,6 +65,7 @@ export type FeatureParts = Pick<
   | 'fileSessions'
   | 'stale'
   | 'compare'
+  | 'plaintext'
 >;
 
 export function kagiApi(ctx: Ctx, parts: FeatureParts): KagiApi {

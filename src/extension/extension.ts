@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   registerLanguageFeatures(ctx);
   registerGitCommands(ctx);
   const files = registerFileCommands(ctx);
-  registerPlaintextGuard(ctx);
+  const plaintext = registerPlaintextGuard(ctx);
   registerLanguageModelTool(ctx);
   // Disposed with the extension's subscriptions on deactivate: every file path still open goes.
   const fileSessions = new ProcessFileSessions(ctx.host());
@@ -69,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
     fileSessions,
     stale,
     compare,
+    plaintext,
   });
 }
 

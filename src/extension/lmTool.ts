@@ -2,6 +2,8 @@
 // against `process.env.KEY` without ever seeing a value: it returns scopes and key names from the
 // listing (which has no values) and nothing else. `vscode.lm.registerTool` exists from VS Code
 // 1.95; this extension supports 1.90, so the API is looked up at run time and skipped when absent.
+// In Restricted Mode the tool is not registered (an assistant gets "no implementation"), and it
+// is registered when the workspace is trusted; `invoke` checks trust again as a second lock.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 
@@ -19,6 +21,7 @@ interface LmParts {
   LanguageModelTextPart: new (text: string) => unknown;
 }
 
+/** Whether the running VS Code has the tool API; the tool itself waits for workspace trust. */
 export function registerLanguageModelTool(ctx: Ctx): boolean {
   const lm = (vscode as unknown as { lm?: Partial<LmApi> }).lm;
   const parts = vscode as unknown as Partial<LmParts>;
@@ -26,12 +29,21 @@ export function registerLanguageModelTool(ctx: Ctx): boolean {
     return false;
   }
   const { LanguageModelToolResult, LanguageModelTextPart } = parts as LmParts;
-  ctx.extension.subscriptions.push(
-    lm.registerTool(TOOL_NAME, {
-      invoke: async () => new LanguageModelToolResult([new LanguageModelTextPart(await secretNames(ctx))]),
-    }),
-  );
+  const register = () =>
+    ctx.extension.subscriptions.push(
+      lm.registerTool!(TOOL_NAME, {
+        invoke: async () => new LanguageModelToolResult([new LanguageModelTextPart(await answer(ctx))]),
+      }),
+    );
+  if (vscode.workspace.isTrusted) register();
+  else ctx.extension.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(register));
   return true;
+}
+
+async function answer(ctx: Ctx): Promise<string> {
+  if (!vscode.workspace.isTrusted)
+    return vscode.l10n.t('Kagi lists secret names only in a trusted workspace (this one is in Restricted Mode).');
+  return secretNames(ctx);
 }
 
 /** Scopes and key names of every vault, as text for a model. Never a value. */

@@ -1,4 +1,4 @@
-// The one typed protocol between the team-access webview (webview-ui/) and its
+// The one typed protocol between the team-access webview (webview-ui/team/) and its
 // host (src/extension/team/). Both sides import these types; the host runs
 // every incoming message through `parseWebviewMessage` (./validate.ts).
 //

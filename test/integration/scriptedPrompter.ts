@@ -13,7 +13,9 @@ export type Answer =
   | { pick: string | undefined }
   | { input: string | undefined }
   | { confirm: string | undefined }
-  | { file: string | undefined };
+  | { file: string | undefined }
+  /** the button chosen on a notification (prompter.offer); offers without one choose none */
+  | { offer: string | undefined };
 
 export class ScriptedPrompter implements Prompter {
   /** every text shown to the person: titles, prompts, labels, messages, details */
@@ -38,7 +40,7 @@ export class ScriptedPrompter implements Prompter {
 
   constructor(private readonly answers: Answer[]) {}
 
-  private next<K extends 'pick' | 'input' | 'confirm' | 'file'>(kind: K, what: string): Answer {
+  private next<K extends 'pick' | 'input' | 'confirm' | 'file' | 'offer'>(kind: K, what: string): Answer {
     this.asked.push(`${kind}: ${what}`);
     const a = this.answers.shift();
     if (!a || !(kind in a)) this.fail(`unexpected ${kind} "${what}" (next scripted answer: ${JSON.stringify(a)})`);
@@ -97,11 +99,18 @@ export class ScriptedPrompter implements Prompter {
     this.infos.push(message);
   }
 
-  /** Notifications with buttons are recorded like info; no button is chosen. */
+  /**
+   * Notifications with buttons are recorded like info. A button is chosen only when the next
+   * scripted answer is an `offer` (notifications come unasked, so they don't fail the script).
+   */
   async offer<B extends string>(message: string, buttons: B[]): Promise<B | undefined> {
     this.shown.push(message, ...buttons);
     this.infos.push(message);
-    return undefined;
+    if (!this.answers[0] || !('offer' in this.answers[0])) return undefined;
+    const a = this.next('offer', message) as { offer: string | undefined };
+    if (a.offer !== undefined && !buttons.includes(a.offer as B))
+      this.fail(`no button ${a.offer} in "${message}": ${buttons.join(', ')}`);
+    return a.offer as B | undefined;
   }
 
   warn(message: string): void {

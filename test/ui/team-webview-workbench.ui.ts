@@ -85,7 +85,10 @@ describe('Team view in the workbench', function () {
     await screenshot(page, 'team-view-pending');
 
     const approve = row.getByRole('button', { name: 'Approve' });
+    assert.equal(await approve.evaluate((e) => e.tagName), 'VSCODE-BUTTON', 'a hand-made button');
     assert.equal(await approve.getAttribute('aria-disabled'), null, 'the owner cannot approve');
+    const status = frame.locator(`[data-member="${bobId}"] vscode-badge.status`);
+    assert.equal(await status.textContent(), 'pending');
     await approve.click();
     await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 15000 });
     const text = (await modalText(page)) ?? '';
@@ -94,7 +97,7 @@ describe('Team view in the workbench', function () {
     await readmeScreenshot(page, 'team-approve');
     await clickModalButton(page, 'Approve');
 
-    await frame.locator(`[data-member="${bobId}"] .badge.status`).waitFor({ state: 'detached', timeout: 15000 });
+    await status.waitFor({ state: 'detached', timeout: 15000 });
     assert.equal(access().members.find((m) => m.member_id === bobId)?.status, 'active');
     await screenshot(page, 'team-view-approved');
 
@@ -123,7 +126,7 @@ describe('Team view in Restricted Mode', function () {
     const notice = frame.locator('.notice.untrusted');
     await notice.waitFor({ state: 'visible', timeout: 30000 });
     assert.match(await notice.innerText(), /Restricted Mode/);
-    assert.equal(await frame.locator('button').count(), 0, 'actions are offered in Restricted Mode');
+    assert.equal(await frame.locator('vscode-button, button').count(), 0, 'actions are offered in Restricted Mode');
     assert.equal(await frame.locator('[data-member]').count(), 0, 'members are listed in Restricted Mode');
     await screenshot(page, 'team-view-restricted');
   });

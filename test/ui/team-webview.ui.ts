@@ -179,7 +179,15 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
     assert.deepEqual(csp, [], 'the page violated its Content-Security-Policy');
     assert.deepEqual((page as unknown as { __errors: string[] }).__errors, [], 'script errors in the page');
-    assert.equal(await page.locator('[style]').count(), 0, 'elements with inline style attributes');
+    // light DOM only: the page's own elements never carry a style attribute (the controls' shadow
+    // roots set CSSOM properties, which the CSP allows)
+    assert.equal(
+      await page.evaluate(() => document.querySelectorAll('[style]').length),
+      0,
+      'elements with inline style attributes',
+    );
+    // every button of the page is the workbench's control, not a hand-made one
+    assert.equal(await page.locator('button').count(), 0, 'a native <button> in the page');
     assert.equal(
       await page.evaluate(() => (window as unknown as { __acquireCalls: () => number }).__acquireCalls()),
       1,
@@ -216,8 +224,23 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     assert.match(await page.locator(`[data-member="${OWNER}"]`).innerText(), /this device/);
     assert.doesNotMatch(await page.locator(`[data-member="${CAROL}"]`).innerText(), /this device/);
 
+    // the controls are vscode-elements: role, name and theme come from the workbench's toolkit
+    const approve = bob.getByRole('button', { name: 'Approve' });
+    assert.equal(await approve.evaluate((e) => e.tagName), 'VSCODE-BUTTON');
+    assert.equal(await approve.getAttribute('secondary'), null, 'Approve is the primary action');
+    assert.equal(await bob.getByRole('button', { name: 'Reject' }).getAttribute('secondary'), '');
+    assert.deepEqual(await bob.locator('vscode-badge').evaluateAll((els) => els.map((e) => e.textContent)), [
+      'member',
+      'pending',
+    ]);
+    // keyboard: Tab reaches the button and Enter presses it
     await clearPosted(page);
-    await bob.getByRole('button', { name: 'Approve' }).click();
+    await approve.focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await posted(page), [{ type: 'approve', memberId: BOB }]);
+
+    await clearPosted(page);
+    await approve.click();
     const msgs = await posted(page);
     assert.deepEqual(msgs, [{ type: 'approve', memberId: BOB }]);
     assert.deepEqual(parseWebviewMessage(msgs[0]), msgs[0], 'the host validator accepts what the page posts');
@@ -240,7 +263,7 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     assert.equal(await aliceRemove.getAttribute('aria-disabled'), 'true');
     assert.match((await aliceRemove.getAttribute('title')) ?? '', /last owner/);
     // removed members have no actions
-    assert.equal(await page.locator(`[data-member="${DAVE}"] button`).count(), 0);
+    assert.equal(await page.locator(`[data-member="${DAVE}"] vscode-button`).count(), 0);
 
     await page.evaluate(() => {
       (document.querySelector('details[data-section="removed"]') as HTMLDetailsElement).open = true;
@@ -326,12 +349,30 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     await page.close();
   });
 
+  it('several vaults: a vscode-single-select picks one and posts {type:"selectVault"}', async () => {
+    const page = await open();
+    const two = [...vaults, { key: 'file:///projects/tools', name: 'tools' }];
+    await setState(page, ownerState({ vaults: two }));
+    const picker = page.locator('vscode-single-select[data-key="vault"]');
+    await picker.waitFor();
+    const combo = picker.getByRole('combobox', { name: 'Vault' });
+    assert.match(await combo.innerText(), /app/);
+    await clearPosted(page);
+    await combo.click();
+    await picker.getByRole('option', { name: 'tools' }).click();
+    assert.deepEqual(await posted(page), [{ type: 'selectVault', vault: 'file:///projects/tools' }]);
+    for (const m of await posted(page)) assert.ok(parseWebviewMessage(m), `validator rejects ${JSON.stringify(m)}`);
+    assert.equal(await page.locator('select').count(), 0, 'a native <select> in the page');
+    await assertClean(page);
+    await page.close();
+  });
+
   it('Restricted Mode: a message and no actions', async () => {
     const page = await open();
     await setState(page, { kind: 'untrusted' });
     await page.locator('.notice.untrusted').waitFor();
     assert.match(await page.locator('#app').innerText(), /Restricted Mode/);
-    assert.equal(await page.locator('button').count(), 0);
+    assert.equal(await page.locator('vscode-button').count(), 0);
     await page.close();
   });
 

@@ -1,7 +1,21 @@
 // The environment matrix page. It receives letters and counts only (src/protocol/compare.ts)
 // and sends back actions on a cell; values never reach it. Text goes in with textContent only.
+
+// The workbench's own controls (@vscode-elements/elements, pinned in package.json, bundled here by
+// esbuild): each import registers one custom element. Their styles are constructed stylesheets
+// in shadow roots, which the page's CSP allows without 'unsafe-inline' (docs/webviews.md).
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-table/index.js';
+import '@vscode-elements/elements/dist/vscode-table-body/index.js';
+import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { CompareHostMessage, CompareMatrixView, CompareWebviewMessage } from '../../src/protocol/compare';
-import { h } from '../src/dom';
+import { badge, button, h, select } from '../shared/dom';
 
 declare function acquireVsCodeApi(): { postMessage(message: CompareWebviewMessage): void };
 const vscode = acquireVsCodeApi();
@@ -26,13 +40,15 @@ function send(message: CompareWebviewMessage): void {
 }
 
 function render(): void {
+  // re-rendering replaces the controls: put the focus back on the one that had it
+  const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
   app.replaceChildren(...(matrix ? page(matrix) : [h('p', { class: 'blocked', text: status })]));
+  if (focusKey) app.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
 }
 
 function page(m: CompareMatrixView): Node[] {
-  const picker = h('select', { 'aria-label': 'Service' });
-  for (const s of m.services) picker.append(h('option', { value: s, text: s, selected: s === m.service }));
-  picker.addEventListener('change', () => send({ type: 'selectService', service: picker.value }));
+  const services = m.services.map((s) => ({ value: s, text: s }));
+  const picker = select('Service', services, m.service, (service) => send({ type: 'selectService', service }));
   return [
     h('header', {}, h('h1', { text: 'Compare environments' }), picker),
     h(
@@ -46,17 +62,17 @@ function page(m: CompareMatrixView): Node[] {
   ];
 }
 
-function table(m: CompareMatrixView): HTMLTableElement {
+function table(m: CompareMatrixView): HTMLElement {
   const head = h(
-    'tr',
-    {},
-    h('th', { scope: 'col', text: 'Key' }),
+    'vscode-table-header',
+    { slot: 'header' },
+    h('vscode-table-header-cell', { text: 'Key' }),
     ...m.envs.map((e) =>
       h(
-        'th',
-        { scope: 'col', class: m.protectedEnvs.includes(e) ? 'protected' : undefined },
-        e,
-        h('span', { class: 'count', text: ` ${m.counts[e] ?? 0} keys` }),
+        'vscode-table-header-cell',
+        { class: m.protectedEnvs.includes(e) ? 'protected' : undefined, 'data-env': e },
+        `${e} `,
+        badge(String(m.counts[e] ?? 0), 'count', `${m.counts[e] ?? 0} keys in ${e}`),
       ),
     ),
   );
@@ -65,28 +81,33 @@ function table(m: CompareMatrixView): HTMLTableElement {
     const gap = letters.includes(null);
     const differs = new Set(letters.filter((l) => l !== null)).size > 1;
     return h(
-      'tr',
-      { class: [gap && 'has-gap', differs && 'differs'].filter(Boolean).join(' ') || undefined },
-      h('th', { scope: 'row', text: r.key }),
-      ...m.envs.map((e) => h('td', {}, cell(r.key, e, r.cells[e] ?? null))),
+      'vscode-table-row',
+      { class: [gap && 'has-gap', differs && 'differs'].filter(Boolean).join(' ') || undefined, 'data-key': r.key },
+      h('vscode-table-cell', { role: 'rowheader', class: 'key', text: r.key }),
+      ...m.envs.map((e) => h('vscode-table-cell', {}, cell(r.key, e, r.cells[e] ?? null))),
     );
   });
-  return h('table', { class: 'matrix' }, h('thead', {}, head), h('tbody', {}, ...rows));
+  return h(
+    'vscode-table',
+    { class: 'matrix', zebra: true, 'bordered-columns': true, 'aria-label': `Keys of ${m.service} by environment` },
+    head,
+    h('vscode-table-body', { slot: 'body' }, ...rows),
+  );
 }
 
-function cell(key: string, env: string, letter: string | null): HTMLButtonElement {
+function cell(key: string, env: string, letter: string | null): HTMLElement {
   const isSelected = selected?.key === key && selected.env === env;
-  const b = h('button', {
-    type: 'button',
+  const b = button({
+    label: letter ?? '—',
+    key: `cell:${env}:${key}`,
     class: `cell${letter === null ? ' gap' : ''}${isSelected ? ' selected' : ''}`,
-    'aria-pressed': isSelected ? 'true' : 'false',
-    'aria-label': `${key} in ${env}: ${letter === null ? 'missing' : `value ${letter}`}`,
-    text: letter ?? '—',
+    ariaLabel: `${key} in ${env}: ${letter === null ? 'missing' : `value ${letter}`}`,
+    onClick: () => {
+      selected = { key, env };
+      render();
+    },
   });
-  b.addEventListener('click', () => {
-    selected = { key, env };
-    render();
-  });
+  b.setAttribute('aria-pressed', isSelected ? 'true' : 'false');
   return b;
 }
 
@@ -95,18 +116,15 @@ function actions(m: CompareMatrixView): HTMLElement {
   const { key, env } = selected;
   const row = m.rows.find((r) => r.key === key);
   const sources = m.envs.filter((e) => e !== env && row?.cells[e]);
-  const btn = (label: string, message: CompareWebviewMessage) => {
-    const el = h('button', { type: 'button', class: 'btn', text: label });
-    el.addEventListener('click', () => send(message));
-    return el;
-  };
+  const act = (label: string, message: CompareWebviewMessage, primary = false) =>
+    button({ label, key: `action:${label}`, primary, onClick: () => send(message) });
   return h(
     'section',
     { class: 'actions', 'aria-label': `Actions for ${key} in ${env}` },
     h('span', { text: `${key} in ${env}: ` }),
-    btn('Set…', { type: 'setValue', key, env }),
-    btn('Generate', { type: 'generate', key, env }),
-    ...sources.map((from) => btn(`Copy from ${from}…`, { type: 'copyFrom', key, from, to: env })),
+    act('Set…', { type: 'setValue', key, env }, true),
+    act('Generate', { type: 'generate', key, env }),
+    ...sources.map((from) => act(`Copy from ${from}…`, { type: 'copyFrom', key, from, to: env })),
   );
 }
 

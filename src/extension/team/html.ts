@@ -24,7 +24,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 /**
  * The page shell: one external stylesheet, one nonce'd external script, no inline
- * script or style. Everything else is built by webview-ui/ from the host's state.
+ * script or style. Everything else is built by webview-ui/team/ from the host's state.
  */
 export function teamHtml(
   webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>,

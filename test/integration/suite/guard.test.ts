@@ -2,12 +2,13 @@
 // asks before a launch or terminal gets a protected scope, dangerous names written by another
 // device are asked about, and a running Kagi terminal is told when its scope changed.
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { fixture, kagi, waitFor } from '../helpers';
+import { fixture, kagi, registerCanary, waitFor, workspaceFolder } from '../helpers';
 import { assertNoValues, withAnswers } from '../scriptedPrompter';
-import { api, fixtureToken, folder, sha256 } from './injectHelpers';
+import { api, fixtureToken, folder, HASH_ENV_JS, outFile, readJsonWhenWritten, sha256 } from './injectHelpers';
 
 type Config = vscode.DebugConfiguration & Record<string, unknown>;
 
@@ -110,6 +111,55 @@ describe('safe injection: production guard, dangerous names, stale environments'
       terminal?.dispose();
       kagi(['unset', '--yes', 'api', 'development', 'GUARD_NEW_KEY']);
       kagi(['unset', '--yes', 'api', 'staging', 'UNRELATED']);
+    }
+  });
+
+  it('"Restart" on the stale notice starts the terminal again, and its new shell has the new value', async function () {
+    this.timeout(60000);
+    const k = await api();
+    const [oldValue, newValue] = ['old', 'new'].map((w) => `stale-${w}-${randomBytes(9).toString('base64url')}`);
+    registerCanary(oldValue!);
+    registerCanary(newValue!);
+    kagi(['set', 'api', 'development', 'STALE_KEY', oldValue!]);
+    const script = path.join(workspaceFolder()!, '.kagi-it', 'hash-env.js');
+    fs.mkdirSync(path.dirname(script), { recursive: true });
+    fs.writeFileSync(script, HASH_ENV_JS);
+    // the shell runs a program that writes sha256 of STALE_KEY to a file: the value is never printed
+    const hashIn = async (t: vscode.Terminal, name: string): Promise<string | undefined> => {
+      const out = outFile(name);
+      t.sendText(`"${process.execPath}" "${script}" '["STALE_KEY"]' "${out}"`);
+      return (await readJsonWhenWritten<Record<string, string>>(out)).STALE_KEY;
+    };
+    const isKagiTerminal = (t: vscode.Terminal) => t.name === 'kagi: api/development' && !t.exitStatus;
+    let first: vscode.Terminal | undefined;
+    let second: vscode.Terminal | undefined;
+    try {
+      const { prompter } = await withAnswers([{ pick: 'api/development' }, { offer: 'Restart' }], async () => {
+        first = await vscode.commands.executeCommand<vscode.Terminal | undefined>('kagi.openTerminalWithScope');
+        assert.ok(first, 'no terminal was opened');
+        assert.equal(await hashIn(first, 'stale-before'), sha256(oldValue!), 'the first shell lacks the old value');
+        kagi(['set', 'api', 'development', 'STALE_KEY', newValue!]);
+        // "Restart" closes the first terminal and opens another for the same scope
+        second = await waitFor(() => vscode.window.terminals.find((t) => t !== first && isKagiTerminal(t)), {
+          timeoutMs: 20000,
+          what: 'the restarted terminal',
+        });
+        await waitFor(() => first!.exitStatus !== undefined, { timeoutMs: 10000, what: 'the old terminal to close' });
+      });
+      assert.ok(
+        prompter.infos.includes(
+          'Kagi: api/development changed since terminal "kagi: api/development" started; it still has the old values.',
+        ),
+        prompter.infos.join('\n'),
+      );
+      assert.equal(await hashIn(second!, 'stale-after'), sha256(newValue!), 'the restarted shell lacks the new value');
+      // the new terminal is tracked afresh: not marked stale
+      assert.ok(k.stale.state().some((s) => s.label === 'terminal "kagi: api/development"' && !s.notified));
+      assertNoValues(prompter.shown, [oldValue!, newValue!], 'the notice');
+    } finally {
+      first?.dispose();
+      second?.dispose();
+      kagi(['unset', '--yes', 'api', 'development', 'STALE_KEY']);
     }
   });
 });

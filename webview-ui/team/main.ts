@@ -1,9 +1,17 @@
 // The team-access webview: renders TeamState from the host and posts typed
 // WebviewMessages back. It holds no data of its own beyond UI flags
 // (collapsed sections), which it keeps with vscode.setState.
+
+// The workbench's own controls (@vscode-elements/elements, pinned in package.json, bundled here by
+// esbuild): each import registers one custom element. Their styles are constructed stylesheets
+// in shadow roots, which the page's CSP allows without 'unsafe-inline' (docs/webviews.md).
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { HostMessage, TeamMemberView, TeamState, TeamUiState, WebviewMessage } from '../../src/protocol/team';
 import { isHostMessage, isMemberId } from '../../src/protocol/validate';
-import { button, h } from './dom';
+import { badge, button, h, select, type Button } from '../shared/dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -99,14 +107,8 @@ function notice(text: string, cls = ''): HTMLElement {
 function header(s: { vaults: Array<{ key: string; name: string }>; vault: string }): HTMLElement {
   const bar = h('div', { class: 'toolbar' });
   if (s.vaults.length > 1) {
-    const select = h('select', { 'aria-label': 'Vault', 'data-key': 'vault' });
-    for (const v of s.vaults) {
-      const o = h('option', { value: v.key, text: v.name });
-      o.selected = v.key === s.vault;
-      select.append(o);
-    }
-    select.addEventListener('change', () => post({ type: 'selectVault', vault: select.value }));
-    bar.append(select);
+    const vaults = s.vaults.map((v) => ({ value: v.key, text: v.name }));
+    bar.append(select('Vault', vaults, s.vault, (vault) => post({ type: 'selectVault', vault }), 'vault'));
   } else {
     bar.append(h('span', { class: 'vault-name', text: s.vaults[0]?.name ?? '' }));
   }
@@ -224,7 +226,7 @@ function section(
     ui = { collapsed: { ...ui.collapsed, [id]: !details.open } };
     saveUi();
   });
-  details.append(h('summary', {}, title, h('span', { class: 'count', text: ` (${members.length})` })));
+  details.append(h('summary', {}, `${title} `, badge(String(members.length), 'count')));
   if (members.length === 0) {
     details.append(h('p', { class: 'empty', text: empty }));
   } else {
@@ -240,16 +242,15 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
       'div',
       { class: 'line' },
       h('span', { class: 'name', text: m.name || '(no name)' }),
-      m.isMe ? h('span', { class: 'badge me', text: 'this device' }) : undefined,
-      h('span', { class: `badge role ${m.role}`, text: m.role }),
-      m.status !== 'active' ? h('span', { class: `badge status ${m.status}`, text: m.status }) : undefined,
+      m.isMe ? badge('this device', 'me') : undefined,
+      badge(m.role, `role ${m.role}`),
+      m.status !== 'active' ? badge(m.status, `status ${m.status}`) : undefined,
       m.unverified
-        ? h('span', {
-            class: 'badge unverified',
-            title:
-              'No approval on this device accounts for this active entry. Approve and remove will ask you to confirm it; check `git log -p .kagi/` first.',
-            text: 'unverified',
-          })
+        ? badge(
+            'unverified',
+            'unverified',
+            'No approval on this device accounts for this active entry. Approve and remove will ask you to confirm it; check `git log -p .kagi/` first.',
+          )
         : undefined,
     ),
   );
@@ -279,7 +280,7 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
   return li;
 }
 
-function memberActions(m: TeamMemberView, s: Ready): HTMLButtonElement[] {
+function memberActions(m: TeamMemberView, s: Ready): Button[] {
   const owners = s.members.filter((x) => x.status === 'active' && x.role === 'owner').length;
   const lastOwner = m.status === 'active' && m.role === 'owner' && owners <= 1;
   const badId = isMemberId(m.id)
@@ -287,7 +288,7 @@ function memberActions(m: TeamMemberView, s: Ready): HTMLButtonElement[] {
     : 'This entry has a malformed member id; fix .kagi/access.json or use the kagi CLI';
   const why = (verb: string) => badId ?? (!s.canManage ? `Only an owner can ${verb}` : busyReason());
   const key = (a: string) => `${a}:${m.id}`;
-  const out: HTMLButtonElement[] = [];
+  const out: Button[] = [];
   if (m.status === 'pending') {
     out.push(
       button({
