@@ -41,13 +41,13 @@ export class CompareView {
       const root = webviewRoot(this.ctx.extension.extensionUri);
       this.panel = vscode.window.createWebviewPanel(
         'kagi.compare',
-        'Kagi: Compare Environments',
+        vscode.l10n.t('Kagi: Compare Environments'),
         vscode.ViewColumn.Active,
         { enableScripts: true, localResourceRoots: [root], retainContextWhenHidden: false },
       );
       this.panel.webview.html = webviewPage(this.panel.webview, this.ctx.extension.extensionUri, {
         name: 'compare',
-        title: 'Kagi: Compare Environments',
+        title: vscode.l10n.t('Kagi: Compare Environments'),
       });
       this.panel.webview.onDidReceiveMessage((m) => void this.handleMessage(m));
       this.panel.onDidDispose(() => (this.panel = undefined));
@@ -81,7 +81,7 @@ export class CompareView {
     if (msg.type === 'setValue') {
       const scope = joinScope(service, msg.env);
       const value = await this.ctx.prompter.input({
-        title: `Value of ${msg.key} in ${scope}`,
+        title: vscode.l10n.t('Value of {0} in {1}', msg.key, scope),
         password: true,
         validate: (t) => {
           try {
@@ -107,10 +107,10 @@ export class CompareView {
     if (msg.type === 'copyFrom') {
       const from = joinScope(service, msg.from);
       const to = joinScope(service, msg.to);
-      const go = 'Copy';
+      const go = vscode.l10n.t('Copy');
       const answer = await this.ctx.prompter.confirm(
-        `Copy the value of ${msg.key} from ${from} to ${to}?`,
-        `${to} will hold the same value as ${from}; the value is not shown.`,
+        vscode.l10n.t('Copy the value of {0} from {1} to {2}?', msg.key, from, to),
+        vscode.l10n.t('{0} will hold the same value as {1}; the value is not shown.', to, from),
         [go],
       );
       if (answer !== go) return undefined;

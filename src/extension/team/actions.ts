@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Ctx, VaultFolder } from '../ctx';
 import {
   approveMember,
@@ -143,12 +144,17 @@ export class TeamActions {
     const accept = await confirmMembership(v, r.membership, p);
     if (!accept) return false;
     const typed = await p.input({
-      title: `Remove ${m.name} (${m.memberId}) and rotate the project key`,
-      prompt:
-        `${m.name}, ${m.role}, fingerprint ${r.fingerprint}. Every secret in ${v.folder.name} is re-encrypted under a new key that their device cannot open. ` +
-        `Values they already saw stay in Git history: change those secrets too. Type the member id "${expected}" to confirm.`,
+      title: vscode.l10n.t('Remove {0} ({1}) and rotate the project key', m.name, m.memberId),
+      prompt: vscode.l10n.t(
+        '{0}, {1}, fingerprint {2}. Every secret in {3} is re-encrypted under a new key that their device cannot open. Values they already saw stay in Git history: change those secrets too. Type the member id "{4}" to confirm.',
+        m.name,
+        m.role,
+        r.fingerprint,
+        v.folder.name,
+        expected,
+      ),
       placeHolder: expected,
-      validate: (s) => (s.trim() === expected ? undefined : `Type the member id exactly: ${expected}`),
+      validate: (s) => (s.trim() === expected ? undefined : vscode.l10n.t('Type the member id exactly: {0}', expected)),
     });
     if (typed === undefined || typed.trim() !== expected) return false;
     const report = await p.progress(`Kagi: removing ${m.name}`, async (step) => {
@@ -187,10 +193,11 @@ export class TeamActions {
       return false;
     }
     const name = await p.input({
-      title: `Request access to ${v.folder.name}`,
-      prompt: 'Your name as the owners will see it in .kagi/access.json',
+      title: vscode.l10n.t('Request access to {0}', v.folder.name),
+      prompt: vscode.l10n.t('Your name as the owners will see it in .kagi/access.json'),
       value: defaultMemberName(v.project.host),
-      validate: (s) => (/[\0-\x1f\x7f]/.test(s) ? 'Names cannot contain control characters or line breaks' : undefined),
+      validate: (s) =>
+        /[\0-\x1f\x7f]/.test(s) ? vscode.l10n.t('Names cannot contain control characters or line breaks') : undefined,
     });
     if (name === undefined) return false;
     const m = await requestAccess(v.project, { name });

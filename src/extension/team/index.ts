@@ -50,7 +50,7 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
     if (given) return given;
     const candidates = v.project.access().members.filter(filter);
     if (candidates.length === 0) {
-      ctx.prompter.info(`Kagi: nobody to choose in ${v.folder.name}.`);
+      ctx.prompter.info(vscode.l10n.t('Kagi: nobody to choose in {0}.', v.folder.name));
       return undefined;
     }
     return ctx.prompter.pick(
@@ -60,7 +60,7 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
         detail: `${m.memberId} · ${recipientFingerprint(m.recipient)}`,
         id: m.memberId,
       })),
-      { title, placeHolder: 'Which member?' },
+      { title, placeHolder: vscode.l10n.t('Which member?') },
     );
   };
 

@@ -41,7 +41,10 @@ export async function recoverInterrupted(ctx: Ctx, v: VaultFolder): Promise<bool
     if (done) {
       ctx.log.info(`team: finished an interrupted member removal in ${v.folder.name}`);
       ctx.prompter.info(
-        `Kagi: finished an interrupted member removal in ${v.folder.name} (key rotation). Commit the changes in .kagi/ and push them.`,
+        vscode.l10n.t(
+          'Kagi: finished an interrupted member removal in {0} (key rotation). Commit the changes in .kagi/ and push them.',
+          v.folder.name,
+        ),
       );
       ctx.fireChanged(v);
     }
@@ -133,7 +136,7 @@ export async function buildTeamState(
       state: {
         ...base,
         kind: 'error',
-        message: `Reading the member list failed unexpectedly (${name}). See the Kagi output.`,
+        message: vscode.l10n.t('Reading the member list failed unexpectedly ({0}). See the Kagi output.', name),
       },
     };
   }
