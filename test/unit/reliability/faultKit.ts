@@ -88,7 +88,7 @@ export function assertClearError(r: Run, errno: string, secrets: string[]): void
   assert.equal(r.code, 1, `expected a failure, got ${r.code}: ${r.stderr}${r.stdout}`);
   assert.match(
     r.stderr,
-    new RegExp(`could not (write|create folder|create lock|update) /\\S* \\(${errno}\\)( — |\\n  hint: )\\S`),
+    new RegExp(`could not (write|create folder|create lock|update) \\S+ \\(${errno}\\)( — |\\n  hint: )\\S`),
     r.stderr,
   );
   assert.doesNotMatch(r.stderr, /\n\s+at /, `a stack trace: ${r.stderr}`);
