@@ -90,7 +90,9 @@ describe('watcher storm (issue 16)', () => {
     const branchTwo = files.map((f) => fs.readFileSync(f).toString('base64'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-storm-'));
     try {
-      await settle(watcherPasses(ctx), 'the .kagi/ watcher');
+      const passes = watcherPasses(ctx);
+      await settle(passes, 'the .kagi/ watcher');
+      const passesBefore = passes();
       const heapBefore = heapAfterGc();
       const spec = path.join(dir, 'storm.json');
       // The last round (999) writes branch two.
@@ -116,6 +118,7 @@ describe('watcher storm (issue 16)', () => {
       }
       assert.equal(await exited, 0, `the storm writer failed: ${stderr}`);
       assert.ok(answeredDuring > 0, 'no command round-trip completed while the storm ran');
+      const watcherPassesDuring = passes() - passesBefore;
 
       // The tree ends where the disk ended: branch two, as the CLI lists it.
       const expected = cliKeys(envs);
@@ -127,11 +130,21 @@ describe('watcher storm (issue 16)', () => {
       await vscode.commands.executeCommand('kagi.refresh');
       assert.deepEqual(await treeKeys(envs), expected);
 
-      await settle(watcherPasses(ctx), 'the .kagi/ watcher after the storm');
+      await settle(passes, 'the .kagi/ watcher after the storm');
       const growth = heapAfterGc() - heapBefore;
       // For the record (docs/security.md quotes a run): how busy the host stayed, what the heap did.
       const out = process.env.KAGI_IT_OUT;
-      if (out) fs.writeFileSync(path.join(out, 'storm.json'), JSON.stringify({ answeredDuring, growth, heapBefore }));
+      if (out)
+        fs.writeFileSync(
+          path.join(out, 'storm.json'),
+          JSON.stringify({
+            answeredDuring,
+            watcherPassesDuring,
+            watcherPasses: passes() - passesBefore,
+            growth,
+            heapBefore,
+          }),
+        );
       assert.ok(
         growth < HEAP_GROWTH_BOUND,
         `the extension host heap grew by ${Math.round(growth / 1024 / 1024)} MB across the storm`,
