@@ -13,7 +13,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import { storeFileFor } from '../../../src/vault/scopes/names';
-import { fixture, kagi, registerCanary, settle, sleep, waitFor, watcherPasses } from '../helpers';
+import { fixture, kagi, kagiCli, registerCanary, settle, sleep, waitFor, watcherPasses } from '../helpers';
 import { kagiApi } from '../scriptedPrompter';
 import { secretsTree, walkTree } from './treeHelpers';
 
@@ -151,7 +151,8 @@ describe('watcher storm (issue 16)', () => {
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
-      envs.forEach((env, i) => kagi(['unset', 'api', env, added[i]!, '--yes']));
+      // Back to the fixture's keys for the tests after this one (kagiCli: a failure above stays the error).
+      envs.forEach((env, i) => kagiCli(['unset', 'api', env, added[i]!, '--yes']));
     }
   });
 });
