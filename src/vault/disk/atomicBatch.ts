@@ -36,19 +36,23 @@ export class AtomicBatch {
     this.staged.set(file, { tmp, flushed: this.flusher.flush(tmp, 'file') });
   }
 
-  async commit(): Promise<void> {
+  /**
+   * `inOrder`: rename in the order the files were added, so a crash between two renames
+   * leaves only a prefix replaced (a blob before the index that lists it).
+   */
+  async commit(opts: { inOrder?: boolean } = {}): Promise<void> {
     const entries = [...this.staged];
     await settleAll(entries.map(([, s]) => s.flushed));
+    const rename = async ([file, s]: [string, Staged]) => {
+      try {
+        await fs.promises.rename(s.tmp, file);
+      } catch (e) {
+        throw ioError('write', file, e);
+      }
+    };
+    if (opts.inOrder) for (const entry of entries) await rename(entry);
     // Independent renames run in parallel; all-or-nothing comes from the rotation journal.
-    await settleAll(
-      entries.map(async ([file, s]) => {
-        try {
-          await fs.promises.rename(s.tmp, file);
-        } catch (e) {
-          throw ioError('write', file, e);
-        }
-      }),
-    );
+    else await settleAll(entries.map(rename));
     this.committed = true;
     if (!isWindows) await settleAll([...this.dirs.keys()].map((dir) => this.flusher.flush(dir, 'dir')));
   }
@@ -75,12 +79,19 @@ export class AtomicBatch {
   }
 }
 
-/** `entries` as one batch: every target replaced, or (failing before the renames) none. */
-export async function writeFilesAtomic(entries: Iterable<readonly [string, string]>): Promise<void> {
+/**
+ * `entries` as one batch: every target replaced, or (failing before the renames) none. Every
+ * temp is written in full before the first rename, so a write that fails part-way (a full
+ * disk, a file size limit, a folder we may not write) changes no target.
+ */
+export async function writeFilesAtomic(
+  entries: Iterable<readonly [string, string]>,
+  opts: { inOrder?: boolean } = {},
+): Promise<void> {
   const batch = new AtomicBatch();
   try {
     for (const [file, text] of entries) batch.add(file, text);
-    await batch.commit();
+    await batch.commit(opts);
   } finally {
     batch.discard();
   }

@@ -32,9 +32,25 @@ export function ensureLocalGitExclude(projectRoot: string, restorePath: string):
     const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     if (existing.split('\n').some((l) => l.trim() === line)) return;
     const sep = existing !== '' && !existing.endsWith('\n') ? '\n' : '';
-    fs.appendFileSync(file, `${sep}${line}\n`);
+    appendWhole(file, `${sep}${line}\n`);
   } catch (e) {
     throw ioError('update', file, e);
+  }
+}
+
+/** Appends all of `text` or none: a write failing part-way (a full disk, a size limit) is cut off again. */
+function appendWhole(file: string, text: string): void {
+  const fd = fs.openSync(file, 'a', 0o644);
+  try {
+    const size = fs.fstatSync(fd).size;
+    try {
+      fs.writeFileSync(fd, text);
+    } catch (e) {
+      fs.ftruncateSync(fd, size);
+      throw e;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { KagiError, ioError } from '../errors';
 import { encodeBase64, fromUtf8, isPlainObject, parseJsonFile, utf8 } from '../format/encoding';
 import { readText, removeFile, writeFileAtomic } from '../disk/files';
+import { writeFilesAtomic } from '../disk/atomicBatch';
 import { artifactAad, open, seal } from '../crypto/seal';
 import { parseEnvelope, serializeEnvelope } from '../format/envelope';
 import type { ProjectConfig } from '../format/projectConfig';
@@ -182,19 +183,35 @@ export function writeArtifactIndex(
   key: Uint8Array,
   entries: ArtifactEntry[],
 ): void {
-  const plain = encodeArtifactIndex(sortEntries(entries).map(orderedEntry));
-  writeFileAtomic(project.file(INDEX_FILE), sealArtifact(cfg, key, 'file-index', 'index', plain));
+  writeFileAtomic(project.file(INDEX_FILE), sealIndex(cfg, key, entries));
 }
 
-/** Writes one blob atomically (files/ is created 0700); the caller holds the project lock. */
-export function writeArtifactBlob(
+/**
+ * `file add`: one blob and the index that lists it, as one batch (both temps written before
+ * either is renamed, the blob renamed first). A write failing part-way changes neither: a
+ * replaced blob is never left under an index entry that describes the old file (same id,
+ * other bytes), nor a new blob without its entry. The caller holds the project lock.
+ */
+export async function writeArtifactWithIndex(
   project: Project,
   cfg: ProjectConfig,
   key: Uint8Array,
   id: string,
   bytes: Uint8Array,
-): void {
-  writeFileAtomic(project.file(artifactFile(id)), sealArtifact(cfg, key, 'file', id, bytes));
+  entries: ArtifactEntry[],
+): Promise<void> {
+  await writeFilesAtomic(
+    [
+      [project.file(artifactFile(id)), sealArtifact(cfg, key, 'file', id, bytes)],
+      [project.file(INDEX_FILE), sealIndex(cfg, key, entries)],
+    ],
+    { inOrder: true },
+  );
+}
+
+/** The index sealed as Rust writes it: sorted, Rust's field order. */
+function sealIndex(cfg: ProjectConfig, key: Uint8Array, entries: ArtifactEntry[]): string {
+  return sealArtifact(cfg, key, 'file-index', 'index', encodeArtifactIndex(sortEntries(entries).map(orderedEntry)));
 }
 
 export function removeArtifactBlob(project: Project, id: string): void {

@@ -14,8 +14,8 @@ import {
   readArtifactIndex,
   removeArtifactBlob,
   sortEntries,
-  writeArtifactBlob,
   writeArtifactIndex,
+  writeArtifactWithIndex,
   type ArtifactEntry,
 } from '../project/artifacts';
 import { locatorOf, validateLogicalName, validateRestorePath, type ArtifactLocation } from '../format/artifactPaths';
@@ -198,16 +198,14 @@ export async function addFile(project: Project, req: AddFileRequest): Promise<Ad
     };
     if (alias === undefined) delete entry.alias;
     else entry.alias = alias;
-    writeArtifactBlob(project, tx.cfg, key, entry.id, bytes);
-    writeArtifactIndex(
-      project,
-      tx.cfg,
-      key,
-      at >= 0 ? entries.map((e, i) => (i === at ? entry : e)) : [...entries, entry],
-    );
+    // The exclude line first: should the vault write fail, it only keeps a plaintext out of
+    // Git; the other way round a failure would leave the file in the vault, its plaintext
+    // committable, and a retry refused as a duplicate.
+    if (location === 'repo') ensureLocalGitExclude(roots.repo, restorePath);
+    const next = at >= 0 ? entries.map((e, i) => (i === at ? entry : e)) : [...entries, entry];
+    await writeArtifactWithIndex(project, tx.cfg, key, entry.id, bytes, next);
     return { entry, replaced: previous !== undefined };
   });
-  if (location === 'repo') ensureLocalGitExclude(roots.repo, restorePath);
   return { ...result, source: canonical, ignore: location === 'repo' ? await gitIgnoreState(canonical) : 'unknown' };
 }
 

@@ -2,6 +2,7 @@
 // A driver writes only the file Git gave it (%A) and, for a conflict, a record under .git/kagi/.
 import * as fs from 'node:fs';
 import { describeError, KagiError } from '../errors';
+import { writeFileAtomic } from '../disk/files';
 import { dataDir, type HostEnv } from '../device/dataDir';
 import { loadSecretKey } from '../device/identity';
 import { findMyMembership } from '../device/projectKey';
@@ -11,7 +12,7 @@ import { parseProjectConfig, serializeProjectConfig } from '../format/projectCon
 import { sealStore } from '../crypto/seal';
 import { mergeAccessTexts } from '../git/accessMerge';
 import { mergeProjectConfigs } from '../git/configMerge';
-import { writeConflict } from '../git/conflicts';
+import { removeConflict, writeConflict } from '../git/conflicts';
 import { KeyRing, type OpenedStore } from '../git/keyRing';
 import { gitDir, gitRaw, gitTopLevel, readBlob } from '../git/run';
 import { classifySealed, MAX_STORE_BYTES, printable } from '../git/sealed';
@@ -52,10 +53,17 @@ export async function runMergeDriver(
   }
 }
 
-/** What Git would have done without us: conflict markers in %A, exit non-zero, and why. */
+/**
+ * What Git would have done without us: its line merge of the three files in %A, exit
+ * non-zero, and why. The merge is computed aside (`--stdout`) and written like our own
+ * result, so %A is never left half-written; if even that cannot be written, %A keeps our
+ * side as Git gave it, which Git marks conflicted all the same.
+ */
 function gitDefaultConflict(files: DriverFiles, gitRoot: string, why: string): DriverOutcome {
-  gitRaw(gitRoot, [
+  const where = `kagi: ${printable(files.path)}`;
+  const r = gitRaw(gitRoot, [
     'merge-file',
+    '--stdout',
     '-L',
     'ours',
     '-L',
@@ -67,7 +75,15 @@ function gitDefaultConflict(files: DriverFiles, gitRoot: string, why: string): D
     files.base,
     files.theirs,
   ]);
-  return { code: 1, message: `kagi: ${printable(files.path)}: left Git's line conflict: ${why}` };
+  // merge-file exits with the number of conflicts (at most 127), or negative (255) on an error.
+  if (r.status > 127) return { code: 1, message: `${where}: left our side unmerged: ${why}; git merge-file failed` };
+  try {
+    writeResult(files.ours, r.stdout);
+  } catch (e) {
+    const also = describeError(e) === why ? '' : `; ${describeError(e)}`;
+    return { code: 1, message: `${where}: left our side unmerged: ${why}${also}` };
+  }
+  return { code: 1, message: `${where}: left Git's line conflict: ${why}` };
 }
 
 class DriverRefusal extends KagiError {}
@@ -82,10 +98,14 @@ function readSide(file: string, side: string, optional = false): Buffer | undefi
   return optional && bytes.length === 0 ? undefined : bytes;
 }
 
-/** Only ever the file Git named as %A, and only if it is still a regular file. */
-function writeResult(file: string, text: string): void {
+/**
+ * Only ever the file Git named as %A, and only if it is still a regular file; atomically (a
+ * temp beside it, renamed over it), so a write that fails part-way (a full disk, a file size
+ * limit) leaves Git's file as it was, never a prefix of the result that Git would then commit.
+ */
+function writeResult(file: string, text: string | Uint8Array): void {
   if (!fs.lstatSync(file).isFile()) throw refuse('the result file Git gave is not a regular file');
-  fs.writeFileSync(file, text);
+  writeFileAtomic(file, text, { mode: 0o600 });
 }
 
 function mergeConfigFiles(files: DriverFiles): DriverOutcome {
@@ -199,11 +219,17 @@ async function mergeStoreFiles(files: DriverFiles, gitRoot: string, host: HostEn
   const key = await resealKey(gitRoot, where.kagiDir, theirs, host, sides);
   // Every side's ciphertext stays reachable by id until resolved (nothing is ever lost).
   const ids = merged.conflicts.length > 0 ? storeSides(gitRoot, files) : undefined;
-  writeResult(files.ours, sealStore(scope, merged.store, key));
+  // The record before the result: should it fail, %A still holds our side for Git's line merge.
+  const record = ids && writeConflict(gitDir(gitRoot), { path: files.path, scope, ...ids, keys: merged.conflicts });
+  try {
+    writeResult(files.ours, sealStore(scope, merged.store, key));
+  } catch (e) {
+    if (record) removeConflict(gitDir(gitRoot), files.path);
+    throw e;
+  }
   const renamed = sides.theirs.scope !== scope || (sides.base && sides.base.scope !== scope);
   const note = renamed ? ` (a side was sealed for another scope; merged as ${scope})` : '';
   if (!ids) return { code: 0, ...(note ? { message: `kagi: ${printable(files.path)}${note}` } : {}) };
-  writeConflict(gitDir(gitRoot), { path: files.path, scope, ...ids, keys: merged.conflicts });
   const names = merged.conflicts.map((k) => printable(k, 60)).join(', ');
   return {
     code: 1,

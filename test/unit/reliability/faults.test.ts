@@ -4,8 +4,8 @@
  * a read-only folder gives EACCES (as root, the child runs without CAP_DAC_OVERRIDE, so the
  * folder's mode binds it as it binds everyone else). During set, import, rotation and export:
  * a clear error, the vault still opens with every value it had, no temp file left, and the next
- * command works. (No merge driver or `file add` exists in this tool yet; a full file system needs
- * a mount, which CI cannot do unprivileged.)
+ * command works. (`file add` and the merge driver: faults-files.test.ts and faults-git.test.ts;
+ * a full file system: faults-enospc.test.ts.)
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,13 +16,13 @@ import { Project } from '../../../src/vault/project/project';
 import { initProject } from '../../../src/vault/usecases/init';
 import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
+import { fsize as faultSize, tempFiles, unprivileged } from './faultKit';
 import { rmTree } from './support';
 
 const OP = path.join(__dirname, 'fault-op.ts');
 const LIMIT = 8192;
 /** Larger than LIMIT: every store holding it, and every journal, crosses the limit mid-write. */
 const BIG = 'b'.repeat(20_000);
-const TEMP = /\.[0-9a-f]{12}\.tmp$/;
 
 interface Vault {
   root: string;
@@ -42,9 +42,7 @@ function op(prefix: string[], v: Vault, args: string[]): { code: number | null; 
   return { code: r.status, stderr: r.stderr };
 }
 
-const fsize = ['prlimit', `--fsize=${LIMIT}`];
-/** A read-only folder binds root too once it lacks the capability to override file modes. */
-const unprivileged = process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
+const fsize = faultSize(LIMIT);
 
 async function values(v: Vault): Promise<Record<string, Record<string, string>>> {
   const out: Record<string, Record<string, string>> = {};
@@ -52,19 +50,6 @@ async function values(v: Vault): Promise<Record<string, Record<string, string>>>
     out[scope] = Object.fromEntries([...store.secrets].map(([k, s]) => [k, s.value]));
   }
   return out;
-}
-
-function temps(...dirs: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (TEMP.test(e.name)) hits.push(p);
-    }
-  };
-  dirs.forEach(walk);
-  return hits;
 }
 
 describe('reliability: faults mid-write (issue 16)', function () {
@@ -108,7 +93,7 @@ describe('reliability: faults mid-write (issue 16)', function () {
 
   async function assertIntact(before: unknown) {
     assert.deepEqual(await values(v), before, 'the vault lost or changed a value');
-    assert.deepEqual(temps(v.root, v.alice.home, v.out), [], 'temp files left behind');
+    assert.deepEqual(tempFiles(v.root, v.alice.home, v.out), [], 'temp files left behind');
     // The next command works (and sees everything).
     await setSecrets(Project.open(v.root, v.alice), 'api/development', [{ key: 'AFTER', value: 'yes' }]);
     const after = await values(v);
