@@ -11,6 +11,7 @@ import {
   answerQuickInput,
   openKagiView,
   pageText,
+  readmeScreenshot,
   screenshot,
   withSession,
   type SessionOptions,
@@ -100,6 +101,7 @@ describe('Open Changes of a store in the workbench', function () {
       assert.ok(text.includes(key), `the diff editor does not name ${key}:\n${text}`);
     assert.match(text, /fp:[0-9a-f]{16}/);
     await screenshot(page, 'git-diff');
+    await readmeScreenshot(page, 'git-diff');
     const everything = await pageText(page);
     for (const s of [...committed, ...uncommitted])
       assert.ok(!everything.includes(s.value) && !text.includes(s.value), 'a value is visible in the workbench');
