@@ -475,7 +475,9 @@ describe('dotenv: import and export through the vault', () => {
     this.timeout(60000);
     const p = await project();
     const key = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,6}$/);
-    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom(...EDGE_VALUES));
+    // NUL is refused by set itself (no process could receive it): tested where that refusal is.
+    const anyText = fc.string({ unit: 'binary', maxLength: 30 }).filter((v) => !v.includes('\u0000'));
+    const value = fc.oneof(anyText, fc.constantFrom(...EDGE_VALUES));
     const description = fc.option(fc.stringMatching(/^[a-z][a-z ]{0,10}[a-z]$/), { nil: undefined });
     let run = 0;
     await fc.assert(
