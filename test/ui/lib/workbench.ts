@@ -184,9 +184,12 @@ export async function runCommand(page: Page, name: string, { timeoutMs = 30000 }
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
     }
-    await input.fill(`>${name}`);
     try {
-      await row.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) });
+      // Inside the retry: the palette can close under us (an editor closing takes the focus)
+      // and a fill into an inert or hidden input would wait out the whole timeout.
+      const step = Math.min(5000, Math.max(1000, deadline - Date.now()));
+      await input.fill(`>${name}`, { timeout: step });
+      await row.waitFor({ state: 'visible', timeout: step });
       await row.click();
       return;
     } catch (e) {
