@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { updateGitignore } from '../../src/vault/git/ignore';
+import { gitIgnorePlaintext } from '../../src/vault';
 import { tempDir } from './helpers';
 
 function gitInit(dir: string): string {
@@ -76,5 +77,30 @@ describe('.gitignore (docs/format.md §9.5)', () => {
     const notGit = tempDir();
     fs.mkdirSync(path.join(notGit, '.git')); // no HEAD: not a repository
     assert.equal(updateGitignore(notGit), undefined);
+  });
+});
+
+describe('.gitignore: ignoring a plaintext file (the editor’s "add to .gitignore")', () => {
+  it('adds one anchored line, once, after the existing text (a missing final newline added)', () => {
+    const root = gitInit(tempDir());
+    fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules');
+    fs.mkdirSync(path.join(root, 'conf'));
+    const plain = path.join(root, 'conf', 'secret.json');
+    fs.writeFileSync(plain, '{}');
+    assert.equal(gitIgnorePlaintext(plain), path.join(root, '.gitignore'));
+    gitIgnorePlaintext(plain);
+    assert.equal(read(path.join(root, '.gitignore')), 'node_modules\n/conf/secret.json\n');
+  });
+
+  it('a committed .gitignore that is a link is refused: neither the link nor its target changes', () => {
+    const root = gitInit(tempDir());
+    const target = path.join(tempDir(), 'elsewhere');
+    fs.writeFileSync(target, 'SECRET=outside\n');
+    fs.symlinkSync(target, path.join(root, '.gitignore'));
+    const plain = path.join(root, 'secret.txt');
+    fs.writeFileSync(plain, 'x');
+    assert.throws(() => gitIgnorePlaintext(plain), /not a regular file|link/i);
+    assert.equal(read(target), 'SECRET=outside\n');
+    assert.ok(fs.lstatSync(path.join(root, '.gitignore')).isSymbolicLink());
   });
 });

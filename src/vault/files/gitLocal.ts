@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError, ioError } from '../errors';
+import { addGitignoreLine } from '../git/ignore';
 
 /** As Rust: only when the project root itself has `.git`, asking `git ls-files --error-unmatch`. */
 export function rejectTrackedFile(projectRoot: string, restorePath: string): void {
@@ -80,20 +81,10 @@ export function untrackFile(file: string): void {
   }
 }
 
-/** Appends `/<path from the Git root>` to the Git root's .gitignore (the team's ignore rules). */
+/** Adds `/<path from the Git root>` to the Git root's .gitignore (the team's ignore rules). */
 export function gitIgnoreFile(gitRoot: string, file: string): string {
   const rel = path.relative(gitRoot, file).split(path.sep).join('/');
   if (rel === '' || rel.startsWith('..'))
     throw new KagiError('usage', `${file} is outside ${gitRoot}`, 'ignore it in its own repository');
-  const ignoreFile = path.join(gitRoot, '.gitignore');
-  const line = `/${rel}`;
-  try {
-    const existing = fs.existsSync(ignoreFile) ? fs.readFileSync(ignoreFile, 'utf8') : '';
-    if (!existing.split('\n').some((l) => l.trim() === line)) {
-      fs.appendFileSync(ignoreFile, `${existing !== '' && !existing.endsWith('\n') ? '\n' : ''}${line}\n`);
-    }
-  } catch (e) {
-    throw ioError('update', ignoreFile, e);
-  }
-  return ignoreFile;
+  return addGitignoreLine(gitRoot, `/${rel}`);
 }

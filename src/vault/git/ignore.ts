@@ -84,6 +84,21 @@ export function updateGitignore(projectRoot: string): string | undefined {
   return file;
 }
 
+/**
+ * Adds `line` to the Git root's .gitignore unless a line already says it. Read and written as
+ * `init` updates it: no link followed (a committed `.gitignore -> /proc/self/environ` is refused,
+ * never read and written back), bounded, atomic, the committed mode kept.
+ */
+export function addGitignoreLine(gitRoot: string, line: string): string {
+  const file = path.join(gitRoot, '.gitignore');
+  const existing = readTextIfExists(file, { maxBytes: MAX_GITIGNORE_BYTES });
+  if (existing?.split(/\r?\n/).some((l) => l.trim() === line)) return file;
+  const before =
+    existing === undefined || existing === '' || existing.endsWith('\n') ? (existing ?? '') : `${existing}\n`;
+  writeKeepingModes(file, `${before}${line}\n`);
+  return file;
+}
+
 /** A committed `.gitignore` keeps its mode (a new one gets the umask's); the Git root folder is not touched. */
 function writeKeepingModes(file: string, text: string): void {
   const st = fs.lstatSync(file, { throwIfNoEntry: false });
