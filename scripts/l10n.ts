@@ -10,8 +10,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 export const EXTENSION_DIR = path.join(REPO_ROOT, 'src', 'extension');
 export const bundleFile = 'l10n/bundle.l10n.json';
 
-/** Every TypeScript source of the extension, relative to the repository, sorted. */
-export function extensionSources(): string[] {
+/** Every TypeScript source below `dirs` (default: the extension's), relative to the repository, sorted. */
+export function extensionSources(dirs = [EXTENSION_DIR]): string[] {
   const out: string[] = [];
   const visit = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -20,7 +20,7 @@ export function extensionSources(): string[] {
       else if (e.name.endsWith('.ts')) out.push(path.relative(REPO_ROOT, full).split(path.sep).join('/'));
     }
   };
-  visit(EXTENSION_DIR);
+  for (const dir of dirs) visit(dir);
   return out.sort();
 }
 
@@ -55,8 +55,14 @@ function isL10nCall(node: ts.Node): node is ts.CallExpression {
   );
 }
 
+/** The extension's sources and its webviews' (their words go through webview-ui/shared/l10n.ts). */
+export function translatedSources(): string[] {
+  return extensionSources([EXTENSION_DIR, path.join(REPO_ROOT, 'webview-ui')]);
+}
+
 /** The messages of the `l10n.t(...)` calls in `files`; a message that is not a literal is an error. */
-export function l10nMessages(files = extensionSources()): { messages: string[]; dynamic: Finding[] } {
+
+export function l10nMessages(files = translatedSources()): { messages: string[]; dynamic: Finding[] } {
   const messages = new Set<string>();
   const dynamic: Finding[] = [];
   for (const file of files) {
@@ -72,7 +78,7 @@ export function l10nMessages(files = extensionSources()): { messages: string[]; 
 }
 
 /** l10n/bundle.l10n.json: each message maps to itself (the format `@vscode/l10n-dev export` writes). */
-export function l10nBundle(files = extensionSources()): Record<string, string> {
+export function l10nBundle(files = translatedSources()): Record<string, string> {
   return Object.fromEntries(l10nMessages(files).messages.map((m) => [m, m]));
 }
 

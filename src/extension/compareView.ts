@@ -16,8 +16,7 @@ import {
 import { parseCompareMessage, type CompareHostMessage, type CompareWebviewMessage } from '../protocol';
 import type { Ctx, VaultFolder } from './ctx';
 import { registerGuarded } from './commandKit';
-import { webviewRoot } from './team/html';
-import { webviewPage } from './webviewPage';
+import { webviewPage, webviewRoot } from './webviewPage';
 import { warnDangerous } from './injectionGuard';
 
 const GENERATED_LENGTH = 32;

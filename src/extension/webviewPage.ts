@@ -3,9 +3,29 @@
 // Everything else is built by the page's own app from what the host sends.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { contentSecurityPolicy, webviewRoot } from './team/html';
+
+/** The folder a webview may load from: the bundles and their CSS, nothing else. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
 
 const esc = (s: string) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The workbench language's bundle for the page's own words (webview-ui/shared/l10n.ts); none in English. */
+function l10nAttribute(): string {
+  const bundle = vscode.l10n.bundle;
+  return bundle ? ` data-l10n="${esc(JSON.stringify(bundle))}"` : '';
+}
 
 /** `name`: the bundle's base name in dist/webview/ (`compare` → compare.js, compare.css). */
 export function webviewPage(
@@ -23,6 +43,6 @@ export function webviewPage(
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
     `<link rel="stylesheet" href="${asset(`${page.name}.css`)}">`,
     `<title>${esc(page.title)}</title></head>`,
-    `<body><main id="app"></main><script nonce="${esc(nonce)}" src="${asset(`${page.name}.js`)}"></script></body></html>`,
+    `<body><main id="app"${l10nAttribute()}></main><script nonce="${esc(nonce)}" src="${asset(`${page.name}.js`)}"></script></body></html>`,
   ].join('\n');
 }

@@ -85,7 +85,8 @@ const THEME = `:root{--vscode-foreground:#cccccc;--vscode-sideBar-background:#25
 --vscode-editor-font-family:monospace;--vscode-widget-border:#3c3c3c;--vscode-focusBorder:#007fd4;
 --vscode-inputValidation-errorBorder:#be1100;--vscode-inputValidation-errorBackground:#5a1d1d;--vscode-editorWarning-foreground:#cca700}`;
 
-function writePage(): string {
+/** `l10n`: the bundle the host would put on the app element for another workbench language. */
+function writePage(l10n?: Record<string, string>, name = 'index.html'): string {
   fs.mkdirSync(PAGE_DIR, { recursive: true });
   fs.writeFileSync(path.join(PAGE_DIR, 'theme.css'), THEME);
   const html = `<!DOCTYPE html>
@@ -94,8 +95,8 @@ function writePage(): string {
 <link rel="stylesheet" href="${pathToFileURL(path.join(PAGE_DIR, 'theme.css')).href}">
 <link rel="stylesheet" href="${pathToFileURL(CSS).href}">
 <title>Kagi team (ui test)</title></head>
-<body><div id="app"></div><script nonce="uitest" src="${pathToFileURL(BUNDLE).href}"></script></body></html>`;
-  const file = path.join(PAGE_DIR, 'index.html');
+<body><main id="app"${l10n ? ` data-l10n="${JSON.stringify(l10n).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"` : ''}></main><script nonce="uitest" src="${pathToFileURL(BUNDLE).href}"></script></body></html>`;
+  const file = path.join(PAGE_DIR, name);
   fs.writeFileSync(file, html);
   return pathToFileURL(file).href;
 }
@@ -152,13 +153,13 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     await browser?.close();
   });
 
-  async function open(savedState?: unknown): Promise<Page> {
+  async function open(savedState?: unknown, at = url): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 340, height: 640 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     (page as unknown as { __errors: string[] }).__errors = errors;
     await page.addInitScript(bridge(savedState));
-    await page.goto(url);
+    await page.goto(at);
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     return page;
   }
@@ -199,6 +200,15 @@ describe('team webview (bundle in headless Chromium, stand-in host)', function (
     const page = await open();
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
     assert.match(await page.locator('#app').innerText(), /Loading/);
+    await page.close();
+  });
+
+  it("speaks the workbench's language when the host hands it a bundle (data-l10n)", async () => {
+    const german = { 'Loading members…': 'Mitglieder werden geladen…' };
+    const page = await open(undefined, writePage(german, 'de.html'));
+    assert.match(await page.locator('#app').innerText(), /Mitglieder werden geladen…/);
+    assert.doesNotMatch(await page.locator('#app').innerText(), /Loading members/);
+    await assertClean(page);
     await page.close();
   });
 

@@ -16,6 +16,7 @@ import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { CompareHostMessage, CompareMatrixView, CompareWebviewMessage } from '../../src/protocol/compare';
 import { badge, button, h, select } from '../shared/dom';
+import { l10n } from '../shared/l10n';
 
 declare function acquireVsCodeApi(): { postMessage(message: CompareWebviewMessage): void };
 const vscode = acquireVsCodeApi();
@@ -48,13 +49,13 @@ function render(): void {
 
 function page(m: CompareMatrixView): Node[] {
   const services = m.services.map((s) => ({ value: s, text: s }));
-  const picker = select('Service', services, m.service, (service) => send({ type: 'selectService', service }));
+  const picker = select(l10n.t('Service'), services, m.service, (service) => send({ type: 'selectService', service }));
   return [
-    h('header', {}, h('h1', { text: 'Compare environments' }), picker),
+    h('header', {}, h('h1', { text: l10n.t('Compare environments') }), picker),
     h(
       'p',
       { class: 'legend' },
-      'Equal letters in a row mean equal values; — means missing. Values are never shown here.',
+      l10n.t('Equal letters in a row mean equal values; — means missing. Values are never shown here.'),
     ),
     table(m),
     actions(m),
@@ -66,13 +67,13 @@ function table(m: CompareMatrixView): HTMLElement {
   const head = h(
     'vscode-table-header',
     { slot: 'header' },
-    h('vscode-table-header-cell', { text: 'Key' }),
+    h('vscode-table-header-cell', { text: l10n.t('Key') }),
     ...m.envs.map((e) =>
       h(
         'vscode-table-header-cell',
         { class: m.protectedEnvs.includes(e) ? 'protected' : undefined, 'data-env': e },
         `${e} `,
-        badge(String(m.counts[e] ?? 0), 'count', `${m.counts[e] ?? 0} keys in ${e}`),
+        badge(String(m.counts[e] ?? 0), 'count', l10n.t('{0} keys in {1}', m.counts[e] ?? 0, e)),
       ),
     ),
   );
@@ -89,7 +90,12 @@ function table(m: CompareMatrixView): HTMLElement {
   });
   return h(
     'vscode-table',
-    { class: 'matrix', zebra: true, 'bordered-columns': true, 'aria-label': `Keys of ${m.service} by environment` },
+    {
+      class: 'matrix',
+      zebra: true,
+      'bordered-columns': true,
+      'aria-label': l10n.t('Keys of {0} by environment', m.service),
+    },
     head,
     h('vscode-table-body', { slot: 'body' }, ...rows),
   );
@@ -101,7 +107,8 @@ function cell(key: string, env: string, letter: string | null): HTMLElement {
     label: letter ?? '—',
     key: `cell:${env}:${key}`,
     class: `cell${letter === null ? ' gap' : ''}${isSelected ? ' selected' : ''}`,
-    ariaLabel: `${key} in ${env}: ${letter === null ? 'missing' : `value ${letter}`}`,
+    ariaLabel:
+      letter === null ? l10n.t('{0} in {1}: missing', key, env) : l10n.t('{0} in {1}: value {2}', key, env, letter),
     onClick: () => {
       selected = { key, env };
       render();
@@ -112,7 +119,7 @@ function cell(key: string, env: string, letter: string | null): HTMLElement {
 }
 
 function actions(m: CompareMatrixView): HTMLElement {
-  if (!selected) return h('section', { class: 'actions' }, 'Select a cell to set, generate or copy its value.');
+  if (!selected) return h('section', { class: 'actions' }, l10n.t('Select a cell to set, generate or copy its value.'));
   const { key, env } = selected;
   const row = m.rows.find((r) => r.key === key);
   const sources = m.envs.filter((e) => e !== env && row?.cells[e]);
@@ -120,11 +127,11 @@ function actions(m: CompareMatrixView): HTMLElement {
     button({ label, key: `action:${label}`, primary, onClick: () => send(message) });
   return h(
     'section',
-    { class: 'actions', 'aria-label': `Actions for ${key} in ${env}` },
-    h('span', { text: `${key} in ${env}: ` }),
-    act('Set…', { type: 'setValue', key, env }, true),
-    act('Generate', { type: 'generate', key, env }),
-    ...sources.map((from) => act(`Copy from ${from}…`, { type: 'copyFrom', key, from, to: env })),
+    { class: 'actions', 'aria-label': l10n.t('Actions for {0} in {1}', key, env) },
+    h('span', { text: l10n.t('{0} in {1}: ', key, env) }),
+    act(l10n.t('Set…'), { type: 'setValue', key, env }, true),
+    act(l10n.t('Generate'), { type: 'generate', key, env }),
+    ...sources.map((from) => act(l10n.t('Copy from {0}…', from), { type: 'copyFrom', key, from, to: env })),
   );
 }
 

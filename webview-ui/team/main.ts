@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { HostMessage, TeamMemberView, TeamState, TeamUiState, WebviewMessage } from '../../src/protocol/team';
+import { l10n } from '../shared/l10n';
 import { isHostMessage, isMemberId } from '../../src/protocol/validate';
 import { badge, button, h, select, type Button } from '../shared/dom';
 
@@ -63,18 +64,22 @@ function render(): void {
 function view(s: TeamState): Node[] {
   switch (s.kind) {
     case 'loading':
-      return [notice('Loading members…')];
+      return [notice(l10n.t('Loading members…'))];
     case 'untrusted':
       return [
         notice(
-          'Team access is disabled in Restricted Mode. Trust this workspace to see and manage who can open the vault.',
+          l10n.t(
+            'Team access is disabled in Restricted Mode. Trust this workspace to see and manage who can open the vault.',
+          ),
           'untrusted',
         ),
       ];
     case 'no-vault':
       return [
         notice(
-          'No kagi vault in this workspace. Run "Kagi: Initialize Vault" to create one, or open a folder that has a .kagi/ folder.',
+          l10n.t(
+            'No kagi vault in this workspace. Run "Kagi: Initialize Vault" to create one, or open a folder that has a .kagi/ folder.',
+          ),
           'no-vault',
         ),
       ];
@@ -84,12 +89,12 @@ function view(s: TeamState): Node[] {
         h(
           'div',
           { class: 'panel error', role: 'alert' },
-          h('p', { class: 'title', text: 'Could not read the team' }),
+          h('p', { class: 'title', text: l10n.t('Could not read the team') }),
           h('p', { text: s.message }),
           h(
             'div',
             { class: 'actions' },
-            button({ label: 'Retry', key: 'retry', onClick: () => post({ type: 'refresh' }) }),
+            button({ label: l10n.t('Retry'), key: 'retry', onClick: () => post({ type: 'refresh' }) }),
           ),
         ),
       ];
@@ -108,15 +113,15 @@ function header(s: { vaults: Array<{ key: string; name: string }>; vault: string
   const bar = h('div', { class: 'toolbar' });
   if (s.vaults.length > 1) {
     const vaults = s.vaults.map((v) => ({ value: v.key, text: v.name }));
-    bar.append(select('Vault', vaults, s.vault, (vault) => post({ type: 'selectVault', vault }), 'vault'));
+    bar.append(select(l10n.t('Vault'), vaults, s.vault, (vault) => post({ type: 'selectVault', vault }), 'vault'));
   } else {
     bar.append(h('span', { class: 'vault-name', text: s.vaults[0]?.name ?? '' }));
   }
   bar.append(
     button({
-      label: 'Refresh',
+      label: l10n.t('Refresh'),
       key: 'refresh',
-      title: 'Re-read .kagi/access.json',
+      title: l10n.t('Re-read .kagi/access.json'),
       onClick: () => post({ type: 'refresh' }),
     }),
   );
@@ -131,13 +136,15 @@ function conflictPanel(message: string): HTMLElement {
     h('p', { class: 'title', text: '.kagi/access.json has Git conflict markers' }),
     h('p', { text: message }),
     h('p', {
-      text: 'Two branches changed the member list. "Merge as union" keeps every member and request from both sides (by member id; a removal wins over an active entry, an approval over a pending request). Review the result, then commit it.',
+      text: l10n.t(
+        'Two branches changed the member list. "Merge as union" keeps every member and request from both sides (by member id; a removal wins over an active entry, an approval over a pending request). Review the result, then commit it.',
+      ),
     }),
     h(
       'div',
       { class: 'actions' },
       button({
-        label: 'Merge as union',
+        label: l10n.t('Merge as union'),
         key: 'merge',
         primary: true,
         disabledReason: busyReason(),
@@ -150,7 +157,7 @@ function conflictPanel(message: string): HTMLElement {
 type Ready = Extract<TeamState, { kind: 'ready' }>;
 
 function busyReason(): string | undefined {
-  return busy ? `Wait until "${busy}" finishes` : undefined;
+  return busy ? l10n.t('Wait until "{0}" finishes', busy) : undefined;
 }
 
 function readyView(s: Ready): Node[] {
@@ -162,13 +169,13 @@ function readyView(s: Ready): Node[] {
     out.push(
       h('p', {
         class: 'hint',
-        text: 'Only an owner of this vault can approve requests, remove members or change roles.',
+        text: l10n.t('Only an owner of this vault can approve requests, remove members or change roles.'),
       }),
     );
   }
-  out.push(section('pending', 'Pending requests', pending, s, 'No pending requests.'));
-  out.push(section('active', 'Members', active, s, 'No active members.'));
-  if (removed.length > 0) out.push(section('removed', 'Removed', removed, s, ''));
+  out.push(section('pending', l10n.t('Pending requests'), pending, s, l10n.t('No pending requests.')));
+  out.push(section('active', l10n.t('Members'), active, s, l10n.t('No active members.')));
+  if (removed.length > 0) out.push(section('removed', l10n.t('Removed'), removed, s, ''));
   return out;
 }
 
@@ -177,33 +184,45 @@ function youPanel(s: Ready): HTMLElement {
   const fp = s.myFingerprint ? h('code', { class: 'fp', text: s.myFingerprint }) : undefined;
   if (s.isMember) {
     panel.append(
-      h('p', {}, s.canManage ? 'This device is an owner' : 'This device is a member', fp ? ' · ' : '', fp ?? ''),
+      h(
+        'p',
+        {},
+        s.canManage ? l10n.t('This device is an owner') : l10n.t('This device is a member'),
+        fp ? ' · ' : '',
+        fp ?? '',
+      ),
     );
   } else if (s.hasPendingRequest) {
     panel.append(
-      h('p', {}, 'Your access request is pending', fp ? ' · ' : '', fp ?? ''),
+      h('p', {}, l10n.t('Your access request is pending'), fp ? ' · ' : '', fp ?? ''),
       h('p', {
         class: 'hint',
-        text: 'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.',
+        text: l10n.t(
+          'Commit .kagi/access.json and open a pull request, then send your recipient to an owner through another channel so they can compare it before approving.',
+        ),
       }),
       h(
         'div',
         { class: 'actions' },
-        button({ label: 'Copy my recipient', key: 'copy-mine', onClick: () => post({ type: 'copyRecipient' }) }),
+        button({
+          label: l10n.t('Copy my recipient'),
+          key: 'copy-mine',
+          onClick: () => post({ type: 'copyRecipient' }),
+        }),
       ),
     );
   } else {
     panel.append(
-      h('p', { text: 'This device cannot open this vault yet.' }),
+      h('p', { text: l10n.t('This device cannot open this vault yet.') }),
       h(
         'div',
         { class: 'actions' },
         button({
-          label: 'Request access',
+          label: l10n.t('Request access'),
           key: 'request',
           primary: true,
           disabledReason: busyReason(),
-          title: 'Adds a pending request for this device to .kagi/access.json',
+          title: l10n.t('Adds a pending request for this device to .kagi/access.json'),
           onClick: () => post({ type: 'requestAccess' }),
         }),
       ),
@@ -249,7 +268,9 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
         ? badge(
             'unverified',
             'unverified',
-            'No approval on this device accounts for this active entry. Approve and remove will ask you to confirm it; check `git log -p .kagi/` first.',
+            l10n.t(
+              'No approval on this device accounts for this active entry. Approve and remove will ask you to confirm it; check `git log -p .kagi/` first.',
+            ),
           )
         : undefined,
     ),
@@ -259,7 +280,9 @@ function memberRow(m: TeamMemberView, s: Ready): HTMLElement {
     li.append(
       h('p', {
         class: 'notice warn',
-        text: 'This request asks for owner. "Approve" grants member; the approval dialog lets you choose owner.',
+        text: l10n.t(
+          'This request asks for owner. "Approve" grants member; the approval dialog lets you choose owner.',
+        ),
       }),
     );
   li.append(
@@ -285,26 +308,26 @@ function memberActions(m: TeamMemberView, s: Ready): Button[] {
   const lastOwner = m.status === 'active' && m.role === 'owner' && owners <= 1;
   const badId = isMemberId(m.id)
     ? undefined
-    : 'This entry has a malformed member id; fix .kagi/access.json or use the kagi CLI';
-  const why = (verb: string) => badId ?? (!s.canManage ? `Only an owner can ${verb}` : busyReason());
+    : l10n.t('This entry has a malformed member id; fix .kagi/access.json or use the kagi CLI');
+  const why = (ownerOnly: string) => badId ?? (!s.canManage ? ownerOnly : busyReason());
   const key = (a: string) => `${a}:${m.id}`;
   const out: Button[] = [];
   if (m.status === 'pending') {
     out.push(
       button({
-        label: 'Approve',
+        label: l10n.t('Approve'),
         key: key('approve'),
         primary: true,
-        disabledReason: why('approve requests'),
-        title: 'Compare the full recipient with what the requester sent you, then approve',
+        disabledReason: why(l10n.t('Only an owner can approve requests')),
+        title: l10n.t('Compare the full recipient with what the requester sent you, then approve'),
         onClick: () => post({ type: 'approve', memberId: m.id }),
       }),
     );
     out.push(
       button({
-        label: 'Reject',
+        label: l10n.t('Reject'),
         key: key('reject'),
-        disabledReason: why('reject requests'),
+        disabledReason: why(l10n.t('Only an owner can reject requests')),
         onClick: () => post({ type: 'reject', memberId: m.id }),
       }),
     );
@@ -312,32 +335,32 @@ function memberActions(m: TeamMemberView, s: Ready): Button[] {
     if (m.role === 'member') {
       out.push(
         button({
-          label: 'Make owner',
+          label: l10n.t('Make owner'),
           key: key('promote'),
-          disabledReason: why('change roles'),
+          disabledReason: why(l10n.t('Only an owner can change roles')),
           onClick: () => post({ type: 'setRole', memberId: m.id, role: 'owner' }),
         }),
       );
     } else {
       out.push(
         button({
-          label: 'Make member',
+          label: l10n.t('Make member'),
           key: key('demote'),
           disabledReason:
-            why('change roles') ??
-            (lastOwner ? 'The last owner cannot be demoted; make another member an owner first' : undefined),
+            why(l10n.t('Only an owner can change roles')) ??
+            (lastOwner ? l10n.t('The last owner cannot be demoted; make another member an owner first') : undefined),
           onClick: () => post({ type: 'setRole', memberId: m.id, role: 'member' }),
         }),
       );
     }
     out.push(
       button({
-        label: 'Remove',
+        label: l10n.t('Remove'),
         key: key('remove'),
         disabledReason:
-          why('remove members') ??
-          (lastOwner ? 'The last owner cannot be removed; make another member an owner first' : undefined),
-        title: 'Removes this member and rotates the project key',
+          why(l10n.t('Only an owner can remove members')) ??
+          (lastOwner ? l10n.t('The last owner cannot be removed; make another member an owner first') : undefined),
+        title: l10n.t('Removes this member and rotates the project key'),
         onClick: () => post({ type: 'remove', memberId: m.id }),
       }),
     );
@@ -345,7 +368,7 @@ function memberActions(m: TeamMemberView, s: Ready): Button[] {
   if (m.status !== 'removed') {
     out.push(
       button({
-        label: 'Copy recipient',
+        label: l10n.t('Copy recipient'),
         key: key('copy'),
         title: m.recipient,
         disabledReason: badId,

@@ -8,7 +8,8 @@ import {
   type WebviewMessage,
 } from '../../protocol';
 import { TeamActions } from './actions';
-import { teamHtml, webviewRoot } from './html';
+import { teamHtml } from './html';
+import { webviewRoot } from '../webviewPage';
 import type { Prompter } from '../prompter';
 import { buildTeamState, vaultKey } from './state';
 
