@@ -12,6 +12,7 @@ import {
   openKagiView,
   pageText,
   readmeScreenshot,
+  runContextMenuItem,
   screenshot,
   withSession,
   type SessionOptions,
@@ -78,16 +79,9 @@ describe('Open Changes of a store in the workbench', function () {
     await session().waitForActivation(60000);
     const env = page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: 'development' }).first();
     await env.waitFor({ state: 'visible', timeout: 30000 });
-    await env.click({ button: 'right' });
-    await page
-      .locator('.context-view .monaco-menu .action-item', { hasText: 'Open Changes (Keys Only)' })
-      .first()
-      .click();
     // The pick of revisions: its first entry (Enter) is the working tree against HEAD.
-    await page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Working Tree' })
-      .first()
-      .waitFor({ state: 'visible', timeout: 30000 });
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Working Tree' });
+    await runContextMenuItem(page, env, 'Open Changes (Keys Only)', pick.first());
     await answerQuickInput(page);
     const diff = page.locator('.monaco-diff-editor').first();
     await diff.waitFor({ state: 'visible', timeout: 30000 });

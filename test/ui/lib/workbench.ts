@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { startSession, type Session, type SessionOptions } from '../../../scripts/vscode/session.mjs';
 
 export type { Session, SessionOptions };
@@ -205,6 +205,33 @@ export async function runCommand(page: Page, name: string, { timeoutMs = 30000 }
 }
 
 /** Answers an open quick pick / input box: types `text` (if any) and presses Enter. */
+/**
+ * Right-clicks `row`, runs the context-menu item `item` and waits for `opened` (what the command
+ * shows). Retried: the tree re-renders while a vault is first listed, which can close the menu
+ * under the click or swallow it.
+ */
+export async function runContextMenuItem(
+  page: Page,
+  row: Locator,
+  item: string,
+  opened: Locator,
+  { attempts = 3, openTimeoutMs = 15000 } = {},
+): Promise<void> {
+  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: item }).first();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await row.click({ button: 'right', timeout: 10000 });
+      await entry.click({ timeout: 5000 });
+      await opened.waitFor({ state: 'visible', timeout: openTimeoutMs });
+      return;
+    } catch (e) {
+      if (attempt >= attempts)
+        throw new Error(`"${item}" did not open after ${attempt} attempts: ${(e as Error).message}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 export async function answerQuickInput(page: Page, text?: string, { timeoutMs = 15000 } = {}): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
