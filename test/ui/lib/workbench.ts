@@ -226,7 +226,9 @@ export async function runContextMenuItem(
       return;
     } catch (e) {
       if (attempt >= attempts)
-        throw new Error(`"${item}" did not open after ${attempt} attempts: ${(e as Error).message}`);
+        throw new Error(`"${item}" did not open after ${attempt} attempts: ${(e as Error).message}`, {
+          cause: e,
+        });
       await page.keyboard.press('Escape');
     }
   }
