@@ -11,6 +11,7 @@ let translate: Translate = english;
 
 export const l10n = { t: (message: string, ...args: Arg[]): string => translate(message, ...args) };
 
-export function useTranslator(t: Translate): void {
+/** Without an argument: back to English formatting (a test that swapped the translator restores it). */
+export function useTranslator(t: Translate = english): void {
   translate = t;
 }
