@@ -18,14 +18,22 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/extension\.js$/,
+  /^dist\/(extension|vault)\.js$/,
   /^dist\/webview\/[\w-]+\.(js|css)$/,
   /^media\/(kagi\.svg|icon\.png)$/,
   /^media\/walkthrough\/[\w-]+\.md$/,
 ];
 
 /** What the installed extension cannot work without (titles are %key% placeholders: package.nls.json). */
-const REQUIRED = ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'dist/extension.js', 'media/icon.png'];
+const REQUIRED = [
+  'package.json',
+  'package.nls.json',
+  'l10n/bundle.l10n.json',
+  'dist/extension.js',
+  // required by dist/extension.js on first use of the vault
+  'dist/vault.js',
+  'media/icon.png',
+];
 
 function vsceLs(dir: string): string[] {
   const r = spawnSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: dir, encoding: 'utf8' });
@@ -58,6 +66,8 @@ describe('the VSIX contents (vsce ls)', function () {
       const planted = [
         'dist/extension.js',
         'dist/extension.js.map',
+        'dist/vault.js',
+        'dist/vault.js.map',
         'dist/cli.js',
         'src/extension/extension.ts',
         'test/unit/a.test.ts',
@@ -78,7 +88,7 @@ describe('the VSIX contents (vsce ls)', function () {
       assert.deepEqual(notShipped(files), []);
       assert.deepEqual(
         planted.filter((f) => files.includes(f)),
-        ['dist/extension.js', 'media/icon.png'],
+        ['dist/extension.js', 'dist/vault.js', 'media/icon.png'],
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
