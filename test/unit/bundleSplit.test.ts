@@ -3,6 +3,7 @@
 // must load on the first use of the door and not before, and behave as the door itself.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -44,9 +45,11 @@ describe('bundle split: the vault loads on first use', function () {
     const entrySource = fs.readFileSync(path.join(out, 'entry.js'), 'utf8');
     assert.ok(!entrySource.includes('src/vault/'), 'no vault module is bundled into the entry');
     const vaultFile = path.join(out, 'vault.js');
-    const loaded = () => require.cache[vaultFile] !== undefined;
+    // Node's own require, to see what it has loaded (its cache) as the extension host would.
+    const nodeRequire = createRequire(__filename);
+    const loaded = () => nodeRequire.cache[vaultFile] !== undefined;
 
-    const entry = require(path.join(out, 'entry.js')) as Entry;
+    const entry = nodeRequire(path.join(out, 'entry.js')) as Entry;
     assert.equal(loaded(), false, 'requiring the entry must not load the vault');
     assert.deepEqual(entry.scopeOf('api/production'), { service: 'api', env: 'production' });
     assert.equal(loaded(), true);
