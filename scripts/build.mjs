@@ -1,6 +1,8 @@
-// Bundles the programs: the extension host entry and the CLI (CommonJS, node), and the two
+// Bundles the programs: the extension host entry, the vault it loads on first use and the CLI
+// (CommonJS, node), and the two
 // webview apps (browser). The ESM-only crypto packages are bundled in.
 import * as esbuild from 'esbuild';
+import { lazyVault } from './bundle/lazy-vault.mjs';
 import { nodePlugins } from './bundle/plugins.mjs';
 
 const production = process.argv.includes('--production');
@@ -24,6 +26,16 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [lazyVault, ...nodePlugins],
+  },
+  // The vault, required by dist/extension.js on first use (scripts/bundle/lazy-vault.mjs).
+  {
+    ...common,
+    entryPoints: ['src/vault/index.ts'],
+    outfile: 'dist/vault.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

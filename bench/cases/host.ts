@@ -13,6 +13,8 @@ interface HostRun {
   kagi_ms: number;
   empty_ms: number;
   activation_heap: Record<string, number>;
+  /** dist/vault.js already loaded when activate() returned (it should load on first use) */
+  vault_loaded_at_activation?: boolean;
   heapBefore: number;
   heapListed: number;
   heapShown: number;
@@ -67,6 +69,7 @@ export async function benchHost(v: BenchVault): Promise<BenchResult[]> {
         subject_ms: kagi,
         baseline_ms: empty,
         host_runs: runs.length,
+        vault_loaded_at_activation: runs.some((r) => r.vault_loaded_at_activation === true) ? 'yes' : 'no',
       },
     ),
     ratioResult(

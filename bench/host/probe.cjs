@@ -60,6 +60,9 @@ async function activateTimed(id) {
   return performance.now() - t0;
 }
 
+/** Whether Kagi's vault bundle (dist/vault.js, loaded on first use) is loaded yet. */
+const vaultLoaded = () => Object.keys(require.cache).some((f) => /[\\/]dist[\\/]vault\.js$/.test(f));
+
 /**
  * The nodes VS Code asks for: the roots, then the children of every node it shows expanded
  * (`all`: of every node, as if the user opened every environment).
@@ -83,9 +86,11 @@ async function runWithResults() {
   const kagiId = process.env.KAGI_BENCH_KAGI_ID;
   const activation_ms = {};
   const activation_heap = {};
+  let vault_loaded_at_activation;
   for (const id of process.env.KAGI_BENCH_ORDER.split(',')) {
     const before = heap();
     activation_ms[id] = await profiled(id, () => activateTimed(id));
+    if (id === kagiId) vault_loaded_at_activation = vaultLoaded();
     // Whatever an activation starts in the background finishes before the next one is timed.
     await idle();
     activation_heap[id] = heap() - before;
@@ -103,7 +108,17 @@ async function runWithResults() {
     passes: [],
     failures: [],
     pending: [],
-    bench: { activation_ms, activation_heap, heapBefore, heapListed, heapShown, heapAfter, nodesShown, nodes },
+    bench: {
+      activation_ms,
+      activation_heap,
+      vault_loaded_at_activation,
+      heapBefore,
+      heapListed,
+      heapShown,
+      heapAfter,
+      nodesShown,
+      nodes,
+    },
   };
 }
 

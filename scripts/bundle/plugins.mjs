@@ -1,14 +1,15 @@
 // esbuild plugins that keep age-encryption's unused or slow paths out of our node bundles
 // (docs/architecture.md, "Bundle"). Shared by scripts/build.mjs and anything that bundles
 // the vault the same way.
+import { builtinModules } from 'node:module';
 import { readFile } from 'node:fs/promises';
 
 const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 
 /**
  * X25519 is the only age recipient type kagi uses: ML-KEM hybrid and P-256 tag recipient
- * code is replaced by a stub that throws, and the pure-JS curve age falls back to where
- * WebCrypto lacks X25519 is loaded on first use instead of at start-up.
+ * code is replaced by a stub that throws; age's X25519 goes through node:crypto instead of
+ * WebCrypto (node-x25519.mjs), and the pure-JS curve it falls back to is loaded on first use.
  */
 export const x25519Only = {
   name: 'x25519-only',
@@ -16,8 +17,8 @@ export const x25519Only = {
     b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({
       path: here('unsupported-age-recipients.js'),
     }));
-    b.onResolve({ filter: /^@noble\/curves\/ed25519\.js$/ }, (args) =>
-      /age-encryption[\\/]dist[\\/]x25519\.js$/.test(args.importer) ? { path: here('lazy-x25519.mjs') } : undefined,
+    b.onResolve({ filter: /^\.\/x25519\.js$/ }, (args) =>
+      /age-encryption[\\/]dist[\\/]recipients\.js$/.test(args.importer) ? { path: here('node-x25519.mjs') } : undefined,
     );
   },
 };
@@ -44,4 +45,29 @@ export const ageWithoutFetch = {
   },
 };
 
-export const nodePlugins = [x25519Only, ageWithoutFetch];
+const hostModules = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'vscode']);
+
+/**
+ * One namespace object per host module (Node's built-ins, `vscode`) for the whole bundle.
+ * esbuild wraps `import * as fs from 'node:fs'` in `__toESM(require(...))` in every module
+ * that writes it, copying the module's properties each time: ~7 ms of every CLI start and
+ * ~10 ms of the extension's activation (the `vscode` API object, once per module). Routed
+ * through one ESM re-export, the copy happens once per host module.
+ */
+export const hostModulesOnce = {
+  name: 'host-modules-once',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      // A CommonJS dependency's require() keeps Node's own module: no copy to save there.
+      if (!hostModules.has(args.path) || args.kind === 'require-call') return undefined;
+      if (args.namespace === 'host-module') return { path: args.path, external: true };
+      return { path: args.path, namespace: 'host-module' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'host-module' }, (args) => ({
+      contents: `export * from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+    }));
+  },
+};
+
+export const nodePlugins = [x25519Only, ageWithoutFetch, hostModulesOnce];

@@ -22,7 +22,7 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/extension\.js$/,
+  /^dist\/(extension|vault)\.js$/,
   // the apps and the one chunk they share
   /^dist\/webview\/(team|compare|shared)\.js$/,
   /^dist\/webview\/(team|compare)\.css$/,
@@ -31,7 +31,14 @@ const SHIPPED = [
 ];
 
 /** What the installed extension cannot work without (titles are %key% placeholders: package.nls.json). */
-const REQUIRED = ['package.json', 'package.nls.json', 'dist/extension.js', 'media/icon.png'];
+const REQUIRED = [
+  'package.json',
+  'package.nls.json',
+  'dist/extension.js',
+  // required by dist/extension.js on first use of the vault
+  'dist/vault.js',
+  'media/icon.png',
+];
 
 /** The relative modules a built webview module imports (esbuild ESM: `from"./shared.js"`, `import"./x.js"`). */
 function relativeImports(file: string): string[] {
@@ -102,6 +109,8 @@ describe('the VSIX contents (vsce ls)', function () {
       const planted = [
         'dist/extension.js',
         'dist/extension.js.map',
+        'dist/vault.js',
+        'dist/vault.js.map',
         'dist/webview/shared.js',
         'dist/webview/shared.js.map',
         'dist/cli.js',
@@ -126,7 +135,7 @@ describe('the VSIX contents (vsce ls)', function () {
       assert.deepEqual(notShipped(listed), []);
       assert.deepEqual(
         planted.filter((f) => listed.includes(f)),
-        ['dist/extension.js', 'dist/webview/shared.js', 'l10n/bundle.l10n.de.json', 'media/icon.png'],
+        ['dist/extension.js', 'dist/vault.js', 'dist/webview/shared.js', 'l10n/bundle.l10n.de.json', 'media/icon.png'],
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

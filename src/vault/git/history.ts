@@ -1,4 +1,6 @@
 // The commits that touched a vault's stores, read from `git log --raw` (merges as combined diffs).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { gitRaw } from './run';
 
 export interface StoreTouch {
@@ -68,6 +70,13 @@ function parseRawLine(line: string): StoreTouch | undefined {
 }
 
 export function isShallow(gitRoot: string): boolean {
+  // A clone's own .git folder says it without a Git process: a shallow one has a `shallow` file.
+  const dotGit = path.join(gitRoot, '.git');
+  try {
+    if (fs.lstatSync(dotGit).isDirectory()) return fs.existsSync(path.join(dotGit, 'shallow'));
+  } catch {
+    // not a plain .git folder (a linked worktree, a submodule): ask Git
+  }
   const r = gitRaw(gitRoot, ['rev-parse', '--is-shallow-repository']);
   return r.status === 0 && r.stdout.toString('utf8').trim() === 'true';
 }

@@ -1,5 +1,7 @@
 // Running `git` itself: bounded, synchronous, never through a shell, errors as one line.
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { KagiError } from '../errors';
 
 /** Git output we read is a blob, a log or a config value: 64 MiB is far above any vault file. */
@@ -43,8 +45,31 @@ export function git(cwd: string, args: string[], input?: string | Buffer): strin
 
 /** The working tree's top folder, or undefined outside a repository. */
 export function gitTopLevel(cwd: string): string | undefined {
+  const here = topLevelHere(cwd);
+  if (here !== undefined) return here;
   const r = gitRaw(cwd, ['rev-parse', '--show-toplevel']);
   return r.status === 0 ? r.stdout.toString('utf8').trim() : undefined;
+}
+
+/**
+ * `cwd` itself when it holds the repository (a `.git` folder with a HEAD, or a `.git` file
+ * naming one): Git runs its drivers and textconv there, and a `git` process only to learn
+ * that costs a driver more than its merge. Undefined (ask Git) whenever the environment
+ * points Git elsewhere or `.git` looks like anything else.
+ */
+function topLevelHere(cwd: string): string | undefined {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) return undefined;
+  try {
+    const dotGit = path.join(cwd, '.git');
+    const stat = fs.lstatSync(dotGit);
+    const isRepo = stat.isDirectory()
+      ? fs.lstatSync(path.join(dotGit, 'HEAD')).isFile()
+      : stat.isFile() && stat.size < 4096 && fs.readFileSync(dotGit, 'utf8').startsWith('gitdir: ');
+    // Git answers with the real path; so must we, for callers that compare paths.
+    return isRepo ? fs.realpathSync(cwd) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The repository's .git folder (absolute), where per-clone state such as conflict records lives. */
@@ -56,6 +81,54 @@ export function gitDir(cwd: string): string {
 export function readBlob(cwd: string, spec: string): Buffer | undefined {
   const r = gitRaw(cwd, ['cat-file', 'blob', spec]);
   return r.status === 0 ? r.stdout : undefined;
+}
+
+/** Blobs asked for in one `git cat-file --batch`: bounded by the output buffer, not by count alone. */
+const BATCH_BLOBS = 64;
+
+/**
+ * Many blobs by id, one Git process per 64 (a process per blob made `kagi log` of a long
+ * history a few hundred processes). Ids Git lacks are absent from the answer; a batch whose
+ * output would not fit the buffer is read blob by blob instead.
+ */
+export function readBlobs(cwd: string, ids: string[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < ids.length; i += BATCH_BLOBS) {
+    const chunk = ids.slice(i, i + BATCH_BLOBS).filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+    const r = spawnBatch(cwd, chunk);
+    if (r) parseBatch(r, out);
+    else for (const id of chunk) setIfPresent(out, id, readBlob(cwd, id));
+  }
+  return out;
+}
+
+function spawnBatch(cwd: string, ids: string[]): Buffer | undefined {
+  if (ids.length === 0) return Buffer.alloc(0);
+  try {
+    const r = gitRaw(cwd, ['cat-file', '--batch'], ids.join('\n') + '\n');
+    return r.status === 0 ? r.stdout : undefined;
+  } catch {
+    return undefined; // e.g. more output than the buffer holds
+  }
+}
+
+/** `<id> blob <size>\n<bytes>\n` per blob, `<id> missing\n` (or another type) otherwise. */
+function parseBatch(bytes: Buffer, out: Map<string, Buffer>): void {
+  let at = 0;
+  while (at < bytes.length) {
+    const eol = bytes.indexOf(0x0a, at);
+    if (eol < 0) return;
+    const [id, type, size] = bytes.subarray(at, eol).toString('latin1').split(' ');
+    at = eol + 1;
+    if (size === undefined || !/^\d+$/.test(size)) continue;
+    const end = at + Number(size);
+    if (type === 'blob' && id) out.set(id, bytes.subarray(at, end));
+    at = end + 1;
+  }
+}
+
+function setIfPresent(out: Map<string, Buffer>, id: string, bytes: Buffer | undefined): void {
+  if (bytes) out.set(id, bytes);
 }
 
 /** The id Git gives these bytes (nothing is written to the object store). */

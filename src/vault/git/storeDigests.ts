@@ -1,15 +1,15 @@
 // Store revisions as history needs them: key names and keyed fingerprints by blob id, never a
 // value. One reader per run; `kagi log` and the editor's "last changed" share it.
-import { DigestCache, type Digest } from './digestCache';
+import { DigestCache, type Digest, type KeyChange } from './digestCache';
 import { fingerprint, fingerprintKey } from './fingerprint';
 import { KeyRing } from './keyRing';
 import { canonicalJson } from './render';
-import { readBlob } from './run';
+import { readBlob, readBlobs } from './run';
 import { classifySealed } from './sealed';
 import { kagiDirInRepo } from './vaultPath';
 import type { HostEnv } from '../device/dataDir';
 
-export type { Digest } from './digestCache';
+export type { Digest, KeyChange } from './digestCache';
 
 /** What a reader needs of a vault (a `Project` has all of it). */
 export interface VaultOnDevice {
@@ -25,6 +25,8 @@ export type DigestResult = Digest | string;
 
 export class StoreDigests {
   private readonly unreadable = new Map<string, string>();
+  /** blobs read ahead in one Git process, consumed by `of` */
+  private readonly fetched = new Map<string, Buffer>();
 
   private constructor(
     private readonly gitRoot: string,
@@ -50,11 +52,40 @@ export class StoreDigests {
   async of(id: string, scope: string | undefined, bytes?: Buffer): Promise<DigestResult> {
     const known = this.cache?.get(id) ?? this.unreadable.get(id);
     if (known !== undefined) return known;
-    const result = await this.digest(bytes ?? readBlob(this.gitRoot, id), scope);
+    const ahead = this.fetched.get(id);
+    this.fetched.delete(id);
+    const result = await this.digest(bytes ?? ahead ?? readBlob(this.gitRoot, id), scope);
     // Only what opened is kept on disk: a revision may open tomorrow (after a membership change).
     if (typeof result === 'string') this.unreadable.set(id, result);
     else this.cache?.set(id, result);
     return result;
+  }
+
+  /**
+   * What a commit changed in a store, key by key (`before`/`after` undefined: the store was
+   * added/deleted), or why a side could not be read. Remembered by the pair of blob ids.
+   */
+  async changes(before: string | undefined, after: string | undefined, scope: string): Promise<KeyChange[] | string> {
+    const known = this.cache?.getChanges(before, after);
+    if (known) return known;
+    const b = before ? await this.of(before, scope) : new Map<string, string>();
+    const a = after ? await this.of(after, scope) : new Map<string, string>();
+    if (typeof a === 'string') return a;
+    if (typeof b === 'string') return b;
+    const changes = compareDigests(b, a);
+    this.cache?.setChanges(before, after, changes);
+    return changes;
+  }
+
+  /** Reads ahead, in one Git process, the blobs of the pairs `changes` has not seen yet. */
+  prefetch(pairs: { before?: string; after?: string }[]): void {
+    const ids = new Set<string>();
+    for (const p of pairs) {
+      if (this.cache?.getChanges(p.before, p.after)) continue;
+      for (const id of [p.before, p.after])
+        if (id && !this.fetched.has(id) && !this.unreadable.has(id) && !this.cache?.get(id)) ids.add(id);
+    }
+    for (const [id, bytes] of readBlobs(this.gitRoot, [...ids])) this.fetched.set(id, bytes);
   }
 
   save(): void {
@@ -75,8 +106,8 @@ export class StoreDigests {
 }
 
 /** Key by key, what changed between two digests: `+`, `~`, `-`, sorted by name. */
-export function compareDigests(before: Digest, after: Digest): { op: '+' | '~' | '-'; key: string }[] {
-  const changes: { op: '+' | '~' | '-'; key: string }[] = [];
+export function compareDigests(before: Digest, after: Digest): KeyChange[] {
+  const changes: KeyChange[] = [];
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(key);
     const a = after.get(key);

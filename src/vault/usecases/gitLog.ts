@@ -2,15 +2,12 @@
 import { isShallow, storeCommits } from '../git/history';
 import { gitTopLevel } from '../git/run';
 import { printable } from '../git/sealed';
-import { compareDigests, StoreDigests, type DigestResult } from '../git/storeDigests';
+import { StoreDigests, type KeyChange } from '../git/storeDigests';
 import { kagiDirInRepo, pathInRepo, splitStorePath } from '../git/vaultPath';
 import type { Project } from '../project/project';
 import { KagiError } from '../errors';
 
-export interface KeyChange {
-  op: '+' | '~' | '-';
-  key: string;
-}
+export type { KeyChange } from '../git/storeDigests';
 
 export interface ScopeChange {
   scope: string;
@@ -51,14 +48,14 @@ export async function keyHistory(project: Project, filter: LogFilter = {}, reade
   const kagiDir = kagiDirInRepo(gitRoot, project.kagiDir);
   const digests = reader ?? (await StoreDigests.open(gitRoot, project));
   const entries: LogEntry[] = [];
-  for (const c of storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000)) {
+  const commits = storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
+  digests.prefetch(commits.flatMap((c) => c.touches));
+  for (const c of commits) {
     const scopes: ScopeChange[] = [];
     for (const t of c.touches) {
       const scope = splitStorePath(t.path)?.scope;
       if (!scope) continue;
-      const before = t.before ? await digests.of(t.before, scope) : new Map<string, string>();
-      const after = t.after ? await digests.of(t.after, scope) : new Map<string, string>();
-      const change = compare(scope, before, after, filter.key);
+      const change = scopeChange(scope, await digests.changes(t.before, t.after, scope), filter.key);
       if (change) scopes.push(change);
     }
     if (scopes.length > 0)
@@ -91,10 +88,8 @@ function pathspecOf(gitRoot: string, kagiDir: string, filter: LogFilter): string
   return filter.service ? `${kagiDir}/secrets/${filter.service}` : `${kagiDir}/secrets`;
 }
 
-function compare(scope: string, before: DigestResult, after: DigestResult, onlyKey?: string): ScopeChange | undefined {
-  if (typeof before === 'string' || typeof after === 'string') {
-    return { scope, changes: [], unreadable: typeof after === 'string' ? after : (before as string) };
-  }
-  const changes = compareDigests(before, after).filter((c) => onlyKey === undefined || c.key === onlyKey);
+function scopeChange(scope: string, all: KeyChange[] | string, onlyKey?: string): ScopeChange | undefined {
+  if (typeof all === 'string') return { scope, changes: [], unreadable: all };
+  const changes = all.filter((c) => onlyKey === undefined || c.key === onlyKey);
   return changes.length > 0 ? { scope, changes } : undefined;
 }

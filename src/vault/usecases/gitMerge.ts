@@ -1,6 +1,7 @@
 // Git's merge drivers for a vault: stores (per key), kagi.json (union), access.json (member union).
 // A driver writes only the file Git gave it (%A) and, for a conflict, a record under .git/kagi/.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describeError, KagiError } from '../errors';
 import { writeFileAtomic } from '../disk/files';
 import { dataDir, type HostEnv } from '../device/dataDir';
@@ -135,14 +136,32 @@ function mergeAccessFiles(files: DriverFiles): DriverOutcome {
   return { code: 0 };
 }
 
+const SEQUENCER_HEADS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REBASE_HEAD', 'REVERT_HEAD'];
+
+/**
+ * False only when Git's files ref store plainly holds none of the heads: the driver run
+ * outside a merge (by hand, by a tool) then starts no `git` at all. Any doubt (a linked
+ * worktree, the reftable store, an unreadable folder) asks Git.
+ */
+function mayHaveSequencerHead(gitRoot: string): boolean {
+  const dotGit = path.join(gitRoot, '.git');
+  try {
+    if (!fs.lstatSync(dotGit).isDirectory() || fs.existsSync(path.join(dotGit, 'reftable'))) return true;
+    return SEQUENCER_HEADS.some((ref) => fs.existsSync(path.join(dotGit, ref)));
+  } catch {
+    return true;
+  }
+}
+
 /** The commit being merged in: `git merge` names it in GITHEAD_<id>; a pick or rebase in its *_HEAD ref. */
 function theirsRevision(gitRoot: string, env: Record<string, string | undefined>): string | undefined {
   for (const name of Object.keys(env)) {
     const m = /^GITHEAD_([0-9a-f]{40}|[0-9a-f]{64})$/.exec(name);
     if (m) return m[1];
   }
+  if (!mayHaveSequencerHead(gitRoot)) return undefined;
   // One `git cat-file` asks for all four in order: a Git process each cost more than the merge.
-  const refs = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REBASE_HEAD', 'REVERT_HEAD'].map((ref) => `${ref}^{commit}\n`);
+  const refs = SEQUENCER_HEADS.map((ref) => `${ref}^{commit}\n`);
   const r = gitRaw(gitRoot, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], refs.join(''));
   if (r.status !== 0) return undefined;
   for (const line of r.stdout.toString('utf8').split('\n')) {

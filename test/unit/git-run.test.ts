@@ -1,0 +1,86 @@
+// Reading Git without a Git process where the repository answers for itself (the top folder,
+// shallow or not), and many blobs in one process: each must agree with Git's own answer.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isShallow } from '../../src/vault/git/history';
+import { gitTopLevel, readBlob, readBlobs } from '../../src/vault/git/run';
+import { tempDir } from './helpers';
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'A',
+      GIT_AUTHOR_EMAIL: 'a@example.com',
+      GIT_COMMITTER_NAME: 'A',
+      GIT_COMMITTER_EMAIL: 'a@example.com',
+    },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+function repo(): string {
+  const dir = tempDir('kagi-git-run-');
+  git(dir, 'init', '-q', '-b', 'main');
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.writeFileSync(path.join(dir, 'sub', 'f'), 'x\n');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'one');
+  return dir;
+}
+
+describe('git: answers without a Git process agree with Git', () => {
+  it('the top folder, from the top, a sub-folder, a linked worktree and through a link', () => {
+    const dir = repo();
+    const real = git(dir, 'rev-parse', '--show-toplevel');
+    assert.equal(gitTopLevel(dir), real);
+    assert.equal(gitTopLevel(path.join(dir, 'sub')), real);
+    const wt = path.join(tempDir('kagi-git-wt-'), 'wt');
+    git(dir, 'worktree', 'add', '-q', wt);
+    assert.equal(gitTopLevel(wt), git(wt, 'rev-parse', '--show-toplevel'));
+    const link = path.join(tempDir('kagi-git-link-'), 'link');
+    fs.symlinkSync(dir, link);
+    assert.equal(gitTopLevel(link), real, 'the real path, as Git gives it');
+    assert.equal(gitTopLevel(tempDir('kagi-not-git-')), undefined);
+  });
+
+  it('an empty .git folder is not a repository: Git is asked', () => {
+    const outer = repo();
+    const inner = path.join(outer, 'sub');
+    fs.mkdirSync(path.join(inner, '.git'));
+    assert.equal(gitTopLevel(inner), git(outer, 'rev-parse', '--show-toplevel'));
+  });
+
+  it('shallow or not, as `git rev-parse --is-shallow-repository` says', () => {
+    const dir = repo();
+    fs.writeFileSync(path.join(dir, 'sub', 'f'), 'y\n');
+    git(dir, 'commit', '-q', '-am', 'two');
+    assert.equal(isShallow(dir), false);
+    const clone = path.join(tempDir('kagi-git-clone-'), 'c');
+    git(dir, 'clone', '-q', '--depth', '1', `file://${dir}`, clone);
+    assert.equal(git(clone, 'rev-parse', '--is-shallow-repository'), 'true');
+    assert.equal(isShallow(clone), true);
+  });
+
+  it('many blobs in one process: the same bytes as one by one, missing ids left out', () => {
+    const dir = repo();
+    const ids: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      // Binary content with newlines and spaces: the batch parser must go by sizes, not lines.
+      const bytes = Buffer.concat([Buffer.from(`blob ${i}\n \n`), Buffer.alloc(i, i % 256), Buffer.from('\n')]);
+      const r = spawnSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: bytes, encoding: 'utf8' });
+      ids.push(r.stdout.trim());
+    }
+    const missing = 'f'.repeat(40);
+    const got = readBlobs(dir, [...ids, missing, 'not-an-id']);
+    assert.equal(got.size, ids.length);
+    for (const id of ids) assert.deepEqual(got.get(id), readBlob(dir, id));
+    assert.equal(got.has(missing), false);
+  });
+});
