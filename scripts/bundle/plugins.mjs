@@ -9,7 +9,8 @@ const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 /**
  * X25519 is the only age recipient type kagi uses: ML-KEM hybrid and P-256 tag recipient
  * code is replaced by a stub that throws; age's X25519 goes through node:crypto instead of
- * WebCrypto (node-x25519.mjs), and the pure-JS curve it falls back to is loaded on first use.
+ * WebCrypto (node-x25519.mjs), and the pure-JS curve it falls back to is loaded on first use;
+ * age's HKDF and HMAC over SHA-256 go through node:crypto too (node-hashes.mjs).
  */
 export const x25519Only = {
   name: 'x25519-only',
@@ -17,6 +18,9 @@ export const x25519Only = {
     b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({
       path: here('unsupported-age-recipients.js'),
     }));
+    b.onResolve({ filter: /^@noble\/hashes\/(hkdf|hmac)\.js$/ }, (args) =>
+      /age-encryption[\\/]dist[\\/]/.test(args.importer) ? { path: here('node-hashes.mjs') } : undefined,
+    );
     b.onResolve({ filter: /^\.\/x25519\.js$/ }, (args) =>
       /age-encryption[\\/]dist[\\/]recipients\.js$/.test(args.importer) ? { path: here('node-x25519.mjs') } : undefined,
     );

@@ -33,7 +33,10 @@ export class Ctx implements vscode.Disposable {
       (message) => this.log.info(message),
       (message) => this.prompter.info(message),
     );
-    this.announced = new AnnouncedStates(this.kagiDirs());
+    // Folder paths only: activation loads no vault code (the vault bundle loads on first use).
+    this.announced = new AnnouncedStates(
+      this.vaultFolders().map((f) => path.join(path.resolve(f.uri.fsPath), '.kagi')),
+    );
     // Trust granted: listings were read without decrypting, so everything is read again.
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.fireChanged()));
   }
@@ -58,13 +61,13 @@ export class Ctx implements vscode.Disposable {
 
   /** One vault per workspace folder that has `.kagi/kagi.json`. */
   vaults(): VaultFolder[] {
-    const out: VaultFolder[] = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      if (folder.uri.scheme !== 'file') continue;
-      if (!fs.existsSync(path.join(folder.uri.fsPath, '.kagi', 'kagi.json'))) continue;
-      out.push({ folder, project: this.projectFor(folder) });
-    }
-    return out;
+    return this.vaultFolders().map((folder) => ({ folder, project: this.projectFor(folder) }));
+  }
+
+  private vaultFolders(): vscode.WorkspaceFolder[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter(
+      (folder) => folder.uri.scheme === 'file' && fs.existsSync(path.join(folder.uri.fsPath, '.kagi', 'kagi.json')),
+    );
   }
 
   private projectFor(folder: vscode.WorkspaceFolder): Project {

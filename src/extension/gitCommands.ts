@@ -34,12 +34,8 @@ function kagiProgram(ctx: Ctx): Program {
 
 export function registerGitCommands(ctx: Ctx): void {
   const program = kagiProgram(ctx);
-  try {
-    // An extension update moves dist/cli.js: the launcher Git runs follows it, in every clone.
-    if (refreshGitLauncher(ctx.host(), program)) ctx.log.info('git: the kagi-git launcher now runs this version');
-  } catch (e) {
-    ctx.log.warn(`git: could not refresh the kagi-git launcher (${e instanceof Error ? e.name : typeof e})`);
-  }
+  // After activation returns: it writes a file and loads the vault bundle.
+  setTimeout(() => refreshLauncher(ctx, program), 0);
   const histories = new Map<string, string>();
   ctx.extension.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(STORE_SCHEME, {
@@ -53,6 +49,15 @@ export function registerGitCommands(ctx: Ctx): void {
   registerGuarded(ctx, 'kagi.openStoreChanges', (arg) => openChanges(ctx, arg));
   registerGuarded(ctx, 'kagi.resolveConflict', (arg) => resolve(ctx, arg));
   registerGuarded(ctx, 'kagi.showHistory', (arg) => showHistory(ctx, arg, histories));
+}
+
+/** An extension update moves dist/cli.js: the launcher Git runs follows it, in every clone. */
+function refreshLauncher(ctx: Ctx, program: { node: string; cli: string }): void {
+  try {
+    if (refreshGitLauncher(ctx.host(), program)) ctx.log.info('git: the kagi-git launcher now runs this version');
+  } catch (e) {
+    ctx.log.warn(`git: could not refresh the kagi-git launcher (${e instanceof Error ? e.name : typeof e})`);
+  }
 }
 
 async function setUp(ctx: Ctx, arg: unknown, program: { node: string; cli: string }): Promise<string | undefined> {

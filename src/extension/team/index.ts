@@ -78,10 +78,12 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
   teamCommand('kagi.copyRecipient', (v, arg) => provider.actions.copyRecipient(v, memberIdArg(arg), p()));
   teamCommand('kagi.resolveAccessConflict', (v) => provider.actions.resolveConflict(v, p()));
 
-  // An interrupted member removal is finished as soon as the vault is opened.
-  if (vscode.workspace.isTrusted) {
+  // An interrupted member removal is finished as soon as the vault is opened: right after
+  // activation returns (it loads the vault bundle and reads the disk).
+  setTimeout(() => {
+    if (!vscode.workspace.isTrusted) return;
     for (const v of ctx.vaults())
       void ctx.guard('team: finishing an interrupted removal', () => recoverInterrupted(ctx, v));
-  }
+  }, 0);
   return provider;
 }
