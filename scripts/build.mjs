@@ -47,20 +47,28 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
-// The two webview apps (browser, IIFE): each bundles its page code, webview-ui/shared/ and the
-// @vscode-elements/elements components it registers, so the page loads one nonce'd script.
+// The two webview apps (browser): one ESM build with code splitting, so the code both import
+// (Lit, the shared @vscode-elements/elements components, webview-ui/shared/) lands once in
+// dist/webview/shared.js, which each page's nonce'd module script imports (docs/webviews.md).
+// A fixed chunk name: with two entries there is at most one shared chunk, and a stale hashed
+// chunk left in dist/webview/ would otherwise ship in the VSIX.
+builds.push({
+  ...common,
+  entryPoints: { team: 'webview-ui/team/main.ts', compare: 'webview-ui/compare/main.ts' },
+  outdir: 'dist/webview',
+  splitting: true,
+  chunkNames: 'shared',
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+});
 for (const app of ['team', 'compare']) {
-  builds.push(
-    {
-      ...common,
-      entryPoints: [`webview-ui/${app}/main.ts`],
-      outfile: `dist/webview/${app}.js`,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-    },
-    { ...common, entryPoints: [`webview-ui/${app}/${app}.css`], outfile: `dist/webview/${app}.css`, sourcemap: false },
-  );
+  builds.push({
+    ...common,
+    entryPoints: [`webview-ui/${app}/${app}.css`],
+    outfile: `dist/webview/${app}.css`,
+    sourcemap: false,
+  });
 }
 
 if (watch) {

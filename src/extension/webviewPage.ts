@@ -1,5 +1,6 @@
 // The shell of a webview page under the security rules (docs/security.md): CSP default-src
-// 'none', one nonce'd external script and one stylesheet from dist/webview/, no inline code.
+// 'none', one nonce'd external module script (it imports dist/webview/shared.js, which inherits
+// its nonce) and one stylesheet from dist/webview/, no inline code.
 // Everything else is built by the page's own app from what the host sends.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -43,6 +44,6 @@ export function webviewPage(
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
     `<link rel="stylesheet" href="${asset(`${page.name}.css`)}">`,
     `<title>${esc(page.title)}</title></head>`,
-    `<body><main id="app"${l10nAttribute()}></main><script nonce="${esc(nonce)}" src="${asset(`${page.name}.js`)}"></script></body></html>`,
+    `<body><main id="app"${l10nAttribute()}></main><script type="module" nonce="${esc(nonce)}" src="${asset(`${page.name}.js`)}"></script></body></html>`,
   ].join('\n');
 }

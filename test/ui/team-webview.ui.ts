@@ -95,7 +95,7 @@ function writePage(l10n?: Record<string, string>, name = 'index.html'): string {
 <link rel="stylesheet" href="${pathToFileURL(path.join(PAGE_DIR, 'theme.css')).href}">
 <link rel="stylesheet" href="${pathToFileURL(CSS).href}">
 <title>Kagi team (ui test)</title></head>
-<body><main id="app"${l10n ? ` data-l10n="${JSON.stringify(l10n).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"` : ''}></main><script nonce="uitest" src="${pathToFileURL(BUNDLE).href}"></script></body></html>`;
+<body><main id="app"${l10n ? ` data-l10n="${JSON.stringify(l10n).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"` : ''}></main><script type="module" nonce="uitest" src="${pathToFileURL(BUNDLE).href}"></script></body></html>`;
   const file = path.join(PAGE_DIR, name);
   fs.writeFileSync(file, html);
   return pathToFileURL(file).href;

@@ -11,15 +11,21 @@ import * as path from 'node:path';
 const REPO = path.resolve(__dirname, '..', '..');
 const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
 
+/** The webview apps (scripts/build.mjs): dist/webview/<app>.js and <app>.css each. */
+const WEBVIEW_APPS = ['team', 'compare'];
+
 /** Every file the VSIX may hold. */
 const SHIPPED = [
   /^package\.json$/,
   /^package\.nls(\.[\w-]+)?\.json$/,
-  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+  // translations only: the English bundle (l10n/bundle.l10n.json) is never read by VS Code
+  /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
   /^dist\/(extension|vault)\.js$/,
-  /^dist\/webview\/[\w-]+\.(js|css)$/,
+  // the apps and the one chunk they share
+  /^dist\/webview\/(team|compare|shared)\.js$/,
+  /^dist\/webview\/(team|compare)\.css$/,
   /^media\/(kagi\.svg|icon\.png)$/,
   /^media\/walkthrough\/[\w-]+\.md$/,
 ];
@@ -28,12 +34,29 @@ const SHIPPED = [
 const REQUIRED = [
   'package.json',
   'package.nls.json',
-  'l10n/bundle.l10n.json',
   'dist/extension.js',
   // required by dist/extension.js on first use of the vault
   'dist/vault.js',
   'media/icon.png',
 ];
+
+/** The relative modules a built webview module imports (esbuild ESM: `from"./shared.js"`, `import"./x.js"`). */
+function relativeImports(file: string): string[] {
+  const code = fs.readFileSync(path.join(REPO, 'dist', 'webview', file), 'utf8');
+  return [...code.matchAll(/\b(?:from|import)\s*\(?\s*["']\.\/([^"']+)["']/g)].map((m) => m[1]!);
+}
+
+/** A page's module and every chunk it reaches through imports, as VSIX paths. */
+function webviewModules(app: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const f of relativeImports(file)) visit(f);
+  };
+  visit(`${app}.js`);
+  return [...seen].map((f) => `dist/webview/${f}`);
+}
 
 function vsceLs(dir: string): string[] {
   const r = spawnSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: dir, encoding: 'utf8' });
@@ -45,9 +68,12 @@ const notShipped = (files: string[]) => files.filter((f) => !SHIPPED.some((p) =>
 
 describe('the VSIX contents (vsce ls)', function () {
   this.timeout(60000);
+  let files: string[];
+  before(() => {
+    files = vsceLs(REPO);
+  });
 
   it('lists only shipped files, and everything the installed extension needs', () => {
-    const files = vsceLs(REPO);
     assert.deepEqual(notShipped(files), [], 'tighten .vscodeignore');
     for (const f of REQUIRED) assert.ok(files.includes(f), `${f} is not in the VSIX`);
     const walkthroughMedia = JSON.stringify(
@@ -55,6 +81,23 @@ describe('the VSIX contents (vsce ls)', function () {
     );
     for (const m of walkthroughMedia.matchAll(/"markdown":"([^"]+)"/g))
       assert.ok(files.includes(m[1]!), `${m[1]} (walkthrough) is not in the VSIX`);
+    assert.ok(!files.includes('l10n/bundle.l10n.json'), 'the English l10n bundle ships (VS Code never reads it)');
+  });
+
+  it("ships each webview page's module, its CSS and every chunk it imports", () => {
+    for (const app of WEBVIEW_APPS) {
+      const modules = webviewModules(app);
+      assert.ok(modules.length > 1, `${app}.js imports no shared chunk: are the apps built with splitting?`);
+      for (const f of [...modules, `dist/webview/${app}.css`]) assert.ok(files.includes(f), `${f} is not in the VSIX`);
+    }
+  });
+
+  it('the webview pages share one copy of Lit (the reason for the shared chunk)', () => {
+    const withLit = fs
+      .readdirSync(path.join(REPO, 'dist', 'webview'))
+      .filter((f) => f.endsWith('.js'))
+      .filter((f) => fs.readFileSync(path.join(REPO, 'dist', 'webview', f), 'utf8').includes('litElementVersions'));
+    assert.deepEqual(withLit, ['shared.js']);
   });
 
   it('leaves out sources, tests, maps, the demo vault, identities and stray files', () => {
@@ -68,7 +111,11 @@ describe('the VSIX contents (vsce ls)', function () {
         'dist/extension.js.map',
         'dist/vault.js',
         'dist/vault.js.map',
+        'dist/webview/shared.js',
+        'dist/webview/shared.js.map',
         'dist/cli.js',
+        'l10n/bundle.l10n.json',
+        'l10n/bundle.l10n.de.json',
         'src/extension/extension.ts',
         'test/unit/a.test.ts',
         'demo/.kagi/kagi.json',
@@ -84,11 +131,11 @@ describe('the VSIX contents (vsce ls)', function () {
         fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
         fs.writeFileSync(path.join(dir, f), 'x');
       }
-      const files = vsceLs(dir);
-      assert.deepEqual(notShipped(files), []);
+      const listed = vsceLs(dir);
+      assert.deepEqual(notShipped(listed), []);
       assert.deepEqual(
-        planted.filter((f) => files.includes(f)),
-        ['dist/extension.js', 'dist/vault.js', 'media/icon.png'],
+        planted.filter((f) => listed.includes(f)),
+        ['dist/extension.js', 'dist/vault.js', 'dist/webview/shared.js', 'l10n/bundle.l10n.de.json', 'media/icon.png'],
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -96,10 +143,22 @@ describe('the VSIX contents (vsce ls)', function () {
   });
 
   it('the allowlist rejects what must not ship (so the first test can fail)', () => {
-    assert.deepEqual(notShipped(['src/vault/index.ts', 'dist/cli.js', '.kagi/kagi.json', 'package.json']), [
-      'src/vault/index.ts',
-      'dist/cli.js',
-      '.kagi/kagi.json',
-    ]);
+    assert.deepEqual(
+      notShipped([
+        'src/vault/index.ts',
+        'dist/cli.js',
+        '.kagi/kagi.json',
+        'l10n/bundle.l10n.json',
+        'dist/webview/chunk-AB12CD34.js',
+        'package.json',
+      ]),
+      [
+        'src/vault/index.ts',
+        'dist/cli.js',
+        '.kagi/kagi.json',
+        'l10n/bundle.l10n.json',
+        'dist/webview/chunk-AB12CD34.js',
+      ],
+    );
   });
 });

@@ -85,7 +85,9 @@ describe('Team access (webview host, real vault, second device via the CLI)', fu
     };
     const a = teamHtml(webview, ext.extensionUri);
     const b = teamHtml(webview, ext.extensionUri);
-    const nonceOf = (html: string) => /<script nonce="([^"]+)" src="[^"]+team\.js"><\/script>/.exec(html)?.[1];
+    // a module script: it imports dist/webview/shared.js (the code both pages share) with its nonce
+    const nonceOf = (html: string) =>
+      /<script type="module" nonce="([^"]+)" src="[^"]+team\.js"><\/script>/.exec(html)?.[1];
     const na = nonceOf(a);
     assert.ok(na && na.length >= 16, 'no nonce on the script tag');
     assert.notEqual(na, nonceOf(b), 'the nonce is reused between renders');
