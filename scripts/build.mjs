@@ -45,6 +45,9 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // The same dist/vault.js as the extension's: the VSIX ships the CLI (Git's drivers and the
+    // pre-commit guard run it from the extension's folder) without a second copy of the vault.
+    plugins: [lazyVault, ...nodePlugins],
   },
 ];
 // The two webview apps (browser): one ESM build with code splitting, so the code both import

@@ -1,13 +1,13 @@
 // Starts code-server (the real VS Code workbench + a real Node extension host) with the
 // extension under test installed, and knows where its logs are.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureCodeServer } from './install.mjs';
 import { ensureDir, extensionId, freePort, repoRoot, sleep, waitFor } from './common.mjs';
 
-/** What gets copied from an extension folder into `<extensions-dir>/<publisher>.<name>-<version>/`. */
+/** What gets copied from another extension folder (the test runner's, the bench's empty one). */
 const EXTENSION_FILES = [
   'package.json',
   'package.nls.json',
@@ -23,7 +23,24 @@ const EXTENSION_FILES = [
   'extension.js',
 ];
 
-/** Copies an extension folder (default: this repo, built) into an extensions dir; returns its install folder. */
+let shipped;
+
+/**
+ * The files the VSIX ships (`vsce ls`, through .vscodeignore), so the extension under test is
+ * installed exactly as a user gets it: a file the product needs but the VSIX leaves out fails
+ * here, not on a user's machine. Listed once per process.
+ */
+function vsixFiles() {
+  if (!shipped) {
+    const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`vsce ls failed (is @vscode/vsce installed? run npm ci): ${r.stderr}`);
+    shipped = r.stdout.split('\n').filter((l) => l.trim() !== '');
+  }
+  return shipped;
+}
+
+/** Copies an extension folder (default: this repo, built, as its VSIX ships it) into an extensions dir; returns its install folder. */
 export function installExtension(extensionsDir, sourceDir = repoRoot) {
   const pkg = JSON.parse(readFileSync(path.join(sourceDir, 'package.json'), 'utf8'));
   const dest = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
@@ -32,7 +49,7 @@ export function installExtension(extensionsDir, sourceDir = repoRoot) {
   if (sourceDir === repoRoot && !existsSync(path.join(repoRoot, pkg.main ?? 'dist/extension.js'))) {
     throw new Error(`${pkg.main} is missing: run \`npm run build\` first`);
   }
-  for (const f of EXTENSION_FILES) {
+  for (const f of sourceDir === repoRoot ? vsixFiles() : EXTENSION_FILES) {
     const src = path.join(sourceDir, f);
     if (existsSync(src)) cpSync(src, path.join(dest, f), { recursive: true });
   }

@@ -22,7 +22,7 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/(extension|vault)\.js$/,
+  /^dist\/(extension|vault|cli)\.js$/,
   // the apps and the one chunk they share
   /^dist\/webview\/(team|compare|shared)\.js$/,
   /^dist\/webview\/(team|compare)\.css$/,
@@ -35,8 +35,10 @@ const REQUIRED = [
   'package.json',
   'package.nls.json',
   'dist/extension.js',
-  // required by dist/extension.js on first use of the vault
+  // required by dist/extension.js (and dist/cli.js) on first use of the vault
   'dist/vault.js',
+  // what the extension names as Git's drivers, textconv and pre-commit guard (kagi-git launcher)
+  'dist/cli.js',
   'media/icon.png',
 ];
 
@@ -114,6 +116,7 @@ describe('the VSIX contents (vsce ls)', function () {
         'dist/webview/shared.js',
         'dist/webview/shared.js.map',
         'dist/cli.js',
+        'dist/cli.js.map',
         'l10n/bundle.l10n.json',
         'l10n/bundle.l10n.de.json',
         'src/extension/extension.ts',
@@ -135,7 +138,14 @@ describe('the VSIX contents (vsce ls)', function () {
       assert.deepEqual(notShipped(listed), []);
       assert.deepEqual(
         planted.filter((f) => listed.includes(f)),
-        ['dist/extension.js', 'dist/vault.js', 'dist/webview/shared.js', 'l10n/bundle.l10n.de.json', 'media/icon.png'],
+        [
+          'dist/extension.js',
+          'dist/vault.js',
+          'dist/webview/shared.js',
+          'dist/cli.js',
+          'l10n/bundle.l10n.de.json',
+          'media/icon.png',
+        ],
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -146,7 +156,7 @@ describe('the VSIX contents (vsce ls)', function () {
     assert.deepEqual(
       notShipped([
         'src/vault/index.ts',
-        'dist/cli.js',
+        'dist/cli.js.map',
         '.kagi/kagi.json',
         'l10n/bundle.l10n.json',
         'dist/webview/chunk-AB12CD34.js',
@@ -154,7 +164,7 @@ describe('the VSIX contents (vsce ls)', function () {
       ]),
       [
         'src/vault/index.ts',
-        'dist/cli.js',
+        'dist/cli.js.map',
         '.kagi/kagi.json',
         'l10n/bundle.l10n.json',
         'dist/webview/chunk-AB12CD34.js',
