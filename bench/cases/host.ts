@@ -35,7 +35,7 @@ async function namesBytes(v: BenchVault): Promise<number> {
   let bytes = 0;
   for (const scope of listing.scopes) {
     bytes += Buffer.byteLength(scope);
-    for (const key of listing.keys?.get(scope) ?? []) bytes += Buffer.byteLength(key.key);
+    for (const key of listing.keys?.get(scope)?.names() ?? []) bytes += Buffer.byteLength(key);
   }
   return bytes;
 }
