@@ -84,13 +84,10 @@ function groups(v: VaultInput): TreeNode[] {
   }
   const services = [...byService.keys()].filter((s): s is string => s !== undefined).sort();
   const out: TreeNode[] = [];
-  if (byService.has(undefined) || services.length === 0) out.push(groupNode(v, undefined, byService.get(undefined)));
-  for (const s of services) out.push(groupNode(v, s, byService.get(s)));
+  if (byService.has(undefined) || services.length === 0)
+    out.push(new ServiceNode(v, undefined, byService.get(undefined)));
+  for (const s of services) out.push(new ServiceNode(v, s, byService.get(s)));
   return out;
-}
-
-function groupNode(v: VaultInput, service: string | undefined, existing = new Set<string>()): TreeNode {
-  return new ServiceNode(v, service, existing);
 }
 
 /**
@@ -105,7 +102,7 @@ class ServiceNode implements TreeNode {
   constructor(
     private readonly v: VaultInput,
     private readonly service: string | undefined,
-    existing: Set<string>,
+    existing = new Set<string>(),
   ) {
     this.children = orderedEnvs(v.listing.envs, existing).map((env) => new EnvNode(v, service, env));
   }
