@@ -24,8 +24,10 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const want = (id: string) => only.length === 0 || only.some((o) => id.startsWith(o));
   const results: BenchResult[] = [];
-  const step = async (id: string, fn: () => Outcome | Promise<Outcome>) => {
-    if (!want(id)) return;
+  // A case that gives several figures is selected by any of their ids.
+  const step = async (ids: string | string[], fn: () => Outcome | Promise<Outcome>) => {
+    const id = [ids].flat()[0]!;
+    if (![ids].flat().some(want)) return;
     process.stderr.write(`bench: ${id}…\n`);
     const out = await fn();
     for (const r of Array.isArray(out) ? out : [out]) {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   await step('merge_driver_vs_merge_file', benchMergeDriver);
   await step('log_vs_git_log_p', benchLog);
   await step('activation_ms', benchActivation);
-  await step('activation_vs_empty', () => benchHost(big));
+  await step(['activation_vs_empty', 'host_heap_after_listing'], () => benchHost(big));
   await step('scan_vs_git_grep', benchScan);
   await step('matrix_vs_listing', benchMatrix);
 

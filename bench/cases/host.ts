@@ -19,6 +19,9 @@ interface HostRun {
   heapListed: number;
   heapShown: number;
   heapAfter: number;
+  /** V8's code and trusted spaces (compiled code, bytecode) before the listing and with the tree shown */
+  codeBefore: number;
+  codeShown: number;
   nodesShown: number;
   nodes: number;
 }
@@ -37,7 +40,7 @@ async function namesBytes(v: BenchVault): Promise<number> {
   let bytes = 0;
   for (const scope of listing.scopes) {
     bytes += Buffer.byteLength(scope);
-    for (const key of listing.keys?.get(scope) ?? []) bytes += Buffer.byteLength(key.key);
+    for (const key of listing.keys?.get(scope)?.names() ?? []) bytes += Buffer.byteLength(key);
   }
   return bytes;
 }
@@ -58,6 +61,8 @@ export async function benchHost(v: BenchVault): Promise<BenchResult[]> {
   const mb = (b: number) => Math.round(b / 1024 / 102.4) / 10;
   const med = (f: (r: HostRun) => number) => median(runs.map(f));
   const growth = med((r) => r.heapShown - r.heapBefore);
+  // Code compiled on first use is part of the growth, but no per-key data: said apart.
+  const code = (r: HostRun) => r.codeShown - r.codeBefore;
   const names = await namesBytes(v);
   return [
     ratioResult(
@@ -81,6 +86,9 @@ export async function benchHost(v: BenchVault): Promise<BenchResult[]> {
         heap_growth_mb: mb(growth),
         names_mb: mb(names),
         listing_mb: mb(med((r) => r.heapListed - r.heapBefore)),
+        shown_mb: mb(med((r) => r.heapShown - r.heapListed)),
+        code_spaces_mb: mb(med(code)),
+        besides_code_spaces_ratio: Math.round((med((r) => r.heapShown - r.heapBefore - code(r)) / names) * 100) / 100,
         nodes_shown: med((r) => r.nodesShown),
         every_env_expanded_mb: mb(med((r) => r.heapAfter - r.heapBefore)),
         nodes_every_env_expanded: med((r) => r.nodes),

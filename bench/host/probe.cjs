@@ -34,6 +34,19 @@ function collector() {
   };
 }
 
+/**
+ * Bytes of compiled code, bytecode and their trusted metadata (V8's code and trusted spaces):
+ * a one-time cost of running code for the first time in this host, not data anything keeps
+ * per key. Read beside the heap so the bench can say how much of a growth is code.
+ */
+const CODE_SPACES = new Set(['code_space', 'code_large_object_space', 'trusted_space', 'trusted_large_object_space']);
+function codeBytes() {
+  return v8
+    .getHeapSpaceStatistics()
+    .filter((s) => CODE_SPACES.has(s.space_name))
+    .reduce((sum, s) => sum + s.space_used_size, 0);
+}
+
 /** KAGI_BENCH_PROFILE=<file>: a CPU profile of Kagi's activation, for reading, never asserted. */
 async function profiled(id, fn) {
   const file = process.env.KAGI_BENCH_PROFILE;
@@ -49,6 +62,16 @@ async function profiled(id, fn) {
   require('fs').writeFileSync(file, JSON.stringify(profile));
   session.disconnect();
   return result;
+}
+
+/**
+ * KAGI_BENCH_HEAP_SNAPSHOT=<prefix>: writes <prefix>-<stage>.heapsnapshot after each heap
+ * reading, to see what holds the growth (for reading only: writing one moves the readings
+ * that follow, so a run with snapshots is no figure).
+ */
+function snapshot(stage) {
+  const prefix = process.env.KAGI_BENCH_HEAP_SNAPSHOT;
+  if (prefix) v8.writeHeapSnapshot(`${prefix}-${stage}.heapsnapshot`);
 }
 
 async function activateTimed(id) {
@@ -97,10 +120,15 @@ async function runWithResults() {
   }
   const api = vscode.extensions.getExtension(kagiId).exports;
   const heapBefore = heap();
+  const codeBefore = codeBytes();
+  snapshot('before');
   for (const v of api.vaults()) await api.listing(v);
   const heapListed = heap();
+  snapshot('listed');
   const nodesShown = await openTree(api.tree, false);
   const heapShown = heap();
+  const codeShown = codeBytes();
+  snapshot('shown');
   const nodes = await openTree(api.tree, true);
   const heapAfter = heap();
   return {
@@ -116,6 +144,8 @@ async function runWithResults() {
       heapListed,
       heapShown,
       heapAfter,
+      codeBefore,
+      codeShown,
       nodesShown,
       nodes,
     },

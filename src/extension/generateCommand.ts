@@ -67,7 +67,7 @@ async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise
 }
 
 async function confirmOverwrite(ctx: Ctx, v: VaultFolder, scope: string, key: string): Promise<boolean> {
-  const exists = (await ctx.listings.get(v)).keys?.get(scope)?.some((k) => k.key === key);
+  const exists = (await ctx.listings.get(v)).keys?.get(scope)?.has(key);
   if (!exists) return true;
   return (
     (await ctx.prompter.confirm(

@@ -103,19 +103,12 @@ function completionItem(k: KeyInfo, scope: string, range: vscode.Range): vscode.
   return item;
 }
 
-/** key → scopes defining it, built once per listing (listings are replaced on change). */
-const definedIn = new WeakMap<Listing, Map<string, string[]>>();
-
+/**
+ * Asked per hover, never indexed: an index of a 30k-key vault would outweigh the listing, and
+ * a search of each scope's names (one string each) takes microseconds.
+ */
 function scopesDefining(listing: Listing, key: string): string[] {
-  let index = definedIn.get(listing);
-  if (!index) {
-    index = new Map();
-    for (const [scope, keys] of listing.keys ?? []) {
-      for (const k of keys) index.set(k.key, [...(index.get(k.key) ?? []), scope]);
-    }
-    definedIn.set(listing, index);
-  }
-  return index.get(key) ?? [];
+  return [...(listing.keys ?? [])].filter(([, keys]) => keys.has(key)).map(([scope]) => scope);
 }
 
 async function hover(ctx: Ctx, doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {

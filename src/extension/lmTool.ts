@@ -59,8 +59,8 @@ export async function secretNames(ctx: Ctx): Promise<string> {
       continue;
     }
     for (const scope of listing.scopes) {
-      const keys = listing.keys.get(scope) ?? [];
-      lines.push(`  ${scope}: ${keys.map((k) => k.key).join(', ') || '(no keys)'}`);
+      const names = listing.keys.get(scope)?.names() ?? [];
+      lines.push(`  ${scope}: ${names.join(', ') || '(no keys)'}`);
     }
   }
   if (lines.length === 0) return 'No kagi vault is open in this workspace.';

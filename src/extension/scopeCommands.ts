@@ -19,7 +19,7 @@ async function remove(ctx: Ctx, arg: unknown): Promise<boolean> {
   if (!v) return false;
   const scope = ref?.scope ?? (await pickScope(ctx, v, vscode.l10n.t('Kagi: Remove Scope')));
   if (!scope) return false;
-  const count = (await ctx.listings.get(v)).keys?.get(scope)?.length ?? 0;
+  const count = (await ctx.listings.get(v)).keys?.get(scope)?.size ?? 0;
   if (count > 0) {
     ctx.prompter.warn(
       count === 1

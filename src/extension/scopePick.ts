@@ -74,7 +74,7 @@ async function askScope(ctx: Ctx, title: string): Promise<string | undefined> {
 function describeScope(listing: Listing, scope: string, preferred: boolean): string {
   const keys = listing.keys?.get(scope);
   const parts = [
-    keys ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new scope',
+    keys ? `${keys.size} key${keys.size === 1 ? '' : 's'}` : listing.scopes.includes(scope) ? '' : 'new scope',
   ];
   if (splitScope(scope).env === listing.defaultEnv) parts.push('default env');
   if (preferred) parts.push('current');
@@ -83,7 +83,7 @@ function describeScope(listing: Listing, scope: string, preferred: boolean): str
 
 /** Asks for one of a scope's keys. */
 export async function pickKey(ctx: Ctx, v: VaultFolder, scope: string, title: string): Promise<string | undefined> {
-  const keys = (await ctx.listings.get(v)).keys?.get(scope) ?? [];
+  const keys = (await ctx.listings.get(v)).keys?.get(scope)?.infos() ?? [];
   if (keys.length === 0) {
     ctx.prompter.warn(vscode.l10n.t('Kagi: {0} has no secrets.', scope));
     return undefined;

@@ -21,7 +21,8 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private model?: Promise<TreeNode[]>;
-  private parents = new Map<string, TreeNode>();
+  /** Nodes are views over the listing (ids derived when asked): parents are kept by node, not id. */
+  private parents = new WeakMap<TreeNode, TreeNode>();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -50,19 +51,19 @@ export class SecretsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         activeEnv: this.source.activeEnv(v),
       })),
     );
-    this.parents = new Map();
+    this.parents = new WeakMap();
     return buildTreeModel(inputs);
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.roots();
-    for (const c of node.children) this.parents.set(c.id, node);
+    for (const c of node.children) this.parents.set(c, node);
     return node.children;
   }
 
   /** Known for every node VS Code has been given, which is all it can ask about. */
   getParent(node: TreeNode): TreeNode | undefined {
-    return this.parents.get(node.id);
+    return this.parents.get(node);
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {

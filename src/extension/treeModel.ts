@@ -3,7 +3,7 @@
 // TreeDataProvider only maps nodes to TreeItems. Listings hold no values, so
 // nothing here can leak one.
 import { l10n } from './pureL10n';
-import { type Blocked, type FileInfo, joinScope, type KeyInfo, type Listing, splitScope } from '../vault';
+import { type Blocked, type FileInfo, joinScope, type Listing, type ScopeKeys, splitScope } from '../vault';
 
 export const MASK = '••••••••';
 
@@ -84,26 +84,56 @@ function groups(v: VaultInput): TreeNode[] {
   }
   const services = [...byService.keys()].filter((s): s is string => s !== undefined).sort();
   const out: TreeNode[] = [];
-  if (byService.has(undefined) || services.length === 0) out.push(groupNode(v, undefined, byService.get(undefined)));
-  for (const s of services) out.push(groupNode(v, s, byService.get(s)));
+  if (byService.has(undefined) || services.length === 0)
+    out.push(new ServiceNode(v, undefined, byService.get(undefined)));
+  for (const s of services) out.push(new ServiceNode(v, s, byService.get(s)));
   return out;
 }
 
-function groupNode(v: VaultInput, service: string | undefined, existing = new Set<string>()): TreeNode {
-  const root = v.listing.root;
-  const envs = orderedEnvs(v.listing.envs, existing);
-  return {
-    id: `${root}#svc:${service ?? ''}`,
-    kind: 'service',
-    label: service ?? l10n.t('(root)'),
-    description: service === undefined ? l10n.t('root scopes') : undefined,
-    tooltip: service === undefined ? l10n.t('Scopes without a service') : l10n.t('Service {0}', service),
-    icon: service === undefined ? 'root-folder' : 'server',
-    contextValue: service === undefined ? 'kagi.root' : 'kagi.service',
-    collapsible: 'expanded',
-    children: envs.map((env) => envNode(v, service, env)),
-    ref: { vault: root, ...(service ? { service } : {}) },
-  };
+/**
+ * A service and its environments. Like every node a large vault shows, it keeps where it
+ * points and derives its texts when VS Code asks (getTreeItem): a 30k-secret vault shows 800
+ * of these, and precomputed ids, tooltips and refs used to cost ~1 KB each
+ * (bench `host_heap_after_listing`).
+ */
+class ServiceNode implements TreeNode {
+  readonly children: TreeNode[];
+
+  constructor(
+    private readonly v: VaultInput,
+    private readonly service: string | undefined,
+    existing = new Set<string>(),
+  ) {
+    this.children = orderedEnvs(v.listing.envs, existing).map((env) => new EnvNode(v, service, env));
+  }
+
+  get kind(): NodeKind {
+    return 'service';
+  }
+  get id(): string {
+    return `${this.v.listing.root}#svc:${this.service ?? ''}`;
+  }
+  get label(): string {
+    return this.service ?? l10n.t('(root)');
+  }
+  get description(): string | undefined {
+    return this.service === undefined ? l10n.t('root scopes') : undefined;
+  }
+  get tooltip(): string {
+    return this.service === undefined ? l10n.t('Scopes without a service') : l10n.t('Service {0}', this.service);
+  }
+  get icon(): string {
+    return this.service === undefined ? 'root-folder' : 'server';
+  }
+  get contextValue(): string {
+    return this.service === undefined ? 'kagi.root' : 'kagi.service';
+  }
+  get collapsible(): TreeNode['collapsible'] {
+    return 'expanded';
+  }
+  get ref(): NodeRef {
+    return { vault: this.v.listing.root, ...(this.service ? { service: this.service } : {}) };
+  }
 }
 
 /** Configured envs in their configured order, then envs only found in scopes. */
@@ -112,51 +142,93 @@ function orderedEnvs(configured: string[], existing: Set<string>): string[] {
   return [...configured, ...extra];
 }
 
-function envNode(v: VaultInput, service: string | undefined, env: string): TreeNode {
-  const { listing } = v;
-  const scope = joinScope(service, env);
-  const keys = listing.keys?.get(scope);
-  const files = listing.files?.get(scope) ?? [];
-  const error = listing.scopeErrors.get(scope);
-  const isDefault = env === listing.defaultEnv;
-  const isActive = env === v.activeEnv;
-  const marks = [
-    keys ? countKeys(keys.length) : undefined,
-    files.length ? countFiles(files.length) : undefined,
-    isDefault ? l10n.t('default') : undefined,
-    isActive ? l10n.t('active') : undefined,
-  ].filter((m): m is string => m !== undefined);
-  const hasChildren = !!error || (keys?.length ?? 0) > 0 || files.length > 0;
-  return withLazyChildren(
-    {
-      id: `${listing.root}#env:${scope}`,
-      kind: 'env',
-      label: env,
-      description: marks.join(' · ') || undefined,
-      tooltip: envTooltip(scope, isDefault, isActive, keys),
-      icon: error ? 'warning' : isActive ? 'layers-active' : 'layers',
-      contextValue: envContext(listing, isDefault),
-      collapsible: hasChildren ? 'collapsed' : 'none',
-      ref: { vault: listing.root, env, scope, ...(service ? { service } : {}) },
-    },
-    () =>
-      error
-        ? [noticeNode(`${listing.root}#err:${scope}`, error, { vault: listing.root, scope })]
-        : [
-            ...(keys ?? []).map((k) => keyNode(listing.root, scope, k)),
-            ...files.map((f) => fileNode(listing.root, scope, f)),
-          ],
-  );
-}
-
 /**
- * Environments start collapsed, and VS Code asks for a node's children only when it
- * is expanded: key nodes are built then, once, instead of for all 30,000 keys of a
- * large vault on every refresh.
+ * An environment: a view over the listing, not a copy of it. It holds no key list and no
+ * tooltip; environments start collapsed, and VS Code asks for a node's children only when it
+ * is expanded: key nodes are built then, once, instead of for all 30,000 keys of a large
+ * vault on every refresh.
  */
-function withLazyChildren(node: Omit<TreeNode, 'children'>, build: () => TreeNode[]): TreeNode {
-  let children: TreeNode[] | undefined;
-  return Object.defineProperty(node, 'children', { get: () => (children ??= build()), enumerable: true }) as TreeNode;
+class EnvNode implements TreeNode {
+  private built?: TreeNode[];
+
+  constructor(
+    private readonly v: VaultInput,
+    private readonly service: string | undefined,
+    readonly label: string,
+  ) {}
+
+  get kind(): NodeKind {
+    return 'env';
+  }
+  private get scope(): string {
+    return joinScope(this.service, this.label);
+  }
+  private get keys(): ScopeKeys | undefined {
+    return this.v.listing.keys?.get(this.scope);
+  }
+  private get files(): FileInfo[] {
+    return this.v.listing.files?.get(this.scope) ?? [];
+  }
+  private get error(): Blocked | undefined {
+    return this.v.listing.scopeErrors.get(this.scope);
+  }
+  private get isDefault(): boolean {
+    return this.label === this.v.listing.defaultEnv;
+  }
+  private get isActive(): boolean {
+    return this.label === this.v.activeEnv;
+  }
+  get id(): string {
+    return `${this.v.listing.root}#env:${this.scope}`;
+  }
+  get description(): string | undefined {
+    const { keys, files } = this;
+    const marks = [
+      keys ? countKeys(keys.size) : undefined,
+      files.length ? countFiles(files.length) : undefined,
+      this.isDefault ? l10n.t('default') : undefined,
+      this.isActive ? l10n.t('active') : undefined,
+    ].filter((m): m is string => m !== undefined);
+    return marks.join(' · ') || undefined;
+  }
+  get tooltip(): string {
+    const keys = this.keys;
+    const lines = [l10n.t('Scope {0}', this.scope)];
+    if (keys) lines.push(countKeys(keys.size));
+    if (this.isDefault) lines.push(l10n.t('Default environment'));
+    if (this.isActive) lines.push(l10n.t('Active environment (tasks, debugging, completions)'));
+    return lines.join('\n');
+  }
+  get icon(): string {
+    return this.error ? 'warning' : this.isActive ? 'layers-active' : 'layers';
+  }
+  get contextValue(): string {
+    return envContext(this.v.listing, this.isDefault);
+  }
+  get collapsible(): TreeNode['collapsible'] {
+    return this.error || (this.keys?.size ?? 0) > 0 || this.files.length > 0 ? 'collapsed' : 'none';
+  }
+  get ref(): NodeRef {
+    return {
+      vault: this.v.listing.root,
+      env: this.label,
+      scope: this.scope,
+      ...(this.service ? { service: this.service } : {}),
+    };
+  }
+  get children(): TreeNode[] {
+    return (this.built ??= this.build());
+  }
+
+  private build(): TreeNode[] {
+    const { root } = this.v.listing;
+    const { scope, error } = this;
+    if (error) return [noticeNode(`${root}#err:${scope}`, error, { vault: root, scope })];
+    return [
+      ...(this.keys?.infos() ?? []).map((k) => new KeyNode(root, scope, k.key, k.description)),
+      ...this.files.map((f) => fileNode(root, scope, f)),
+    ];
+  }
 }
 
 function countFiles(n: number): string {
@@ -200,35 +272,48 @@ function countKeys(n: number): string {
   return n === 1 ? l10n.t('1 key') : l10n.t('{0} keys', n);
 }
 
-function envTooltip(scope: string, isDefault: boolean, isActive: boolean, keys?: KeyInfo[]): string {
-  const lines = [l10n.t('Scope {0}', scope)];
-  if (keys) lines.push(countKeys(keys.length));
-  if (isDefault) lines.push(l10n.t('Default environment'));
-  if (isActive) lines.push(l10n.t('Active environment (tasks, debugging, completions)'));
-  return lines.join('\n');
-}
+/** A secret, masked: its texts are derived when asked, as for environments (see ServiceNode). */
+class KeyNode implements TreeNode {
+  constructor(
+    private readonly root: string,
+    private readonly scope: string,
+    readonly label: string,
+    private readonly keyDescription: string | undefined,
+  ) {}
 
-function keyNode(root: string, scope: string, k: KeyInfo): TreeNode {
-  const description = k.description ? `${MASK}  ${k.description}` : MASK;
-  const tooltip = [
-    l10n.t('{0} in {1}', k.key, scope),
-    k.description,
-    l10n.t('The value stays hidden: use Reveal or Copy.'),
-  ]
-    .filter((l): l is string => !!l)
-    .join('\n');
-  return {
-    id: `${root}#key:${scope}:${k.key}`,
-    kind: 'key',
-    label: k.key,
-    description,
-    tooltip,
-    icon: 'key',
-    contextValue: 'kagi.key',
-    collapsible: 'none',
-    children: [],
-    ref: { vault: root, scope, key: k.key },
-  };
+  get kind(): NodeKind {
+    return 'key';
+  }
+  get id(): string {
+    return `${this.root}#key:${this.scope}:${this.label}`;
+  }
+  get description(): string {
+    return this.keyDescription ? `${MASK}  ${this.keyDescription}` : MASK;
+  }
+  get tooltip(): string {
+    return [
+      l10n.t('{0} in {1}', this.label, this.scope),
+      this.keyDescription,
+      l10n.t('The value stays hidden: use Reveal or Copy.'),
+    ]
+      .filter((l): l is string => !!l)
+      .join('\n');
+  }
+  get icon(): string {
+    return 'key';
+  }
+  get contextValue(): string {
+    return 'kagi.key';
+  }
+  get collapsible(): TreeNode['collapsible'] {
+    return 'none';
+  }
+  get children(): TreeNode[] {
+    return [];
+  }
+  get ref(): NodeRef {
+    return { vault: this.root, scope: this.scope, key: this.label };
+  }
 }
 
 interface Remedy {

@@ -22,7 +22,7 @@ describe('tree model', () => {
       'api/production',
       new Proxy(keys, {
         get: (t, p, r) => {
-          if (p === 'map') built.push('api/production');
+          if (p === 'infos') built.push('api/production');
           return Reflect.get(t, p, r);
         },
       }),

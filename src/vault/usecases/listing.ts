@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { isKagiError, type KagiErrorCode } from '../errors';
-import type { Store } from '../format/store';
 import { loadIdentity } from '../device/identity';
 import type { Project } from '../project/project';
 import type { KeySource } from '../device/projectKey';
 import type { Member } from '../format/access';
 import { displayName, readArtifactIndex } from '../project/artifacts';
 import { locatorOf } from '../format/artifactPaths';
+import { ScopeKeys } from './scopeKeys';
+
+export { type KeyInfo, NAME_SEPARATOR, ScopeKeys } from './scopeKeys';
 
 /** A file artifact as a listing may show it: its name, where it restores and its size. Never content. */
 export interface FileInfo {
@@ -14,12 +16,6 @@ export interface FileInfo {
   /** `repo:<path>` or `home:<path>`: selects exactly this file in its scope */
   locator: string;
   size: number;
-}
-
-/** A key's name and description: everything a listing may show. Never a value. */
-export interface KeyInfo {
-  key: string;
-  description?: string;
 }
 
 /** Why this device can't decrypt, in terms a UI can act on. */
@@ -43,8 +39,8 @@ export interface Listing {
   envs: string[];
   defaultEnv: string;
   scopes: string[];
-  /** scope → keys sorted by name; undefined when blocked */
-  keys?: Map<string, KeyInfo[]>;
+  /** scope → its keys (names kept compact, see ScopeKeys); undefined when blocked */
+  keys?: Map<string, ScopeKeys>;
   /** scopes that failed to decrypt on their own (e.g. a corrupt file) */
   scopeErrors: Map<string, Blocked>;
   /** scope → file artifacts (docs/format.md §4), when the key opens; a scope need not be in kagi.json */
@@ -70,17 +66,18 @@ export interface ListOptions {
  * and the key that opened it: a listing after a change decrypts only the stores whose file
  * changed. Holds names and descriptions, what a listing shows anyway. A digest, not the
  * text: the texts of a 30k-secret vault are megabytes the extension host would keep for
- * nothing (bench `host_heap_after_listing`).
+ * nothing (bench `host_heap_after_listing`). The names stay in ScopeKeys' compact form, the
+ * same objects the listing hands out.
  */
 export class KeyNameCache {
-  private readonly entries = new Map<string, { digest: string; keyId: string; keys: KeyInfo[] }>();
+  private readonly entries = new Map<string, { digest: string; keyId: string; keys: ScopeKeys }>();
 
-  lookup(scope: string, text: string, keyId: string): KeyInfo[] | undefined {
+  lookup(scope: string, text: string, keyId: string): ScopeKeys | undefined {
     const e = this.entries.get(scope);
     return e && e.keyId === keyId && e.digest === textDigest(text) ? e.keys : undefined;
   }
 
-  remember(scope: string, text: string, keyId: string, keys: KeyInfo[]): void {
+  remember(scope: string, text: string, keyId: string, keys: ScopeKeys): void {
     this.entries.set(scope, { digest: textDigest(text), keyId, keys });
   }
 
@@ -150,17 +147,17 @@ function readKeyNames(
   key: Uint8Array,
   errors: Map<string, Blocked>,
   cache: KeyNameCache,
-): Map<string, KeyInfo[]> {
+): Map<string, ScopeKeys> {
   const keyId = createHash('sha256').update(key).digest('hex');
-  const out = new Map<string, KeyInfo[]>();
+  const out = new Map<string, ScopeKeys>();
+  const pool = new Map<string, ScopeKeys>();
   for (const scope of project.scopes(cfg)) {
     try {
       const sealed = project.sealedScope(cfg, scope);
-      let keys = cache.lookup(scope, sealed.text, keyId);
-      if (!keys) {
-        keys = keyNames(project.readScope(cfg, scope, key, sealed));
-        cache.remember(scope, sealed.text, keyId, keys);
-      }
+      const cached = cache.lookup(scope, sealed.text, keyId);
+      const read = () => ScopeKeys.from(project.readScope(cfg, scope, key, sealed).secrets.values());
+      const keys = ScopeKeys.shared(cached ?? read(), pool);
+      if (keys !== cached) cache.remember(scope, sealed.text, keyId, keys);
       out.set(scope, keys);
     } catch (e) {
       errors.set(scope, blockedFrom(e, 'error'));
@@ -178,12 +175,6 @@ function fileInfos(project: Project, cfg: ReturnType<Project['config']>, key: Ui
   }
   for (const list of out.values()) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
-}
-
-function keyNames(store: Store): KeyInfo[] {
-  return [...store.secrets.values()]
-    .map((s) => (s.description === undefined ? { key: s.key } : { key: s.key, description: s.description }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 async function classify(project: Project, e: unknown): Promise<Blocked> {

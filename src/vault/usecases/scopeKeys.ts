@@ -1,0 +1,97 @@
+import { KagiError } from '../errors';
+import { INVALID_SECRET_NAME } from '../format/store';
+
+/** A key's name and description: everything a listing may show. Never a value. */
+export interface KeyInfo {
+  key: string;
+  description?: string;
+}
+
+/**
+ * Joins the names of a scope. A line break can't be in a secret name (INVALID_SECRET_NAME:
+ * `parseStore` refuses a store that has one), so splitting on it gives the names back.
+ */
+export const NAME_SEPARATOR = '\n';
+
+/**
+ * The keys of one scope as a listing keeps them: the sorted names joined into ONE string,
+ * and descriptions only for the keys that have one. The extension host keeps the listing of
+ * every open vault for as long as the window lives; one object and one string per key cost
+ * 5–8 times the names themselves (bench `host_heap_after_listing`). `KeyInfo` objects are made
+ * only when asked for: an environment opened in the tree, a completion list.
+ */
+export class ScopeKeys {
+  /** An empty scope: no names. */
+  static readonly EMPTY = new ScopeKeys('', 0, undefined);
+
+  private constructor(
+    /** the sorted names joined by NAME_SEPARATOR; '' when there are none */
+    private readonly joined: string,
+    /** how many keys */
+    readonly size: number,
+    private readonly descriptions: ReadonlyMap<string, string> | undefined,
+  ) {}
+
+  /** From a scope's keys in any order; names must be valid secret names (as `parseStore` makes sure). */
+  static from(keys: Iterable<KeyInfo>): ScopeKeys {
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (sorted.length === 0) return ScopeKeys.EMPTY;
+    for (const k of sorted) {
+      if (INVALID_SECRET_NAME.test(k.key)) {
+        throw new KagiError('bad-name', 'a key name is empty or has "=", NUL or a line break', 'rename the key');
+      }
+    }
+    const described = sorted.filter((k) => k.description !== undefined);
+    const descriptions = described.length ? new Map(described.map((k) => [k.key, k.description!])) : undefined;
+    return new ScopeKeys(sorted.map((k) => k.key).join(NAME_SEPARATOR), sorted.length, descriptions);
+  }
+
+  /**
+   * `keys`, or an equal ScopeKeys met before in `pool` (names joined → keys): the environments
+   * of a service usually have the same keys, and then they keep one string between them.
+   */
+  static shared(keys: ScopeKeys, pool: Map<string, ScopeKeys>): ScopeKeys {
+    const seen = pool.get(keys.joined);
+    if (seen && sameDescriptions(seen.descriptions, keys.descriptions)) return seen;
+    if (!seen) pool.set(keys.joined, keys);
+    return keys;
+  }
+
+  /** The names, sorted. A new array each call. */
+  names(): string[] {
+    return this.size === 0 ? [] : this.joined.split(NAME_SEPARATOR);
+  }
+
+  has(key: string): boolean {
+    if (this.size === 0 || INVALID_SECRET_NAME.test(key)) return false;
+    const j = this.joined;
+    for (let at = j.indexOf(key); at !== -1; at = j.indexOf(key, at + 1)) {
+      const end = at + key.length;
+      if ((at === 0 || j[at - 1] === NAME_SEPARATOR) && (end === j.length || j[end] === NAME_SEPARATOR)) return true;
+    }
+    return false;
+  }
+
+  description(key: string): string | undefined {
+    return this.descriptions?.get(key);
+  }
+
+  /** Name and description of every key, sorted by name, made now: the listing keeps none. */
+  infos(): KeyInfo[] {
+    return this.names().map((key) => {
+      const description = this.descriptions?.get(key);
+      return description === undefined ? { key } : { key, description };
+    });
+  }
+
+  [Symbol.iterator](): Iterator<KeyInfo> {
+    return this.infos()[Symbol.iterator]();
+  }
+}
+
+function sameDescriptions(a: ReadonlyMap<string, string> | undefined, b: ReadonlyMap<string, string> | undefined) {
+  if (a === b) return true;
+  if (!a || !b || a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
