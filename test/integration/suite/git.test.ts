@@ -171,6 +171,12 @@ describe('Git integration (editor)', function () {
     assert.match(git('config', '--get', 'diff.kagi.textconv'), /kagi-git' git textconv/);
     git('add', '-A');
     git('commit', '-q', '-m', 'git setup');
+    // Git runs the launcher, and the launcher the installed extension's own CLI: the harness
+    // installs what the VSIX ships, so a CLI left out of it fails here.
+    const launcher = /^'([^']+)'/.exec(git('config', '--get', 'diff.kagi.textconv'))![1]!;
+    const extensionPath = vscode.extensions.getExtension('kagi-vault.kagi-vscode')!.extensionPath;
+    assert.ok(fs.readFileSync(launcher, 'utf8').includes(path.join(extensionPath, 'dist', 'cli.js')));
+    assert.match(git('show', '--textconv', 'HEAD:.kagi/secrets/api/development.enc'), /^\w+ = fp:[0-9a-f]{16}$/m);
   });
 
   it('Open Changes shows the two renderings with key names and no value', async () => {
