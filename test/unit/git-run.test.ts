@@ -57,6 +57,20 @@ describe('git: answers without a Git process agree with Git', () => {
     assert.equal(gitTopLevel(inner), git(outer, 'rev-parse', '--show-toplevel'));
   });
 
+  it("someone else's repository: Git is asked, and its refusal (dubious ownership) is the answer", () => {
+    const dir = repo();
+    const gitAnswer = () => {
+      const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
+      return r.status === 0 ? r.stdout.trim() : undefined;
+    };
+    // As root (CI, this machine) the folder can be given to another user; Git then refuses it.
+    if (process.getuid?.() === 0) {
+      spawnSync('chown', ['-R', '54321:54321', path.join(dir, '.git')]);
+      assert.equal(gitAnswer(), undefined, 'git refuses a repository another user owns');
+    }
+    assert.equal(gitTopLevel(dir), gitAnswer());
+  });
+
   it('shallow or not, as `git rev-parse --is-shallow-repository` says', () => {
     const dir = repo();
     fs.writeFileSync(path.join(dir, 'sub', 'f'), 'y\n');

@@ -62,6 +62,8 @@ function topLevelHere(cwd: string): string | undefined {
   try {
     const dotGit = path.join(cwd, '.git');
     const stat = fs.lstatSync(dotGit);
+    // Someone else's repository is Git's to judge (safe.directory): it may refuse it.
+    if (process.getuid !== undefined && stat.uid !== process.getuid()) return undefined;
     const isRepo = stat.isDirectory()
       ? fs.lstatSync(path.join(dotGit, 'HEAD')).isFile()
       : stat.isFile() && stat.size < 4096 && fs.readFileSync(dotGit, 'utf8').startsWith('gitdir: ');
