@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCliBuilt } from '../cli-harness';
 import { CANARY, commitAll, newRepo, type Repo } from '../git-harness';
+import { device } from '../helpers';
 import { assertClearError, fsize, tempFiles, unprivileged, vaultValues, type Run } from './faultKit';
 import { rmTree } from './support';
 
@@ -125,4 +126,69 @@ describe('reliability: faults in the Git merge driver (issue 16)', function () {
     fs.chmodSync(path.join(repo.dir, '.git', 'kagi'), 0o700);
     await assertRecovered(before, { SHARED: `${CANARY}-theirs`, BIG }, 'SHARED=theirs');
   });
+});
+
+/**
+ * The same fault for the kagi.json and access.json drivers: they write through the same
+ * atomic path as the store driver, and this shows it for each. A field kagi does not know
+ * (kept by every write and merge) makes the merged file cross the size limit mid-write.
+ */
+describe('reliability: faults in the kagi.json and access.json merge drivers (issue 16)', function () {
+  this.timeout(240_000);
+  before(ensureCliBuilt);
+  let repo: Repo;
+  afterEach(() => [repo.dir, repo.home].forEach(rmTree));
+
+  const NOTES = 'n'.repeat(20_000);
+  const cases = [
+    {
+      file: 'kagi.json',
+      driver: 'merge.kagi-config.driver',
+      theirs: () => repo.kagiOk(['set', 'web', 'W', '1']),
+      ours: () => repo.kagiOk(['set', 'jobs', 'J', '1']),
+      merged: () => {
+        const services = Object.keys((JSON.parse(repo.read('.kagi/kagi.json')) as { services: object }).services);
+        assert.ok(services.includes('web/development') && services.includes('jobs/development'), services.join());
+      },
+    },
+    {
+      file: 'access.json',
+      driver: 'merge.kagi-access.driver',
+      theirs: () => repo.kagiOk(['member', 'request', '--name', 'bob'], { home: device('bob').home }),
+      ours: () => repo.kagiOk(['member', 'request', '--name', 'carol'], { home: device('carol').home }),
+      merged: () => assert.match(repo.kagiOk(['member', 'list']), /bob[\s\S]*carol|carol[\s\S]*bob/),
+    },
+  ];
+
+  for (const c of cases) {
+    it(`EFBIG part-way through the merged ${c.file}: the file stays whole, git merge fails and says why`, () => {
+      repo = newRepo();
+      repo.kagiOk(['git', 'setup']);
+      const rel = `.kagi/${c.file}`;
+      repo.write(rel, JSON.stringify({ ...(JSON.parse(repo.read(rel)) as object), x_team_notes: NOTES }, null, 2));
+      commitAll(repo, 'base');
+      const driver = repo.gitOk(['config', c.driver]).trim();
+      repo.gitOk(['checkout', '-q', '-b', 'side']);
+      c.theirs();
+      commitAll(repo, 'side');
+      repo.gitOk(['checkout', '-q', 'main']);
+      c.ours();
+      commitAll(repo, 'main');
+      const ours = repo.read(rel);
+
+      repo.gitOk(['config', c.driver, `${fsize(LIMIT).join(' ')} ${driver}`]);
+      const r = repo.git(['merge', 'side', '-m', 'merge']);
+      assert.notEqual(r.code, 0, 'git merge reports the failure');
+      assertClearError({ code: 1, stdout: r.stdout, stderr: r.stderr + r.stdout }, 'EFBIG', [CANARY]);
+      assert.equal(repo.read(rel), ours, `${c.file} is our side as committed, not half-written`);
+      assert.deepEqual(tempFiles(repo.dir, repo.home), [], 'temp files left behind');
+
+      repo.gitOk(['merge', '--abort']);
+      repo.gitOk(['config', c.driver, driver]);
+      const again = repo.git(['merge', 'side', '-m', 'merge']);
+      assert.equal(again.code, 0, again.stderr + again.stdout);
+      c.merged();
+      assert.equal((JSON.parse(repo.read(rel)) as { x_team_notes?: string }).x_team_notes, NOTES, 'a field kept');
+    });
+  }
 });
