@@ -46,6 +46,16 @@ export class Ctx implements vscode.Disposable {
     return (this.logChannel ??= vscode.window.createOutputChannel('Kagi', { log: true }));
   }
 
+  /**
+   * Runs `fn` right after activate() returns: work activation need not wait for (reading the
+   * disk, loading the vault bundle; bench `activation_vs_empty`). Cancelled if the extension
+   * is disposed first.
+   */
+  afterActivation(fn: () => void): void {
+    const timer = setTimeout(fn, 0);
+    this.extension.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+
   /** The `kagi.*` settings, typed and validated (`scope`: a file, for resource settings). */
   config(scope?: vscode.Uri): KagiConfig {
     return new KagiConfig(vscode.workspace.getConfiguration(SECTION, scope));

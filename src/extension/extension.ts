@@ -49,7 +49,9 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   const plaintext = registerPlaintextGuard(ctx);
   registerLanguageModelTool(ctx);
   // Disposed with the extension's subscriptions on deactivate: every file path still open goes.
-  const fileSessions = new ProcessFileSessions(ctx.host());
+  const fileSessions = new ProcessFileSessions();
+  // It reads the disk and loads the vault bundle: after activation returns.
+  ctx.afterActivation(() => ProcessFileSessions.sweepStale(ctx.host()));
   const stale = new StaleEnvironments(ctx);
   context.subscriptions.push(fileSessions, stale);
   const processes = { fileSessions, stale };

@@ -35,7 +35,7 @@ function kagiProgram(ctx: Ctx): Program {
 export function registerGitCommands(ctx: Ctx): void {
   const program = kagiProgram(ctx);
   // After activation returns: it writes a file and loads the vault bundle.
-  setTimeout(() => refreshLauncher(ctx, program), 0);
+  ctx.afterActivation(() => refreshLauncher(ctx, program));
   const histories = new Map<string, string>();
   ctx.extension.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(STORE_SCHEME, {

@@ -17,19 +17,16 @@ export interface FileSession {
 export class ProcessFileSessions implements vscode.Disposable {
   private readonly open = new Set<FileSession>();
 
-  private readonly sweep: ReturnType<typeof setTimeout>;
-
-  constructor(host: HostEnv) {
-    // Folders of a crashed extension host (its pid is gone) from an earlier run: after
-    // activation returns (it loads the vault and reads the disk), and only those of dead pids,
-    // so a session started meanwhile is safe.
-    this.sweep = setTimeout(() => {
-      try {
-        removeStaleFileSessions(host);
-      } catch {
-        // Best effort: the next start sweeps again.
-      }
-    }, 0);
+  /**
+   * Removes the folders of a crashed extension host (its pid is gone) from an earlier run.
+   * Only those of dead pids, so a session started meanwhile is safe.
+   */
+  static sweepStale(host: HostEnv): void {
+    try {
+      removeStaleFileSessions(host);
+    } catch {
+      // Best effort: the next start sweeps again.
+    }
   }
 
   async start(v: VaultFolder, scope: string, files: Record<string, string>, cwd: string): Promise<FileSession> {
@@ -58,7 +55,6 @@ export class ProcessFileSessions implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.sweep);
     for (const s of [...this.open]) s.dispose();
   }
 }

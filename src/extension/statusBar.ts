@@ -9,9 +9,8 @@ export function registerStatusBar(ctx: Ctx): void {
   item.command = 'kagi.switchEnvironment';
   const update = () => render(ctx, item, ctx.vaultFor(vscode.window.activeTextEditor?.document.uri));
   // The first render reads kagi.json: after activation returns, so the host isn't held up.
-  const first = setTimeout(update, 0);
+  ctx.afterActivation(update);
   ctx.extension.subscriptions.push(
-    { dispose: () => clearTimeout(first) },
     item,
     ctx.onDidChangeVault(update),
     vscode.window.onDidChangeActiveTextEditor(update),

@@ -15,8 +15,8 @@ export function registerTree(ctx: Ctx): SecretsTree {
   const updateHasVault = () =>
     void vscode.commands.executeCommand('setContext', 'kagi.hasVault', ctx.vaults().length > 0);
   // Looks for kagi.json in every folder: after activation returns (bench/README.md).
-  const first = setTimeout(updateHasVault, 0);
-  ctx.extension.subscriptions.push({ dispose: () => clearTimeout(first) }, ctx.onDidChangeVault(updateHasVault));
+  ctx.afterActivation(updateHasVault);
+  ctx.extension.subscriptions.push(ctx.onDidChangeVault(updateHasVault));
   ctx.extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.fireChanged()));
   return tree;
 }

@@ -80,10 +80,10 @@ export function registerTeam(ctx: Ctx): TeamViewProvider {
 
   // An interrupted member removal is finished as soon as the vault is opened: right after
   // activation returns (it loads the vault bundle and reads the disk).
-  setTimeout(() => {
+  ctx.afterActivation(() => {
     if (!vscode.workspace.isTrusted) return;
     for (const v of ctx.vaults())
       void ctx.guard('team: finishing an interrupted removal', () => recoverInterrupted(ctx, v));
-  }, 0);
+  });
   return provider;
 }
