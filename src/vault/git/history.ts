@@ -1,7 +1,7 @@
 // The commits that touched a vault's stores, read from `git log --raw` (merges as combined diffs).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gitRaw } from './run';
+import { gitRaw, plainGitFolder } from './run';
 
 export interface StoreTouch {
   path: string;
@@ -71,12 +71,8 @@ function parseRawLine(line: string): StoreTouch | undefined {
 
 export function isShallow(gitRoot: string): boolean {
   // A clone's own .git folder says it without a Git process: a shallow one has a `shallow` file.
-  const dotGit = path.join(gitRoot, '.git');
-  try {
-    if (fs.lstatSync(dotGit).isDirectory()) return fs.existsSync(path.join(dotGit, 'shallow'));
-  } catch {
-    // not a plain .git folder (a linked worktree, a submodule): ask Git
-  }
+  const dotGit = plainGitFolder(gitRoot);
+  if (dotGit) return fs.existsSync(path.join(dotGit, 'shallow'));
   const r = gitRaw(gitRoot, ['rev-parse', '--is-shallow-repository']);
   return r.status === 0 && r.stdout.toString('utf8').trim() === 'true';
 }

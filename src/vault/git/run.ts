@@ -74,6 +74,20 @@ function topLevelHere(cwd: string): string | undefined {
   }
 }
 
+/**
+ * `<gitRoot>/.git` when it is a plain folder, whose files (`shallow`, `MERGE_HEAD`, …) can be
+ * looked at without a Git process; undefined for anything else (a linked worktree's or a
+ * submodule's `.git` file, no `.git`), where only Git knows.
+ */
+export function plainGitFolder(gitRoot: string): string | undefined {
+  const dotGit = path.join(gitRoot, '.git');
+  try {
+    return fs.lstatSync(dotGit).isDirectory() ? dotGit : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The repository's .git folder (absolute), where per-clone state such as conflict records lives. */
 export function gitDir(cwd: string): string {
   return git(cwd, ['rev-parse', '--absolute-git-dir']).trim();

@@ -15,7 +15,7 @@ import { mergeAccessTexts } from '../git/accessMerge';
 import { mergeProjectConfigs } from '../git/configMerge';
 import { removeConflict, writeConflict } from '../git/conflicts';
 import { KeyRing, type OpenedStore } from '../git/keyRing';
-import { gitDir, gitRaw, gitTopLevel, readBlob } from '../git/run';
+import { gitDir, gitRaw, gitTopLevel, plainGitFolder, readBlob } from '../git/run';
 import { classifySealed, MAX_STORE_BYTES, printable } from '../git/sealed';
 import { mergeStores } from '../git/storeMerge';
 import { splitStorePath } from '../git/vaultPath';
@@ -144,13 +144,9 @@ const SEQUENCER_HEADS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REBASE_HEAD', 'REVER
  * worktree, the reftable store, an unreadable folder) asks Git.
  */
 function mayHaveSequencerHead(gitRoot: string): boolean {
-  const dotGit = path.join(gitRoot, '.git');
-  try {
-    if (!fs.lstatSync(dotGit).isDirectory() || fs.existsSync(path.join(dotGit, 'reftable'))) return true;
-    return SEQUENCER_HEADS.some((ref) => fs.existsSync(path.join(dotGit, ref)));
-  } catch {
-    return true;
-  }
+  const dotGit = plainGitFolder(gitRoot);
+  if (!dotGit || fs.existsSync(path.join(dotGit, 'reftable'))) return true;
+  return SEQUENCER_HEADS.some((ref) => fs.existsSync(path.join(dotGit, ref)));
 }
 
 /** The commit being merged in: `git merge` names it in GITHEAD_<id>; a pick or rebase in its *_HEAD ref. */
