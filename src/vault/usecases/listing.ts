@@ -72,13 +72,14 @@ export interface ListOptions {
 export class KeyNameCache {
   private readonly entries = new Map<string, { digest: string; keyId: string; keys: ScopeKeys }>();
 
-  lookup(scope: string, text: string, keyId: string): ScopeKeys | undefined {
+  /** `digest`: textDigest of the store's encrypted text, computed once by the caller for both calls. */
+  lookup(scope: string, digest: string, keyId: string): ScopeKeys | undefined {
     const e = this.entries.get(scope);
-    return e && e.keyId === keyId && e.digest === textDigest(text) ? e.keys : undefined;
+    return e && e.keyId === keyId && e.digest === digest ? e.keys : undefined;
   }
 
-  remember(scope: string, text: string, keyId: string, keys: ScopeKeys): void {
-    this.entries.set(scope, { digest: textDigest(text), keyId, keys });
+  remember(scope: string, digest: string, keyId: string, keys: ScopeKeys): void {
+    this.entries.set(scope, { digest, keyId, keys });
   }
 
   /** Forgets scopes that are gone (or failed), so the cache never outgrows the vault. */
@@ -154,10 +155,11 @@ function readKeyNames(
   for (const scope of project.scopes(cfg)) {
     try {
       const sealed = project.sealedScope(cfg, scope);
-      const cached = cache.lookup(scope, sealed.text, keyId);
+      const digest = textDigest(sealed.text);
+      const cached = cache.lookup(scope, digest, keyId);
       const read = () => ScopeKeys.from(project.readScope(cfg, scope, key, sealed).secrets.values());
       const keys = ScopeKeys.shared(cached ?? read(), pool);
-      if (keys !== cached) cache.remember(scope, sealed.text, keyId, keys);
+      if (keys !== cached) cache.remember(scope, digest, keyId, keys);
       out.set(scope, keys);
     } catch (e) {
       errors.set(scope, blockedFrom(e, 'error'));
