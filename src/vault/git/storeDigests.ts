@@ -77,8 +77,12 @@ export class StoreDigests {
     return changes;
   }
 
-  /** Reads ahead, in one Git process, the blobs of the pairs `changes` has not seen yet. */
+  /**
+   * Reads ahead, in one Git process, the blobs of the pairs `changes` has not seen yet. Blobs
+   * read ahead before and not asked for since are dropped: memory holds one window at a time.
+   */
   prefetch(pairs: { before?: string; after?: string }[]): void {
+    this.fetched.clear();
     const ids = new Set<string>();
     for (const p of pairs) {
       if (this.cache?.getChanges(p.before, p.after)) continue;

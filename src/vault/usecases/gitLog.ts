@@ -9,6 +9,9 @@ import { KagiError } from '../errors';
 
 export type { KeyChange } from '../git/storeDigests';
 
+/** Commits whose store revisions are read from Git in one go (see keyHistory). */
+const PREFETCH_COMMITS = 32;
+
 export interface ScopeChange {
   scope: string;
   changes: KeyChange[];
@@ -49,8 +52,10 @@ export async function keyHistory(project: Project, filter: LogFilter = {}, reade
   const digests = reader ?? (await StoreDigests.open(gitRoot, project));
   const entries: LogEntry[] = [];
   const commits = storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
-  digests.prefetch(commits.flatMap((c) => c.touches));
-  for (const c of commits) {
+  for (const [i, c] of commits.entries()) {
+    // Blobs are read ahead a window of commits at a time: one Git process per window, and at
+    // most a window's stores in memory (a store may be megabytes; a history, a thousand commits).
+    if (i % PREFETCH_COMMITS === 0) digests.prefetch(commits.slice(i, i + PREFETCH_COMMITS).flatMap((t) => t.touches));
     const scopes: ScopeChange[] = [];
     for (const t of c.touches) {
       const scope = splitStorePath(t.path)?.scope;
