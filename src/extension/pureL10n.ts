@@ -1,11 +1,11 @@
 // `l10n.t` for the extension's pure modules (no `vscode` import: the benchmarks and unit tests
 // load them in plain Node). It formats English until activation hands it VS Code's translator;
 // its messages reach l10n/bundle.l10n.json like any other `l10n.t` call (scripts/l10n.ts).
-type Arg = string | number | boolean;
+import { fillPlaceholders, type PlaceholderArg as Arg } from '../protocol/placeholders';
+
 type Translate = (message: string, ...args: Arg[]) => string;
 
-const english: Translate = (message, ...args) =>
-  message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+const english: Translate = (message, ...args) => fillPlaceholders(message, args);
 
 let translate: Translate = english;
 

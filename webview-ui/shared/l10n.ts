@@ -2,6 +2,8 @@
 // extension (`vscode.l10n.bundle`, undefined in English) on the app element as JSON; `l10n.t`
 // looks a message up there and fills `{0}`-style placeholders, as `vscode.l10n.t` does. Its
 // messages reach l10n/bundle.l10n.json with the extension's (scripts/l10n.ts).
+import { fillPlaceholders } from '../../src/protocol/placeholders';
+
 type Arg = string | number;
 
 let bundle: Record<string, string> | undefined;
@@ -22,8 +24,6 @@ function loaded(): Record<string, string> {
 export const l10n = {
   t(message: string, ...args: Arg[]): string {
     const text = loaded()[message];
-    return (typeof text === 'string' ? text : message).replace(/\{(\d+)\}/g, (whole, i: string) =>
-      Number(i) < args.length ? String(args[Number(i)]) : whole,
-    );
+    return fillPlaceholders(typeof text === 'string' ? text : message, args);
   },
 };
