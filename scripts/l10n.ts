@@ -61,7 +61,6 @@ export function translatedSources(): string[] {
 }
 
 /** The messages of the `l10n.t(...)` calls in `files`; a message that is not a literal is an error. */
-
 export function l10nMessages(files = translatedSources()): { messages: string[]; dynamic: Finding[] } {
   const messages = new Set<string>();
   const dynamic: Finding[] = [];
