@@ -34,9 +34,7 @@ export class Ctx implements vscode.Disposable {
       (message) => this.prompter.info(message),
     );
     // Folder paths only: activation loads no vault code (the vault bundle loads on first use).
-    this.announced = new AnnouncedStates(
-      this.vaultFolders().map((f) => path.join(path.resolve(f.uri.fsPath), '.kagi')),
-    );
+    this.announced = new AnnouncedStates(this.vaultFolders().map(kagiDirOf));
     // Trust granted: listings were read without decrypting, so everything is read again.
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.fireChanged()));
   }
@@ -76,7 +74,7 @@ export class Ctx implements vscode.Disposable {
 
   private vaultFolders(): vscode.WorkspaceFolder[] {
     return (vscode.workspace.workspaceFolders ?? []).filter(
-      (folder) => folder.uri.scheme === 'file' && fs.existsSync(path.join(folder.uri.fsPath, '.kagi', 'kagi.json')),
+      (folder) => folder.uri.scheme === 'file' && fs.existsSync(path.join(kagiDirOf(folder), 'kagi.json')),
     );
   }
 
@@ -210,4 +208,9 @@ export class Ctx implements vscode.Disposable {
     this.changed.dispose();
     this.logChannel?.dispose();
   }
+}
+
+/** A workspace folder's vault folder, as its Project names it (`<root>/.kagi`), without loading the vault. */
+function kagiDirOf(folder: vscode.WorkspaceFolder): string {
+  return path.join(path.resolve(folder.uri.fsPath), '.kagi');
 }
