@@ -48,6 +48,22 @@ describe('inject: secretsOf', () => {
     };
     assert.deepEqual(secretsOf(store), { A: '1', B: '2' });
   });
+
+  it("keeps names that are Object.prototype's as variables, __proto__ included", () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+    const store = {
+      name: 'api/dev',
+      extra: {},
+      secrets: new Map(names.map((n, i) => [n, { key: n, value: `v${i}`, extra: {} }])),
+    };
+    const env = secretsOf(store);
+    assert.equal(Object.getPrototypeOf(env), Object.prototype, 'the prototype was replaced');
+    assert.deepEqual(Object.keys(env), names);
+    names.forEach((n, i) => assert.equal(Object.getOwnPropertyDescriptor(env, n)?.value, `v${i}`));
+    const merged = mergeEnv({ PATH: '/bin' }, env, { caseInsensitive: false });
+    assert.deepEqual(Object.keys(merged), ['PATH', ...names]);
+    assert.equal(Object.getOwnPropertyDescriptor(merged, '__proto__')?.value, 'v0');
+  });
 });
 
 describe('inject: launch configuration shapes', () => {

@@ -35,7 +35,9 @@ export function parseStore(text: string, file: string): Store {
   if (typeof raw.name !== 'string') throw bad('has no "name"');
   if (!isPlainObject(raw.secrets)) throw bad('has no "secrets" object');
   const secrets = new Map<string, Secret>();
-  for (const [mapKey, s] of Object.entries(raw.secrets)) {
+  // Keys, not entries: no pair array per secret (bench `inject_vs_json_parse`).
+  for (const mapKey of Object.keys(raw.secrets)) {
+    const s = raw.secrets[mapKey];
     if (INVALID_SECRET_NAME.test(mapKey)) {
       throw bad(
         `has a secret named ${JSON.stringify(mapKey)}, which no process can receive (empty, "=", NUL or a line break)`,

@@ -13,9 +13,15 @@ export function secretsOf(store: Store): SecretEnv {
   return out;
 }
 
-/** `env.__proto__ = v` would set a prototype and lose the variable; a defined property is a variable. */
+/**
+ * `env.__proto__ = v` would set a prototype and lose the variable; a defined property is a
+ * variable. `__proto__` is Object.prototype's only accessor, so every other name is assigned:
+ * defining each property instead took a fifth of a launch's injection (bench `inject_vs_json_parse`).
+ */
 function setOwn(env: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
+  else env[key] = value;
 }
 
 export interface MergeOptions {
