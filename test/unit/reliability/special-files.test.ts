@@ -10,6 +10,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readFileBounded, SMALL_FILE_BYTES, writeFileAtomic } from '../../../src/vault/disk/files';
@@ -104,6 +105,17 @@ describe('reliability: special files (issue 16)', function () {
       fs.writeFileSync(path.join(d, 'over'), Buffer.alloc(1001, 'a'));
       assert.equal(readFileBounded(path.join(d, 'at'), { maxBytes: 1000 })!.length, 1000);
       expectError(() => readFileBounded(path.join(d, 'over'), { maxBytes: 1000 }), 'io', /too large/);
+    });
+
+    it('reads every byte of files around its chunk sizes (first chunk from fstat, then 64 KB)', () => {
+      const d = dir('kagi-sizes-');
+      for (const size of [0, 1, 7, 8, 9, 4095, 4096, 65535, 65536, 65537, 200_003]) {
+        const bytes = crypto.randomBytes(size);
+        fs.writeFileSync(path.join(d, `f${size}`), bytes);
+        assert.ok(readFileBounded(path.join(d, `f${size}`))!.equals(bytes), `${size} bytes`);
+      }
+      // stat says 0 and the text is there: read in chunks to its end
+      assert.match(readFileBounded('/proc/self/status', { followLinks: true })!.toString(), /^Name:/);
     });
 
     it('does not follow a link unless told to; a dangling link is a link, not a missing file', () => {
