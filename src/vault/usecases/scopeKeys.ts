@@ -34,16 +34,21 @@ export class ScopeKeys {
 
   /** From a scope's keys in any order; names must be valid secret names (as `parseStore` makes sure). */
   static from(keys: Iterable<KeyInfo>): ScopeKeys {
-    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (sorted.length === 0) return ScopeKeys.EMPTY;
-    for (const k of sorted) {
-      if (INVALID_SECRET_NAME.test(k.key)) {
-        throw new KagiError('bad-name', 'a key name is empty or has "=", NUL or a line break', 'rename the key');
-      }
+    // Names and descriptions gathered apart and the names sorted as plain strings: no array of
+    // key objects to sort with a comparator (bench `tree_vs_open_list`, 30k keys per listing).
+    const names: string[] = [];
+    let descriptions: Map<string, string> | undefined;
+    for (const k of keys) {
+      names.push(k.key);
+      if (k.description !== undefined) (descriptions ??= new Map()).set(k.key, k.description);
     }
-    const described = sorted.filter((k) => k.description !== undefined);
-    const descriptions = described.length ? new Map(described.map((k) => [k.key, k.description!])) : undefined;
-    return new ScopeKeys(sorted.map((k) => k.key).join(NAME_SEPARATOR), sorted.length, descriptions);
+    if (names.length === 0) return ScopeKeys.EMPTY;
+    if (names.some((n) => INVALID_SECRET_NAME.test(n))) {
+      throw new KagiError('bad-name', 'a key name is empty or has "=", NUL or a line break', 'rename the key');
+    }
+    // Default sort order is UTF-16 code unit order, the same as comparing with `<`.
+    const joined = names.sort().join(NAME_SEPARATOR);
+    return new ScopeKeys(joined, names.length, descriptions);
   }
 
   /**
