@@ -8,13 +8,13 @@ import { twoScopeVault } from './helpers';
 
 const VALUE = 'listing-canary-4b1e';
 
-/** Records which scopes the real readScope decrypts (it still runs). */
+/** Records which scopes the listing decrypts (the real visitScopeKeys still runs). */
 function countReads(project: Project): string[] {
   const reads: string[] = [];
-  const real = project.readScope.bind(project);
-  project.readScope = (cfg, scope, key, sealed) => {
+  const real = project.visitScopeKeys.bind(project);
+  project.visitScopeKeys = (scope, key, sealed, visit) => {
     reads.push(scope);
-    return real(cfg, scope, key, sealed);
+    real(scope, key, sealed, visit);
   };
   return reads;
 }

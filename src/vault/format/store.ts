@@ -28,13 +28,41 @@ export function emptyStore(scope: string): Store {
 
 /** Errors here describe shape only: the text is decrypted and must never be quoted. */
 export function parseStore(text: string, file: string): Store {
+  const secrets = new Map<string, Secret>();
+  const raw = visitStore(text, file, (mapKey, s) => {
+    // Lookups use the map key; a writer that let secret.key drift is repaired here.
+    const secret: Secret = {
+      key: mapKey,
+      value: s.value as string,
+      extra: pickExtra(s, ['key', 'value', 'description']),
+    };
+    if (typeof s.description === 'string') secret.description = s.description;
+    secrets.set(mapKey, secret);
+  });
+  return { name: raw.name as string, secrets, extra: pickExtra(raw, ['name', 'secrets']) };
+}
+
+/**
+ * Each secret's name and description, checked as `parseStore` checks them, without building
+ * the store: a listing of names (the tree, `kagi get`'s masked table) never holds a value
+ * object or a map of secrets (bench `tree_vs_open_list`).
+ */
+export function visitStoreKeys(text: string, file: string, visit: (key: string, description?: string) => void): void {
+  visitStore(text, file, (mapKey, s) => visit(mapKey, typeof s.description === 'string' ? s.description : undefined));
+}
+
+/** Parses and checks a decrypted store, handing each secret to `visit`; returns the top-level object. */
+function visitStore(
+  text: string,
+  file: string,
+  visit: (mapKey: string, secret: Record<string, unknown>) => void,
+): Record<string, unknown> {
   const bad = (message: string) =>
     new KagiError('bad-store', `${file}: decrypted content ${message}`, 'restore the file from Git');
   const raw = parseJsonFile(text, file, 'bad-store');
   if (!isPlainObject(raw)) throw bad('is not an object');
   if (typeof raw.name !== 'string') throw bad('has no "name"');
   if (!isPlainObject(raw.secrets)) throw bad('has no "secrets" object');
-  const secrets = new Map<string, Secret>();
   // Keys, not entries: no pair array per secret (bench `inject_vs_json_parse`).
   for (const mapKey of Object.keys(raw.secrets)) {
     const s = raw.secrets[mapKey];
@@ -47,12 +75,9 @@ export function parseStore(text: string, file: string): Store {
     if (s.description !== undefined && s.description !== null && typeof s.description !== 'string') {
       throw bad(`has a non-string description for ${mapKey}`);
     }
-    // Lookups use the map key; a writer that let secret.key drift is repaired here.
-    const secret: Secret = { key: mapKey, value: s.value, extra: pickExtra(s, ['key', 'value', 'description']) };
-    if (typeof s.description === 'string') secret.description = s.description;
-    secrets.set(mapKey, secret);
+    visit(mapKey, s);
   }
-  return { name: raw.name, secrets, extra: pickExtra(raw, ['name', 'secrets']) };
+  return raw;
 }
 
 /** Compact JSON, keys sorted, `name` always the scope being written. */

@@ -15,7 +15,7 @@ import {
   type AccessList,
 } from '../format/access';
 import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
-import { parseStore, type Store } from '../format/store';
+import { parseStore, visitStoreKeys, type Store } from '../format/store';
 import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
 import { withLock } from '../disk/lock';
 import { Transaction } from './transaction';
@@ -142,9 +142,18 @@ export class Project {
   }
 
   /** Reads and decrypts one scope named in kagi.json. */
-  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array, { text, file } = this.sealedScope(cfg, scope)): Store {
-    const plain = open(key, scopeAad(scope), parseEnvelope(text, file), file);
-    return parseStore(fromUtf8(plain, file), file);
+  readScope(cfg: ProjectConfig, scope: string, key: Uint8Array, sealed = this.sealedScope(cfg, scope)): Store {
+    return parseStore(decryptScope(key, scope, sealed), sealed.file);
+  }
+
+  /** The name and description of each key of one scope, checked as `readScope` checks them, for listings. */
+  visitScopeKeys(
+    scope: string,
+    key: Uint8Array,
+    sealed: { text: string; file: string },
+    visit: (key: string, description?: string) => void,
+  ): void {
+    visitStoreKeys(decryptScope(key, scope, sealed), sealed.file, visit);
   }
 
   /** The encrypted text of one scope named in kagi.json, as it is on disk. */
@@ -216,6 +225,11 @@ export class Project {
     this.forgetKey();
     return true;
   }
+}
+
+/** A store's decrypted text. */
+function decryptScope(key: Uint8Array, scope: string, { text, file }: { text: string; file: string }): string {
+  return fromUtf8(open(key, scopeAad(scope), parseEnvelope(text, file), file), file);
 }
 
 function accessFrom(text: string | undefined): AccessList {

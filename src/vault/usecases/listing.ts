@@ -157,7 +157,7 @@ function readKeyNames(
       const sealed = project.sealedScope(cfg, scope);
       const digest = textDigest(sealed.text);
       const cached = cache.lookup(scope, digest, keyId);
-      const read = () => ScopeKeys.from(project.readScope(cfg, scope, key, sealed).secrets.values());
+      const read = () => ScopeKeys.build((add) => project.visitScopeKeys(scope, key, sealed, add));
       const keys = ScopeKeys.shared(cached ?? read(), pool);
       if (keys !== cached) cache.remember(scope, digest, keyId, keys);
       out.set(scope, keys);

@@ -34,21 +34,27 @@ export class ScopeKeys {
 
   /** From a scope's keys in any order; names must be valid secret names (as `parseStore` makes sure). */
   static from(keys: Iterable<KeyInfo>): ScopeKeys {
-    // Names and descriptions gathered apart and the names sorted as plain strings: no array of
-    // key objects to sort with a comparator (bench `tree_vs_open_list`, 30k keys per listing).
+    return ScopeKeys.build((add) => {
+      for (const k of keys) add(k.key, k.description);
+    });
+  }
+
+  /** From what `fill` hands to `add`, in any order (a store's keys as they are parsed: `visitStoreKeys`). */
+  static build(fill: (add: (key: string, description?: string) => void) => void): ScopeKeys {
+    // Names and descriptions gathered apart and the names sorted as plain strings: no object
+    // per key, no comparator (bench `tree_vs_open_list`, 30k keys per listing).
     const names: string[] = [];
     let descriptions: Map<string, string> | undefined;
-    for (const k of keys) {
-      names.push(k.key);
-      if (k.description !== undefined) (descriptions ??= new Map()).set(k.key, k.description);
-    }
+    fill((key, description) => {
+      names.push(key);
+      if (description !== undefined) (descriptions ??= new Map()).set(key, description);
+    });
     if (names.length === 0) return ScopeKeys.EMPTY;
     if (names.some((n) => INVALID_SECRET_NAME.test(n))) {
       throw new KagiError('bad-name', 'a key name is empty or has "=", NUL or a line break', 'rename the key');
     }
     // Default sort order is UTF-16 code unit order, the same as comparing with `<`.
-    const joined = names.sort().join(NAME_SEPARATOR);
-    return new ScopeKeys(joined, names.length, descriptions);
+    return new ScopeKeys(names.sort().join(NAME_SEPARATOR), names.length, descriptions);
   }
 
   /**
