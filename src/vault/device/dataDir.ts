@@ -34,6 +34,9 @@ export const accessSnapshotPath = (data: string, projectId: string) =>
   path.join(data, 'projects', `${projectId}.access.json`);
 export const journalPath = (data: string, projectId: string) =>
   path.join(data, 'projects', `${projectId}.rotation.json`);
+/** There while a rotation writes temps into the vault before its journal exists (project/journal.ts). */
+export const stagingPath = (data: string, projectId: string) =>
+  path.join(data, 'projects', `${projectId}.rotation.staging`);
 export const signingKeyPath = (data: string, memberId: string) => path.join(data, 'identities', `${memberId}.signkey`);
 
 /** The default member name, as `member request` picks it. */

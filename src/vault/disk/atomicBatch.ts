@@ -10,6 +10,7 @@ const MAX_IN_FLIGHT = 32;
 
 interface Staged {
   tmp: string;
+  text: string;
   flushed: Promise<void>;
 }
 
@@ -33,7 +34,12 @@ export class AtomicBatch {
     if (previous) removeTemp(previous.tmp);
     this.removeOrphansOf(file);
     const tmp = writeTemp(file, text, false);
-    this.staged.set(file, { tmp, flushed: this.flusher.flush(tmp, 'file') });
+    this.staged.set(file, { tmp, text, flushed: this.flusher.flush(tmp, 'file') });
+  }
+
+  /** Stages `text` for `file` unless that very text is staged for it already. */
+  ensure(file: string, text: string): void {
+    if (this.staged.get(file)?.text !== text) this.add(file, text);
   }
 
   /**

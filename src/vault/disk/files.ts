@@ -135,6 +135,22 @@ function removeOrphanTemps(dir: string, targets: readonly string[], kind: TempKi
   }
 }
 
+/** Removes every vault temp file in `root` and its folders (links not followed), `maxDepth` folders deep at most. */
+export function removeTempsUnder(root: string, maxDepth = 16): void {
+  let entries: fs.Dirent[];
+  try {
+    // lstat: `root` itself a link (a committed `secrets -> ~`) is not walked.
+    if (!fs.lstatSync(root).isDirectory()) return;
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.isDirectory() && maxDepth > 0) removeTempsUnder(path.join(root, e.name), maxDepth - 1);
+    else if (e.isFile() && TEMP_PATTERN.vault.test(e.name)) fs.rmSync(path.join(root, e.name), { force: true });
+  }
+}
+
 /** The temp files in `dir`, by the target they were meant to replace. */
 export function orphanTemps(dir: string, kind: TempKind = 'vault'): Map<string, string[]> {
   const out = new Map<string, string[]>();

@@ -1,9 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError } from '../errors';
 import { isPlainObject, parseJsonFile } from '../format/encoding';
-import { writeFilesAtomic } from '../disk/atomicBatch';
-import { assertRealFolders, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
-import { accessSnapshotPath, journalPath } from '../device/dataDir';
+import { AtomicBatch } from '../disk/atomicBatch';
+import { assertRealFolders, readTextIfExists, removeFile, removeTempsUnder, writeFileAtomic } from '../disk/files';
+import { accessSnapshotPath, journalPath, stagingPath } from '../device/dataDir';
 import { isSafeSecretsPath } from '../scopes/names';
 import { isArtifactPath } from '../format/artifactPaths';
 import { parseAccessList } from '../format/access';
@@ -94,6 +95,27 @@ export function writeJournal(dataDir: string, j: Journal): void {
 }
 
 /**
+ * A rotation stages its temps in the vault before its journal exists (team/rotation.ts): this
+ * device-local mark says so, so that a process killed in between (Ctrl-C) leaves no temps for
+ * `git add` to find: the next command under the lock sweeps them (`sweepStaged`).
+ */
+export function markStaging(dataDir: string, projectId: string): void {
+  writeFileAtomic(stagingPath(dataDir, projectId), '');
+}
+
+/** Once the journal is written (its replay clears its targets' temps) or the rotation ended. */
+export function clearStaging(dataDir: string, projectId: string): void {
+  removeFile(stagingPath(dataDir, projectId));
+}
+
+/** Under the lock: the temps a killed rotation staged are removed, then its mark. */
+export function sweepStaged(kagiDir: string, dataDir: string, projectId: string): void {
+  if (!fs.existsSync(stagingPath(dataDir, projectId))) return;
+  for (const folder of ['secrets', 'files']) removeTempsUnder(path.join(kagiDir, folder));
+  clearStaging(dataDir, projectId);
+}
+
+/**
  * access.json and this device's snapshot of it, always together: the snapshot is
  * what the Rust CLI's `kagi recover access` restores (it is no evidence of who is a
  * member: Rust rewrites it from whatever it read; see team/record.ts).
@@ -107,14 +129,29 @@ export function writeAccessText(kagiDir: string, dataDir: string, projectId: str
  * Writes everything the journal holds, in Rust's order, then deletes it. Idempotent.
  * Stores are flushed together before access.json names the new key, and the journal
  * goes only once everything it describes is on disk.
+ *
+ * `staged`: a batch the caller filled while it computed the journal (a rotation stages each
+ * store as it is sealed, so the flushes run beside the crypto). What it holds is used where it
+ * is exactly the journal's text; anything else is staged here. Nothing is renamed before this.
  */
-export async function applyJournal(kagiDir: string, dataDir: string, j: Journal): Promise<void> {
+export async function applyJournal(kagiDir: string, dataDir: string, j: Journal, staged?: AtomicBatch): Promise<void> {
   const targets = Object.entries({ ...j.files, ...j.artifacts }).map(
-    ([rel, content]) => [path.join(kagiDir, ...rel.split('/')), content] as const,
+    ([rel, content]) => [journalTarget(kagiDir, rel), content] as const,
   );
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
-  await writeFilesAtomic(targets);
+  const batch = staged ?? new AtomicBatch();
+  try {
+    for (const [file, text] of targets) batch.ensure(file, text);
+    await batch.commit();
+  } finally {
+    batch.discard();
+  }
   writeAccessText(kagiDir, dataDir, j.projectId, j.accessJson);
   removeFile(journalPath(dataDir, j.projectId));
+}
+
+/** Where a journal's vault-relative path (`secrets/api/production.enc`) is written. */
+export function journalTarget(kagiDir: string, rel: string): string {
+  return path.join(kagiDir, ...rel.split('/'));
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { KagiError } from '../errors';
 import { fromUtf8 } from '../format/encoding';
 import { assertRealFolders, MAX_CONFIG_BYTES, readText, readTextIfExists } from '../disk/files';
-import { dataDir, journalPath, type HostEnv } from '../device/dataDir';
+import { dataDir, journalPath, stagingPath, type HostEnv } from '../device/dataDir';
 import { open, scopeAad } from '../crypto/seal';
 import { parseEnvelope } from '../format/envelope';
 import {
@@ -16,7 +16,7 @@ import {
 } from '../format/access';
 import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
 import { parseStore, visitStoreKeys, type Store } from '../format/store';
-import { applyJournal, readJournal, writeAccessText, type Journal } from './journal';
+import { applyJournal, readJournal, sweepStaged, writeAccessText, type Journal } from './journal';
 import { withLock } from '../disk/lock';
 import { Transaction } from './transaction';
 import { resolveProjectKey, type ResolvedKey } from '../device/projectKey';
@@ -210,12 +210,14 @@ export class Project {
 
   /** Finishes an interrupted rotation, as every store-opening command does first. */
   async recover(): Promise<boolean> {
-    if (!fs.existsSync(journalPath(this.dataDir, this.projectId()))) return false;
+    const id = this.projectId();
+    if (!fs.existsSync(journalPath(this.dataDir, id)) && !fs.existsSync(stagingPath(this.dataDir, id))) return false;
     return withLock(this.file('.lock'), async () => this.recoverUnlocked());
   }
 
   private async recoverUnlocked(): Promise<boolean> {
     const cfg = this.config();
+    sweepStaged(this.kagiDir, this.dataDir, cfg.projectId);
     const j = readJournal(this.dataDir, cfg.projectId);
     if (!j) {
       this.primed = cfg;

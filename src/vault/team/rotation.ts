@@ -8,7 +8,8 @@ import {
   type AccessList,
   type Member,
 } from '../format/access';
-import { applyJournal, writeJournal, type Journal } from '../project/journal';
+import { applyJournal, clearStaging, markStaging, writeJournal, type Journal } from '../project/journal';
+import { AtomicBatch } from '../disk/atomicBatch';
 import { refreshKeyCache } from '../device/projectKey';
 import { findMember, requireOwner } from './members';
 import { guardMembership, recordMembership, reviewContext, reviewMembership, type MembershipReview } from './review';
@@ -78,19 +79,33 @@ export async function removeMember(
   opts: RotationOptions = {},
 ): Promise<RotationReport> {
   return project.mutate(async () => {
-    const plan = await planRotation(project, memberId, onProgress, opts);
-    onProgress({ step: 'journal', done: 0, total: 1 });
-    writeJournal(project.dataDir, plan.journal);
-    // Recorded once the journal makes the rotation certain to finish, before the vault changes:
-    // a crash after this point still leaves the removed id known as removed, never as verified.
-    const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
-    recordMembership(ctx, parseAccessList(plan.journal.accessJson), [memberId]);
-    onProgress({ step: 'journal', done: 1, total: 1 });
-    await applyJournal(project.kagiDir, project.dataDir, plan.journal);
-    refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
-    project.forgetKey();
-    onProgress({ step: 'done', done: 1, total: 1 });
-    return plan.report;
+    // Each re-sealed file is written as a temp beside its target as soon as it exists, and
+    // flushed while the next is sealed; nothing is renamed before the journal is on disk, so
+    // a crash leaves at most temps under a key nobody was given (bench `rotate_vs_durable_rewrite`).
+    const staged = new AtomicBatch();
+    const projectId = project.projectId();
+    markStaging(project.dataDir, projectId);
+    try {
+      const plan = await planRotation(project, memberId, onProgress, opts, (rel, text) =>
+        staged.add(project.file(rel), text),
+      );
+      onProgress({ step: 'journal', done: 0, total: 1 });
+      writeJournal(project.dataDir, plan.journal);
+      clearStaging(project.dataDir, projectId);
+      // Recorded once the journal makes the rotation certain to finish, before the vault changes:
+      // a crash after this point still leaves the removed id known as removed, never as verified.
+      const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
+      recordMembership(ctx, parseAccessList(plan.journal.accessJson), [memberId]);
+      onProgress({ step: 'journal', done: 1, total: 1 });
+      await applyJournal(project.kagiDir, project.dataDir, plan.journal, staged);
+      refreshKeyCache(project.dataDir, plan.journal.projectId, plan.newKey);
+      project.forgetKey();
+      onProgress({ step: 'done', done: 1, total: 1 });
+      return plan.report;
+    } finally {
+      staged.discard();
+      clearStaging(project.dataDir, projectId);
+    }
   });
 }
 
@@ -103,6 +118,8 @@ export async function planRotation(
   memberId: string,
   onProgress: Progress = () => {},
   opts: RotationOptions = {},
+  /** handed each file of the journal (vault-relative path, sealed text) as soon as it is sealed */
+  stage: (rel: string, text: string) => void = () => {},
 ): Promise<RotationPlan> {
   const cfg = project.config();
   const access = project.access();
@@ -119,9 +136,12 @@ export async function planRotation(
     onProgress({ step: 'stores', done: i, total: scopes.length });
     // Parsed, not just decrypted: a store that is not one aborts (docs/format.md §7.5), and the writer
     // rules hold (name == scope, map key == secret.key); unknown fields are carried over.
-    files[cfg.services[scope]!.file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
+    const file = cfg.services[scope]!.file;
+    files[file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
+    stage(file, files[file]);
   });
   const artifacts = resealArtifacts(project, cfg, oldKey, newKey);
+  for (const [rel, text] of Object.entries(artifacts)) stage(rel, text);
   onProgress({ step: 'stores', done: scopes.length, total: scopes.length });
 
   const remaining = await rewrapActive(access, newKey, onProgress);

@@ -16,13 +16,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readArtifact, readArtifactIndex } from '../../../src/vault/project/artifacts';
-import { journalPath } from '../../../src/vault/device/dataDir';
+import { journalPath, stagingPath } from '../../../src/vault/device/dataDir';
 import { decodeBase64Strict } from '../../../src/vault/format/encoding';
 import { writeFileAtomic } from '../../../src/vault/disk/files';
 import type { HostEnv } from '../../../src/vault/device/dataDir';
 import { loadIdentity } from '../../../src/vault/device/identity';
 import { initProject } from '../../../src/vault/usecases/init';
-import { writeJournal } from '../../../src/vault/project/journal';
+import { markStaging, writeJournal } from '../../../src/vault/project/journal';
 import { approveMember, requestAccess } from '../../../src/vault/team/members';
 import { Project } from '../../../src/vault/project/project';
 import { resolveProjectKey } from '../../../src/vault/device/projectKey';
@@ -74,6 +74,19 @@ async function buildTeam(): Promise<Team> {
 }
 
 /** A private copy of the project and of alice's device (bob's and carol's are only read). */
+/** Temp files anywhere in the vault folder (`.<name>.<hex>.tmp`). */
+function vaultTemps(c: Team): string[] {
+  return (fs.readdirSync(path.join(c.root, '.kagi'), { recursive: true }) as string[]).filter((f) =>
+    /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp$/.test(f),
+  );
+}
+
+/** After the command that follows a crash: no temp in the vault for `git add` to find, no staging mark. */
+function assertNoLeftovers(c: Team, projectId: string): void {
+  assert.deepEqual(vaultTemps(c), [], 'temp files left in the vault');
+  assert.ok(!fs.existsSync(stagingPath(c.alice.home, projectId)), 'the staging mark is left');
+}
+
 function copyTeam(t: Team): Team {
   const root = copyTree(t.root, 'kagi-rot-case-');
   const home = copyTree(t.alice.home, 'kagi-rot-home-');
@@ -179,6 +192,18 @@ function steps(plan: RotationPlan): Step[] {
         );
       },
     },
+    {
+      name: 'killed while staging the re-sealed stores (temps in the vault, no journal)',
+      rotated: false,
+      apply: (c, _plan, id) => {
+        markStaging(c.alice.home, id);
+        for (const [rel, text] of stores) {
+          const target = path.join(c.root, '.kagi', ...rel.split('/'));
+          fs.writeFileSync(path.join(path.dirname(target), `.${path.basename(target)}.0123456789ab.tmp`), text);
+        }
+        assert.equal(vaultTemps(c).length, stores.length, 'precondition: the temps are there');
+      },
+    },
     { name: 'journal written, nothing else', rotated: true, apply: (c, p) => writeJournal(c.alice.home, p.journal) },
   ];
   for (const n of [...new Set([1, Math.floor(stores.length / 2), stores.length - 1])].filter(
@@ -260,6 +285,7 @@ describe('reliability: interrupted member removal (key rotation)', function () {
           { cwd: c.root, env: c.alice.env },
         );
         assert.equal(r.code, 0, `${step.name}: the next command failed: ${r.stderr}`);
+        assertNoLeftovers(c, projectId);
         if (step.rotated) {
           assert.equal(
             fs.readFileSync(path.join(c.root, '.kagi', 'access.json'), 'utf8'),
@@ -324,6 +350,7 @@ describe('reliability: interrupted member removal (key rotation)', function () {
           outcomes.midway++;
         const r = await runCli(['get', '--show', '--yes'], { cwd: c.root, env: c.alice.env });
         assert.equal(r.code, 0, `killed at ${f}: the next command failed: ${r.stderr}`);
+        assertNoLeftovers(c, Project.open(c.root, c.alice).config().projectId);
         const carol = Project.open(c.root, c.alice)
           .access()
           .members.find((m) => m.memberId === team.carolId)!;

@@ -19,6 +19,8 @@ import { readDotenvFile } from '../../../src/vault/dotenv';
 import { isGitRoot, updateGitignore } from '../../../src/vault/git/ignore';
 import { readArtifact, readArtifactIndex } from '../../../src/vault/project/artifacts';
 import { Project } from '../../../src/vault/project/project';
+import { markStaging } from '../../../src/vault/project/journal';
+import { stagingPath } from '../../../src/vault/device/dataDir';
 import { initProject } from '../../../src/vault/usecases/init';
 import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { planExport, writeExport } from '../../../src/vault/usecases/dotenv';
@@ -254,6 +256,22 @@ describe('reliability: special files (issue 16)', function () {
       const r = await runCli(['set', 'api', 'K2', 'v2'], { cwd: root, env: host.env });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /in the future/);
+    });
+
+    it("a killed rotation's temps are swept from the vault's own folders, never through a link", async () => {
+      const projectId = Project.open(root, host).config().projectId;
+      const elsewhere = dir('kagi-elsewhere-');
+      const outsideTemp = path.join(elsewhere, '.x.enc.0123456789ab.tmp');
+      fs.writeFileSync(outsideTemp, 'not ours');
+      fs.symlinkSync(elsewhere, path.join(root, '.kagi', 'secrets', 'linked'));
+      fs.symlinkSync(elsewhere, path.join(root, '.kagi', 'files'));
+      const ownTemp = path.join(root, '.kagi', 'secrets', 'api', '.development.enc.0123456789ab.tmp');
+      fs.writeFileSync(ownTemp, 'staged');
+      markStaging(host.home, projectId);
+      await readScopes(Project.open(root, host));
+      assert.ok(!fs.existsSync(ownTemp), 'the staged temp is still in the vault');
+      assert.ok(fs.existsSync(outsideTemp), 'a file behind a link was removed');
+      assert.ok(!fs.existsSync(stagingPath(host.home, projectId)));
     });
 
     it('.kagi itself a link: reads and writes are refused, nothing lands outside', async () => {
