@@ -10,6 +10,18 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * A full collection before each timed run, untimed: otherwise a run pays for the garbage the
+ * run before it left (the other side's, as they alternate). The open_list baseline leaves a
+ * 30k-secret heap of garbage that the tree run after it used to collect; each side now pays
+ * for the collections its own allocations cause while it runs.
+ */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the benchmarks need node --expose-gc: run them with `npm run bench`');
+  gc();
+}
+
 /** Runs subject and baseline alternately so drift on a busy machine hits both alike. */
 export async function compare(
   subject: () => unknown,
@@ -21,6 +33,7 @@ export async function compare(
   const b: number[] = [];
   const once = async (fn: () => unknown, into?: number[]) => {
     await opts.before?.();
+    collectGarbage();
     const t = process.hrtime.bigint();
     await fn();
     into?.push(Number(process.hrtime.bigint() - t) / 1e6);
