@@ -11,10 +11,11 @@ export function median(xs: number[]): number {
 }
 
 /**
- * A full collection before each timed run, untimed: otherwise a run pays for the garbage the
- * run before it left (the other side's, as they alternate). The open_list baseline leaves a
- * 30k-secret heap of garbage that the tree run after it used to collect; each side now pays
- * for the collections its own allocations cause while it runs.
+ * A full collection before each timed run, untimed, for the cases over the 30k and 100k
+ * vaults: a run of them leaves tens of MB of garbage, which the next run (the other side's,
+ * as they alternate) used to collect: the tree run paid for open_list's. Not for small
+ * cases: after a full GC the young generation starts small again, and a 1 ms run (inject)
+ * then pays scavenges it would not pay in a warm process (3.2 × instead of 1.9 ×).
  */
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -26,14 +27,20 @@ function collectGarbage(): void {
 export async function compare(
   subject: () => unknown,
   baseline: () => unknown,
-  opts: { runs?: number; warmup?: number; before?: () => unknown } = {},
+  opts: {
+    runs?: number;
+    warmup?: number;
+    before?: () => unknown;
+    /** a full GC before each timed run: for runs that leave tens of MB of garbage (collectGarbage) */
+    collect?: boolean;
+  } = {},
 ): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
   const runs = opts.runs ?? 7;
   const s: number[] = [];
   const b: number[] = [];
   const once = async (fn: () => unknown, into?: number[]) => {
     await opts.before?.();
-    collectGarbage();
+    if (opts.collect) collectGarbage();
     const t = process.hrtime.bigint();
     await fn();
     into?.push(Number(process.hrtime.bigint() - t) / 1e6);

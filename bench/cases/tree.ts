@@ -38,7 +38,7 @@ export async function benchTree(v: BenchVault): Promise<BenchResult> {
   const r = await compare(
     () => treeModel(v),
     () => openAndList(v),
-    { runs: 7 },
+    { runs: 7, collect: true },
   );
   return ratioResult(
     'tree_vs_open_list',

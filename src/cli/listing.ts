@@ -1,29 +1,38 @@
-import { MASK, splitScope, type Store } from '../vault';
+import { MASK, splitScope, type KeyInfo } from '../vault';
 import { boxTable } from './table';
 
+/**
+ * A row of a listing: a key, its description, and its value only when the listing reveals
+ * values (a masked listing reads names alone: `readSelectionKeys`).
+ */
+export interface ListedSecret extends KeyInfo {
+  value?: string;
+}
+
 /** One scope's secrets as `Key | Value [| Desc]`, sorted by key, masked unless `show`. */
-function scopeTable(store: Store, show: boolean, indent = 0): string {
-  const secrets = [...store.secrets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+function scopeTable(listed: Iterable<ListedSecret>, show: boolean, indent = 0): string {
+  const secrets = [...listed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const withDesc = secrets.some((s) => s.description);
   const headers = withDesc ? ['Key', 'Value', 'Desc'] : ['Key', 'Value'];
   const rows = secrets.map((s) => {
-    const value = show ? (s.value === '' ? '(empty)' : s.value) : MASK;
+    const value = show ? (s.value === '' ? '(empty)' : (s.value ?? MASK)) : MASK;
     return withDesc ? [s.key, value, s.description ?? ''] : [s.key, value];
   });
   return boxTable(headers, rows, indent);
 }
 
 /** A single scope: its table, or a one-line note when it is empty. */
-export function renderScope(scope: string, store: Store, show: boolean, indent = 0): string {
-  if (store.secrets.size === 0) return `${' '.repeat(indent)}no secrets in ${splitScope(scope).env}\n`;
-  return scopeTable(store, show, indent);
+export function renderScope(scope: string, secrets: Iterable<ListedSecret>, show: boolean, indent = 0): string {
+  const list = [...secrets];
+  if (list.length === 0) return `${' '.repeat(indent)}no secrets in ${splitScope(scope).env}\n`;
+  return scopeTable(list, show, indent);
 }
 
 /**
  * Several scopes grouped by service: the service name, each env indented 2, its
  * table indented 4; root scopes are listed under `(root)`.
  */
-export function renderScopes(stores: Map<string, Store>, show: boolean): string {
+export function renderScopes(stores: Map<string, Iterable<ListedSecret>>, show: boolean): string {
   if (stores.size === 0) return 'no services found\n';
   const groups = new Map<string, string[]>();
   for (const scope of [...stores.keys()].sort()) {

@@ -1,9 +1,9 @@
-import { readSecret, readSelection, resolveGetTarget } from '../../vault';
+import { readSecret, readSelection, readSelectionKeys, resolveGetTarget, type Store } from '../../vault';
 import { flag, parseOptions, str } from '../args';
 import type { Command } from '../command';
 import { confirmYesNo } from '../confirm';
 import { openProject } from '../context';
-import { renderScope, renderScopes } from '../listing';
+import { renderScope, renderScopes, type ListedSecret } from '../listing';
 
 export const getCommand: Command = {
   name: 'get',
@@ -34,12 +34,15 @@ Options:
     const target = resolveGetTarget(grammar, p.positionals);
     const reveals = target.kind === 'key' || flag(p, 'show');
     if (target.kind !== 'key') {
-      const stores = await readSelection(project, target);
+      // Masked, the listing keeps names only: no value is copied out of the decrypted text (readSelectionKeys).
+      const listed = reveals
+        ? secretsOf(await readSelection(project, target))
+        : await readSelectionKeys(project, target);
       if (reveals) await confirmYesNo(ctx.io, flag(p, 'yes'), 'Reveal secret values on screen?');
       ctx.io.out(
         target.kind === 'scope'
-          ? renderScope(target.scope, stores.get(target.scope)!, reveals)
-          : renderScopes(stores, reveals),
+          ? renderScope(target.scope, listed.get(target.scope)!, reveals)
+          : renderScopes(listed, reveals),
       );
       return 0;
     }
@@ -49,3 +52,8 @@ Options:
     return 0;
   },
 };
+
+/** Each store's secrets, as listing rows. */
+function secretsOf(stores: Map<string, Store>): Map<string, Iterable<ListedSecret>> {
+  return new Map([...stores].map(([scope, store]) => [scope, store.secrets.values()]));
+}

@@ -2,8 +2,10 @@ import { KagiError } from '../errors';
 import { isWellFormedText } from '../format/encoding';
 import { emptyStore, INVALID_SECRET_NAME, type Secret, type Store } from '../format/store';
 import type { Project } from '../project/project';
+import type { ProjectConfig } from '../format/projectConfig';
 import type { Transaction } from '../project/transaction';
 import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
+import { ScopeKeys } from './scopeKeys';
 
 export interface SecretInput {
   key: string;
@@ -103,11 +105,20 @@ export async function precreateServiceEnvs(tx: Transaction, scope: string): Prom
 
 /** Decrypts every scope (or the given ones); the first failure aborts with its file named. */
 export async function readScopes(project: Project, only?: string[]): Promise<Map<string, Store>> {
+  return mapScopes(project, only, (cfg, scope, key) => project.readScope(cfg, scope, key));
+}
+
+/** `read` of each scope (all when `only` is undefined), after any interrupted rotation is finished. */
+async function mapScopes<T>(
+  project: Project,
+  only: string[] | undefined,
+  read: (cfg: ProjectConfig, scope: string, key: Uint8Array) => T,
+): Promise<Map<string, T>> {
   await project.recover();
   const cfg = project.config();
   const { key } = await project.key(cfg);
-  const out = new Map<string, Store>();
-  for (const scope of only ?? project.scopes(cfg)) out.set(scope, project.readScope(cfg, scope, key));
+  const out = new Map<string, T>();
+  for (const scope of only ?? project.scopes(cfg)) out.set(scope, read(cfg, scope, key));
   return out;
 }
 
@@ -150,8 +161,25 @@ export type ScopeSelection = { kind: 'all' } | { kind: 'service'; service: strin
 
 /** Decrypts the selected scopes; a service that has none is an error naming the ones that exist. */
 export async function readSelection(project: Project, target: ScopeSelection): Promise<Map<string, Store>> {
-  if (target.kind === 'all') return readScopes(project);
-  if (target.kind === 'scope') return readScopes(project, [target.scope]);
+  return readScopes(project, selectedScopes(project, target));
+}
+
+/**
+ * The key names (and descriptions) of the selected scopes, checked as `readSelection` checks
+ * them, without building the stores: no value is copied out of the decrypted text. What a
+ * masked listing (`kagi get`) needs.
+ */
+export async function readSelectionKeys(project: Project, target: ScopeSelection): Promise<Map<string, ScopeKeys>> {
+  return mapScopes(project, selectedScopes(project, target), (cfg, scope, key) => {
+    const sealed = project.sealedScope(cfg, scope);
+    return ScopeKeys.build((add) => project.visitScopeKeys(scope, key, sealed, add));
+  });
+}
+
+/** The scopes a selection names (`undefined`: all); a service that has none is an error naming the ones that exist. */
+function selectedScopes(project: Project, target: ScopeSelection): string[] | undefined {
+  if (target.kind === 'all') return undefined;
+  if (target.kind === 'scope') return [target.scope];
   const scopes = project.scopes().filter((s) => splitScope(s).service === target.service);
   if (scopes.length === 0) {
     throw new KagiError(
@@ -160,5 +188,5 @@ export async function readSelection(project: Project, target: ScopeSelection): P
       `existing services: ${servicesOf(project.scopes()).join(', ') || '(none)'}; create one with \`kagi set ${target.service} KEY VALUE\``,
     );
   }
-  return readScopes(project, scopes);
+  return scopes;
 }
