@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   await step('merge_driver_vs_merge_file', benchMergeDriver);
   await step('log_vs_git_log_p', benchLog);
   await step('activation_ms', benchActivation);
-  await step(['activation_vs_empty', 'host_heap_after_listing'], () => benchHost(big));
+  await step(['activation_vs_empty', 'activation_cold_vs_empty', 'host_heap_after_listing'], () => benchHost(big));
   await step('scan_vs_git_grep', benchScan);
   await step('matrix_vs_listing', benchMatrix);
 

@@ -25,8 +25,8 @@ const HEADER_BYTES = MAGIC.length + KEY_BYTES + SUM_BYTES;
 const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 /** Cache files kept per bundle name (the newest): a second checkout or version does not thrash. */
 const KEEP_PER_BUNDLE = 3;
-/** After the load: long enough for the work to have compiled what it runs, and never in the way. */
-const WRITE_DELAY_MS = 2000;
+/** After the load: past activation and what runs right after it (the CLI writes at exit, if sooner). */
+const WRITE_DELAY_MS = 5000;
 /** A temp file left by a writer that died is removed once it is this old. */
 const STALE_TEMP_MS = 60 * 1000;
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
@@ -163,7 +163,9 @@ function prune(dir, name, kept) {
   for (const entry of fs.readdirSync(dir)) {
     if (!entry.startsWith(`${name}.`) || entry === path.basename(kept)) continue;
     const file = path.join(dir, entry);
-    const st = fs.lstatSync(file);
+    // Another process may be pruning the same folder: a file gone meanwhile is not an error.
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (!st) continue;
     if (entry.endsWith('.tmp')) {
       if (now - st.mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { force: true });
     } else if (entry.endsWith('.v8cache')) caches.push({ file, mtime: st.mtimeMs });
