@@ -21,10 +21,13 @@ const MAGIC = Buffer.from('KAGI-V8-CACHE-1\n');
 const KEY_BYTES = 32;
 const SUM_BYTES = 32;
 const HEADER_BYTES = MAGIC.length + KEY_BYTES + SUM_BYTES;
-/** A bound on what is read: our biggest bundle's cache is ~1 MB. */
+/** A bound on what is read: the biggest cache (the vault's, after a listing) is ~0.3 MB. */
 const MAX_CACHE_BYTES = 32 * 1024 * 1024;
-/** Cache files kept per bundle name (the newest): a second checkout or version does not thrash. */
-const KEEP_PER_BUNDLE = 3;
+/**
+ * Cache files kept per bundle name, the newest: the CLI under Node and under Electron, the
+ * extension host (its own flags) and one more checkout or version, without thrashing.
+ */
+const KEEP_PER_BUNDLE = 4;
 /** After the load: past activation and what runs right after it (the CLI writes at exit, if sooner). */
 const WRITE_DELAY_MS = 5000;
 /** A temp file left by a writer that died is removed once it is this old. */

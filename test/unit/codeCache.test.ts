@@ -316,7 +316,7 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     runOk(home);
     const [name] = cacheFiles(home.cache);
     const old = Date.now() / 1000 - 3600;
-    const planted = ['a', 'b', 'c', 'd'].map((k, i) => {
+    const planted = ['a', 'b', 'c', 'd', 'e'].map((k, i) => {
       const f = path.join(home.cache, `app.bundle.${k.repeat(32)}.v8cache`);
       fs.writeFileSync(f, 'x', { mode: 0o600 });
       fs.utimesSync(f, old + i, old + i);
@@ -325,15 +325,15 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     const staleTemp = path.join(home.cache, `${name}.1-abcd.tmp`);
     fs.writeFileSync(staleTemp, 'x');
     fs.utimesSync(staleTemp, old, old);
-    const otherBundle = path.join(home.cache, `vault.bundle.${'e'.repeat(32)}.v8cache`);
+    const otherBundle = path.join(home.cache, `vault.bundle.${'f'.repeat(32)}.v8cache`);
     fs.writeFileSync(otherBundle, 'x');
     fs.rmSync(path.join(home.cache, name!));
     assert.deepEqual(runOk(home), ['miss', 'written']);
     const left = fs.readdirSync(home.cache).sort();
-    // The new one and the two newest others; another bundle's cache is not this one's to prune.
+    // The new one and the three newest others; another bundle's cache is not this one's to prune.
     assert.deepEqual(
       left,
-      [name!, path.basename(planted[3]!), path.basename(planted[2]!), path.basename(otherBundle)].sort(),
+      [name!, ...planted.slice(2).map((f) => path.basename(f)), path.basename(otherBundle)].sort(),
     );
   });
 
