@@ -32,7 +32,7 @@ const KEEP_PER_BUNDLE = 4;
 const WRITE_DELAY_MS = 5000;
 /** A temp file left by a writer that died is removed once it is this old. */
 const STALE_TEMP_MS = 60 * 1000;
-const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_TAIL = '\n})';
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
 
@@ -211,8 +211,9 @@ function writeLater(w) {
 /** The bundle's compiled top level, from the cache when a trusted one matches. */
 function compile(name, filename, bytes) {
   const wrapped = WRAPPER_HEAD + bytes.toString('utf8') + WRAPPER_TAIL;
-  // lineOffset: -1 puts the bundle's first line at line 1 of its file in stack traces.
-  const options = { filename, lineOffset: -1 };
+  // The wrapper shares the bundle's first line: every line keeps its number, and the negative
+  // column offset gives the first line's columns back, so positions are the bundle file's.
+  const options = { filename, columnOffset: -WRAPPER_HEAD.length };
   if (process.env.KAGI_NO_CODE_CACHE === '1') {
     trace(name, 'disabled');
     return new vm.Script(wrapped, options);

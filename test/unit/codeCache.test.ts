@@ -18,8 +18,9 @@ const { cacheDir } = createRequire(__filename)(LOADER) as {
 };
 const OTHER_UID = 65534;
 
-/** Line 4 of the bundle makes the error whose first stack frame the program prints. */
-const BODY = `'use strict';
+/** Lines 1 and 4 of the bundle make the errors whose first stack frames the program prints. */
+const FIRST_LINE = `'use strict'; const early = () => new Error('early');`;
+const BODY = `${FIRST_LINE}
 const helper = require('./helper.js');
 function where() {
   return new Error('where');
@@ -32,8 +33,8 @@ function total() {
 }
 module.exports = { total, answer: 42 };
 if (require.main === module) {
-  const frame = where().stack.split('\\n')[1].trim();
-  process.stdout.write(JSON.stringify({ filename: __filename, dirname: __dirname, helper: helper.name, frame, total: total() }));
+  const frames = [early(), where()].map((e) => e.stack.split('\\n')[1].trim());
+  process.stdout.write(JSON.stringify({ filename: __filename, dirname: __dirname, helper: helper.name, frames, total: total() }));
 }
 `;
 const HELPER = `module.exports = { name: 'helper', base: (i) => i % 3 };\n`;
@@ -122,14 +123,16 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
   }
 
   it('runs the bundle as CommonJS: exports, require from dist/, require.main, its own file name in stack traces', () => {
-    const out = JSON.parse(expected) as { filename: string; dirname: string; helper: string; frame: string };
+    const out = JSON.parse(expected) as { filename: string; dirname: string; helper: string; frames: string[] };
     assert.equal(out.filename, path.join(dist, 'app.bundle.js'));
     assert.equal(out.dirname, dist);
     assert.equal(out.helper, 'helper');
-    // Line 4, column 10 of the bundle file: the wrapper adds no line and no column.
-    assert.match(
-      out.frame,
-      new RegExp(`${path.join(dist, 'app.bundle.js').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:10\\)?$`),
+    // The bundle file's own lines and columns: the wrapper shifts neither, not even on line 1.
+    const at = (line: number, column: number) => `${out.filename}:${line}:${column}`;
+    const firstColumn = FIRST_LINE.indexOf('new Error') + 1;
+    assert.deepEqual(
+      out.frames.map((f) => f.replace(/^at (\S+ \()?/, '').replace(/\)$/, '')),
+      [at(1, firstColumn), at(4, 10)],
     );
     const exported = spawnSync(process.execPath, ['-p', `JSON.stringify(require(${JSON.stringify(app)}))`], {
       encoding: 'utf8',
