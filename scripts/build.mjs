@@ -3,6 +3,7 @@
 // webview apps (browser). The ESM-only crypto packages are bundled in.
 import * as esbuild from 'esbuild';
 import { lazyVault } from './bundle/lazy-vault.mjs';
+import { bundleOf, codeCacheLoader, writeStub } from './bundle/code-cache-entries.mjs';
 import { nodePlugins } from './bundle/plugins.mjs';
 
 const production = process.argv.includes('--production');
@@ -21,7 +22,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: bundleOf('dist/extension.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -32,7 +33,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/vault/index.ts'],
-    outfile: 'dist/vault.js',
+    outfile: bundleOf('dist/vault.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -40,16 +41,21 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
+    outfile: bundleOf('dist/cli.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
     // The same dist/vault.js as the extension's: the VSIX ships the CLI (Git's drivers and the
     // pre-commit guard run it from the extension's folder) without a second copy of the vault.
     plugins: [lazyVault, ...nodePlugins],
   },
+  { ...codeCacheLoader, minify: production },
 ];
+// The entries dist/extension.js, dist/vault.js and dist/cli.js run the bundles above through the
+// V8 code cache (scripts/bundle/code-cache.cjs, docs/architecture.md "Bundle").
+writeStub('dist/extension.js');
+writeStub('dist/vault.js');
+writeStub('dist/cli.js', { shebang: true });
 // The two webview apps (browser): one ESM build with code splitting, so the code both import
 // (Lit, the shared @vscode-elements/elements components, webview-ui/shared/) lands once in
 // dist/webview/shared.js, which each page's nonce'd module script imports (docs/webviews.md).

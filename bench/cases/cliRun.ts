@@ -16,8 +16,8 @@ function run(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): voi
   if (r.status !== 0) throw new Error(`${args.slice(0, 3).join(' ')} exited ${r.status}: ${r.stderr}`);
 }
 
-export function cliRun(v: BenchVault): () => void {
-  const env = { ...process.env, ...v.host.env };
+export function cliRun(v: BenchVault, extraEnv: NodeJS.ProcessEnv = {}): () => void {
+  const env = { ...process.env, ...v.host.env, ...extraEnv };
   return () => run([CLI, 'run', 'svc000', 'development', '--', process.execPath, ...CHILD], { cwd: v.root, env });
 }
 
@@ -39,6 +39,22 @@ export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
     r.ratio,
     `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms`,
     1.25,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
+}
+
+/**
+ * What the V8 code cache saves on the same run: the bundles loaded from the cache (warm after
+ * the warm-up) against compiled at start (KAGI_NO_CODE_CACHE=1), alternating in one window,
+ * so the gain is read apart from the machine's drift between bench runs.
+ */
+export async function benchRunCodeCache(v: BenchVault): Promise<BenchResult> {
+  const r = await compare(cliRun(v), cliRun(v, { KAGI_NO_CODE_CACHE: '1' }), { runs: 15 });
+  return ratioResult(
+    'run_code_cache_vs_none',
+    r.ratio,
+    `the same run compiling the bundles (KAGI_NO_CODE_CACHE=1): ${r.baseline.medianMs.toFixed(1)} ms`,
+    undefined,
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
   );
 }

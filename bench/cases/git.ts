@@ -9,8 +9,9 @@ import { ratioResult, type BenchResult } from '../result';
 
 const CLI = path.resolve('dist/cli.js');
 
-function run(cmd: string, args: string[], cwd: string, home: string): string {
+function run(cmd: string, args: string[], cwd: string, home: string, extraEnv: Record<string, string> = {}): string {
   const env = {
+    ...extraEnv,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     KAGI_HOME: home,
@@ -29,6 +30,32 @@ function run(cmd: string, args: string[], cwd: string, home: string): string {
 
 const git = (v: BenchVault, ...args: string[]) => run('git', args, v.root, v.host.home);
 const kagi = (v: BenchVault, ...args: string[]) => run(process.execPath, [CLI, ...args], v.root, v.host.home);
+/** The same, compiling the bundles at start instead of loading them from the V8 code cache. */
+const kagiCompiling = (v: BenchVault, ...args: string[]) =>
+  run(process.execPath, [CLI, ...args], v.root, v.host.home, { KAGI_NO_CODE_CACHE: '1' });
+
+/**
+ * What the V8 code cache saves on one command: the same kagi command with the cache (warm: the
+ * bench's earlier runs wrote it) against KAGI_NO_CODE_CACHE=1, alternating in one window.
+ */
+async function codeCacheGain(
+  id: string,
+  command: (kagiRun: typeof kagi) => unknown,
+  opts: { runs: number; before?: () => unknown },
+): Promise<BenchResult> {
+  const r = await compare(
+    () => command(kagi),
+    () => command(kagiCompiling),
+    opts,
+  );
+  return ratioResult(
+    id,
+    r.ratio,
+    `the same command compiling the bundles (KAGI_NO_CODE_CACHE=1): ${r.baseline.medianMs.toFixed(1)} ms`,
+    undefined,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
+}
 
 /** The scope's plaintext as a .env-like file (the twin Git diffs and merges without Kagi). */
 async function twinText(v: BenchVault, scope: string): Promise<string> {
@@ -66,7 +93,7 @@ export async function benchTextconv(): Promise<BenchResult> {
   );
 }
 
-export async function benchMergeDriver(): Promise<BenchResult> {
+export async function benchMergeDriver(): Promise<BenchResult[]> {
   const v = await gitVault(1000);
   const scope = v.scopes[0]!;
   const dir = tempDir('merge');
@@ -81,27 +108,30 @@ export async function benchMergeDriver(): Promise<BenchResult> {
   git(v, 'checkout', '-q', '--', '.');
   await side('theirs', 'SECRET_900');
   const f = (n: string) => path.join(dir, n);
+  const driver = (kagiRun: typeof kagi) =>
+    kagiRun(v, 'git', 'merge-driver', 'store', f('base.enc'), f('result.enc'), f('theirs.enc'), v.store);
+  const before = () => {
+    fs.copyFileSync(f('ours.enc'), f('result.enc'));
+    fs.copyFileSync(f('ours.env'), f('result.env'));
+  };
   const r = await compare(
-    () => kagi(v, 'git', 'merge-driver', 'store', f('base.enc'), f('result.enc'), f('theirs.enc'), v.store),
+    () => driver(kagi),
     () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env')),
-    {
-      runs: 9,
-      before: () => {
-        fs.copyFileSync(f('ours.enc'), f('result.enc'));
-        fs.copyFileSync(f('ours.env'), f('result.env'));
-      },
-    },
+    { runs: 9, before },
   );
-  return ratioResult(
-    'merge_driver_vs_merge_file',
-    r.ratio,
-    `git merge-file of the 1,000-line plaintext twins: ${r.baseline.medianMs.toFixed(1)} ms`,
-    3,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
-  );
+  return [
+    ratioResult(
+      'merge_driver_vs_merge_file',
+      r.ratio,
+      `git merge-file of the 1,000-line plaintext twins: ${r.baseline.medianMs.toFixed(1)} ms`,
+      3,
+      { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    ),
+    await codeCacheGain('merge_driver_code_cache_vs_none', driver, { runs: 9, before }),
+  ];
 }
 
-export async function benchLog(): Promise<BenchResult> {
+export async function benchLog(): Promise<BenchResult[]> {
   const v = await gitVault(50);
   const scope = v.scopes[0]!;
   const project = Project.open(v.root, v.host);
@@ -119,11 +149,14 @@ export async function benchLog(): Promise<BenchResult> {
     () => git(v, 'log', '-p', '--', 'twin.txt'),
     { runs: 7 },
   );
-  return ratioResult(
-    'log_vs_git_log_p',
-    r.ratio,
-    `git log -p of the plaintext twin over 201 commits: ${r.baseline.medianMs.toFixed(1)} ms`,
-    3,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
-  );
+  return [
+    ratioResult(
+      'log_vs_git_log_p',
+      r.ratio,
+      `git log -p of the plaintext twin over 201 commits: ${r.baseline.medianMs.toFixed(1)} ms`,
+      3,
+      { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    ),
+    await codeCacheGain('log_code_cache_vs_none', (kagiRun) => kagiRun(v, 'log'), { runs: 7 }),
+  ];
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BenchResult } from '../result';
 
-const kb = (file: string) => Math.round(fs.statSync(file).size / 102.4) / 10;
+const kb = (...files: string[]) => Math.round(files.reduce((sum, f) => sum + fs.statSync(f).size, 0) / 102.4) / 10;
 
 /** Sizes are absolute: the goal is the budget itself. */
 function sizeResult(id: string, value: number, what: string, goalMax: number): BenchResult {
@@ -12,7 +12,9 @@ function sizeResult(id: string, value: number, what: string, goalMax: number): B
 
 /** bench/run.mjs has just built the production bundles. */
 export function benchBundle(): BenchResult {
-  return sizeResult('bundle_kb', kb('dist/extension.js'), 'minified dist/extension.js (budget)', 200);
+  // dist/extension.js is a stub since the code cache: the code activation loads is all three.
+  const files = ['dist/extension.js', 'dist/code-cache.js', 'dist/extension.bundle.js'];
+  return sizeResult('bundle_kb', kb(...files), `minified ${files.join(' + ')} (budget)`, 200);
 }
 
 export function benchVsix(): BenchResult {

@@ -4,7 +4,14 @@
 // host. Kagi's installed copy has its activation events emptied so that nothing but the probe
 // activates it (its code is the built bundle, unchanged); the order alternates between runs so
 // neither side always pays the host's first activation. bench/cases/host.ts reads the output.
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+//
+// Kagi's bundles load through a V8 code cache in the user's cache folder (XDG_CACHE_HOME/kagi,
+// scripts/bundle/code-cache.cjs). Each run is a `warm` host (one cache folder shared by the warm
+// runs, written first by a host that is not counted: the user's every window after the first)
+// or a `cold` host (a fresh, empty cache folder: the first window after an install or update),
+// alternating. The loader's trace says which each run was, so a warm figure is never a cold one.
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { extensionId, readPackageJson, repoRoot, sleep } from '../../scripts/vscode/common.mjs';
 import { RUNNER_EXTENSION_DIR, installExtension, makeRunDirs, startCodeServer } from '../../scripts/vscode/server.mjs';
@@ -20,8 +27,14 @@ function installApiOnly(extensionsDir) {
   writeFileSync(manifest, JSON.stringify({ ...pkg, activationEvents: [] }, null, 2));
 }
 
-async function oneRun({ workspace, kagiHome, order }) {
+/** The loader's events of this host run (`extension.bundle hit`, …), from its trace file. */
+function cacheEvents(traceFile) {
+  return existsSync(traceFile) ? readFileSync(traceFile, 'utf8').trim().split('\n').filter(Boolean) : [];
+}
+
+async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0 }) {
   const dirs = makeRunDirs('kagi-bench-host-');
+  const traceFile = path.join(dirs.results, 'code-cache.trace');
   installApiOnly(dirs.extensions);
   installExtension(dirs.extensions, path.join(HERE, 'empty-extension'));
   const runnerDir = installExtension(dirs.extensions, RUNNER_EXTENSION_DIR);
@@ -39,6 +52,8 @@ async function oneRun({ workspace, kagiHome, order }) {
       KAGI_IT_EXTENSION_ID: 'kagi-vault.not-installed',
       KAGI_BENCH_ORDER: order.join(','),
       KAGI_BENCH_KAGI_ID: extensionId(readPackageJson()),
+      XDG_CACHE_HOME: cacheHome,
+      KAGI_CODE_CACHE_TRACE: traceFile,
     },
   });
   let browser;
@@ -50,22 +65,34 @@ async function oneRun({ workspace, kagiHome, order }) {
       if (Date.now() > deadline) throw new Error('the probe wrote no result within 240 s');
       await sleep(250);
     }
+    // The loader writes a missing cache a moment after loading each bundle: wait for it.
+    await sleep(lingerMs);
   } finally {
     await browser?.close().catch(() => {});
     await server.stop();
   }
   const out = JSON.parse(readFileSync(resultsFile, 'utf8'));
   if (!out.bench) throw new Error(`the probe failed: ${out.error ?? JSON.stringify(out.failures)}`);
-  return out.bench;
+  return { ...out.bench, code_cache: cacheEvents(traceFile) };
 }
 
 const [workspace, kagiHome, runs, outFile] = process.argv.slice(2);
 const kagiId = extensionId(readPackageJson());
-const results = [];
+const newCacheHome = () => mkdtempSync(path.join(os.tmpdir(), 'kagi-bench-code-cache-'));
+const warmCache = newCacheHome();
+// Not counted: it writes the cache the warm runs read (the wait covers the loader's delay).
+const primed = await oneRun({ workspace, kagiHome, order: [kagiId, EMPTY_ID], cacheHome: warmCache, lingerMs: 7000 });
+process.stderr.write(`bench: host priming run (not counted): code cache ${JSON.stringify(primed.code_cache)}\n`);
+const results = { warm: [], cold: [] };
 for (let i = 0; i < Number(runs); i++) {
   const order = i % 2 === 0 ? [EMPTY_ID, kagiId] : [kagiId, EMPTY_ID];
-  const r = await oneRun({ workspace, kagiHome, order });
-  results.push({ kagi_ms: r.activation_ms[kagiId], empty_ms: r.activation_ms[EMPTY_ID], ...r, order });
-  process.stderr.write(`bench: host run ${i + 1}/${runs}: ${JSON.stringify(results.at(-1))}\n`);
+  // Cold and warm alternate too, so the machine's drift hits both alike.
+  const kinds = i % 2 === 0 ? ['warm', 'cold'] : ['cold', 'warm'];
+  for (const kind of kinds) {
+    const cacheHome = kind === 'warm' ? warmCache : newCacheHome();
+    const r = await oneRun({ workspace, kagiHome, order, cacheHome });
+    results[kind].push({ kagi_ms: r.activation_ms[kagiId], empty_ms: r.activation_ms[EMPTY_ID], ...r, order });
+    process.stderr.write(`bench: host run ${i + 1}/${runs} (${kind}): ${JSON.stringify(results[kind].at(-1))}\n`);
+  }
 }
-writeFileSync(outFile, JSON.stringify({ repoRoot, results }, null, 2));
+writeFileSync(outFile, JSON.stringify({ repoRoot, results: results.warm, cold: results.cold }, null, 2));

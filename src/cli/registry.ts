@@ -55,6 +55,6 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 Run \`kagi <command> --help\` for its options, \`kagi --version\` for the version. Environment: KAGI_HOME (device
 data folder), KAGI_PROJECT_KEY / KAGI_PROJECT_KEY_FILE (64-hex project key,
 e.g. in CI; an invalid value is an error), KAGI_DEBUG=1 (stack traces of
-unexpected errors).
+unexpected errors), KAGI_NO_CODE_CACHE=1 (no V8 code cache in ~/.cache/kagi).
 `;
 }

@@ -22,7 +22,9 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/(extension|vault|cli)\.js$/,
+  /^dist\/(extension|vault|cli)(\.bundle)?\.js$/,
+  // the loader the three entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
+  /^dist\/code-cache\.js$/,
   // the apps and the one chunk they share
   /^dist\/webview\/(team|compare|shared)\.js$/,
   /^dist\/webview\/(team|compare)\.css$/,
@@ -39,6 +41,11 @@ const REQUIRED = [
   'dist/vault.js',
   // what the extension names as Git's drivers, textconv and pre-commit guard (kagi-git launcher)
   'dist/cli.js',
+  // each entry above is a stub: its bundle, and the code-cache loader it runs it through
+  'dist/extension.bundle.js',
+  'dist/vault.bundle.js',
+  'dist/cli.bundle.js',
+  'dist/code-cache.js',
   'media/icon.png',
 ];
 
@@ -117,6 +124,9 @@ describe('the VSIX contents (vsce ls)', function () {
         'dist/webview/shared.js.map',
         'dist/cli.js',
         'dist/cli.js.map',
+        'dist/cli.bundle.js',
+        'dist/cli.bundle.js.map',
+        'dist/code-cache.js',
         'l10n/bundle.l10n.json',
         'l10n/bundle.l10n.de.json',
         'src/extension/extension.ts',
@@ -143,6 +153,8 @@ describe('the VSIX contents (vsce ls)', function () {
           'dist/vault.js',
           'dist/webview/shared.js',
           'dist/cli.js',
+          'dist/cli.bundle.js',
+          'dist/code-cache.js',
           'l10n/bundle.l10n.de.json',
           'media/icon.png',
         ],
