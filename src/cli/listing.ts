@@ -9,9 +9,9 @@ export interface ListedSecret extends KeyInfo {
   value?: string;
 }
 
-/** One scope's secrets as `Key | Value [| Desc]`, sorted by key, masked unless `show`. */
-function scopeTable(listed: Iterable<ListedSecret>, show: boolean, indent = 0): string {
-  const secrets = [...listed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/** One scope's secrets as `Key | Value [| Desc]`, sorted by key (in place), masked unless `show`. */
+function scopeTable(secrets: ListedSecret[], show: boolean, indent = 0): string {
+  secrets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const withDesc = secrets.some((s) => s.description);
   const headers = withDesc ? ['Key', 'Value', 'Desc'] : ['Key', 'Value'];
   const rows = secrets.map((s) => {

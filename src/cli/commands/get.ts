@@ -35,9 +35,7 @@ Options:
     const reveals = target.kind === 'key' || flag(p, 'show');
     if (target.kind !== 'key') {
       // Masked, the listing keeps names only: no value is copied out of the decrypted text (readSelectionKeys).
-      const listed = reveals
-        ? secretsOf(await readSelection(project, target))
-        : await readSelectionKeys(project, target);
+      const listed = reveals ? rowsOf(await readSelection(project, target)) : await readSelectionKeys(project, target);
       if (reveals) await confirmYesNo(ctx.io, flag(p, 'yes'), 'Reveal secret values on screen?');
       ctx.io.out(
         target.kind === 'scope'
@@ -54,6 +52,6 @@ Options:
 };
 
 /** Each store's secrets, as listing rows. */
-function secretsOf(stores: Map<string, Store>): Map<string, Iterable<ListedSecret>> {
+function rowsOf(stores: Map<string, Store>): Map<string, Iterable<ListedSecret>> {
   return new Map([...stores].map(([scope, store]) => [scope, store.secrets.values()]));
 }

@@ -89,14 +89,17 @@ export class AtomicBatch {
  * `entries` as one batch: every target replaced, or (failing before the renames) none. Every
  * temp is written in full before the first rename, so a write that fails part-way (a full
  * disk, a file size limit, a folder we may not write) changes no target.
+ *
+ * `staged`: a batch the caller began filling earlier (a rotation stages each store as it is
+ * sealed); an entry it holds with exactly that text is not written again.
  */
 export async function writeFilesAtomic(
   entries: Iterable<readonly [string, string]>,
-  opts: { inOrder?: boolean } = {},
+  opts: { inOrder?: boolean; staged?: AtomicBatch } = {},
 ): Promise<void> {
-  const batch = new AtomicBatch();
+  const batch = opts.staged ?? new AtomicBatch();
   try {
-    for (const [file, text] of entries) batch.add(file, text);
+    for (const [file, text] of entries) batch.ensure(file, text);
     await batch.commit(opts);
   } finally {
     batch.discard();

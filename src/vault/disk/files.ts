@@ -243,16 +243,17 @@ function openForReading(file: string, followLinks: boolean): number {
 function readUpTo(fd: number, file: string, maxBytes: number, statSize: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
+  const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
   let chunkBytes = statSize > 0 && statSize < CHUNK_BYTES ? wholeUnits(statSize + 1) : CHUNK_BYTES;
   for (;;) {
     const chunk = Buffer.allocUnsafe(chunkBytes);
     const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-    if (n === 0) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    if (n === 0) return whole();
     total += n;
     if (total > maxBytes) throw tooLarge(file, undefined, maxBytes);
     chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
     // A short read of a file fstat measured is its end: no second read to hear so.
-    if (n < chunk.length && total === statSize) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    if (n < chunk.length && total === statSize) return whole();
     chunkBytes = CHUNK_BYTES;
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError } from '../errors';
 import { isPlainObject, parseJsonFile } from '../format/encoding';
-import { AtomicBatch } from '../disk/atomicBatch';
+import { writeFilesAtomic, type AtomicBatch } from '../disk/atomicBatch';
 import { assertRealFolders, readTextIfExists, removeFile, removeTempsUnder, writeFileAtomic } from '../disk/files';
 import { accessSnapshotPath, journalPath, stagingPath } from '../device/dataDir';
 import { isSafeSecretsPath } from '../scopes/names';
@@ -140,18 +140,12 @@ export async function applyJournal(kagiDir: string, dataDir: string, j: Journal,
   );
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
-  const batch = staged ?? new AtomicBatch();
-  try {
-    for (const [file, text] of targets) batch.ensure(file, text);
-    await batch.commit();
-  } finally {
-    batch.discard();
-  }
+  await writeFilesAtomic(targets, { staged });
   writeAccessText(kagiDir, dataDir, j.projectId, j.accessJson);
   removeFile(journalPath(dataDir, j.projectId));
 }
 
 /** Where a journal's vault-relative path (`secrets/api/production.enc`) is written. */
-export function journalTarget(kagiDir: string, rel: string): string {
+function journalTarget(kagiDir: string, rel: string): string {
   return path.join(kagiDir, ...rel.split('/'));
 }

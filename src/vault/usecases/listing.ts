@@ -6,7 +6,7 @@ import type { KeySource } from '../device/projectKey';
 import type { Member } from '../format/access';
 import { displayName, readArtifactIndex } from '../project/artifacts';
 import { locatorOf } from '../format/artifactPaths';
-import { ScopeKeys } from './scopeKeys';
+import { readScopeKeys, ScopeKeys } from './scopeKeys';
 
 export { type KeyInfo, NAME_SEPARATOR, ScopeKeys } from './scopeKeys';
 
@@ -157,7 +157,7 @@ function readKeyNames(
       const sealed = project.sealedScope(cfg, scope);
       const digest = textDigest(sealed.text);
       const cached = cache.lookup(scope, digest, keyId);
-      const read = () => ScopeKeys.build((add) => project.visitScopeKeys(scope, key, sealed, add));
+      const read = () => readScopeKeys(project, cfg, scope, key, sealed);
       const keys = ScopeKeys.shared(cached ?? read(), pool);
       if (keys !== cached) cache.remember(scope, digest, keyId, keys);
       out.set(scope, keys);

@@ -1,5 +1,7 @@
 import { KagiError } from '../errors';
 import { INVALID_SECRET_NAME } from '../format/store';
+import type { ProjectConfig } from '../format/projectConfig';
+import type { Project } from '../project/project';
 
 /** A key's name and description: everything a listing may show. Never a value. */
 export interface KeyInfo {
@@ -105,4 +107,15 @@ function sameDescriptions(a: ReadonlyMap<string, string> | undefined, b: Readonl
   if (!a || !b || a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;
+}
+
+/** The keys of one scope, decrypted and checked as `readScope` checks them, never built into a store (listings). */
+export function readScopeKeys(
+  project: Project,
+  cfg: ProjectConfig,
+  scope: string,
+  key: Uint8Array,
+  sealed = project.sealedScope(cfg, scope),
+): ScopeKeys {
+  return ScopeKeys.build((add) => project.visitScopeKeys(scope, key, sealed, add));
 }

@@ -5,7 +5,7 @@ import type { Project } from '../project/project';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Transaction } from '../project/transaction';
 import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
-import { ScopeKeys } from './scopeKeys';
+import { readScopeKeys, type ScopeKeys } from './scopeKeys';
 
 export interface SecretInput {
   key: string;
@@ -170,10 +170,9 @@ export async function readSelection(project: Project, target: ScopeSelection): P
  * masked listing (`kagi get`) needs.
  */
 export async function readSelectionKeys(project: Project, target: ScopeSelection): Promise<Map<string, ScopeKeys>> {
-  return mapScopes(project, selectedScopes(project, target), (cfg, scope, key) => {
-    const sealed = project.sealedScope(cfg, scope);
-    return ScopeKeys.build((add) => project.visitScopeKeys(scope, key, sealed, add));
-  });
+  return mapScopes(project, selectedScopes(project, target), (cfg, scope, key) =>
+    readScopeKeys(project, cfg, scope, key),
+  );
 }
 
 /** The scopes a selection names (`undefined`: all); a service that has none is an error naming the ones that exist. */
