@@ -124,20 +124,32 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
     const root = tempDir();
     const target = path.join(root, 'x.enc');
     fs.writeFileSync(target, 'old');
+    const temps = () => fs.readdirSync(root).filter((n) => n.endsWith('.tmp'));
     const batch = new AtomicBatch();
     batch.add(target, 'new');
+    await batch.ready();
     assert.equal(fs.readFileSync(target, 'utf8'), 'old');
-    assert.equal(fs.readdirSync(root).filter((n) => n.endsWith('.tmp')).length, 1);
+    assert.equal(temps().length, 1);
+    assert.equal(fs.readFileSync(path.join(root, temps()[0]!), 'utf8'), 'new');
+    assert.equal(fs.statSync(path.join(root, temps()[0]!)).mode & 0o777, 0o600);
     batch.add(target, 'newer'); // replaces its own temp
-    assert.equal(fs.readdirSync(root).filter((n) => n.endsWith('.tmp')).length, 1);
-    batch.discard();
+    await batch.ready();
+    assert.equal(temps().length, 1);
+    assert.equal(fs.readFileSync(path.join(root, temps()[0]!), 'utf8'), 'newer');
+    await batch.discard();
     assert.deepEqual(fs.readdirSync(root), ['x.enc']);
     assert.equal(fs.readFileSync(target, 'utf8'), 'old');
+
+    // Discarded while its writes are still in flight: none of them is left behind.
+    const inFlight = new AtomicBatch();
+    for (let i = 0; i < 100; i++) inFlight.add(path.join(root, `g${i % 3}`, `f${i}.enc`), `v${i}`);
+    await inFlight.discard();
+    for (let i = 0; i < 3; i++) assert.deepEqual(fs.readdirSync(path.join(root, `g${i}`)), []);
 
     const second = new AtomicBatch();
     for (let i = 0; i < 100; i++) second.add(path.join(root, `d${i % 7}`, `f${i}.enc`), `v${i}`);
     await second.commit();
-    second.discard(); // a no-op once committed
+    await second.discard(); // a no-op once committed
     for (let i = 0; i < 100; i++)
       assert.equal(fs.readFileSync(path.join(root, `d${i % 7}`, `f${i}.enc`), 'utf8'), `v${i}`);
     assert.equal(

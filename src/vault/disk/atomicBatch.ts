@@ -1,40 +1,44 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
-import { ensurePrivateDir, orphanTemps, writeTemp } from './files';
+import { ensurePrivateDir, orphanTemps, tempPathFor, writeTempDurably } from './files';
 
 const isWindows = process.platform === 'win32';
 
-/** Flushes in flight at once: enough to keep the disk busy, far below any fd limit. */
+/** File operations in flight at once: enough to keep the disk busy, far below any fd limit. */
 const MAX_IN_FLIGHT = 32;
 
 interface Staged {
   tmp: string;
   text: string;
-  flushed: Promise<void>;
+  /** the temp created, written and flushed */
+  written: Promise<void>;
 }
 
 /**
  * Many vault files replaced together (a rotation's hundreds of stores), each
- * atomically: `add` writes a temp file beside its target and queues its flush;
- * the flushes run in parallel (they share the filesystem's journal commits);
- * `commit` waits for them, renames every temp over its target and flushes the
- * folders. Temps are not vault files: until `commit` nothing a reader sees has
- * changed, and `discard` removes them. The caller holds the project lock.
+ * atomically: `add` queues the creation of a temp file beside its target, its write
+ * and its flush on the thread pool, in parallel (they share the filesystem's journal
+ * commits) while the caller goes on; `commit` waits for them, renames every temp over
+ * its target and flushes the folders. Temps are not vault files: until `commit`
+ * nothing a reader sees has changed, and `discard` removes them. The caller holds
+ * the project lock.
  */
 export class AtomicBatch {
   private readonly staged = new Map<string, Staged>();
   private readonly dirs = new Map<string, Map<string, string[]>>();
-  private readonly flusher = new Flusher();
+  private readonly io = new IoSlots();
+  /** temps replaced by a later `add`, removed once their write has settled */
+  private readonly retired: Promise<void>[] = [];
   private committed = false;
 
   /** Stages `text` for `file` (replacing what was staged for it). */
   add(file: string, text: string): void {
     const previous = this.staged.get(file);
-    if (previous) removeTemp(previous.tmp);
+    if (previous) this.retired.push(settled(previous.written).then(() => removeTemp(previous.tmp)));
     this.removeOrphansOf(file);
-    const tmp = writeTemp(file, text, false);
-    this.staged.set(file, { tmp, text, flushed: this.flusher.flush(tmp, 'file') });
+    const tmp = tempPathFor(file);
+    this.staged.set(file, { tmp, text, written: this.io.run(() => writeTempDurably(tmp, file, text)) });
   }
 
   /** Stages `text` for `file` unless that very text is staged for it already. */
@@ -42,13 +46,17 @@ export class AtomicBatch {
     if (this.staged.get(file)?.text !== text) this.add(file, text);
   }
 
+  /** Waits until every temp is on disk; throws the first failure (then only `discard` is left). */
+  async ready(): Promise<void> {
+    await settleAll([...this.retired, ...[...this.staged.values()].map((s) => s.written)]);
+  }
+
   /**
    * `inOrder`: rename in the order the files were added, so a crash between two renames
    * leaves only a prefix replaced (a blob before the index that lists it).
    */
   async commit(opts: { inOrder?: boolean } = {}): Promise<void> {
-    const entries = [...this.staged];
-    await settleAll(entries.map(([, s]) => s.flushed));
+    await this.ready();
     const rename = async ([file, s]: [string, Staged]) => {
       try {
         await fs.promises.rename(s.tmp, file);
@@ -56,18 +64,21 @@ export class AtomicBatch {
         throw ioError('write', file, e);
       }
     };
+    const entries = [...this.staged];
     if (opts.inOrder) for (const entry of entries) await rename(entry);
     // Independent renames run in parallel; all-or-nothing comes from the rotation journal.
     else await settleAll(entries.map(rename));
     this.committed = true;
-    if (!isWindows) await settleAll([...this.dirs.keys()].map((dir) => this.flusher.flush(dir, 'dir')));
+    if (!isWindows) await settleAll([...this.dirs.keys()].map((dir) => this.io.run(() => fsyncPath(dir, 'dir'))));
   }
 
-  /** Removes every temp not yet renamed; a no-op after `commit`. */
-  discard(): void {
+  /** Removes every temp not yet renamed, once no write is in flight; a no-op after `commit`. */
+  async discard(): Promise<void> {
     if (this.committed) return;
-    for (const s of this.staged.values()) removeTemp(s.tmp);
+    const staged = [...this.staged.values()];
     this.staged.clear();
+    await Promise.allSettled([...this.retired, ...staged.map((s) => s.written)]);
+    for (const s of staged) removeTemp(s.tmp);
   }
 
   /** Temps of this target left by a writer that died (every writer holds the lock). */
@@ -102,7 +113,7 @@ export async function writeFilesAtomic(
     for (const [file, text] of entries) batch.ensure(file, text);
     await batch.commit(opts);
   } finally {
-    batch.discard();
+    await batch.discard();
   }
 }
 
@@ -119,16 +130,24 @@ function removeTemp(tmp: string): void {
   fs.rmSync(tmp, { force: true });
 }
 
-/** fsync by path, at most MAX_IN_FLIGHT at a time, in the order asked. */
-class Flusher {
+/** A promise that settles when `work` does, never rejecting (its failure is observed elsewhere). */
+function settled(work: Promise<unknown>): Promise<void> {
+  return work.then(
+    () => {},
+    () => {},
+  );
+}
+
+/** File operations at most MAX_IN_FLIGHT at a time, started in the order asked. */
+class IoSlots {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  flush(p: string, kind: 'file' | 'dir'): Promise<void> {
+  run(op: () => Promise<void>): Promise<void> {
     const done = this.slot()
-      .then(() => fsyncPath(p, kind))
+      .then(op)
       .finally(() => this.release());
-    done.catch(() => {}); // observed by commit; a discarded batch ignores it
+    done.catch(() => {}); // observed by ready/commit; a discarded batch ignores it
     return done;
   }
 

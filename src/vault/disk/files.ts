@@ -86,8 +86,7 @@ export function writeTemp(
   mode = 0o600,
   kind: TempKind = 'vault',
 ): string {
-  const hex = randomBytes(6).toString('hex');
-  const tmp = path.join(path.dirname(file), `${kind === 'vault' ? '.' : ''}${path.basename(file)}.${hex}.tmp`);
+  const tmp = tempPathFor(file, kind);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode & 0o600);
@@ -100,6 +99,32 @@ export function writeTemp(
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw ioError('write', file, e);
+  }
+}
+
+/** A fresh name for a temp beside `file` (TEMP_PATTERN below). */
+export function tempPathFor(file: string, kind: TempKind = 'vault'): string {
+  const hex = randomBytes(6).toString('hex');
+  return path.join(path.dirname(file), `${kind === 'vault' ? '.' : ''}${path.basename(file)}.${hex}.tmp`);
+}
+
+/**
+ * writeTemp's durable twin on the thread pool, for a batch of hundreds: the main thread
+ * seals the next file while this one is created, written and flushed. On failure the
+ * caller removes `tmp` (it may exist, half-written).
+ */
+export async function writeTempDurably(tmp: string, file: string, text: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
+    handle = await fs.promises.open(tmp, flags, 0o600);
+    if (!isWindows) await handle.chmod(0o600);
+    await handle.writeFile(text);
+    await handle.sync();
+  } catch (e) {
+    throw ioError('write', file, e);
+  } finally {
+    await handle?.close();
   }
 }
 

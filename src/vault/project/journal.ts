@@ -142,7 +142,12 @@ export async function applyJournal(kagiDir: string, dataDir: string, j: Journal,
   for (const [file] of targets) assertRealFolders(kagiDir, file);
   await writeFilesAtomic(targets, { staged });
   writeAccessText(kagiDir, dataDir, j.projectId, j.accessJson);
-  removeFile(journalPath(dataDir, j.projectId));
+  dropJournal(dataDir, j.projectId);
+}
+
+/** Once everything the journal describes is on disk, or (a rotation that failed) nothing is. */
+export function dropJournal(dataDir: string, projectId: string): void {
+  removeFile(journalPath(dataDir, projectId));
 }
 
 /** Where a journal's vault-relative path (`secrets/api/production.enc`) is written. */

@@ -8,7 +8,7 @@ import {
   type AccessList,
   type Member,
 } from '../format/access';
-import { applyJournal, clearStaging, markStaging, writeJournal, type Journal } from '../project/journal';
+import { applyJournal, clearStaging, dropJournal, markStaging, writeJournal, type Journal } from '../project/journal';
 import { AtomicBatch } from '../disk/atomicBatch';
 import { refreshKeyCache } from '../device/projectKey';
 import { findMember, requireOwner } from './members';
@@ -18,6 +18,9 @@ import { resealArtifacts } from '../project/artifacts';
 import type { Project } from '../project/project';
 import { sealStore } from '../crypto/seal';
 import { wrapProjectKey } from '../crypto/wrap';
+
+/** Stores sealed between two turns of the event loop (the staged writes' steps run there). */
+const YIELD_EVERY = 4;
 
 export interface RotationProgress {
   step: 'journal' | 'stores' | 'access' | 'done';
@@ -79,8 +82,8 @@ export async function removeMember(
   opts: RotationOptions = {},
 ): Promise<RotationReport> {
   return project.mutate(async () => {
-    // Each re-sealed file is written as a temp beside its target as soon as it exists, and
-    // flushed while the next is sealed; nothing is renamed before the journal is on disk, so
+    // Each re-sealed file is written as a temp beside its target on the thread pool as soon as
+    // it exists, while the next is sealed; nothing is renamed before the journal is on disk, so
     // a crash leaves at most temps under a key nobody was given (bench `rotate_vs_durable_rewrite`).
     const staged = new AtomicBatch();
     const projectId = project.projectId();
@@ -90,7 +93,7 @@ export async function removeMember(
         staged.add(project.file(rel), text),
       );
       onProgress({ step: 'journal', done: 0, total: 1 });
-      writeJournal(project.dataDir, plan.journal);
+      await writeJournalBeside(project.dataDir, plan.journal, staged);
       clearStaging(project.dataDir, projectId);
       // Recorded once the journal makes the rotation certain to finish, before the vault changes:
       // a crash after this point still leaves the removed id known as removed, never as verified.
@@ -103,10 +106,26 @@ export async function removeMember(
       onProgress({ step: 'done', done: 1, total: 1 });
       return plan.report;
     } finally {
-      staged.discard();
+      await staged.discard();
       clearStaging(project.dataDir, projectId);
     }
   });
+}
+
+/**
+ * The journal is written while the staged temps are still being flushed. If a temp then
+ * fails (a full disk), the journal goes again: nothing was renamed, so the rotation has not
+ * happened, and the vault is as it was. A crash before that removal is no harm either: the
+ * next command replays the journal, which holds every file's text.
+ */
+async function writeJournalBeside(dataDir: string, journal: Journal, staged: AtomicBatch): Promise<void> {
+  writeJournal(dataDir, journal);
+  try {
+    await staged.ready();
+  } catch (e) {
+    dropJournal(dataDir, journal.projectId);
+    throw e;
+  }
 }
 
 /**
@@ -132,14 +151,16 @@ export async function planRotation(
 
   const scopes = project.scopes(cfg);
   const files: Record<string, string> = {};
-  scopes.forEach((scope, i) => {
+  for (const [i, scope] of scopes.entries()) {
     onProgress({ step: 'stores', done: i, total: scopes.length });
     // Parsed, not just decrypted: a store that is not one aborts (docs/format.md §7.5), and the writer
     // rules hold (name == scope, map key == secret.key); unknown fields are carried over.
     const file = cfg.services[scope]!.file;
     files[file] = sealStore(scope, project.readScope(cfg, scope, oldKey), newKey);
     stage(file, files[file]);
-  });
+    // The staged writes go on between the stores: each step of one needs this thread for a moment.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+  }
   const artifacts = resealArtifacts(project, cfg, oldKey, newKey);
   for (const [rel, text] of Object.entries(artifacts)) stage(rel, text);
   onProgress({ step: 'stores', done: scopes.length, total: scopes.length });
