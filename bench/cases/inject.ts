@@ -1,6 +1,5 @@
-import { Project, readScopes } from '../../src/vault';
+import { Project, readScopeEnv } from '../../src/vault';
 import { serializeStore } from '../../src/vault/format/store';
-import { secretsOf } from '../../src/vault/usecases/processEnv';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
@@ -12,8 +11,8 @@ import type { BenchVault } from '../fixtures';
 export async function benchInject(v: BenchVault): Promise<BenchResult> {
   const project = Project.open(v.root, v.host);
   const scope = v.scopes[0]!;
-  // The extension's own path (injection.ts): readScopes, then the scope as an env.
-  const load = async () => secretsOf((await readScopes(project, [scope])).get(scope)!);
+  // The extension's own path (injection.ts) and `kagi run`'s: the scope as an env.
+  const load = () => readScopeEnv(project, scope);
   const env = await load();
   const cfg = project.config();
   const plaintext = serializeStore(scope, project.readScope(cfg, scope, (await project.key(cfg)).key));

@@ -3,7 +3,7 @@
 // in memory only, and never logged (only scope names and counts are).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { KagiError, readScopes, resolveProcessScope, type ScopeRequest, type SecretEnv, secretsOf } from '../vault';
+import { KagiError, readScopeEnv, resolveProcessScope, type ScopeRequest, type SecretEnv } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 import { confirmInjection } from './injectionGuard';
 
@@ -60,10 +60,7 @@ export async function loadScope(
   program?: string,
 ): Promise<LoadedScope> {
   const scope = scopeFor(ctx, v, req, cwd, action);
-  const store = (await readScopes(v.project, [scope])).get(scope);
-  if (!store)
-    throw new KagiError('scope-not-found', `scope ${scope} could not be read`, 'run "Kagi: Refresh" and try again');
-  const secrets = secretsOf(store);
+  const secrets = await readScopeEnv(v.project, scope);
   if (program !== undefined) await confirmInjection(ctx, v, scope, secrets, program);
   ctx.log.info(`${action}: ${Object.keys(secrets).length} secret(s) from ${scope}`);
   return { vault: v, scope, secrets };

@@ -6,7 +6,7 @@
 // uses them is running.
 import { createHmac, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { describeError, readScopes, secretsOf, type SecretEnv } from '../vault';
+import { describeError, readScopeEnv, type SecretEnv } from '../vault';
 import type { Prompter } from './prompter';
 import type { VaultChange, VaultFolder } from './vaultFolder';
 
@@ -80,8 +80,7 @@ export class StaleEnvironments implements vscode.Disposable {
     for (const e of affected) {
       let now: string;
       try {
-        const store = (await readScopes(e.vault.project, [e.scope])).get(e.scope)!;
-        now = this.digest(secretsOf(store));
+        now = this.digest(await readScopeEnv(e.vault.project, e.scope));
       } catch (err) {
         // a removed scope, or a key that no longer opens: the program has values the vault doesn't
         this.ctx.log.info(`stale check of ${e.scope}: ${describeError(err)}`);

@@ -6,9 +6,8 @@ import {
   materializeFiles,
   mergeEnv,
   parseFileRequest,
-  readScopes,
+  readScopeEnv,
   resolveRunTarget,
-  secretsOf,
   unapprovedDangerous,
   type Project,
   type SecretEnv,
@@ -59,8 +58,7 @@ Options:
       );
     }
     if (target.notice) ctx.io.err(`kagi: ${target.notice}\n`);
-    const secrets =
-      target.scope === undefined ? {} : secretsOf((await readScopes(project, [target.scope])).get(target.scope)!);
+    const secrets = target.scope === undefined ? {} : await readScopeEnv(project, target.scope);
     if (target.scope !== undefined) await checkDangerous(ctx, project, target.scope, secrets, allowed);
     if (target.scope === undefined || Object.keys(files).length === 0) {
       return spawnPassingThrough(target.argv, mergeEnv(ctx.host.env, secrets), ctx.cwd);

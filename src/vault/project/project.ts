@@ -15,7 +15,7 @@ import {
   type AccessList,
 } from '../format/access';
 import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
-import { parseStore, visitStoreKeys, type Store } from '../format/store';
+import { parseStore, visitStoreKeys, visitStoreValues, type Store } from '../format/store';
 import { applyJournal, readJournal, sweepStaged, writeAccessText, type Journal } from './journal';
 import { withLock } from '../disk/lock';
 import { Transaction } from './transaction';
@@ -154,6 +154,17 @@ export class Project {
     visit: (key: string, description?: string) => void,
   ): void {
     visitStoreKeys(decryptScope(key, scope, sealed), sealed.file, visit);
+  }
+
+  /** The name and value of each key of one scope, checked as `readScope` checks them, for environments. */
+  visitScopeValues(
+    cfg: ProjectConfig,
+    scope: string,
+    key: Uint8Array,
+    visit: (key: string, value: string) => void,
+  ): void {
+    const sealed = this.sealedScope(cfg, scope);
+    visitStoreValues(decryptScope(key, scope, sealed), sealed.file, visit);
   }
 
   /** The encrypted text of one scope named in kagi.json, as it is on disk. */

@@ -8,8 +8,15 @@ import type { Store } from '../format/store';
 export type SecretEnv = Record<string, string>;
 
 export function secretsOf(store: Store): SecretEnv {
+  return secretEnv((add) => {
+    for (const [key, s] of store.secrets) add(key, s.value);
+  });
+}
+
+/** The environment `fill` hands its names and values to (a store, or a store's text read without building one). */
+export function secretEnv(fill: (add: (key: string, value: string) => void) => void): SecretEnv {
   const out: SecretEnv = {};
-  for (const [key, s] of store.secrets) setOwn(out, key, s.value);
+  fill((key, value) => setOwn(out, key, value));
   return out;
 }
 

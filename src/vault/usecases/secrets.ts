@@ -6,6 +6,7 @@ import type { ProjectConfig } from '../format/projectConfig';
 import type { Transaction } from '../project/transaction';
 import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
 import { readScopeKeys, type ScopeKeys } from './scopeKeys';
+import { secretEnv, type SecretEnv } from './processEnv';
 
 export interface SecretInput {
   key: string;
@@ -106,6 +107,18 @@ export async function precreateServiceEnvs(tx: Transaction, scope: string): Prom
 /** Decrypts every scope (or the given ones); the first failure aborts with its file named. */
 export async function readScopes(project: Project, only?: string[]): Promise<Map<string, Store>> {
   return mapScopes(project, only, (cfg, scope, key) => project.readScope(cfg, scope, key));
+}
+
+/**
+ * One scope's secrets as a process's environment (`kagi run`, tasks, launches, terminals),
+ * read straight from the decrypted text: no store is built, so a launch pays for the names and
+ * values only (bench `inject_vs_json_parse`).
+ */
+export async function readScopeEnv(project: Project, scope: string): Promise<SecretEnv> {
+  const envs = await mapScopes(project, [scope], (cfg, s, key) =>
+    secretEnv((add) => project.visitScopeValues(cfg, s, key, add)),
+  );
+  return envs.get(scope)!;
 }
 
 /** `read` of each scope (all when `only` is undefined), after any interrupted rotation is finished. */

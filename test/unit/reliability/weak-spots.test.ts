@@ -16,7 +16,7 @@ import { removeMember } from '../../../src/vault/team/rotation';
 import { removeEnv } from '../../../src/vault/usecases/environments';
 import { initProject } from '../../../src/vault/usecases/init';
 import { mergeEnv, secretsOf } from '../../../src/vault/usecases/processEnv';
-import { readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
+import { readScopeEnv, readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
 import { assertKagiError, CONTROL_CHARACTER, rmTree, runCli } from './support';
 
@@ -214,5 +214,10 @@ describe('reliability: the weak spots of issue 16', function () {
     assert.ok(Object.prototype.hasOwnProperty.call(env, '__proto__'));
     assert.equal(Object.getOwnPropertyDescriptor(env, '__proto__')?.value, 'proto-value');
     assert.deepEqual(Object.keys(env).sort(), ['P', 'PATH', '__proto__', 'constructor']);
+    // What run, tasks and launches read (no store built): the very same environment, in the same order.
+    const direct = await readScopeEnv(Project.open(root, alice), 'api/production');
+    assert.equal(Object.getPrototypeOf(direct), Object.prototype);
+    assert.deepEqual(Object.entries(direct), Object.entries(secretsOf(store)));
+    assert.equal(Object.getOwnPropertyDescriptor(direct, '__proto__')?.value, 'proto-value');
   });
 });
