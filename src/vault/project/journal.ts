@@ -103,7 +103,7 @@ export function markStaging(dataDir: string, projectId: string): void {
   writeFileAtomic(stagingPath(dataDir, projectId), '');
 }
 
-/** Once the journal is written (its replay clears its targets' temps) or the rotation ended. */
+/** When the rotation has ended, every temp of its renamed or removed. */
 export function clearStaging(dataDir: string, projectId: string): void {
   removeFile(stagingPath(dataDir, projectId));
 }
@@ -136,7 +136,7 @@ export function writeAccessText(kagiDir: string, dataDir: string, projectId: str
  */
 export async function applyJournal(kagiDir: string, dataDir: string, j: Journal, staged?: AtomicBatch): Promise<void> {
   const targets = Object.entries({ ...j.files, ...j.artifacts }).map(
-    ([rel, content]) => [journalTarget(kagiDir, rel), content] as const,
+    ([rel, content]) => [vaultFile(kagiDir, rel), content] as const,
   );
   // Checked for all before the first write, so a refused journal changes nothing.
   for (const [file] of targets) assertRealFolders(kagiDir, file);
@@ -150,7 +150,10 @@ export function dropJournal(dataDir: string, projectId: string): void {
   removeFile(journalPath(dataDir, projectId));
 }
 
-/** Where a journal's vault-relative path (`secrets/api/production.enc`) is written. */
-function journalTarget(kagiDir: string, rel: string): string {
+/**
+ * Where a vault-relative path (`secrets/api/production.enc`) lives: one rule for the journal's
+ * targets and `Project.file`, so the temps a rotation stages are the ones its replay looks for.
+ */
+export function vaultFile(kagiDir: string, rel: string): string {
   return path.join(kagiDir, ...rel.split('/'));
 }

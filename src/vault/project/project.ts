@@ -16,7 +16,7 @@ import {
 } from '../format/access';
 import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
 import { parseStore, visitStoreKeys, visitStoreValues, type Store } from '../format/store';
-import { applyJournal, readJournal, sweepStaged, writeAccessText, type Journal } from './journal';
+import { applyJournal, readJournal, sweepStaged, vaultFile, writeAccessText, type Journal } from './journal';
 import { withLock } from '../disk/lock';
 import { Transaction } from './transaction';
 import { resolveProjectKey, type ResolvedKey } from '../device/projectKey';
@@ -74,7 +74,7 @@ export class Project {
   }
 
   file(rel: string): string {
-    const file = path.join(this.kagiDir, ...rel.split('/'));
+    const file = vaultFile(this.kagiDir, rel);
     assertRealFolders(this.kagiDir, file);
     return file;
   }

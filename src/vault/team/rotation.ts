@@ -94,7 +94,6 @@ export async function removeMember(
       );
       onProgress({ step: 'journal', done: 0, total: 1 });
       await writeJournalBeside(project.dataDir, plan.journal, staged);
-      clearStaging(project.dataDir, projectId);
       // Recorded once the journal makes the rotation certain to finish, before the vault changes:
       // a crash after this point still leaves the removed id known as removed, never as verified.
       const ctx = await reviewContext(project, plan.journal.projectId, plan.newKey);
@@ -106,6 +105,8 @@ export async function removeMember(
       onProgress({ step: 'done', done: 1, total: 1 });
       return plan.report;
     } finally {
+      // The mark goes last, with every temp either renamed or removed (killed before this, the
+      // next command sweeps them, then replays the journal if there is one).
       await staged.discard();
       clearStaging(project.dataDir, projectId);
     }
