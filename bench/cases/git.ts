@@ -29,10 +29,13 @@ function run(cmd: string, args: string[], cwd: string, home: string, extraEnv: R
 }
 
 const git = (v: BenchVault, ...args: string[]) => run('git', args, v.root, v.host.home);
-const kagi = (v: BenchVault, ...args: string[]) => run(process.execPath, [CLI, ...args], v.root, v.host.home);
+const kagiWith =
+  (extraEnv: Record<string, string>) =>
+  (v: BenchVault, ...args: string[]) =>
+    run(process.execPath, [CLI, ...args], v.root, v.host.home, extraEnv);
+const kagi = kagiWith({});
 /** The same, compiling the bundles at start instead of loading them from the V8 code cache. */
-const kagiCompiling = (v: BenchVault, ...args: string[]) =>
-  run(process.execPath, [CLI, ...args], v.root, v.host.home, { KAGI_NO_CODE_CACHE: '1' });
+const kagiCompiling = kagiWith({ KAGI_NO_CODE_CACHE: '1' });
 
 /**
  * What the V8 code cache saves on one command: the same kagi command with the cache (warm: the
