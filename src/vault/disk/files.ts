@@ -113,19 +113,29 @@ export function tempPathFor(file: string, kind: TempKind = 'vault'): string {
  * seals the next file while this one is created, written and flushed. On failure the
  * caller removes `tmp` (it may exist, half-written).
  */
-export async function writeTempDurably(tmp: string, file: string, text: string): Promise<void> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
+export function writeTempDurably(tmp: string, file: string, text: string): Promise<void> {
+  // Callbacks, not fs.promises: a FileHandle and a promise per step cost the main thread more
+  // than the steps themselves, times 600 files (bench `rotate_vs_durable_rewrite`).
+  return new Promise((resolve, reject) => {
+    const failed = (e: unknown) => reject(ioError('write', file, e));
     const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
-    handle = await fs.promises.open(tmp, flags, 0o600);
-    if (!isWindows) await handle.chmod(0o600);
-    await handle.writeFile(text);
-    await handle.sync();
-  } catch (e) {
-    throw ioError('write', file, e);
-  } finally {
-    await handle?.close();
-  }
+    fs.open(tmp, flags, 0o600, (openError, fd) => {
+      if (openError) return failed(openError);
+      const steps: ((done: (e: Error | null) => void) => void)[] = [
+        ...(isWindows ? [] : [(done: (e: Error | null) => void) => fs.fchmod(fd, 0o600, done)]),
+        (done) => fs.writeFile(fd, text, done),
+        (done) => fs.fsync(fd, done),
+      ];
+      // Each step once the one before succeeded; the first failure closes the file and is reported.
+      const next = (e: Error | null) => {
+        if (e) return fs.close(fd, () => failed(e));
+        const step = steps.shift();
+        if (step) step(next);
+        else fs.close(fd, (closeError) => (closeError ? failed(closeError) : resolve()));
+      };
+      next(null);
+    });
+  });
 }
 
 function prepareDir(dir: string, names: readonly string[]): void {
