@@ -95,6 +95,14 @@ export function writeJournal(dataDir: string, j: Journal): void {
 }
 
 /**
+ * `writeJournal` with its write and flush on the thread pool: a rotation's staged temps each
+ * need the main thread between their steps, and a synchronous flush of megabytes stalls them.
+ */
+export async function writeJournalAsync(dataDir: string, j: Journal): Promise<void> {
+  await writeFilesAtomic([[journalPath(dataDir, j.projectId), serializeJournal(j)]]);
+}
+
+/**
  * A rotation stages its temps in the vault before its journal exists (team/rotation.ts): this
  * device-local mark says so, so that a process killed in between (Ctrl-C) leaves no temps for
  * `git add` to find: the next command under the lock sweeps them (`sweepStaged`).

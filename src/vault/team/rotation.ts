@@ -8,7 +8,14 @@ import {
   type AccessList,
   type Member,
 } from '../format/access';
-import { applyJournal, clearStaging, dropJournal, markStaging, writeJournal, type Journal } from '../project/journal';
+import {
+  applyJournal,
+  clearStaging,
+  dropJournal,
+  markStaging,
+  writeJournalAsync,
+  type Journal,
+} from '../project/journal';
 import { AtomicBatch } from '../disk/atomicBatch';
 import { refreshKeyCache } from '../device/projectKey';
 import { findMember, requireOwner } from './members';
@@ -120,7 +127,7 @@ export async function removeMember(
  * next command replays the journal, which holds every file's text.
  */
 async function writeJournalBeside(dataDir: string, journal: Journal, staged: AtomicBatch): Promise<void> {
-  writeJournal(dataDir, journal);
+  await writeJournalAsync(dataDir, journal);
   try {
     await staged.ready();
   } catch (e) {
