@@ -221,6 +221,7 @@ export function registerPlaintextGuard(ctx: Ctx): PlaintextGuard {
   registerGuarded(ctx, 'kagi.ignorePlaintext', async (uri, key, line) => {
     if (uri instanceof vscode.Uri && typeof key === 'string' && typeof line === 'number') guard.ignore(uri, key, line);
   });
-  recheckAll();
+  // Each check waits for a typing pause anyway: the open documents are listed after activation.
+  ctx.afterActivation(recheckAll);
   return guard;
 }

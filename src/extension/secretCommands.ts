@@ -41,7 +41,8 @@ export async function secretTarget(
 }
 
 export function registerSecretCommands(ctx: Ctx): void {
-  const clipboard = new ClipboardGuard(ctx.log);
+  // The log is reached on use: the output channel is made on first use, not at activation.
+  const clipboard = new ClipboardGuard({ info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) });
   const panels = new SecretPanels();
   ctx.extension.subscriptions.push(clipboard, panels);
   registerGuarded(ctx, 'kagi.setSecret', (arg) => setSecret(ctx, arg));
