@@ -15,6 +15,8 @@ interface HostRun {
   activation_heap: Record<string, number>;
   /** dist/vault.js already loaded when activate() returned (it should load on first use) */
   vault_loaded_at_activation?: boolean;
+  /** dist/commands.js (the command handlers, loaded on a command's first run) already loaded then */
+  commands_loaded_at_activation?: boolean;
   heapBefore: number;
   heapListed: number;
   heapShown: number;
@@ -72,6 +74,7 @@ function activationRatio(id: string, runs: HostRun[], goalMax: number | undefine
     code_cache: what,
     runs_bundle_from_code_cache: cacheHits(runs),
     vault_loaded_at_activation: runs.some((r) => r.vault_loaded_at_activation === true) ? 'yes' : 'no',
+    commands_loaded_at_activation: runs.some((r) => r.commands_loaded_at_activation === true) ? 'yes' : 'no',
   });
 }
 

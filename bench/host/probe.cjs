@@ -3,6 +3,7 @@
 // order the bench gives, then reads the host's heap before and after the Secrets tree is
 // opened on the 30k vault. Nothing here prints or returns a value of the vault.
 'use strict';
+const path = require('path');
 const v8 = require('v8');
 const vm = require('vm');
 const vscode = require('vscode');
@@ -83,8 +84,9 @@ async function activateTimed(id) {
   return performance.now() - t0;
 }
 
-/** Whether Kagi's vault bundle (dist/vault.js, loaded on first use) is loaded yet. */
-const vaultLoaded = () => Object.keys(require.cache).some((f) => /[\\/]dist[\\/]vault\.js$/.test(f));
+/** Whether one of Kagi's bundles loaded on first use (dist/vault.js, dist/commands.js) is loaded yet. */
+const loaded = (name) =>
+  Object.keys(require.cache).some((f) => path.basename(f) === name && path.basename(path.dirname(f)) === 'dist');
 
 /**
  * The nodes VS Code asks for: the roots, then the children of every node it shows expanded
@@ -110,10 +112,14 @@ async function runWithResults() {
   const activation_ms = {};
   const activation_heap = {};
   let vault_loaded_at_activation;
+  let commands_loaded_at_activation;
   for (const id of process.env.KAGI_BENCH_ORDER.split(',')) {
     const before = heap();
     activation_ms[id] = await profiled(id, () => activateTimed(id));
-    if (id === kagiId) vault_loaded_at_activation = vaultLoaded();
+    if (id === kagiId) {
+      vault_loaded_at_activation = loaded('vault.js');
+      commands_loaded_at_activation = loaded('commands.js');
+    }
     // Whatever an activation starts in the background finishes before the next one is timed.
     await idle();
     activation_heap[id] = heap() - before;
@@ -140,6 +146,7 @@ async function runWithResults() {
       activation_ms,
       activation_heap,
       vault_loaded_at_activation,
+      commands_loaded_at_activation,
       heapBefore,
       heapListed,
       heapShown,
