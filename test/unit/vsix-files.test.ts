@@ -23,7 +23,7 @@ const SHIPPED = [
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
   /^dist\/(extension|commands|vault|cli)(\.bundle)?\.js$/,
-  // the loader the three entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
+  // the loader the entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
   /^dist\/code-cache\.js$/,
   // the apps and the one chunk they share
   /^dist\/webview\/(team|compare|shared)\.js$/,
