@@ -75,7 +75,7 @@ describe('bundle split: the command handlers are a bundle of their own', functio
   it("the extension's entry bundles no handler module, and the two bundles share none (as scripts/build.mjs builds them)", async () => {
     const { lazyCommands, COMMANDS_DOOR, checkDisjoint } = await split();
     const out = tempDir('kagi-bundle-commands-');
-    const common = {
+    const common: esbuild.BuildOptions = {
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -84,21 +84,29 @@ describe('bundle split: the command handlers are a bundle of their own', functio
       logLevel: 'error',
       metafile: true,
       write: false,
-    } as const;
+    };
+    const metafileOf = (r: esbuild.BuildResult): esbuild.Metafile => {
+      assert.ok(r.metafile, 'esbuild wrote no metafile');
+      return r.metafile;
+    };
     const all = await plugins();
-    const entry = await esbuild.build({
-      ...common,
-      entryPoints: ['src/extension/extension.ts'],
-      outfile: path.join(out, 'extension.js'),
-      plugins: [lazyCommands, ...all],
-    });
-    const commands = await esbuild.build({
-      ...common,
-      entryPoints: [COMMANDS_DOOR],
-      outfile: path.join(out, 'commands.js'),
-      plugins: all,
-    });
-    const inEntry = Object.keys(entry.metafile.inputs);
+    const entry = metafileOf(
+      await esbuild.build({
+        ...common,
+        entryPoints: ['src/extension/extension.ts'],
+        outfile: path.join(out, 'extension.js'),
+        plugins: [lazyCommands, ...all],
+      }),
+    );
+    const commands = metafileOf(
+      await esbuild.build({
+        ...common,
+        entryPoints: [COMMANDS_DOOR],
+        outfile: path.join(out, 'commands.js'),
+        plugins: all,
+      }),
+    );
+    const inEntry = Object.keys(entry.inputs);
     for (const handlers of [
       'src/extension/secretCommands.ts',
       'src/extension/gitCommands.ts',
@@ -106,8 +114,8 @@ describe('bundle split: the command handlers are a bundle of their own', functio
     ])
       assert.ok(!inEntry.includes(handlers), `${handlers} is bundled into the entry`);
     assert.ok(inEntry.includes('lazy-commands:commandHandlers'), 'the entry reaches the handlers through the door');
-    assert.ok(Object.keys(commands.metafile.inputs).includes('src/extension/secretCommands.ts'));
-    checkDisjoint(entry.metafile, commands.metafile);
+    assert.ok(Object.keys(commands.inputs).includes('src/extension/secretCommands.ts'));
+    checkDisjoint(entry, commands);
   });
 
   it('refuses a module of ours in both bundles, except the listed pure helpers', async () => {
