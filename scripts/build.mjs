@@ -1,8 +1,9 @@
-// Bundles the programs: the extension host entry, the vault it loads on first use and the CLI
-// (CommonJS, node), and the two
+// Bundles the programs: the extension host entry, the command handlers and the vault it loads
+// on first use and the CLI (CommonJS, node), and the two
 // webview apps (browser). The ESM-only crypto packages are bundled in.
 import * as esbuild from 'esbuild';
 import { lazyVault } from './bundle/lazy-vault.mjs';
+import { lazyCommands, COMMANDS_DOOR, checkDisjoint } from './bundle/lazy-commands.mjs';
 import { bundleOf, codeCacheLoader, writeStub } from './bundle/code-cache-entries.mjs';
 import { nodePlugins } from './bundle/plugins.mjs';
 
@@ -27,7 +28,21 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [lazyCommands, lazyVault, ...nodePlugins],
+    metafile: true,
+  },
+  // The command handlers, required by dist/extension.js on a command's first run
+  // (src/extension/onDemandCommands.ts, scripts/bundle/lazy-commands.mjs).
+  {
+    ...common,
+    entryPoints: [COMMANDS_DOOR],
+    outfile: bundleOf('dist/commands.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
     plugins: [lazyVault, ...nodePlugins],
+    metafile: true,
   },
   // The vault, required by dist/extension.js on first use (scripts/bundle/lazy-vault.mjs).
   {
@@ -54,6 +69,7 @@ const builds = [
 // The entries dist/extension.js, dist/vault.js and dist/cli.js run the bundles above through the
 // V8 code cache (scripts/bundle/code-cache.cjs, docs/architecture.md "Bundle").
 writeStub('dist/extension.js');
+writeStub('dist/commands.js');
 writeStub('dist/vault.js');
 writeStub('dist/cli.js', { shebang: true });
 // The two webview apps (browser): one ESM build with code splitting, so the code both import
@@ -83,5 +99,7 @@ for (const app of ['team', 'compare']) {
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const [entry, commands] = await Promise.all(builds.map((b) => esbuild.build(b)));
+  // A module in both would exist twice in the host, with two states: the split is refused.
+  checkDisjoint(entry.metafile, commands.metafile);
 }

@@ -13,8 +13,12 @@ interface HostRun {
   kagi_ms: number;
   empty_ms: number;
   activation_heap: Record<string, number>;
+  /** the host process's CPU time during each activation (all its threads), by extension id */
+  activation_cpu_ms?: Record<string, number>;
   /** dist/vault.js already loaded when activate() returned (it should load on first use) */
   vault_loaded_at_activation?: boolean;
+  /** dist/commands.js (the command handlers, loaded on a command's first run) already loaded then */
+  commands_loaded_at_activation?: boolean;
   heapBefore: number;
   heapListed: number;
   heapShown: number;
@@ -27,6 +31,9 @@ interface HostRun {
   /** the code cache loader's events in that host (`extension.bundle hit`, …; bench/host/measure-host.mjs) */
   code_cache: string[];
 }
+
+/** The empty extension of bench/host/empty-extension/ (its package.json). */
+const EMPTY_ID = 'kagi-vault.kagi-bench-empty';
 
 /** publisher.name, as VS Code names the extension. */
 const KAGI_ID = (() => {
@@ -65,13 +72,18 @@ const cacheHits = (runs: HostRun[]) => runs.filter((r) => r.code_cache.includes(
 function activationRatio(id: string, runs: HostRun[], goalMax: number | undefined, what: string): BenchResult {
   const kagi = median(runs.map((r) => r.kagi_ms));
   const empty = median(runs.map((r) => r.empty_ms));
+  // Beside the wall times: CPU time does not count the time other processes had the cores.
+  const cpu = (id: string) => median(runs.map((r) => r.activation_cpu_ms?.[id] ?? Number.NaN));
   return ratioResult(id, kagi / empty, `an empty extension in the same host: ${empty.toFixed(1)} ms`, goalMax, {
     subject_ms: kagi,
     baseline_ms: empty,
+    subject_cpu_ms: cpu(KAGI_ID),
+    baseline_cpu_ms: cpu(EMPTY_ID),
     host_runs: runs.length,
     code_cache: what,
     runs_bundle_from_code_cache: cacheHits(runs),
     vault_loaded_at_activation: runs.some((r) => r.vault_loaded_at_activation === true) ? 'yes' : 'no',
+    commands_loaded_at_activation: runs.some((r) => r.commands_loaded_at_activation === true) ? 'yes' : 'no',
   });
 }
 

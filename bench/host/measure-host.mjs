@@ -32,7 +32,13 @@ function cacheEvents(traceFile) {
   return existsSync(traceFile) ? readFileSync(traceFile, 'utf8').trim().split('\n').filter(Boolean) : [];
 }
 
-async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0 }) {
+/** KAGI_BENCH_PROFILE=<file>.cpuprofile: one profile per host, `<file>-<run>.cpuprofile` (warm and cold apart). */
+function profileOf(run) {
+  const file = process.env.KAGI_BENCH_PROFILE;
+  return file ? { KAGI_BENCH_PROFILE: file.replace(/(\.cpuprofile)?$/, `-${run}.cpuprofile`) } : {};
+}
+
+async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0, run }) {
   const dirs = makeRunDirs('kagi-bench-host-');
   const traceFile = path.join(dirs.results, 'code-cache.trace');
   installApiOnly(dirs.extensions);
@@ -54,6 +60,7 @@ async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0 }) {
       KAGI_BENCH_KAGI_ID: extensionId(readPackageJson()),
       XDG_CACHE_HOME: cacheHome,
       KAGI_CODE_CACHE_TRACE: traceFile,
+      ...profileOf(run),
     },
   });
   let browser;
@@ -81,7 +88,14 @@ const kagiId = extensionId(readPackageJson());
 const newCacheHome = () => mkdtempSync(path.join(os.tmpdir(), 'kagi-bench-code-cache-'));
 const warmCache = newCacheHome();
 // Not counted: it writes the cache the warm runs read (the wait covers the loader's delay).
-const primed = await oneRun({ workspace, kagiHome, order: [kagiId, EMPTY_ID], cacheHome: warmCache, lingerMs: 7000 });
+const primed = await oneRun({
+  workspace,
+  kagiHome,
+  order: [kagiId, EMPTY_ID],
+  cacheHome: warmCache,
+  lingerMs: 7000,
+  run: 'prime',
+});
 process.stderr.write(`bench: host priming run (not counted): code cache ${JSON.stringify(primed.code_cache)}\n`);
 const results = { warm: [], cold: [] };
 for (let i = 0; i < Number(runs); i++) {
@@ -90,7 +104,7 @@ for (let i = 0; i < Number(runs); i++) {
   const kinds = i % 2 === 0 ? ['warm', 'cold'] : ['cold', 'warm'];
   for (const kind of kinds) {
     const cacheHome = kind === 'warm' ? warmCache : newCacheHome();
-    const r = await oneRun({ workspace, kagiHome, order, cacheHome });
+    const r = await oneRun({ workspace, kagiHome, order, cacheHome, run: `${kind}-${i + 1}` });
     results[kind].push({ kagi_ms: r.activation_ms[kagiId], empty_ms: r.activation_ms[EMPTY_ID], ...r, order });
     process.stderr.write(`bench: host run ${i + 1}/${runs} (${kind}): ${JSON.stringify(results[kind].at(-1))}\n`);
   }

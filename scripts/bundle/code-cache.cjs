@@ -1,8 +1,9 @@
 'use strict';
-// Loads a node bundle (dist/cli.bundle.js, dist/vault.bundle.js, dist/extension.bundle.js) with
-// a V8 code cache, so a start deserializes the compiled code instead of compiling it again
-// (bench `run_vs_floor`, `log_vs_git_log_p`, `activation_vs_empty`). Built as dist/code-cache.js;
-// each entry (dist/cli.js, dist/vault.js, dist/extension.js) is a stub that calls load().
+// Loads a node bundle (dist/cli.bundle.js, dist/vault.bundle.js, dist/extension.bundle.js,
+// dist/commands.bundle.js) with a V8 code cache, so a start deserializes the compiled code
+// instead of compiling it again (bench `run_vs_floor`, `log_vs_git_log_p`, `activation_vs_empty`).
+// Built as dist/code-cache.js; each entry (dist/cli.js, dist/vault.js, dist/extension.js,
+// dist/commands.js) is a stub that calls load().
 // docs/architecture.md, "Bundle", has the design and why each check is here.
 //
 // A cache is code this process runs, so it is trusted only from a folder and a file that the

@@ -16,7 +16,8 @@ import {
   splitScope,
   writeExport,
 } from '../vault';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
+import type { GitDocuments } from './gitDocuments';
 import { refOf, uriOf } from './target';
 import { pickScope } from './scopePick';
 import { initVault } from './initCommand';
@@ -24,9 +25,11 @@ import type { Ctx, VaultFolder } from './ctx';
 import type { Choice } from './prompter';
 import { warnDangerous } from './injectionGuard';
 
-export function registerDotenvCommands(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.importDotenv', (arg) => importDotenv(ctx, arg));
-  registerGuarded(ctx, 'kagi.exportDotenv', (arg) => exportDotenv(ctx, arg));
+export function dotenvCommands(ctx: Ctx, git: GitDocuments): Handlers<'kagi.importDotenv' | 'kagi.exportDotenv'> {
+  return {
+    'kagi.importDotenv': (arg) => importDotenv(ctx, git, arg),
+    'kagi.exportDotenv': (arg) => exportDotenv(ctx, arg),
+  };
 }
 
 /**
@@ -38,7 +41,7 @@ function envOfFile(v: VaultFolder, name: string, activeEnv: string): string {
   return hit && !hit.template ? hit.env : activeEnv;
 }
 
-async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefined> {
+async function importDotenv(ctx: Ctx, git: GitDocuments, arg: unknown): Promise<ImportPlan | undefined> {
   const uri =
     uriOf(arg) ??
     (await ctx.prompter.pickFile({
@@ -46,7 +49,7 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
       openLabel: vscode.l10n.t('Import'),
     }));
   if (!uri) return undefined;
-  const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, uri));
+  const v = ctx.vaultFor(uri) ?? (await vaultToImportInto(ctx, git, uri));
   if (!v) return undefined;
   const text = readDotenvFile(uri.fsPath);
   if (text === undefined) throw new KagiError('bad-dotenv', `${uri.fsPath} does not exist`);
@@ -84,14 +87,14 @@ async function importDotenv(ctx: Ctx, arg: unknown): Promise<ImportPlan | undefi
 }
 
 /** With no vault yet (the welcome view's "Import a .env File"), offer to create one first. */
-async function vaultToImportInto(ctx: Ctx, uri: vscode.Uri): Promise<VaultFolder | undefined> {
+async function vaultToImportInto(ctx: Ctx, git: GitDocuments, uri: vscode.Uri): Promise<VaultFolder | undefined> {
   if (ctx.vaults().length > 0) return ctx.pickVault(uri);
   const go = await ctx.prompter.confirm(
     vscode.l10n.t('No kagi vault in this workspace yet'),
     vscode.l10n.t('Create one, then import {0} into it?', path.basename(uri.fsPath)),
     [vscode.l10n.t('Initialize and Import')],
   );
-  if (go !== vscode.l10n.t('Initialize and Import') || !(await initVault(ctx, uri))) return undefined;
+  if (go !== vscode.l10n.t('Initialize and Import') || !(await initVault(ctx, git, uri))) return undefined;
   return ctx.vaultFor(uri);
 }
 

@@ -1,15 +1,19 @@
 import * as vscode from 'vscode';
 import { addEnv, removeEnv, renameEnv, validateName } from '../vault';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
 import { refOf, vaultOf } from './target';
 import { validator } from './prompter';
 import type { Ctx, VaultFolder } from './ctx';
 
-export function registerEnvCommands(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.switchEnvironment', (arg) => switchEnv(ctx, arg));
-  registerGuarded(ctx, 'kagi.addEnvironment', (arg) => add(ctx, arg));
-  registerGuarded(ctx, 'kagi.renameEnvironment', (arg) => rename(ctx, arg));
-  registerGuarded(ctx, 'kagi.removeEnvironment', (arg) => remove(ctx, arg));
+export function envCommands(
+  ctx: Ctx,
+): Handlers<'kagi.switchEnvironment' | 'kagi.addEnvironment' | 'kagi.renameEnvironment' | 'kagi.removeEnvironment'> {
+  return {
+    'kagi.switchEnvironment': (arg) => switchEnv(ctx, arg),
+    'kagi.addEnvironment': (arg) => add(ctx, arg),
+    'kagi.renameEnvironment': (arg) => rename(ctx, arg),
+    'kagi.removeEnvironment': (arg) => remove(ctx, arg),
+  };
 }
 
 interface EnvTarget {

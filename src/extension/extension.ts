@@ -7,18 +7,12 @@ import { registerTerminals } from './terminals';
 import { registerTree } from './views';
 import { registerWatcher } from './watcher';
 import { registerStatusBar } from './statusBar';
-import { registerSecretCommands } from './secretCommands';
-import { registerGenerateCommand } from './generateCommand';
-import { registerStatusCommand } from './statusCommand';
-import { registerInitCommand } from './initCommand';
-import { registerEnvCommands } from './envCommands';
-import { registerScopeCommands } from './scopeCommands';
-import { registerDotenvCommands } from './dotenvCommands';
+import { registerOnDemandCommands } from './onDemandCommands';
 import { registerLanguageFeatures } from './language';
 import { registerTeam } from './team';
-import { registerFileCommands } from './fileCommands';
+import { FileViewer } from './fileViewer';
 import { ProcessFileSessions } from './processFileSessions';
-import { registerGitCommands } from './gitCommands';
+import { registerGitDocuments } from './gitDocuments';
 import { StaleEnvironments } from './staleEnv';
 import { registerPlaintextGuard } from './plaintextGuard';
 import { registerLanguageModelTool } from './lmTool';
@@ -36,16 +30,12 @@ export function activate(context: vscode.ExtensionContext): KagiApi {
   const tree = registerTree(ctx);
   const onDidHandleVaultFiles = registerWatcher(ctx);
   registerStatusBar(ctx);
-  registerSecretCommands(ctx);
-  registerGenerateCommand(ctx);
-  registerStatusCommand(ctx);
-  registerInitCommand(ctx);
-  registerEnvCommands(ctx);
-  registerScopeCommands(ctx);
-  registerDotenvCommands(ctx);
+  // The open file views: the extension's API reads them, the file commands (on demand) fill them.
+  const files = new FileViewer();
+  context.subscriptions.push(files);
+  // Registered now, their handlers loaded on first use (onDemandCommands.ts).
+  registerOnDemandCommands(ctx, { viewer: files, git: registerGitDocuments(ctx) });
   registerLanguageFeatures(ctx);
-  registerGitCommands(ctx);
-  const files = registerFileCommands(ctx);
   const plaintext = registerPlaintextGuard(ctx);
   registerLanguageModelTool(ctx);
   // Disposed with the extension's subscriptions on deactivate: every file path still open goes.

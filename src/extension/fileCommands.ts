@@ -18,21 +18,23 @@ import {
   untrackPlaintext,
   type IgnoreState,
 } from '../vault';
-import { registerGuarded } from './commandKit';
 import type { Ctx } from './ctx';
-import { FileViewer } from './fileViewer';
+import type { FileViewer } from './fileViewer';
+import type { Handlers } from './onDemand';
 import { pickScope } from './scopePick';
 import { refOf, uriOf, vaultOf } from './target';
 import type { VaultFolder } from './vaultFolder';
 
-export function registerFileCommands(ctx: Ctx): FileViewer {
-  const viewer = new FileViewer();
-  ctx.extension.subscriptions.push(viewer);
-  registerGuarded(ctx, 'kagi.addFile', (arg) => addFromExplorer(ctx, arg));
-  registerGuarded(ctx, 'kagi.openFile', (arg) => openFile(ctx, viewer, arg));
-  registerGuarded(ctx, 'kagi.restoreFile', (arg) => restoreToDisk(ctx, arg));
-  registerGuarded(ctx, 'kagi.removeFile', (arg) => removeFile(ctx, arg));
-  return viewer;
+export function fileCommands(
+  ctx: Ctx,
+  viewer: FileViewer,
+): Handlers<'kagi.addFile' | 'kagi.openFile' | 'kagi.restoreFile' | 'kagi.removeFile'> {
+  return {
+    'kagi.addFile': (arg) => addFromExplorer(ctx, arg),
+    'kagi.openFile': (arg) => openFile(ctx, viewer, arg),
+    'kagi.restoreFile': (arg) => restoreToDisk(ctx, arg),
+    'kagi.removeFile': (arg) => removeFile(ctx, arg),
+  };
 }
 
 interface FileTarget {

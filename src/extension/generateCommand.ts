@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { entropyBits, generateSecret, MAX_LENGTH, MIN_LENGTH, type SecretFormat, setSecrets } from '../vault';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
 import { secretTarget } from './secretCommands';
 import type { Ctx, VaultFolder } from './ctx';
 import { warnDangerous } from './injectionGuard';
@@ -8,8 +8,12 @@ import { warnDangerous } from './injectionGuard';
 const DEFAULT_LENGTH: Record<SecretFormat, number> = { hex: 64, base64url: 43, alphanumeric: 32 };
 
 /** Generates a random secret and stores it without ever showing it (Reveal or Copy show it on request). */
-export function registerGenerateCommand(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.generateSecret', async (arg) => {
+export function generateCommand(ctx: Ctx): Handlers<'kagi.generateSecret'> {
+  return { 'kagi.generateSecret': (arg) => generate(ctx, arg) };
+}
+
+async function generate(ctx: Ctx, arg: unknown): Promise<boolean> {
+  {
     const title = vscode.l10n.t('Kagi: Generate Secret');
     const t = await secretTarget(ctx, arg, title, true);
     if (!t) return false;
@@ -48,7 +52,7 @@ export function registerGenerateCommand(ctx: Ctx): void {
       ),
     );
     return true;
-  });
+  }
 }
 
 async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise<number | undefined> {

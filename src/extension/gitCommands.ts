@@ -1,63 +1,38 @@
 // The editor's Git integration: set-up, the two renderings of a store side by side (no value
-// ever), per-key conflict resolution and key history. All work is the vault's use cases.
+// ever), per-key conflict resolution and key history. All work is the vault's use cases. Loaded
+// on a command's first run (onDemandCommands.ts); the document schemes are gitDocuments.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   gitSetupOffered,
   keyHistory,
   listStoreConflicts,
-  refreshGitLauncher,
   resolveStoreConflict,
   setUpGit,
   SIDES,
-  storeRendering,
   type KeyConflict,
   type LogEntry,
   type Program,
   type Project,
   type Side,
   type StoreConflict,
-  type StoreSource,
 } from '../vault';
-import { registerGuarded } from './commandKit';
+import type { GitDocuments } from './gitDocuments';
+import type { Handlers } from './onDemand';
 import { revisionBlob } from './gitExtension';
 import { refOf, uriOf, vaultOf } from './target';
 import type { Ctx, VaultFolder } from './ctx';
 
-export const STORE_SCHEME = 'kagi-store';
-export const HISTORY_SCHEME = 'kagi-history';
-
-/** What Git's drivers run: this extension's own CLI, under the editor's runtime (see docs/git.md). */
-function kagiProgram(ctx: Ctx): Program {
-  return { node: process.execPath, cli: path.join(ctx.extension.extensionPath, 'dist', 'cli.js') };
-}
-
-export function registerGitCommands(ctx: Ctx): void {
-  const program = kagiProgram(ctx);
-  // After activation returns: it writes a file and loads the vault bundle.
-  ctx.afterActivation(() => refreshLauncher(ctx, program));
-  const histories = new Map<string, string>();
-  ctx.extension.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(STORE_SCHEME, {
-      provideTextDocumentContent: (uri) => renderStoreUri(ctx, uri),
-    }),
-    vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, {
-      provideTextDocumentContent: (uri) => histories.get(uri.toString()) ?? '',
-    }),
-  );
-  registerGuarded(ctx, 'kagi.setUpGitIntegration', (arg) => setUp(ctx, arg, program));
-  registerGuarded(ctx, 'kagi.openStoreChanges', (arg) => openChanges(ctx, arg));
-  registerGuarded(ctx, 'kagi.resolveConflict', (arg) => resolve(ctx, arg));
-  registerGuarded(ctx, 'kagi.showHistory', (arg) => showHistory(ctx, arg, histories));
-}
-
-/** An extension update moves dist/cli.js: the launcher Git runs follows it, in every clone. */
-function refreshLauncher(ctx: Ctx, program: { node: string; cli: string }): void {
-  try {
-    if (refreshGitLauncher(ctx.host(), program)) ctx.log.info('git: the kagi-git launcher now runs this version');
-  } catch (e) {
-    ctx.log.warn(`git: could not refresh the kagi-git launcher (${e instanceof Error ? e.name : typeof e})`);
-  }
+export function gitCommands(
+  ctx: Ctx,
+  git: GitDocuments,
+): Handlers<'kagi.setUpGitIntegration' | 'kagi.openStoreChanges' | 'kagi.resolveConflict' | 'kagi.showHistory'> {
+  return {
+    'kagi.setUpGitIntegration': (arg) => setUp(ctx, arg, git.program),
+    'kagi.openStoreChanges': (arg) => openChanges(ctx, git, arg),
+    'kagi.resolveConflict': (arg) => resolve(ctx, arg),
+    'kagi.showHistory': (arg) => showHistory(ctx, git, arg),
+  };
 }
 
 async function setUp(ctx: Ctx, arg: unknown, program: { node: string; cli: string }): Promise<string | undefined> {
@@ -75,7 +50,7 @@ async function setUp(ctx: Ctx, arg: unknown, program: { node: string; cli: strin
  * After Initialize Vault in a Git repository: the setup on an explicit yes, never silently.
  * True when it was set up.
  */
-export async function offerGitSetup(ctx: Ctx, project: Project): Promise<boolean> {
+export async function offerGitSetup(ctx: Ctx, project: Project, program: Program): Promise<boolean> {
   if (!gitSetupOffered(project)) return false;
   const yes = vscode.l10n.t('Set Up Git Integration');
   const answer = await ctx.prompter.confirm(
@@ -86,7 +61,7 @@ export async function offerGitSetup(ctx: Ctx, project: Project): Promise<boolean
     [yes],
   );
   if (answer !== yes) return false;
-  const r = setUpGit(project, kagiProgram(ctx));
+  const r = setUpGit(project, program);
   ctx.log.info(`git: set up in ${r.gitRoot} (${r.configChanged} driver settings)`);
   ctx.prompter.info(
     vscode.l10n.t('Kagi: Git integration set up. Commit .gitattributes so teammates get readable diffs too.'),
@@ -108,25 +83,6 @@ function storeFileOf(ctx: Ctx, arg: unknown): { v: VaultFolder; file: string } |
   return v && entry ? { v, file: v.project.file(entry.file) } : undefined;
 }
 
-/** `kagi-store:` documents: the working tree, a revision, or a blob the Git extension named. */
-function storeUri(file: string, query: Record<string, string>): vscode.Uri {
-  return vscode.Uri.from({ scheme: STORE_SCHEME, path: file, query: new URLSearchParams(query).toString() });
-}
-
-async function renderStoreUri(ctx: Ctx, uri: vscode.Uri): Promise<string> {
-  // The rendering opens stores with this device's keys: never in Restricted Mode.
-  if (!vscode.workspace.isTrusted) return vscode.l10n.t('# kagi: trust this workspace to compare stores') + '\n';
-  const q = new URLSearchParams(uri.query);
-  const blob = q.get('blob');
-  const rev = q.get('rev') ?? 'worktree';
-  const source: StoreSource | undefined = blob
-    ? { blob, size: Number(q.get('size') ?? '0') }
-    : rev === 'worktree'
-      ? undefined
-      : { revision: rev };
-  return storeRendering(uri.path, ctx.host(), source);
-}
-
 /**
  * The left side at `revision`: the Git extension names the blob (its repository, its revision
  * resolution, the blob's size) and we read and render those bytes ourselves. Reading through
@@ -134,15 +90,15 @@ async function renderStoreUri(ctx: Ctx, uri: vscode.Uri): Promise<string> {
  * process when the setup ran and raw ciphertext when not. Without the Git extension (disabled,
  * or the repository not opened yet) we ask Git for the revision directly.
  */
-async function revisionUri(file: string, revision: string): Promise<vscode.Uri> {
+async function revisionUri(git: GitDocuments, file: string, revision: string): Promise<vscode.Uri> {
   const named = await revisionBlob(file, revision);
   return named
-    ? storeUri(file, { rev: revision, blob: named.blob, size: String(named.size), via: 'git-extension' })
-    : storeUri(file, { rev: revision, via: 'git' });
+    ? git.storeUri(file, { rev: revision, blob: named.blob, size: String(named.size), via: 'git-extension' })
+    : git.storeUri(file, { rev: revision, via: 'git' });
 }
 
 /** Working tree against HEAD, or against a commit that changed the store (picked from its history). */
-async function openChanges(ctx: Ctx, arg: unknown): Promise<vscode.Uri[] | undefined> {
+async function openChanges(ctx: Ctx, git: GitDocuments, arg: unknown): Promise<vscode.Uri[] | undefined> {
   const target = storeFileOf(ctx, arg);
   if (!target) {
     ctx.prompter.info(
@@ -154,8 +110,8 @@ async function openChanges(ctx: Ctx, arg: unknown): Promise<vscode.Uri[] | undef
   const fromScm = (arg as { resourceUri?: unknown } | undefined)?.resourceUri instanceof vscode.Uri;
   const revision = fromScm ? 'HEAD' : await pickRevision(ctx, target);
   if (revision === undefined) return undefined;
-  const left = await revisionUri(target.file, revision);
-  const right = storeUri(target.file, { rev: 'worktree' });
+  const left = await revisionUri(git, target.file, revision);
+  const right = git.storeUri(target.file, { rev: 'worktree' });
   const label = revision === 'HEAD' ? 'HEAD' : revision.slice(0, 8);
   await vscode.commands.executeCommand(
     'vscode.diff',
@@ -274,7 +230,7 @@ function formatHistory(entries: LogEntry[]): string {
 }
 
 /** The commits that changed a key (or an environment's keys), in a read-only document. */
-async function showHistory(ctx: Ctx, arg: unknown, histories: Map<string, string>): Promise<string | undefined> {
+async function showHistory(ctx: Ctx, git: GitDocuments, arg: unknown): Promise<string | undefined> {
   const ref = refOf(arg);
   const v = await vaultOf(ctx, ref);
   if (!v || !ref?.scope) {
@@ -283,8 +239,7 @@ async function showHistory(ctx: Ctx, arg: unknown, histories: Map<string, string
   }
   const history = await keyHistory(v.project, { scope: ref.scope, ...(ref.key ? { key: ref.key } : {}) });
   const text = formatHistory(history.entries) + (history.shallow ? '(shallow clone: older history is not here)\n' : '');
-  const uri = vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${ref.scope}${ref.key ? `/${ref.key}` : ''}.log` });
-  histories.set(uri.toString(), text);
+  const uri = git.historyUri(`${ref.scope}${ref.key ? `/${ref.key}` : ''}`, text);
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   return text;
 }

@@ -2,19 +2,20 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initProject, validateName } from '../vault';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
+import type { GitDocuments } from './gitDocuments';
 import { offerGitSetup } from './gitCommands';
 import { uriOf } from './target';
 import { validator } from './prompter';
 import type { Ctx } from './ctx';
 
 /** Creates `.kagi/` in a workspace folder with this device as its only owner. */
-export function registerInitCommand(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.init', (arg) => initVault(ctx, uriOf(arg)));
+export function initCommand(ctx: Ctx, git: GitDocuments): Handlers<'kagi.init'> {
+  return { 'kagi.init': (arg) => initVault(ctx, git, uriOf(arg)) };
 }
 
 /** Asks for the folder (unless `uri` names one) and the environments; true once created. */
-export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
+export async function initVault(ctx: Ctx, git: GitDocuments, uri?: vscode.Uri): Promise<boolean> {
   const folder = await pickFolder(ctx, uri);
   if (!folder) return false;
   const envsText = await ctx.prompter.input({
@@ -28,7 +29,7 @@ export async function initVault(ctx: Ctx, uri?: vscode.Uri): Promise<boolean> {
   ctx.fireChanged();
   ctx.log.info(`initialized a vault in ${folder.name} (owner ${owner.memberId})`);
   ctx.prompter.info(vscode.l10n.t('Kagi: vault created in {0}. Commit .kagi/ to share it.', folder.name));
-  await offerGitSetup(ctx, project);
+  await offerGitSetup(ctx, project, git.program);
   return true;
 }
 

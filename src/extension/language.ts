@@ -46,8 +46,10 @@ export function registerLanguageFeatures(ctx: Ctx): void {
     vscode.workspace.onDidChangeTextDocument((e) => check(e.document)),
   );
   subs.push(vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)));
-  subs.push(ctx.onDidChangeVault(() => vscode.workspace.textDocuments.forEach(check)));
-  vscode.workspace.textDocuments.forEach(check);
+  const checkAll = () => vscode.workspace.textDocuments.forEach(check);
+  subs.push(ctx.onDidChangeVault(checkAll));
+  // The documents already open: after activation returns (each check may read the listing).
+  ctx.afterActivation(checkAll);
 }
 
 interface ScopeView {

@@ -23,7 +23,8 @@ interface Mark {
 }
 
 export class PlaintextGuard implements vscode.Disposable {
-  readonly diagnostics = vscode.languages.createDiagnosticCollection('kagi-plaintext');
+  /** Made with the first diagnostics: activation need not wait for it. */
+  private collection?: vscode.DiagnosticCollection;
   private readonly matchers = new Map<string, Promise<LeakMatcher | undefined>>();
   /** per document: what each diagnostic stands for, for the quick fixes */
   private readonly marks = new Map<string, Mark[]>();
@@ -89,7 +90,7 @@ export class PlaintextGuard implements vscode.Disposable {
   private set(uri: vscode.Uri, marks: Mark[]): void {
     const kept = marks.filter((m) => !this.ignored.has(ignoreId(uri, m.key, m.range.start.line)));
     this.marks.set(uri.toString(), kept);
-    this.diagnostics.set(
+    (this.collection ??= vscode.languages.createDiagnosticCollection('kagi-plaintext')).set(
       uri,
       kept.map((m) => {
         const where = m.scopes.length ? ` (${m.scopes.join(', ')})` : '';
@@ -146,7 +147,7 @@ export class PlaintextGuard implements vscode.Disposable {
 
   dispose(): void {
     this.timers.forEach((t) => clearTimeout(t));
-    this.diagnostics.dispose();
+    this.collection?.dispose();
   }
 }
 
@@ -221,6 +222,7 @@ export function registerPlaintextGuard(ctx: Ctx): PlaintextGuard {
   registerGuarded(ctx, 'kagi.ignorePlaintext', async (uri, key, line) => {
     if (uri instanceof vscode.Uri && typeof key === 'string' && typeof line === 'number') guard.ignore(uri, key, line);
   });
-  recheckAll();
+  // Each check waits for a typing pause anyway: the open documents are listed after activation.
+  ctx.afterActivation(recheckAll);
   return guard;
 }

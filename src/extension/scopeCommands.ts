@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { removeScope } from '../vault';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
 import { pickScope } from './scopePick';
 import { refOf, vaultOf } from './target';
 import type { Ctx } from './ctx';
 
-export function registerScopeCommands(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.removeScope', (arg) => remove(ctx, arg));
+export function scopeCommands(ctx: Ctx): Handlers<'kagi.removeScope'> {
+  return { 'kagi.removeScope': (arg) => remove(ctx, arg) };
 }
 
 /**

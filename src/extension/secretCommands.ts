@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { normalizeKey, preferredScope, readSecret, setSecrets, unsetSecrets, validateSecretKey } from '../vault';
 import { ClipboardGuard } from './clipboard';
 import { SecretPanels } from './secretPanel';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
 import { documentDir, refOf, vaultOf } from './target';
 import { pickKey, pickScope } from './scopePick';
 import { validator } from './prompter';
@@ -40,14 +40,19 @@ export async function secretTarget(
   return key ? { v, scope, key } : undefined;
 }
 
-export function registerSecretCommands(ctx: Ctx): void {
-  const clipboard = new ClipboardGuard(ctx.log);
+export function secretCommands(
+  ctx: Ctx,
+): Handlers<'kagi.setSecret' | 'kagi.reveal' | 'kagi.copyValue' | 'kagi.deleteSecret'> {
+  // The log is reached on use: the output channel is made on first use.
+  const clipboard = new ClipboardGuard({ info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) });
   const panels = new SecretPanels();
   ctx.extension.subscriptions.push(clipboard, panels);
-  registerGuarded(ctx, 'kagi.setSecret', (arg) => setSecret(ctx, arg));
-  registerGuarded(ctx, 'kagi.reveal', (arg) => reveal(ctx, panels, arg));
-  registerGuarded(ctx, 'kagi.copyValue', (arg) => copyValue(ctx, clipboard, arg));
-  registerGuarded(ctx, 'kagi.deleteSecret', (arg) => deleteSecret(ctx, arg));
+  return {
+    'kagi.setSecret': (arg) => setSecret(ctx, arg),
+    'kagi.reveal': (arg) => reveal(ctx, panels, arg),
+    'kagi.copyValue': (arg) => copyValue(ctx, clipboard, arg),
+    'kagi.deleteSecret': (arg) => deleteSecret(ctx, arg),
+  };
 }
 
 async function setSecret(ctx: Ctx, arg: unknown): Promise<boolean> {

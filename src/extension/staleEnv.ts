@@ -39,7 +39,8 @@ export interface StaleState {
 }
 
 export class StaleEnvironments implements vscode.Disposable {
-  private readonly key = randomBytes(32);
+  /** Drawn on first use: the first randomBytes of the host costs activation ~0.3 ms. */
+  private key?: Buffer;
   private readonly entries = new Set<Entry>();
   private checking = Promise.resolve();
   private readonly subscription: vscode.Disposable;
@@ -70,7 +71,9 @@ export class StaleEnvironments implements vscode.Disposable {
     const sorted = Object.keys(secrets)
       .sort()
       .map((k) => [k, secrets[k]]);
-    return createHmac('sha256', this.key).update(JSON.stringify(sorted)).digest('base64');
+    return createHmac('sha256', (this.key ??= randomBytes(32)))
+      .update(JSON.stringify(sorted))
+      .digest('base64');
   }
 
   private async check(vault: VaultFolder | undefined): Promise<void> {

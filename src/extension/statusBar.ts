@@ -4,14 +4,21 @@ import { settingId } from './config';
 
 /** The active environment of the vault under the active editor; click to switch. */
 export function registerStatusBar(ctx: Ctx): void {
-  const item = vscode.window.createStatusBarItem('kagi.activeEnv', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Kagi Environment';
-  item.command = 'kagi.switchEnvironment';
-  const update = () => render(ctx, item, ctx.vaultFor(vscode.window.activeTextEditor?.document.uri));
-  // The first render reads kagi.json: after activation returns, so the host isn't held up.
+  let item: vscode.StatusBarItem | undefined;
+  // The item is made at its first render, which reads kagi.json: after activation returns, so
+  // the host isn't held up (bench `activation_vs_empty`).
+  const made = () => {
+    if (!item) {
+      item = vscode.window.createStatusBarItem('kagi.activeEnv', vscode.StatusBarAlignment.Left, 50);
+      item.name = 'Kagi Environment';
+      item.command = 'kagi.switchEnvironment';
+    }
+    return item;
+  };
+  const update = () => render(ctx, made(), ctx.vaultFor(vscode.window.activeTextEditor?.document.uri));
   ctx.afterActivation(update);
   ctx.extension.subscriptions.push(
-    item,
+    { dispose: () => item?.dispose() },
     ctx.onDidChangeVault(update),
     vscode.window.onDidChangeActiveTextEditor(update),
     vscode.workspace.onDidChangeConfiguration(

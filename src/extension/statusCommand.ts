@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
-import { registerGuarded } from './commandKit';
+import type { Handlers } from './onDemand';
 import { type Listing } from '../vault';
 import type { Ctx, VaultFolder } from './ctx';
 
 /** Which key this device uses, whether it decrypts, who it is, and any unfinished rotation. */
-export function registerStatusCommand(ctx: Ctx): void {
-  registerGuarded(ctx, 'kagi.showStatus', async () => {
+export function statusCommand(ctx: Ctx): Handlers<'kagi.showStatus'> {
+  return { 'kagi.showStatus': () => showStatus(ctx) };
+}
+
+async function showStatus(ctx: Ctx): Promise<string | undefined> {
+  {
     const vaults = ctx.vaults();
     if (vaults.length === 0) {
       ctx.prompter.info(vscode.l10n.t('Kagi: no vault in this workspace. Run "Kagi: Initialize Vault" to create one.'));
@@ -17,7 +21,7 @@ export function registerStatusCommand(ctx: Ctx): void {
     ctx.log.info(`status:\n${text}`);
     await ctx.prompter.report(vscode.l10n.t('Kagi status'), text);
     return text;
-  });
+  }
 }
 
 function report(ctx: Ctx, v: VaultFolder, l: Listing): string {

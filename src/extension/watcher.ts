@@ -11,7 +11,6 @@ const DEBOUNCE_MS = 250;
  * period with the paths it handled (the extension's API passes it on).
  */
 export function registerWatcher(ctx: Ctx): vscode.Event<string[]> {
-  const watcher = vscode.workspace.createFileSystemWatcher('**/.kagi/**');
   const handled = new vscode.EventEmitter<string[]>();
   let timer: NodeJS.Timeout | undefined;
   const paths = new Set<string>();
@@ -27,9 +26,16 @@ export function registerWatcher(ctx: Ctx): vscode.Event<string[]> {
       handled.fire(batch);
     }, DEBOUNCE_MS);
   };
-  watcher.onDidChange(onChange);
-  watcher.onDidCreate(onChange);
-  watcher.onDidDelete(onChange);
-  ctx.extension.subscriptions.push(watcher, handled, { dispose: () => timer && clearTimeout(timer) });
+  // Made right after activate() returns: compiling the glob and asking the workbench to watch
+  // cost activation ~1 ms, and no change event could reach us before that anyway (events
+  // arrive as messages, after the current task).
+  ctx.afterActivation(() => {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.kagi/**');
+    watcher.onDidChange(onChange);
+    watcher.onDidCreate(onChange);
+    watcher.onDidDelete(onChange);
+    ctx.extension.subscriptions.push(watcher);
+  });
+  ctx.extension.subscriptions.push(handled, { dispose: () => timer && clearTimeout(timer) });
   return handled.event;
 }

@@ -1,6 +1,8 @@
 // The extension's entry bundle reaches the vault through scripts/bundle/lazy-vault.mjs: built
 // with the real esbuild and the real plugins, required by the real Node, the vault bundle
-// must load on the first use of the door and not before, and behave as the door itself.
+// must load on the first use of the door and not before, and behave as the door itself. The
+// command handlers (scripts/bundle/lazy-commands.mjs) are split off the same way, and the build
+// refuses a module on both sides.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,5 +58,82 @@ describe('bundle split: the vault loads on first use', function () {
     const e = entry.makeError();
     assert.equal(entry.recognises(e), true, 'classes keep their identity through the proxy');
     assert.equal(entry.recognises(new Error('x')), false);
+  });
+});
+
+describe('bundle split: the command handlers are a bundle of their own', function () {
+  this.timeout(120_000);
+  const href = (rel: string) => pathToFileURL(path.resolve(rel)).href;
+
+  interface CommandsSplit {
+    lazyCommands: esbuild.Plugin;
+    COMMANDS_DOOR: string;
+    checkDisjoint(entry: esbuild.Metafile, commands: esbuild.Metafile): void;
+  }
+  const split = async () => (await import(href('scripts/bundle/lazy-commands.mjs'))) as CommandsSplit;
+
+  it("the extension's entry bundles no handler module, and the two bundles share none (as scripts/build.mjs builds them)", async () => {
+    const { lazyCommands, COMMANDS_DOOR, checkDisjoint } = await split();
+    const out = tempDir('kagi-bundle-commands-');
+    const common: esbuild.BuildOptions = {
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      logLevel: 'error',
+      metafile: true,
+      write: false,
+    };
+    const metafileOf = (r: esbuild.BuildResult): esbuild.Metafile => {
+      assert.ok(r.metafile, 'esbuild wrote no metafile');
+      return r.metafile;
+    };
+    const all = await plugins();
+    const entry = metafileOf(
+      await esbuild.build({
+        ...common,
+        entryPoints: ['src/extension/extension.ts'],
+        outfile: path.join(out, 'extension.js'),
+        plugins: [lazyCommands, ...all],
+      }),
+    );
+    const commands = metafileOf(
+      await esbuild.build({
+        ...common,
+        entryPoints: [COMMANDS_DOOR],
+        outfile: path.join(out, 'commands.js'),
+        plugins: all,
+      }),
+    );
+    const inEntry = Object.keys(entry.inputs);
+    for (const handlers of [
+      'src/extension/secretCommands.ts',
+      'src/extension/gitCommands.ts',
+      'src/extension/team/actions.ts',
+    ])
+      assert.ok(!inEntry.includes(handlers), `${handlers} is bundled into the entry`);
+    assert.ok(inEntry.includes('lazy-commands:commandHandlers'), 'the entry reaches the handlers through the door');
+    assert.ok(Object.keys(commands.inputs).includes('src/extension/secretCommands.ts'));
+    checkDisjoint(entry, commands);
+  });
+
+  it('refuses a module of ours in both bundles, except the listed pure helpers', async () => {
+    const { checkDisjoint } = await split();
+    const meta = (...files: string[]) =>
+      ({
+        inputs: Object.fromEntries(files.map((f) => [f, { bytes: 1, imports: [] }])),
+        outputs: {},
+      }) as esbuild.Metafile;
+    assert.throws(
+      () => checkDisjoint(meta('src/extension/ctx.ts', 'src/extension/target.ts'), meta('src/extension/ctx.ts')),
+      /both bundle src\/extension\/ctx\.ts/,
+    );
+    assert.doesNotThrow(() =>
+      checkDisjoint(
+        meta('src/extension/target.ts', 'host-module:vscode'),
+        meta('src/extension/target.ts', 'host-module:vscode'),
+      ),
+    );
   });
 });

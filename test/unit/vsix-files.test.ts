@@ -22,8 +22,8 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/(extension|vault|cli)(\.bundle)?\.js$/,
-  // the loader the three entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
+  /^dist\/(extension|commands|vault|cli)(\.bundle)?\.js$/,
+  // the loader the entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
   /^dist\/code-cache\.js$/,
   // the apps and the one chunk they share
   /^dist\/webview\/(team|compare|shared)\.js$/,
@@ -39,10 +39,13 @@ const REQUIRED = [
   'dist/extension.js',
   // required by dist/extension.js (and dist/cli.js) on first use of the vault
   'dist/vault.js',
+  // required by dist/extension.js on a command's first run (src/extension/onDemandCommands.ts)
+  'dist/commands.js',
   // what the extension names as Git's drivers, textconv and pre-commit guard (kagi-git launcher)
   'dist/cli.js',
   // each entry above is a stub: its bundle, and the code-cache loader it runs it through
   'dist/extension.bundle.js',
+  'dist/commands.bundle.js',
   'dist/vault.bundle.js',
   'dist/cli.bundle.js',
   'dist/code-cache.js',
@@ -120,6 +123,9 @@ describe('the VSIX contents (vsce ls)', function () {
         'dist/extension.js.map',
         'dist/vault.js',
         'dist/vault.js.map',
+        'dist/commands.js',
+        'dist/commands.bundle.js',
+        'dist/commands.bundle.js.map',
         'dist/webview/shared.js',
         'dist/webview/shared.js.map',
         'dist/cli.js',
@@ -151,6 +157,8 @@ describe('the VSIX contents (vsce ls)', function () {
         [
           'dist/extension.js',
           'dist/vault.js',
+          'dist/commands.js',
+          'dist/commands.bundle.js',
           'dist/webview/shared.js',
           'dist/cli.js',
           'dist/cli.bundle.js',

@@ -21,7 +21,6 @@ import {
 } from '../../vault';
 import type { TeamRole } from '../../protocol';
 import type { Prompter } from '../prompter';
-import { recoverInterrupted } from './state';
 
 const COPY_RECIPIENT = 'Copy recipient';
 
@@ -56,7 +55,14 @@ export async function offerCopy(
  * (the caller runs them under ctx.guard). Returns true when something changed.
  */
 export class TeamActions {
-  constructor(private readonly ctx: Ctx) {}
+  /**
+   * `recoverInterrupted`: state.ts's, handed in because this class loads on first use in its
+   * own bundle (commandHandlers.ts) and state.ts lives in the entry's.
+   */
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly recoverInterrupted: (ctx: Ctx, v: VaultFolder) => Promise<boolean>,
+  ) {}
 
   /** Finding an entry needs access.json only, not the key unwraps listMembers does. */
   private member(v: VaultFolder, memberId: string): Member {
@@ -238,7 +244,7 @@ export class TeamActions {
   }
 
   async resolveConflict(v: VaultFolder, p: Prompter): Promise<boolean> {
-    await recoverInterrupted(this.ctx, v);
+    await this.recoverInterrupted(this.ctx, v);
     const review = await reviewConflictMerge(v.project);
     const accept = review ? await confirmMembership(v, review.membership, p) : [];
     if (!accept) return false;

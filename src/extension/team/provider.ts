@@ -7,11 +7,12 @@ import {
   type TeamState,
   type WebviewMessage,
 } from '../../protocol';
-import { TeamActions } from './actions';
+import type { TeamActions } from './actions';
+import * as onDemand from '../commandHandlers';
 import { teamHtml } from './html';
 import { webviewRoot } from '../webviewPage';
 import type { Prompter } from '../prompter';
-import { buildTeamState, vaultKey } from './state';
+import { buildTeamState, recoverInterrupted, vaultKey } from './state';
 
 export const TEAM_VIEW_ID = 'kagi.team';
 
@@ -47,10 +48,14 @@ export class TeamViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   get refreshCount(): number {
     return this.generation;
   }
-  readonly actions: TeamActions;
+  private teamActions?: TeamActions;
+
+  /** The team flows, loaded on the first action (commandHandlers.ts): activation needs none of them. */
+  get actions(): TeamActions {
+    return (this.teamActions ??= onDemand.teamActions(this.ctx, recoverInterrupted));
+  }
 
   constructor(private readonly ctx: Ctx) {
-    this.actions = new TeamActions(ctx);
     this.disposables.push(
       ctx.onDidChangeVault(() => this.refreshIfVisible()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshIfVisible()),

@@ -1,0 +1,49 @@
+// A lazy door: the imports of one module (the door) are answered by a proxy that requires a
+// bundle built from that door on the first read of any export, so the entry bundle loads
+// without it. Two doors use it: the vault (scripts/bundle/lazy-vault.mjs: dist/vault.js) and
+// the extension's command handlers (dist/commands.js); docs/architecture.md, "Bundle".
+import * as path from 'node:path';
+
+/**
+ * esbuild reads a CommonJS module's named exports by property at each use (`import_x.name`),
+ * after `__toESM` made an object whose prototype is the module's prototype and copied the
+ * module's own properties onto it. The module here owns none; its prototype is a proxy that
+ * requires the bundle on the first property read, so nothing loads until an export is used.
+ * `__esModule` is answered without loading: the bundle is esbuild's CommonJS.
+ */
+const proxySource = (file) => `
+let loaded;
+const load = () => (loaded ??= require(${JSON.stringify(file)}));
+const exportsOfDoor = new Proxy(Object.create(null), {
+  get: (_, name) => (name === '__esModule' ? true : load()[name]),
+  has: (_, name) => name in load(),
+});
+module.exports = Object.create(exportsOfDoor);
+`;
+
+/**
+ * `door`: the module's path from the repository root (`src/vault/index.ts`); `file`: the bundle
+ * the proxy requires, relative to the entry bundle (`./vault.js`). The door is recognised by
+ * the path an import resolves to (`../vault`, `../../vault`, `./commandHandlers`), not by name.
+ */
+export function lazyDoor({ name, door, file }) {
+  const doorPath = path.resolve(door);
+  const spec =
+    path.basename(doorPath, '.ts') === 'index' ? path.basename(path.dirname(doorPath)) : path.basename(doorPath, '.ts');
+  const isDoor = (args) => {
+    if (!args.resolveDir || path.basename(args.path) !== spec) return false;
+    const target = path.resolve(args.resolveDir, args.path);
+    return target + '.ts' === doorPath || path.join(target, 'index.ts') === doorPath;
+  };
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`${spec}$`) }, (args) =>
+        isDoor(args) ? { path: spec, namespace: name } : undefined,
+      );
+      b.onResolve({ filter: new RegExp(`^${escaped}$`), namespace: name }, () => ({ path: file, external: true }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: proxySource(file), loader: 'js' }));
+    },
+  };
+}
