@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { KagiError } from '../../src/vault/errors';
-import { mergeEnv, secretsOf } from '../../src/vault/usecases/processEnv';
+import { mergeEnv, secretEnv } from '../../src/vault/usecases/processEnv';
 import { injectIntoLaunchConfig, launchEnvShape, parseKagiProperty } from '../../src/extension/launchConfig';
 
 const deepFreeze = <T>(o: T): T => {
@@ -36,27 +36,26 @@ describe('inject: mergeEnv', () => {
   });
 });
 
-describe('inject: secretsOf', () => {
-  it('turns a store into key → value', () => {
-    const store = {
-      name: 'api/dev',
-      extra: {},
-      secrets: new Map([
-        ['A', { key: 'A', value: '1', extra: {} }],
-        ['B', { key: 'B', value: '2', description: 'd', extra: {} }],
+describe('inject: secretEnv', () => {
+  /** The environment of name/value pairs, handed over as a store's visitor hands them. */
+  const envOf = (pairs: [string, string][]) =>
+    secretEnv((add) => {
+      for (const [key, value] of pairs) add(key, value);
+    });
+
+  it('turns names and values into key → value', () => {
+    assert.deepEqual(
+      envOf([
+        ['A', '1'],
+        ['B', '2'],
       ]),
-    };
-    assert.deepEqual(secretsOf(store), { A: '1', B: '2' });
+      { A: '1', B: '2' },
+    );
   });
 
   it("keeps names that are Object.prototype's as variables, __proto__ included", () => {
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
-    const store = {
-      name: 'api/dev',
-      extra: {},
-      secrets: new Map(names.map((n, i) => [n, { key: n, value: `v${i}`, extra: {} }])),
-    };
-    const env = secretsOf(store);
+    const env = envOf(names.map((n, i) => [n, `v${i}`]));
     assert.equal(Object.getPrototypeOf(env), Object.prototype, 'the prototype was replaced');
     assert.deepEqual(Object.keys(env), names);
     names.forEach((n, i) => assert.equal(Object.getOwnPropertyDescriptor(env, n)?.value, `v${i}`));

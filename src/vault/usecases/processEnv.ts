@@ -2,18 +2,11 @@
 // `kagi run`, tasks and terminals do). Pure; no function mutates its input, and no error message
 // ever contains a value. How a debugger wants them (launch shapes) is the editor's business:
 // src/extension/launchConfig.ts.
-import type { Store } from '../format/store';
 
 /** Key → value of one scope, in the order of the store. */
 export type SecretEnv = Record<string, string>;
 
-export function secretsOf(store: Store): SecretEnv {
-  return secretEnv((add) => {
-    for (const [key, s] of store.secrets) add(key, s.value);
-  });
-}
-
-/** The environment `fill` hands its names and values to (a store, or a store's text read without building one). */
+/** The environment `fill` hands its names and values to (a store's text read without building one: `readScopeEnv`). */
 export function secretEnv(fill: (add: (key: string, value: string) => void) => void): SecretEnv {
   const out: SecretEnv = {};
   fill((key, value) => setOwn(out, key, value));

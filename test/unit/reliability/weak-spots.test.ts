@@ -15,7 +15,7 @@ import { Project } from '../../../src/vault/project/project';
 import { removeMember } from '../../../src/vault/team/rotation';
 import { removeEnv } from '../../../src/vault/usecases/environments';
 import { initProject } from '../../../src/vault/usecases/init';
-import { mergeEnv, secretsOf } from '../../../src/vault/usecases/processEnv';
+import { mergeEnv } from '../../../src/vault/usecases/processEnv';
 import { readScopeEnv, readScopes, setSecrets } from '../../../src/vault/usecases/secrets';
 import { device, tempDir } from '../helpers';
 import { assertKagiError, CONTROL_CHARACTER, rmTree, runCli } from './support';
@@ -210,14 +210,17 @@ describe('reliability: the weak spots of issue 16', function () {
     const store = (await readScopes(Project.open(root, alice), ['api/production'])).get('api/production')!;
     assert.equal(store.secrets.get('__proto__')?.value, 'proto-value');
     assert.equal(store.secrets.get('constructor')?.value, 'ctor-value');
-    const env = mergeEnv({ PATH: '/bin' }, secretsOf(store), { caseInsensitive: false });
+    // What run, tasks and launches read (no store built): the store's names and values, in its order.
+    const direct = await readScopeEnv(Project.open(root, alice), 'api/production');
+    assert.equal(Object.getPrototypeOf(direct), Object.prototype);
+    assert.deepEqual(
+      Object.entries(direct),
+      [...store.secrets].map(([key, s]) => [key, s.value]),
+    );
+    assert.equal(Object.getOwnPropertyDescriptor(direct, '__proto__')?.value, 'proto-value');
+    const env = mergeEnv({ PATH: '/bin' }, direct, { caseInsensitive: false });
     assert.ok(Object.prototype.hasOwnProperty.call(env, '__proto__'));
     assert.equal(Object.getOwnPropertyDescriptor(env, '__proto__')?.value, 'proto-value');
     assert.deepEqual(Object.keys(env).sort(), ['P', 'PATH', '__proto__', 'constructor']);
-    // What run, tasks and launches read (no store built): the very same environment, in the same order.
-    const direct = await readScopeEnv(Project.open(root, alice), 'api/production');
-    assert.equal(Object.getPrototypeOf(direct), Object.prototype);
-    assert.deepEqual(Object.entries(direct), Object.entries(secretsOf(store)));
-    assert.equal(Object.getOwnPropertyDescriptor(direct, '__proto__')?.value, 'proto-value');
   });
 });
