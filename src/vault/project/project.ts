@@ -158,12 +158,11 @@ export class Project {
 
   /** The name and value of each key of one scope, checked as `readScope` checks them, for environments. */
   visitScopeValues(
-    cfg: ProjectConfig,
     scope: string,
     key: Uint8Array,
+    sealed: { text: string; file: string },
     visit: (key: string, value: string) => void,
   ): void {
-    const sealed = this.sealedScope(cfg, scope);
     visitStoreValues(decryptScope(key, scope, sealed), sealed.file, visit);
   }
 

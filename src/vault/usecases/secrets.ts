@@ -116,7 +116,7 @@ export async function readScopes(project: Project, only?: string[]): Promise<Map
  */
 export async function readScopeEnv(project: Project, scope: string): Promise<SecretEnv> {
   const envs = await mapScopes(project, [scope], (cfg, s, key) =>
-    secretEnv((add) => project.visitScopeValues(cfg, s, key, add)),
+    secretEnv((add) => project.visitScopeValues(s, key, project.sealedScope(cfg, s), add)),
   );
   return envs.get(scope)!;
 }
