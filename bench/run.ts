@@ -4,7 +4,7 @@ import { makeVault, plaintextCopy, tempDir } from './fixtures';
 import type { BenchResult } from './result';
 import { benchOpenList, scaleResult } from './cases/openList';
 import { benchTree } from './cases/tree';
-import { benchSet } from './cases/setKey';
+import { benchSet, benchSetCli } from './cases/setKey';
 import { benchRotate } from './cases/rotate';
 import { benchRunCodeCache, benchRunRustReference, benchRunVsDotenvx, benchRunVsFloor } from './cases/cliRun';
 import { benchInject } from './cases/inject';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   await step('open_list_rss_vs_dotenv', () => benchRss(big, plain));
   await step('tree_vs_open_list', () => benchTree(big));
   await step('set_big_vs_small', () => benchSet(big, small));
+  await step('set_cli_big_vs_small', () => benchSetCli(big, small));
   await step('run_vs_floor', () => benchRunVsFloor(small));
   await step('run_code_cache_vs_none', () => benchRunCodeCache(small));
   await step('run_rust_reference', () => benchRunRustReference(small));

@@ -16,9 +16,14 @@ function run(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): voi
   if (r.status !== 0) throw new Error(`${args.slice(0, 3).join(' ')} exited ${r.status}: ${r.stderr}`);
 }
 
-export function cliRun(v: BenchVault, extraEnv: NodeJS.ProcessEnv = {}): () => void {
+/** `kagi <args>` in the vault's folder, as its device. */
+export function cli(v: BenchVault, args: string[], extraEnv: NodeJS.ProcessEnv = {}): () => void {
   const env = { ...process.env, ...v.host.env, ...extraEnv };
-  return () => run([CLI, 'run', 'svc000', 'development', '--', process.execPath, ...CHILD], { cwd: v.root, env });
+  return () => run([CLI, ...args], { cwd: v.root, env });
+}
+
+export function cliRun(v: BenchVault, extraEnv: NodeJS.ProcessEnv = {}): () => void {
+  return cli(v, ['run', 'svc000', 'development', '--', process.execPath, ...CHILD], extraEnv);
 }
 
 /** The floor: a node process that spawns the same child with the secrets already in hand. */

@@ -2,6 +2,7 @@ import { Project, setSecrets } from '../../src/vault';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
+import { cli } from './cliRun';
 
 /** A fresh handle each time, as a CLI run would: the key is unwrapped on both sides. */
 async function setOne(v: BenchVault, scope: string, i: number): Promise<void> {
@@ -22,6 +23,22 @@ export async function benchSet(big: BenchVault, small: BenchVault): Promise<Benc
     r.ratio,
     `set one key in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`,
     1.1,
+    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+  );
+}
+
+/**
+ * The same comparison through `kagi set`, one process per set. A process parses kagi.json once
+ * (only a long-lived process, the extension's, finds it parsed); start-up makes most of the time.
+ */
+export async function benchSetCli(big: BenchVault, small: BenchVault): Promise<BenchResult> {
+  const set = (v: BenchVault, scope: string) => cli(v, ['set', ...scope.split('/'), 'BENCH_KEY', 'cli-value']);
+  const r = await compare(set(big, big.scopes[big.scopes.length >> 1]!), set(small, small.scopes[0]!), { runs: 9 });
+  return ratioResult(
+    'set_cli_big_vs_small',
+    r.ratio,
+    `kagi set in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`,
+    undefined,
     { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
   );
 }

@@ -82,6 +82,55 @@ describe('project: kagi.json rewrites', () => {
     assert.notEqual(fs.statSync(file, { bigint: true }).ino, before.ino);
     assert.deepEqual(project.scopes(), ['api/development', 'web/development']);
   });
+
+  it('a set leaves a kagi.json laid out by another tool byte for byte', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    const { project } = await initProject(root, alice);
+    await setSecrets(project, 'api/development', [{ key: 'A', value: '1' }]);
+    const file = path.join(root, '.kagi', 'kagi.json');
+    const theirs = `${JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), later: { x: 1 } }, null, 4)}\n`;
+    fs.writeFileSync(file, theirs);
+    await setSecrets(project, 'api/development', [{ key: 'B', value: '2' }]);
+    assert.equal(fs.readFileSync(file, 'utf8'), theirs);
+    await setSecrets(project, 'web/development', [{ key: 'C', value: '3' }]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).later, { x: 1 }, 'a rewrite keeps unknown fields');
+  });
+});
+
+describe('project: the parsed kagi.json, shared between reads', () => {
+  it('is frozen; a transaction edits its own copy, which a failed transaction drops', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    const { project } = await initProject(root, alice);
+    const shared = project.config();
+    assert.ok(Object.isFrozen(shared.settings.envs) && Object.isFrozen(shared.services));
+    assert.throws(() => shared.settings.envs.push('qa'), TypeError);
+    await assert.rejects(
+      project.mutate(async (tx) => {
+        tx.cfg.settings.envs.push('qa');
+        assert.ok(tx.config.settings.envs.includes('qa'), 'the transaction reads its own edit');
+        throw new Error('stop');
+      }),
+      /stop/,
+    );
+    assert.equal(project.config(), shared, 'the text is unchanged, so is the parse');
+    assert.ok(!project.config().settings.envs.includes('qa'));
+  });
+
+  it('follows the file: a teammate’s edit of the same size is read at once, by every handle', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    const { project } = await initProject(root, alice);
+    const file = path.join(root, '.kagi', 'kagi.json');
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(project.config().settings.envs.includes('development'));
+    const stat = fs.statSync(file);
+    fs.writeFileSync(file, text.replace('"development"', '"developmenu"'));
+    fs.utimesSync(file, stat.atime, stat.mtime);
+    assert.deepEqual(Project.open(root, alice).config().settings.envs, ['developmenu']);
+    assert.deepEqual(project.config().settings.envs, ['developmenu']);
+  });
 });
 
 describe('files: many atomic writes at once (AtomicBatch)', () => {

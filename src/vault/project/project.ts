@@ -14,18 +14,16 @@ import {
   validateAccessList,
   type AccessList,
 } from '../format/access';
-import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
+import type { ProjectConfig } from '../format/projectConfig';
 import { parseStore, visitStoreKeys, visitStoreValues, type Store } from '../format/store';
 import { applyJournal, readJournal, sweepStaged, vaultFile, writeAccessText, type Journal } from './journal';
 import { withLock } from '../disk/lock';
 import { Transaction } from './transaction';
+import { sharedConfig } from './sharedConfig';
 import { resolveProjectKey, type ResolvedKey } from '../device/projectKey';
 import { isSafeSecretsPath } from '../scopes/names';
 
 export const KAGI_DIR = '.kagi';
-
-/** The kagi.json text each parsed config came from. */
-const readFrom = new WeakMap<ProjectConfig, string>();
 
 /**
  * One project's `.kagi/` folder on this device. Every read goes to disk (the CLI,
@@ -36,10 +34,8 @@ export class Project {
   readonly kagiDir: string;
   readonly dataDir: string;
   private keyCache?: { accessHash: string; key: Promise<ResolvedKey> };
-  /** A project's id never changes once created; remembered so journal checks skip a parse. */
+  /** A project's id never changes once created; remembered so journal checks skip a read. */
   private knownProjectId?: string;
-  /** A config parsed inside `mutate` for the journal check, handed to the next `config()` call. */
-  private primed?: ProjectConfig;
 
   private constructor(
     readonly root: string,
@@ -79,22 +75,19 @@ export class Project {
     return file;
   }
 
+  /** kagi.json as it is on disk now; frozen and shared (see sharedConfig): edit only through `mutate`. */
   config(): ProjectConfig {
-    const text = readText(this.file('kagi.json'), () => this.notAProject(), { maxBytes: MAX_CONFIG_BYTES });
-    const primed = this.primed;
-    this.primed = undefined;
-    // Handed out once, and only if the file is unchanged: no caller ever shares it.
-    if (primed && readFrom.get(primed) === text) return primed;
-    const cfg = parseProjectConfig(text);
+    const file = this.file('kagi.json');
+    const cfg = sharedConfig(
+      file,
+      readText(file, () => this.notAProject(), { maxBytes: MAX_CONFIG_BYTES }),
+    );
     this.knownProjectId = cfg.projectId;
-    readFrom.set(cfg, text);
     return cfg;
   }
 
   projectId(): string {
-    // The parse that learned the id is not thrown away: the next config() call gets it.
-    if (this.knownProjectId === undefined) this.primed = this.config();
-    return this.knownProjectId!;
+    return this.knownProjectId ?? this.config().projectId;
   }
 
   accessText(): string | undefined {
@@ -210,8 +203,8 @@ export class Project {
    */
   async mutate<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return withLock(this.file('.lock'), async () => {
-      await this.recoverUnlocked();
-      const tx = new Transaction(this, (cfg) => readFrom.get(cfg));
+      const unchanged = await this.recoverUnlocked();
+      const tx = new Transaction(this, unchanged);
       const result = await fn(tx);
       tx.commit();
       return result;
@@ -222,20 +215,18 @@ export class Project {
   async recover(): Promise<boolean> {
     const id = this.projectId();
     if (!fs.existsSync(journalPath(this.dataDir, id)) && !fs.existsSync(stagingPath(this.dataDir, id))) return false;
-    return withLock(this.file('.lock'), async () => this.recoverUnlocked());
+    return withLock(this.file('.lock'), async () => (await this.recoverUnlocked()) === undefined);
   }
 
-  private async recoverUnlocked(): Promise<boolean> {
+  /** kagi.json as read under the lock when there was nothing to replay; undefined after a replay. */
+  private async recoverUnlocked(): Promise<ProjectConfig | undefined> {
     const cfg = this.config();
     sweepStaged(this.kagiDir, this.dataDir, cfg.projectId);
     const j = readJournal(this.dataDir, cfg.projectId);
-    if (!j) {
-      this.primed = cfg;
-      return false;
-    }
+    if (!j) return cfg;
     await applyJournal(this.kagiDir, this.dataDir, j);
     this.forgetKey();
-    return true;
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import { emptyStore, type Store } from '../format/store';
 import { isSafeSecretsPath, storeFileFor, validateScope } from '../scopes/names';
 import type { ResolvedKey } from '../device/projectKey';
 import { sealStore } from '../crypto/seal';
+import { editableConfig, sharedConfigText } from './sharedConfig';
 
 /** What a transaction needs of its project (an interface, so project.ts and this module don't import each other). */
 export interface TransactionHost {
@@ -23,35 +24,42 @@ export interface TransactionHost {
  * after that, so a crash at any point leaves a config that names only stores that exist.
  */
 export class Transaction {
-  private parsed?: ProjectConfig;
-  /** The config as read, for the files of scopes removed during the transaction. */
+  /** A private copy, made on the first edit; written when the transaction ends. */
+  private edited?: ProjectConfig;
+  /** Files of scopes removed during the transaction, deleted once kagi.json no longer names them. */
   private readonly removed: string[] = [];
   private resolvedKey?: Promise<Uint8Array>;
 
+  /** `asRead`: kagi.json as already read under the lock (shared and frozen), if it was. */
   constructor(
     private readonly project: TransactionHost,
-    private readonly readText: (cfg: ProjectConfig) => string | undefined,
+    private asRead?: ProjectConfig,
   ) {}
 
-  /** kagi.json, parsed on first use; edits to it are written when the transaction ends. */
+  /** kagi.json with this transaction's edits so far, for reading. */
+  get config(): ProjectConfig {
+    return this.edited ?? (this.asRead ??= this.project.config());
+  }
+
+  /** kagi.json to edit: a private copy, written when the transaction ends. */
   get cfg(): ProjectConfig {
-    this.parsed ??= this.project.config();
-    return this.parsed;
+    this.edited ??= editableConfig(this.config);
+    return this.edited;
   }
 
   /** The project key, resolved once per transaction. */
   key(): Promise<Uint8Array> {
-    this.resolvedKey ??= this.project.key(this.cfg).then((k) => k.key);
+    this.resolvedKey ??= this.project.key(this.config).then((k) => k.key);
     return this.resolvedKey;
   }
 
   async read(scope: string): Promise<Store> {
-    return this.project.readScope(this.cfg, scope, await this.key());
+    return this.project.readScope(this.config, scope, await this.key());
   }
 
   /** The scope's store, or an empty one for a scope kagi.json doesn't list yet. */
   async readOrEmpty(scope: string): Promise<Store> {
-    return this.cfg.services[scope] ? this.read(scope) : emptyStore(scope);
+    return this.config.services[scope] ? this.read(scope) : emptyStore(scope);
   }
 
   /** Seals and writes one store now (atomically), and registers it in kagi.json. */
@@ -59,6 +67,8 @@ export class Transaction {
     validateScope(scope);
     const file = storeFileFor(scope);
     writeFileAtomic(this.project.file(file), sealStore(scope, store, await this.key()));
+    // Most writes replace a store kagi.json already names: no copy, no rewrite of kagi.json.
+    if (this.config.services[scope]?.file === file) return;
     this.cfg.services[scope] = { file, extra: this.cfg.services[scope]?.extra ?? {} };
   }
 
@@ -75,9 +85,9 @@ export class Transaction {
    * file, no churn for Git or watchers, no clobbering of a writer that ignores our lock).
    */
   commit(): void {
-    if (this.parsed) {
-      const text = serializeProjectConfig(this.parsed);
-      if (this.readText(this.parsed) !== text) writeFileAtomic(this.project.file('kagi.json'), text);
+    if (this.edited) {
+      const text = serializeProjectConfig(this.edited);
+      if (!this.asRead || sharedConfigText(this.asRead) !== text) writeFileAtomic(this.project.file('kagi.json'), text);
     }
     for (const rel of this.removed) {
       const file = this.project.file(rel);

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { isKagiError } from '../errors';
 import { MAX_CONFIG_BYTES, readTextIfExists } from '../disk/files';
-import { parseProjectConfig, type ProjectConfig } from '../format/projectConfig';
+import type { ProjectConfig } from '../format/projectConfig';
 import { findProjectRoot, KAGI_DIR } from '../project/project';
+import { sharedConfig } from '../project/sharedConfig';
 
 /** Where a command runs: the project root and, if the folder implies one, a service (docs/format.md §8.5). */
 export interface Location {
@@ -23,8 +24,10 @@ export function locate(cwd: string): Location | undefined {
 /** A broken kagi.json must not stop a command from finding its project; the command reports it later. */
 function readConfigQuietly(root: string): ProjectConfig | undefined {
   try {
-    const text = readTextIfExists(path.join(root, KAGI_DIR, 'kagi.json'), { maxBytes: MAX_CONFIG_BYTES });
-    return text === undefined ? undefined : parseProjectConfig(text);
+    // The command's own read of kagi.json then finds this parse, if the text is the same.
+    const file = path.join(root, KAGI_DIR, 'kagi.json');
+    const text = readTextIfExists(file, { maxBytes: MAX_CONFIG_BYTES });
+    return text === undefined ? undefined : sharedConfig(file, text);
   } catch (e) {
     if (isKagiError(e)) return undefined;
     throw e;

@@ -122,7 +122,7 @@ export async function applyImport(
   const entries = dedupe(plan.entries);
   entries.forEach((e) => validateSecretValue(validateSecretKey(e.key), e.value));
   return project.mutate(async (tx) => {
-    const cfg = tx.cfg;
+    const cfg = tx.config;
     const store = await tx.readOrEmpty(plan.scope);
     const now = compare(plan.scope, entries, cfg.services[plan.scope] ? store : undefined);
     if (!opts.overwrite && now.overwritten.length > 0) {

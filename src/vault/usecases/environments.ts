@@ -106,11 +106,11 @@ export async function removeEnv(project: Project, name: string): Promise<string[
 export async function removeScope(project: Project, scope: string, opts: { force?: boolean } = {}): Promise<number> {
   validateScope(scope);
   return project.mutate(async (tx) => {
-    if (!tx.cfg.services[scope]) {
+    if (!tx.config.services[scope]) {
       throw new KagiError(
         'scope-not-found',
         `scope ${scope} does not exist`,
-        `existing scopes: ${project.scopes(tx.cfg).join(', ') || '(none)'}`,
+        `existing scopes: ${project.scopes(tx.config).join(', ') || '(none)'}`,
       );
     }
     const count = (await tx.read(scope)).secrets.size;

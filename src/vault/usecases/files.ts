@@ -166,7 +166,7 @@ export async function addFile(project: Project, req: AddFileRequest): Promise<Ad
   const name = validateLogicalName(alias ?? path.basename(canonical));
   const result = await project.mutate(async (tx) => {
     const key = await tx.key();
-    const entries = readArtifactIndex(project, tx.cfg, key) ?? [];
+    const entries = readArtifactIndex(project, tx.config, key) ?? [];
     const at = entries.findIndex(
       (e) => e.scope === req.scope && e.location === location && e.restore_path === restorePath,
     );
@@ -203,7 +203,7 @@ export async function addFile(project: Project, req: AddFileRequest): Promise<Ad
     // committable, and a retry refused as a duplicate.
     if (location === 'repo') ensureLocalGitExclude(roots.repo, restorePath);
     const next = at >= 0 ? entries.map((e, i) => (i === at ? entry : e)) : [...entries, entry];
-    await writeArtifactWithIndex(project, tx.cfg, key, entry.id, bytes, next);
+    await writeArtifactWithIndex(project, tx.config, key, entry.id, bytes, next);
     return { entry, replaced: previous !== undefined };
   });
   return { ...result, source: canonical, ignore: location === 'repo' ? await gitIgnoreState(canonical) : 'unknown' };
@@ -303,12 +303,12 @@ export async function removeFileArtifact(
   const roots = canonicalRoots(project.root, project.host);
   return project.mutate(async (tx) => {
     const key = await tx.key();
-    const entries = readArtifactIndex(project, tx.cfg, key) ?? [];
+    const entries = readArtifactIndex(project, tx.config, key) ?? [];
     const at = selectEntry(entries, scope, selector, roots, cwd);
     const entry = entries[at]!;
     writeArtifactIndex(
       project,
-      tx.cfg,
+      tx.config,
       key,
       entries.filter((_, i) => i !== at),
     );

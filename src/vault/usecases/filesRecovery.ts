@@ -62,7 +62,7 @@ function reseal(project: Project, cfg: ProjectConfig, key: Uint8Array, oldKey: U
  */
 export async function recoverFilesFromHistory(project: Project): Promise<FilesRecovery> {
   return project.mutate(async (tx) => {
-    const cfg = tx.cfg;
+    const cfg = tx.config;
     const key = await tx.key();
     const accessText = project.accessText();
     if (accessText === undefined)

@@ -98,9 +98,9 @@ export async function unsetSecrets(project: Project, scope: string, keys: string
 export async function precreateServiceEnvs(tx: Transaction, scope: string): Promise<void> {
   const { service } = splitScope(scope);
   if (service === undefined) return;
-  for (const env of tx.cfg.settings.envs) {
+  for (const env of tx.config.settings.envs) {
     const s = joinScope(service, env);
-    if (s !== scope && !tx.cfg.services[s]) await tx.write(s, emptyStore(s));
+    if (s !== scope && !tx.config.services[s]) await tx.write(s, emptyStore(s));
   }
 }
 
