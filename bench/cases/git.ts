@@ -156,7 +156,7 @@ export async function benchLog(): Promise<BenchResult[]> {
   // A phase of kagi log, for reading the miss: its one `git log --raw` (and the parse of its
   // output), run from this process, against the same baseline.
   const gitPhase = await compare(
-    () => storeCommits(v.root, '.kagi/secrets', 1000),
+    async () => storeCommits(v.root, '.kagi/secrets', 1000),
     () => git(v, 'log', '-p', '--', 'twin.txt'),
     { runs: 7 },
   );

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isShallow } from '../../src/vault/git/history';
-import { gitTopLevel, readBlob, readBlobs } from '../../src/vault/git/run';
+import { gitRaw, gitRawAsync, gitTopLevel, readBlob, readBlobs } from '../../src/vault/git/run';
 import { tempDir } from './helpers';
 
 function git(cwd: string, ...args: string[]): string {
@@ -96,5 +96,27 @@ describe('git: answers without a Git process agree with Git', () => {
     assert.equal(got.size, ids.length);
     for (const id of ids) assert.deepEqual(got.get(id), readBlob(dir, id));
     assert.equal(got.has(missing), false);
+  });
+});
+
+describe('git: the two runners, blocking and not, answer alike', () => {
+  it('the same output, the same status on a failure, the same error when Git is missing', async () => {
+    const dir = repo();
+    const log = ['log', '--raw', '--no-abbrev', '--format=%H %s', 'HEAD'];
+    const sync = gitRaw(dir, log);
+    const async = await gitRawAsync(dir, log);
+    assert.equal(async.status, 0);
+    assert.ok(async.stdout.length > 0 && async.stdout.equals(sync.stdout));
+    const bad = ['rev-parse', '--verify', 'no-such-ref'];
+    assert.equal((await gitRawAsync(dir, bad)).status, gitRaw(dir, bad).status);
+    assert.notEqual((await gitRawAsync(dir, bad)).status, 0);
+    const path = process.env.PATH;
+    process.env.PATH = tempDir('kagi-no-git-');
+    try {
+      assert.throws(() => gitRaw(dir, log), { code: 'git', message: /could not run git log \(ENOENT\)/ });
+      await assert.rejects(gitRawAsync(dir, log), { code: 'git', message: /could not run git log \(ENOENT\)/ });
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

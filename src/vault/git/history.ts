@@ -1,7 +1,7 @@
 // The commits that touched a vault's stores, read from `git log --raw` (merges as combined diffs).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gitRaw, plainGitFolder } from './run';
+import { gitRaw, gitRawAsync, plainGitFolder } from './run';
 
 export interface StoreTouch {
   path: string;
@@ -23,8 +23,8 @@ const RS = '\x1e';
 const US = '\x1f';
 
 /** Newest first, from HEAD (a detached HEAD works the same); `pathspec` is a store file or the secrets folder. */
-export function storeCommits(gitRoot: string, pathspec: string, maxCount: number): CommitTouches[] {
-  const r = gitRaw(gitRoot, [
+export async function storeCommits(gitRoot: string, pathspec: string, maxCount: number): Promise<CommitTouches[]> {
+  const r = await gitRawAsync(gitRoot, [
     'log',
     `--max-count=${maxCount}`,
     `--format=${RS}%H${US}%an${US}%aI${US}%s`,

@@ -1,5 +1,5 @@
-// Running `git` itself: bounded, synchronous, never through a shell, errors as one line.
-import { spawnSync } from 'node:child_process';
+// Running `git` itself: bounded, never through a shell, errors as one line.
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KagiError } from '../errors';
@@ -15,22 +15,42 @@ export interface GitResult {
 
 /** Runs git in `cwd`; a missing git or a timeout is a KagiError, a non-zero exit is the caller's to judge. */
 export function gitRaw(cwd: string, args: string[], input?: string | Buffer): GitResult {
-  const r = spawnSync('git', args, {
-    cwd,
-    input,
-    maxBuffer: MAX_OUTPUT,
-    timeout: 60_000,
-    // A pager or a prompt would hang a driver that Git itself is running.
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
-  });
-  if (r.error) {
-    throw new KagiError(
-      'git',
-      `could not run git ${args[0]} (${(r.error as NodeJS.ErrnoException).code ?? r.error.name})`,
-      'install Git and make sure `git` is on PATH',
-    );
-  }
+  const r = spawnSync('git', args, { cwd, input, maxBuffer: MAX_OUTPUT, timeout: TIMEOUT_MS, env: gitEnv() });
+  if (r.error) throw cannotRun(args, (r.error as NodeJS.ErrnoException).code ?? r.error.name);
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+/**
+ * gitRaw without blocking the thread, for a long read (a log): the caller does its own work
+ * while Git walks the history, and an extension host stays responsive.
+ */
+export function gitRawAsync(cwd: string, args: string[]): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const opts = { cwd, maxBuffer: MAX_OUTPUT, timeout: TIMEOUT_MS, env: gitEnv(), encoding: 'buffer' as const };
+    execFile('git', args, opts, (err, stdout, stderr) => {
+      // A number is Git's exit status; anything else means Git did not run to its end.
+      const code = (err as (Error & { code?: unknown; killed?: boolean }) | null)?.code;
+      if (err && typeof code !== 'number') {
+        reject(
+          cannotRun(
+            args,
+            typeof code === 'string' ? code : (err as { killed?: boolean }).killed ? 'ETIMEDOUT' : err.name,
+          ),
+        );
+      } else resolve({ status: typeof code === 'number' ? code : 0, stdout, stderr: stderr.toString('utf8') });
+    });
+  });
+}
+
+const TIMEOUT_MS = 60_000;
+
+/** A pager or a prompt would hang a driver that Git itself is running. */
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
+}
+
+function cannotRun(args: string[], why: string): KagiError {
+  return new KagiError('git', `could not run git ${args[0]} (${why})`, 'install Git and make sure `git` is on PATH');
 }
 
 /** Like gitRaw, but a non-zero exit is an error naming the command (Git's stderr is about refs, not values). */

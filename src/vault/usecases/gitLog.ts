@@ -49,9 +49,12 @@ export interface LogFilter {
 export async function keyHistory(project: Project, filter: LogFilter = {}, reader?: StoreDigests): Promise<KeyHistory> {
   const gitRoot = requireGitRoot(project);
   const kagiDir = kagiDirInRepo(gitRoot, project.kagiDir);
+  // Git walks the history while this process unwraps the key and reads the digest cache.
+  const walk = storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
+  walk.catch(() => undefined); // its error is thrown below, unless opening the digests fails first
   const digests = reader ?? (await StoreDigests.open(gitRoot, project));
+  const commits = await walk;
   const entries: LogEntry[] = [];
-  const commits = storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
   for (const [i, c] of commits.entries()) {
     // Blobs are read ahead a window of commits at a time: one Git process per window, and at
     // most a window's stores in memory (a store may be megabytes; a history, a thousand commits).
