@@ -28,16 +28,11 @@ export function gitRawAsync(cwd: string, args: string[]): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const opts = { cwd, maxBuffer: MAX_OUTPUT, timeout: TIMEOUT_MS, env: gitEnv(), encoding: 'buffer' as const };
     execFile('git', args, opts, (err, stdout, stderr) => {
+      const result = (status: number) => ({ status, stdout, stderr: stderr.toString('utf8') });
+      if (!err) return resolve(result(0));
       // A number is Git's exit status; anything else means Git did not run to its end.
-      const code = (err as (Error & { code?: unknown; killed?: boolean }) | null)?.code;
-      if (err && typeof code !== 'number') {
-        reject(
-          cannotRun(
-            args,
-            typeof code === 'string' ? code : (err as { killed?: boolean }).killed ? 'ETIMEDOUT' : err.name,
-          ),
-        );
-      } else resolve({ status: typeof code === 'number' ? code : 0, stdout, stderr: stderr.toString('utf8') });
+      if (typeof err.code === 'number') return resolve(result(err.code));
+      reject(cannotRun(args, err.code ?? (err.killed ? 'ETIMEDOUT' : err.name)));
     });
   });
 }
