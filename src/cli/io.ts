@@ -19,8 +19,8 @@ export interface Io {
 
 export function processIo(): Io {
   return {
-    out: (text) => void process.stdout.write(text),
-    outBytes: (bytes) => void process.stdout.write(bytes),
+    out: (text) => void stdout().write(text),
+    outBytes: (bytes) => void stdout().write(bytes),
     err: (text) => void process.stderr.write(text),
     // isatty, not process.stdin.isTTY: making the stdin stream costs every run ~10 ms it rarely needs.
     interactive: isatty(0) && isatty(1),
@@ -35,7 +35,23 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function ask(question: string): Promise<string> {
+/**
+ * process.stdout, made on first use: `kagi run` (whose program inherits the terminal) never
+ * writes to it, and making the stream is part of every start otherwise (bench `run_vs_floor`).
+ */
+function stdout(): NodeJS.WriteStream {
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    // A closed pipe (`kagi get | head -1`) is not an error worth a message.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    });
+  }
+  return process.stdout;
+}
+let stdoutGuarded = false;
+
+async function ask(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   return new Promise((resolve) => {
     // Ctrl-D or a closed terminal counts as "no".

@@ -43,10 +43,6 @@ function help(io: Io, text: string): number {
 }
 
 if (require.main === module) {
-  // A closed pipe (`kagi get | head -1`) is not an error worth a message.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
   const program = { node: process.execPath, cli: path.resolve(process.argv[1] ?? __filename) };
   main(process.argv.slice(2), { cwd: process.cwd(), host: { env: process.env }, io: processIo(), program }).then(
     (code) => {

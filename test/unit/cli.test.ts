@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { unwrapProjectKey } from '../../src/vault/crypto/wrap';
+import { Project } from '../../src/vault/project/project';
+import { setSecrets } from '../../src/vault/usecases/secrets';
 import {
   assertNoStack,
+  CLI,
   ensureCliBuilt,
   hasScript,
   hashEnvProgram,
@@ -35,6 +39,26 @@ describe('cli: help, errors, exit codes', function () {
   this.timeout(60_000);
   before(ensureCliBuilt);
   const nowhere = { cwd: tempDir('kagi-cli-empty-'), home: device('nobody').home };
+
+  it('a closed pipe (`kagi get | head -1`) ends the listing quietly, exit 0', async () => {
+    const owner = device('owner');
+    const opts = { cwd: tempDir('kagi-cli-'), home: owner.home };
+    kagiOk(['init'], opts);
+    // Far more than a pipe holds, so the listing is still writing when head has gone.
+    const many = Array.from({ length: 4000 }, (_, i) => ({ key: `KEY_${i}`, value: 'v' }));
+    await setSecrets(Project.open(opts.cwd, owner), 'api/development', many);
+    const script = '"$0" "$1" get api development | head -1; exit "${PIPESTATUS[0]}"';
+    const r = spawnSync('bash', ['-c', script, process.execPath, CLI], {
+      cwd: opts.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KAGI_HOME: owner.home, USER: 'owner' },
+      encoding: 'utf8',
+      // Not a socket on stdin: bash would take itself for a remote shell and read ~/.bashrc.
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout.split('\n').length, 2, 'head printed one line');
+  });
 
   it('prints help for the program and per command, exit 0', () => {
     const top = kagiOk(['--help'], nowhere).stdout;
