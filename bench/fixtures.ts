@@ -43,7 +43,7 @@ export async function makeVault(services: number, envs: string[], keys: number):
   const scopes: string[] = [];
   await project.mutate(async (tx) => {
     for (let s = 0; s < services; s++) {
-      for (const env of tx.cfg.settings.envs) {
+      for (const env of tx.config.settings.envs) {
         const scope = `svc${String(s).padStart(3, '0')}/${env}`;
         await tx.write(scope, makeStore(scope, keys));
         scopes.push(scope);

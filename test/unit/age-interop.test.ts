@@ -152,7 +152,7 @@ describe('interop: libsodium (PyNaCl) XChaCha20-Poly1305 stores', () => {
       plaintext: JSON.stringify({ name: scope, secrets: { API: { key: 'API', value: 'py-secret' } } }),
     });
     await project.mutate(async (tx) => {
-      tx.cfg.services[scope] = { file: `secrets/${scope}.enc`, extra: {} };
+      tx.editConfig().services[scope] = { file: `secrets/${scope}.enc`, extra: {} };
     });
     const store = Project.open(root, alice).readScope(project.config(), scope, key);
     assert.equal(store.secrets.get('API')!.value, 'py-secret');

@@ -108,7 +108,7 @@ describe('project: the parsed kagi.json, shared between reads', () => {
     assert.throws(() => shared.settings.envs.push('qa'), TypeError);
     await assert.rejects(
       project.mutate(async (tx) => {
-        tx.cfg.settings.envs.push('qa');
+        tx.editConfig().settings.envs.push('qa');
         assert.ok(tx.config.settings.envs.includes('qa'), 'the transaction reads its own edit');
         throw new Error('stop');
       }),

@@ -41,8 +41,8 @@ export class Transaction {
     return this.edited ?? (this.asRead ??= this.project.config());
   }
 
-  /** kagi.json to edit: a private copy, written when the transaction ends. */
-  get cfg(): ProjectConfig {
+  /** kagi.json to edit: a private copy made on the first call, written when the transaction ends. */
+  editConfig(): ProjectConfig {
     this.edited ??= editableConfig(this.config);
     return this.edited;
   }
@@ -69,13 +69,15 @@ export class Transaction {
     writeFileAtomic(this.project.file(file), sealStore(scope, store, await this.key()));
     // Most writes replace a store kagi.json already names: no copy, no rewrite of kagi.json.
     if (this.config.services[scope]?.file === file) return;
-    this.cfg.services[scope] = { file, extra: this.cfg.services[scope]?.extra ?? {} };
+    const services = this.editConfig().services;
+    services[scope] = { file, extra: services[scope]?.extra ?? {} };
   }
 
   /** Unregisters a scope now; its file is deleted after kagi.json no longer names it. */
   remove(scope: string): void {
-    const entry = this.cfg.services[scope];
-    delete this.cfg.services[scope];
+    const services = this.editConfig().services;
+    const entry = services[scope];
+    delete services[scope];
     if (entry && isSafeSecretsPath(entry.file)) this.removed.push(entry.file);
   }
 

@@ -8,7 +8,7 @@ import { joinScope, servicesOf, splitScope, validateName, validateScope } from '
 export async function addEnv(project: Project, name: string): Promise<string[]> {
   validateName(name, 'environment');
   return project.mutate(async (tx) => {
-    const cfg = tx.cfg;
+    const cfg = tx.editConfig();
     const services = servicesOf(project.scopes(cfg));
     if (services.includes(name)) {
       throw new KagiError(
@@ -51,7 +51,7 @@ export async function renameEnv(project: Project, from: string, to: string): Pro
   validateName(to, 'environment');
   if (from === to) return [];
   return project.mutate(async (tx) => {
-    const cfg = tx.cfg;
+    const cfg = tx.editConfig();
     requireConfigured(cfg, from);
     if (cfg.settings.envs.includes(to)) {
       throw new KagiError('conflict', `environment ${to} already exists`, 'remove it first, or choose another name');
@@ -82,7 +82,7 @@ export async function renameEnv(project: Project, from: string, to: string): Pro
 export async function removeEnv(project: Project, name: string): Promise<string[]> {
   validateName(name, 'environment');
   return project.mutate(async (tx) => {
-    const cfg = tx.cfg;
+    const cfg = tx.editConfig();
     if (cfg.settings.defaultEnv === name) {
       throw new KagiError(
         'conflict',

@@ -15,7 +15,7 @@ async function missingOnly(project: Project, scope: string, entries: DotenvEntry
 /** Records what discovery mapped, so later runs in `apps/api` infer `apps-api`. */
 export async function recordMonorepo(project: Project, monorepo: Monorepo): Promise<void> {
   await project.mutate(async (tx) => {
-    tx.cfg.settings.monorepo = monorepo;
+    tx.editConfig().settings.monorepo = monorepo;
   });
 }
 

@@ -33,7 +33,7 @@ describe('.env import and export', () => {
     fs.rmSync(dotenv(), { force: true });
     const p = project();
     await p.mutate(async (tx) => {
-      for (const scope of p.scopes(tx.cfg).filter((s) => s.startsWith('web/'))) tx.remove(scope);
+      for (const scope of p.scopes(tx.config).filter((s) => s.startsWith('web/'))) tx.remove(scope);
     });
     await vscode.commands.executeCommand('kagi.refresh');
   });
