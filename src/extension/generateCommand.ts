@@ -13,46 +13,44 @@ export function generateCommand(ctx: Ctx): Handlers<'kagi.generateSecret'> {
 }
 
 async function generate(ctx: Ctx, arg: unknown): Promise<boolean> {
-  {
-    const title = vscode.l10n.t('Kagi: Generate Secret');
-    const t = await secretTarget(ctx, arg, title, true);
-    if (!t) return false;
-    const { v, scope, key } = t;
-    const format = await ctx.prompter.pick<SecretFormat>(
-      [
-        { label: vscode.l10n.t('Hex'), id: 'hex', description: vscode.l10n.t('0-9a-f, 4 bits per character') },
-        {
-          label: vscode.l10n.t('Base64url'),
-          id: 'base64url',
-          description: vscode.l10n.t('A-Z a-z 0-9 - _, 6 bits per character'),
-        },
-        {
-          label: vscode.l10n.t('Alphanumeric'),
-          id: 'alphanumeric',
-          description: vscode.l10n.t('A-Z a-z 0-9, ~5.95 bits per character'),
-        },
-      ],
-      { title, placeHolder: vscode.l10n.t('Format') },
-    );
-    if (!format) return false;
-    const length = await askLength(ctx, title, format);
-    if (length === undefined) return false;
-    if (!(await confirmOverwrite(ctx, v, scope, key))) return false;
-    const value = generateSecret(format, length);
-    await setSecrets(v.project, scope, [{ key, value }]);
-    await warnDangerous(ctx, v, scope, { [key]: value });
-    ctx.fireChanged(v);
-    ctx.log.info(`generated ${key} in ${scope} (${format}, ${length} characters)`);
-    ctx.prompter.info(
-      vscode.l10n.t(
-        'Kagi: generated {0} in {1} ({2} bits). Use Reveal or Copy to see it.',
-        key,
-        scope,
-        entropyBits(format, length),
-      ),
-    );
-    return true;
-  }
+  const title = vscode.l10n.t('Kagi: Generate Secret');
+  const t = await secretTarget(ctx, arg, title, true);
+  if (!t) return false;
+  const { v, scope, key } = t;
+  const format = await ctx.prompter.pick<SecretFormat>(
+    [
+      { label: vscode.l10n.t('Hex'), id: 'hex', description: vscode.l10n.t('0-9a-f, 4 bits per character') },
+      {
+        label: vscode.l10n.t('Base64url'),
+        id: 'base64url',
+        description: vscode.l10n.t('A-Z a-z 0-9 - _, 6 bits per character'),
+      },
+      {
+        label: vscode.l10n.t('Alphanumeric'),
+        id: 'alphanumeric',
+        description: vscode.l10n.t('A-Z a-z 0-9, ~5.95 bits per character'),
+      },
+    ],
+    { title, placeHolder: vscode.l10n.t('Format') },
+  );
+  if (!format) return false;
+  const length = await askLength(ctx, title, format);
+  if (length === undefined) return false;
+  if (!(await confirmOverwrite(ctx, v, scope, key))) return false;
+  const value = generateSecret(format, length);
+  await setSecrets(v.project, scope, [{ key, value }]);
+  await warnDangerous(ctx, v, scope, { [key]: value });
+  ctx.fireChanged(v);
+  ctx.log.info(`generated ${key} in ${scope} (${format}, ${length} characters)`);
+  ctx.prompter.info(
+    vscode.l10n.t(
+      'Kagi: generated {0} in {1} ({2} bits). Use Reveal or Copy to see it.',
+      key,
+      scope,
+      entropyBits(format, length),
+    ),
+  );
+  return true;
 }
 
 async function askLength(ctx: Ctx, title: string, format: SecretFormat): Promise<number | undefined> {

@@ -9,19 +9,17 @@ export function statusCommand(ctx: Ctx): Handlers<'kagi.showStatus'> {
 }
 
 async function showStatus(ctx: Ctx): Promise<string | undefined> {
-  {
-    const vaults = ctx.vaults();
-    if (vaults.length === 0) {
-      ctx.prompter.info(vscode.l10n.t('Kagi: no vault in this workspace. Run "Kagi: Initialize Vault" to create one.'));
-      return undefined;
-    }
-    ctx.listings.invalidate();
-    const reports = await Promise.all(vaults.map(async (v) => report(ctx, v, await ctx.listings.get(v))));
-    const text = reports.join('\n\n');
-    ctx.log.info(`status:\n${text}`);
-    await ctx.prompter.report(vscode.l10n.t('Kagi status'), text);
-    return text;
+  const vaults = ctx.vaults();
+  if (vaults.length === 0) {
+    ctx.prompter.info(vscode.l10n.t('Kagi: no vault in this workspace. Run "Kagi: Initialize Vault" to create one.'));
+    return undefined;
   }
+  ctx.listings.invalidate();
+  const reports = await Promise.all(vaults.map(async (v) => report(ctx, v, await ctx.listings.get(v))));
+  const text = reports.join('\n\n');
+  ctx.log.info(`status:\n${text}`);
+  await ctx.prompter.report(vscode.l10n.t('Kagi status'), text);
+  return text;
 }
 
 function report(ctx: Ctx, v: VaultFolder, l: Listing): string {
