@@ -51,7 +51,7 @@ function stdout(): NodeJS.WriteStream {
 }
 let stdoutGuarded = false;
 
-async function ask(question: string): Promise<string> {
+function ask(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   return new Promise((resolve) => {
     // Ctrl-D or a closed terminal counts as "no".

@@ -19,10 +19,15 @@ const parsedFrom = new WeakMap<ProjectConfig, string>();
 export function sharedConfig(file: string, text: string): ProjectConfig {
   const hit = kept.get(file);
   kept.delete(file);
-  const cfg = hit?.text === text ? hit.cfg : deepFreeze(parseProjectConfig(text));
+  const cfg = hit?.text === text ? hit.cfg : parsed(text);
   kept.set(file, { text, cfg });
   // Maps iterate in insertion order: the first key is the one used longest ago.
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
+  return cfg;
+}
+
+function parsed(text: string): ProjectConfig {
+  const cfg = deepFreeze(parseProjectConfig(text));
   parsedFrom.set(cfg, text);
   return cfg;
 }
