@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { nativeAead, nobleAead } from '../../src/vault/crypto/aead';
 import { open, scopeAad, seal } from '../../src/vault/crypto/seal';
+import { publicRandomBytes } from '../../src/vault/crypto/publicRandom';
 import { utf8 } from '../../src/vault/format/encoding';
 import { parseEnvelope, serializeEnvelope } from '../../src/vault/format/envelope';
 
@@ -77,5 +78,32 @@ describe('the OpenSSL and noble implementations agree', () => {
         assert.throws(() => impl.openDetached(key, nonce, aad, ...detached(a)));
       }
     }
+  });
+});
+
+describe('public random bytes (nonces, temp names)', () => {
+  it('hands each byte out once: no two of 2,000 nonces are equal, across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const nonce = publicRandomBytes(24);
+      assert.equal(nonce.length, 24);
+      seen.add(nonce.toString('hex'));
+    }
+    assert.equal(seen.size, 2000);
+  });
+
+  it('gives the bytes asked for, small or larger than it pools, and never the same twice', () => {
+    for (const n of [1, 6, 24, 64, 65, 8192]) {
+      const [a, b] = [publicRandomBytes(n), publicRandomBytes(n)];
+      assert.deepEqual([a.length, b.length], [n, n]);
+      if (n >= 6) assert.notDeepEqual(a, b);
+    }
+  });
+
+  it('1,000 sealed stores never share a nonce', () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 1000; i++)
+      nonces.add(Buffer.from(seal(KEY, scopeAad('api/x'), utf8('v')).nonce).toString('hex'));
+    assert.equal(nonces.size, 1000);
   });
 });

@@ -7,6 +7,7 @@ import { readScopes, setSecrets, unsetSecrets } from '../../src/vault/usecases/s
 import { AtomicBatch, writeFilesAtomic } from '../../src/vault/disk/atomicBatch';
 import { writeDotenvFile } from '../../src/vault/dotenv';
 import { writeTemp } from '../../src/vault/disk/files';
+import { journalPieces, serializeJournal, type Journal } from '../../src/vault/project/journal';
 import { device, tempDir } from './helpers';
 
 describe('project: init, set, read', () => {
@@ -208,6 +209,53 @@ describe('files: many atomic writes at once (AtomicBatch)', () => {
         .filter((n) => n.endsWith('.tmp')).length,
       0,
     );
+  });
+
+  it('a text given as pieces is written as their UTF-8, characters intact across pieces and chunks', async () => {
+    const root = tempDir();
+    const target = path.join(root, 'j.json');
+    // Over 64K characters, so it goes in several writes; two-byte, three-byte and surrogate-pair
+    // characters at the ends of pieces.
+    const pieces = Array.from({ length: 3000 }, (_, i) => `${'é€😀'.repeat(i % 5)}piece ${i} ${'x'.repeat(40)}😀`);
+    await writeFilesAtomic([[target, pieces]]);
+    assert.equal(fs.readFileSync(target, 'utf8'), pieces.join(''));
+    assert.ok(pieces.join('').length > 2 * 64 * 1024);
+  });
+});
+
+describe('rotation journal: written in pieces', () => {
+  const journal = (artifacts: Record<string, string>): Journal => ({
+    projectId: 'p-1',
+    accessJson: '{\n  "members": ["Zoë \\"the\\" owner"]\n}',
+    files: { 'secrets/web/b.enc': '{"v":"é\\n"}', 'secrets/api/a.enc': '{\n  "x": 1\n}' },
+    artifacts,
+  });
+  /** What the journal always was: JSON.stringify of the object, maps sorted by path. */
+  const reference = (j: Journal) => {
+    const sorted = (o: Record<string, string>) =>
+      Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, o[k]]),
+      );
+    const out: Record<string, unknown> = {
+      version: 1,
+      project_id: j.projectId,
+      access_json: j.accessJson,
+      files: sorted(j.files),
+    };
+    if (Object.keys(j.artifacts).length > 0) out.artifacts = sorted(j.artifacts);
+    return JSON.stringify(out, null, 2);
+  };
+
+  it('its pieces join to the JSON the journal always was, byte for byte', () => {
+    for (const j of [journal({}), journal({ 'files/b.enc': 'B', 'files/a.enc': 'A' }), { ...journal({}), files: {} }]) {
+      assert.equal(journalPieces(j).join(''), reference(j));
+      assert.equal(serializeJournal(j), reference(j));
+    }
+    const j = journal({ 'files/a.enc': 'A' });
+    const parsed = JSON.parse(serializeJournal(j));
+    assert.deepEqual([parsed.access_json, parsed.files, parsed.artifacts], [j.accessJson, j.files, j.artifacts]);
   });
 });
 

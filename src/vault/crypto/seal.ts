@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { publicRandomBytes } from './publicRandom';
 import { aead as defaultAead, type Aead } from './aead';
 import { KagiError } from '../errors';
 import { encodeBase64, utf8 } from '../format/encoding';
@@ -71,7 +72,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 function randomNonce(): Uint8Array {
-  return new Uint8Array(randomBytes(NONCE_BYTES));
+  return new Uint8Array(publicRandomBytes(NONCE_BYTES));
 }
 
 export function newProjectKey(): Uint8Array {

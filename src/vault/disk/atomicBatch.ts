@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
 import { ensurePrivateDir, orphanTemps, tempPathFor, writeTempDurably } from './files';
+import type { FileText } from './textPieces';
 
 const isWindows = process.platform === 'win32';
 
@@ -10,7 +11,7 @@ const MAX_IN_FLIGHT = 32;
 
 interface Staged {
   tmp: string;
-  text: string;
+  text: FileText;
   /** the temp created, written and flushed */
   written: Promise<void>;
 }
@@ -33,7 +34,7 @@ export class AtomicBatch {
   private committed = false;
 
   /** Stages `text` for `file` (replacing what was staged for it). */
-  add(file: string, text: string): void {
+  add(file: string, text: FileText): void {
     const previous = this.staged.get(file);
     if (previous) this.retired.push(settled(previous.written).then(() => removeTemp(previous.tmp)));
     this.removeOrphansOf(file);
@@ -41,8 +42,8 @@ export class AtomicBatch {
     this.staged.set(file, { tmp, text, written: this.io.run(() => writeTempDurably(tmp, file, text)) });
   }
 
-  /** Stages `text` for `file` unless that very text is staged for it already. */
-  ensure(file: string, text: string): void {
+  /** Stages `text` for `file` unless that very text (pieces: that very array) is staged for it already. */
+  ensure(file: string, text: FileText): void {
     if (this.staged.get(file)?.text !== text) this.add(file, text);
   }
 
@@ -105,7 +106,7 @@ export class AtomicBatch {
  * sealed); an entry it holds with exactly that text is not written again.
  */
 export async function writeFilesAtomic(
-  entries: Iterable<readonly [string, string]>,
+  entries: Iterable<readonly [string, FileText]>,
   opts: { inOrder?: boolean; staged?: AtomicBatch } = {},
 ): Promise<void> {
   const batch = opts.staged ?? new AtomicBatch();

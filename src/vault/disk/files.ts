@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
+import { writeText, type FileText } from './textPieces';
+import { publicRandomBytes } from '../crypto/publicRandom';
 
 const isWindows = process.platform === 'win32';
 
@@ -104,7 +105,7 @@ export function writeTemp(
 
 /** A fresh name for a temp beside `file` (TEMP_PATTERN below). */
 export function tempPathFor(file: string, kind: TempKind = 'vault'): string {
-  const hex = randomBytes(6).toString('hex');
+  const hex = publicRandomBytes(6).toString('hex');
   return path.join(path.dirname(file), `${kind === 'vault' ? '.' : ''}${path.basename(file)}.${hex}.tmp`);
 }
 
@@ -113,7 +114,7 @@ export function tempPathFor(file: string, kind: TempKind = 'vault'): string {
  * seals the next file while this one is created, written and flushed. On failure the
  * caller removes `tmp` (it may exist, half-written).
  */
-export function writeTempDurably(tmp: string, file: string, text: string): Promise<void> {
+export function writeTempDurably(tmp: string, file: string, text: FileText): Promise<void> {
   // Callbacks, not fs.promises: a FileHandle and a promise per step cost the main thread more
   // than the steps themselves, times 600 files (bench `rotate_vs_durable_rewrite`).
   return new Promise((resolve, reject) => {
@@ -123,7 +124,7 @@ export function writeTempDurably(tmp: string, file: string, text: string): Promi
       if (openError) return failed(openError);
       const steps: ((done: (e: Error | null) => void) => void)[] = [
         ...(isWindows ? [] : [(done: (e: Error | null) => void) => fs.fchmod(fd, 0o600, done)]),
-        (done) => fs.writeFile(fd, text, done),
+        (done) => writeText(fd, text, done),
         (done) => fs.fsync(fd, done),
       ];
       // Each step once the one before succeeded; the first failure closes the file and is reported.

@@ -23,20 +23,38 @@ export interface Journal {
 }
 
 export function serializeJournal(j: Journal): string {
-  const sorted = (o: Record<string, string>) =>
-    Object.fromEntries(
-      Object.keys(o)
-        .sort()
-        .map((k) => [k, o[k]]),
-    );
-  const out: Record<string, unknown> = {
-    version: 1,
-    project_id: j.projectId,
-    access_json: j.accessJson,
-    files: sorted(j.files),
-  };
-  if (Object.keys(j.artifacts).length > 0) out.artifacts = sorted(j.artifacts);
-  return JSON.stringify(out, null, 2);
+  return journalPieces(j).join('');
+}
+
+/**
+ * `JSON.stringify` of the journal with two-space indents, byte for byte, as pieces: the file
+ * texts it holds are pieces of their own, never copied into one string of megabytes
+ * (disk/textPieces.ts).
+ */
+export function journalPieces(j: Journal): string[] {
+  const pieces = [
+    `{\n  "version": 1,\n  "project_id": ${JSON.stringify(j.projectId)},\n  "access_json": ${JSON.stringify(j.accessJson)},\n  "files": `,
+  ];
+  mapPieces(pieces, j.files);
+  if (Object.keys(j.artifacts).length > 0) {
+    pieces.push(',\n  "artifacts": ');
+    mapPieces(pieces, j.artifacts);
+  }
+  pieces.push('\n}');
+  return pieces;
+}
+
+/** A map of path to text, sorted by path, at the second level of indentation. */
+function mapPieces(pieces: string[], map: Record<string, string>): void {
+  const paths = Object.keys(map).sort();
+  if (paths.length === 0) {
+    pieces.push('{}');
+    return;
+  }
+  for (const [i, p] of paths.entries()) {
+    pieces.push(`${i === 0 ? '{' : ','}\n    ${JSON.stringify(p)}: `, JSON.stringify(map[p]));
+  }
+  pieces.push('\n  }');
 }
 
 function bad(message: string, file: string): KagiError {
@@ -99,7 +117,7 @@ export function writeJournal(dataDir: string, j: Journal): void {
  * need the main thread between their steps, and a synchronous flush of megabytes stalls them.
  */
 export async function writeJournalAsync(dataDir: string, j: Journal): Promise<void> {
-  await writeFilesAtomic([[journalPath(dataDir, j.projectId), serializeJournal(j)]]);
+  await writeFilesAtomic([[journalPath(dataDir, j.projectId), journalPieces(j)]]);
 }
 
 /**
