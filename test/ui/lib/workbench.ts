@@ -222,6 +222,12 @@ export async function runContextMenuItem(
     try {
       await row.click({ button: 'right', timeout: 10000 });
       await entry.click({ timeout: 5000 });
+      // A click that lands while the menu is still settling only focuses the item (the menu
+      // stays open, nothing runs): Enter runs the focused item.
+      if (await entry.isVisible()) {
+        await page.waitForTimeout(1000);
+        if (await entry.isVisible()) await page.keyboard.press('Enter');
+      }
       await opened.waitFor({ state: 'visible', timeout: openTimeoutMs });
       return;
     } catch (e) {
