@@ -36,7 +36,7 @@ export async function benchRotate(v: BenchVault, plainDir: string): Promise<Benc
   };
   const durable = () => rewriteDurably(plainFiles);
   const plain = await compare(rotate, rewrite, { runs: 5, before: reset });
-  // Nine pairs, not five: the floor is fsync-bound and moved 290–530 ms between full runs on
+  // Nine pairs, not five: the floor is fsync-bound and moved 290–890 ms between runs in one hour on
   // the team's machine (bench/README.md, round 7); more pairs steady the medians, not the ratio's level.
   const floor = await compare(rotate, durable, { runs: 9, before: reset });
   const detail = { members: 5, scopes: v.scopes.length };
