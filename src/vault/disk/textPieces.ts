@@ -12,11 +12,6 @@ export type FileText = string | readonly string[];
 /** Pieces are joined up to about this many characters per write: few writes, small buffers. */
 const CHUNK_CHARS = 64 * 1024;
 
-/** The whole text; for tests and the synchronous writers. */
-export function joinText(text: FileText): string {
-  return typeof text === 'string' ? text : text.join('');
-}
-
 /**
  * Writes `text` as UTF-8 at the descriptor's current position, a chunk at a time, each on the
  * thread pool after the one before; `done` gets the first error. Pieces are whole strings, so
@@ -26,8 +21,9 @@ export function writeText(fd: number, text: FileText, done: (e: Error | null) =>
   if (typeof text === 'string') return fs.writeFile(fd, text, done);
   const chunks = chunksOf(text);
   const next = (e: Error | null) => {
+    if (e) return done(e);
     const chunk = chunks.next();
-    if (e || chunk.done) return done(e);
+    if (chunk.done) return done(null);
     fs.writeFile(fd, chunk.value, next);
   };
   next(null);
