@@ -68,12 +68,16 @@ describe('project: temp files of killed writers', () => {
 });
 
 describe('project: kagi.json rewrites', () => {
-  it('a set that changes only a store leaves kagi.json untouched; a new scope rewrites it', async () => {
+  /** A vault with one scope set, and the path of its kagi.json. */
+  async function vaultWithOneScope(): Promise<{ project: Project; file: string }> {
     const root = tempDir();
-    const alice = device('alice');
-    const { project } = await initProject(root, alice);
+    const { project } = await initProject(root, device('alice'));
     await setSecrets(project, 'api/development', [{ key: 'A', value: '1' }]);
-    const file = path.join(root, '.kagi', 'kagi.json');
+    return { project, file: path.join(root, '.kagi', 'kagi.json') };
+  }
+
+  it('a set that changes only a store leaves kagi.json untouched; a new scope rewrites it', async () => {
+    const { project, file } = await vaultWithOneScope();
     const before = fs.statSync(file, { bigint: true });
     await setSecrets(project, 'api/development', [{ key: 'B', value: '2' }]);
     const after = fs.statSync(file, { bigint: true });
@@ -85,11 +89,7 @@ describe('project: kagi.json rewrites', () => {
   });
 
   it('a set leaves a kagi.json laid out by another tool byte for byte', async () => {
-    const root = tempDir();
-    const alice = device('alice');
-    const { project } = await initProject(root, alice);
-    await setSecrets(project, 'api/development', [{ key: 'A', value: '1' }]);
-    const file = path.join(root, '.kagi', 'kagi.json');
+    const { project, file } = await vaultWithOneScope();
     const theirs = `${JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), later: { x: 1 } }, null, 4)}\n`;
     fs.writeFileSync(file, theirs);
     await setSecrets(project, 'api/development', [{ key: 'B', value: '2' }]);
