@@ -160,8 +160,9 @@ export async function boundsAndSpecialCases(t: Template): Promise<HostileCase[]>
     const bob = o.members.find((m: Json) => m.member_id === t.bobId);
     const fake = Buffer.from(`age-encryption.org/v1\n${'-> X25519 AAAA\nBBBB\n'.repeat(20_000)}--- mac\n`);
     bob.wrapped_key = fake.toString('base64');
-    // Ahead of alice in the search, so it is met first.
-    bob.member_id = 'kgm_0000000000000';
+    // Ahead of alice in the search, so it is met first: '!' sorts before every character of a
+    // nanoid id ('-' included, which a '0…' id would not beat one time in 64).
+    bob.member_id = 'kgm_!bomb';
   });
   add({
     name: "bomb: another member's wrap holds 20,000 stanzas",
