@@ -22,8 +22,11 @@ export function processIo(): Io {
     out: (text) => void stdout().write(text),
     outBytes: (bytes) => void stdout().write(bytes),
     err: (text) => void process.stderr.write(text),
-    // isatty, not process.stdin.isTTY: making the stdin stream costs every run ~10 ms it rarely needs.
-    interactive: isatty(0) && isatty(1),
+    // isatty, not process.stdin.isTTY: making the stdin stream costs every run ~10 ms it rarely
+    // needs. Asked only by commands that may prompt, so the others never load node:tty.
+    get interactive() {
+      return isatty(0) && isatty(1);
+    },
     readStdin,
     ask,
   };

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { tempDir } from './helpers';
+import { CLI, ensureCliBuilt, hashEnvProgram, hashOf, kagiOk, type CliOptions } from './cli-harness';
+import { device, tempDir } from './helpers';
 
 interface Entry {
   scopeOf(scope: string): { service?: string; env: string };
@@ -135,5 +136,40 @@ describe('bundle split: the command handlers are a bundle of their own', functio
         meta('src/extension/target.ts', 'host-module:vscode'),
       ),
     );
+  });
+});
+
+describe('bundle: built-ins a command does not call are never loaded (scripts/bundle/plugins.mjs)', function () {
+  this.timeout(60_000);
+  before(ensureCliBuilt);
+  const LAZY = ['child_process', 'readline', 'tty'];
+
+  /** The CLI with a preload that writes which of LAZY Node loaded (its own list) at exit. */
+  function kagiLoading(args: string[], opts: CliOptions): { loaded: string[]; stdout: string } {
+    const report = path.join(tempDir('kagi-builtins-'), 'loaded.json');
+    const preload = path.join(path.dirname(report), 'preload.cjs');
+    // Only the CLI's process reports: `kagi run`'s child inherits NODE_OPTIONS too.
+    fs.writeFileSync(
+      preload,
+      `if (process.argv[1] === ${JSON.stringify(CLI)}) process.on('exit', () => require('fs').writeFileSync(` +
+        `${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList.map((m) => m.replace(/^NativeModule /, '')))));`,
+    );
+    const r = kagiOk(args, { ...opts, env: { NODE_OPTIONS: `--require ${preload}` } });
+    const all = JSON.parse(fs.readFileSync(report, 'utf8')) as string[];
+    return { loaded: LAZY.filter((m) => all.includes(m)), stdout: r.stdout };
+  }
+
+  it('`kagi get` loads none of child_process, readline, tty; `kagi run` loads child_process and runs its program', () => {
+    const opts = { cwd: tempDir('kagi-cli-'), home: device('owner').home };
+    kagiOk(['init', '--envs', 'development'], opts);
+    kagiOk(['set', 'development', 'GREETING', 'hello'], opts);
+
+    const get = kagiLoading(['get', 'development'], opts);
+    assert.match(get.stdout, /GREETING/);
+    assert.deepEqual(get.loaded, []);
+
+    const run = kagiLoading(['run', 'development', '--', ...hashEnvProgram(['GREETING'])], opts);
+    assert.equal(run.stdout, hashOf(['hello']), 'the program ran with the secret, through the lazy child_process');
+    assert.deepEqual(run.loaded, ['child_process']);
   });
 });
