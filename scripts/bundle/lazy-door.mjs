@@ -5,20 +5,22 @@
 import * as path from 'node:path';
 
 /**
- * esbuild reads a CommonJS module's named exports by property at each use (`import_x.name`),
- * after `__toESM` made an object whose prototype is the module's prototype and copied the
- * module's own properties onto it. The module here owns none; its prototype is a proxy that
- * requires the bundle on the first property read, so nothing loads until an export is used.
- * `__esModule` is answered without loading: the bundle is esbuild's CommonJS.
+ * The source of a CommonJS module that requires `specifier` on the first read of any of its
+ * exports. esbuild reads a CommonJS module's named exports by property at each use
+ * (`import_x.name`), after `__toESM` made an object whose prototype is the module's prototype
+ * and copied the module's own properties onto it. The module here owns none; its prototype is
+ * a proxy that requires the real module on the first property read, so nothing loads until an
+ * export is used. `__esModule` is answered without loading: `true` for a bundle (esbuild's
+ * CommonJS), `undefined` for a Node built-in (scripts/bundle/plugins.mjs).
  */
-const proxySource = (file) => `
+export const lazyModuleSource = (specifier, { esModule }) => `
 let loaded;
-const load = () => (loaded ??= require(${JSON.stringify(file)}));
-const exportsOfDoor = new Proxy(Object.create(null), {
-  get: (_, name) => (name === '__esModule' ? true : load()[name]),
+const load = () => (loaded ??= require(${JSON.stringify(specifier)}));
+const exportsOnFirstUse = new Proxy(Object.create(null), {
+  get: (_, name) => (name === '__esModule' ? ${esModule ? 'true' : 'undefined'} : load()[name]),
   has: (_, name) => name in load(),
 });
-module.exports = Object.create(exportsOfDoor);
+module.exports = Object.create(exportsOnFirstUse);
 `;
 
 /**
@@ -43,7 +45,10 @@ export function lazyDoor({ name, door, file }) {
         isDoor(args) ? { path: spec, namespace: name } : undefined,
       );
       b.onResolve({ filter: new RegExp(`^${escaped}$`), namespace: name }, () => ({ path: file, external: true }));
-      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: proxySource(file), loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({
+        contents: lazyModuleSource(file, { esModule: true }),
+        loader: 'js',
+      }));
     },
   };
 }

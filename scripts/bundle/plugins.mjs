@@ -3,6 +3,7 @@
 // the vault the same way.
 import { builtinModules } from 'node:module';
 import { readFile } from 'node:fs/promises';
+import { lazyModuleSource } from './lazy-door.mjs';
 
 const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 
@@ -67,34 +68,22 @@ export const hostModulesOnce = {
       if (args.namespace === 'host-module') return { path: args.path, external: true };
       return { path: args.path, namespace: 'host-module' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'host-module' }, (args) =>
-      LOADED_ON_FIRST_USE.has(args.path.replace(/^node:/, ''))
-        ? { contents: lazyHostModule(args.path), loader: 'js' }
-        : { contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' },
-    );
+    b.onLoad({ filter: /.*/, namespace: 'host-module' }, (args) => ({
+      contents: LOADED_ON_FIRST_USE.has(args.path.replace(/^node:/, ''))
+        ? lazyModuleSource(args.path, { esModule: false })
+        : `export * from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+    }));
   },
 };
 
 /**
- * Built-ins that only some commands call: `child_process` (with the `net` it loads, ~5 ms),
- * `readline` (~1 ms, a prompt) and `tty` (a terminal check). A CLI start requires them on the
- * first call into them, so `kagi get`, Git's merge driver and textconv never load them
- * (bench `run_vs_floor`, `merge_driver_vs_merge_file`). Nothing reads them at module top level.
+ * Built-ins that only some commands call: `child_process` (and the `net` it loads),
+ * `readline` (a prompt) and `tty` (a terminal check). Their re-export requires them on the
+ * first read of an export (lazy-door.mjs's proxy), so a command that neither spawns nor
+ * prompts, such as `kagi get`, never loads them: ~2 ms of its ~205 (bench/README.md "round 8").
+ * Nothing reads them at a module's top level, or they would load at start again.
  */
 const LOADED_ON_FIRST_USE = new Set(['child_process', 'readline', 'tty']);
-
-/**
- * The lazy door's trick (lazy-door.mjs) for a built-in: esbuild reads an import at each use
- * (`import_x.spawn`) from an object whose prototype is this proxy. A built-in is not an ES
- * module, so `__esModule` is answered (undefined) without loading it.
- */
-const lazyHostModule = (name) => `
-let loaded;
-const load = () => (loaded ??= require(${JSON.stringify(name)}));
-module.exports = Object.create(new Proxy(Object.create(null), {
-  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
-  has: (_, key) => key in load(),
-}));
-`;
 
 export const nodePlugins = [x25519Only, ageWithoutFetch, hostModulesOnce];
