@@ -160,6 +160,13 @@ export async function benchLog(): Promise<BenchResult[]> {
     () => git(v, 'log', '-p', '--', 'twin.txt'),
     { runs: 7 },
   );
+  // The first log after a commit (here an empty one, before each side): the device knows no walk
+  // from the new HEAD yet (src/vault/git/walkCache.ts), so Git walks the whole history again.
+  const newCommit = await compare(
+    () => kagi(v, 'log'),
+    () => git(v, 'log', '-p', '--', 'twin.txt'),
+    { runs: 7, before: () => git(v, 'commit', '-q', '--allow-empty', '-m', 'no vault change') },
+  );
   return [
     ratioResult(
       'log_vs_git_log_p',
@@ -174,6 +181,13 @@ export async function benchLog(): Promise<BenchResult[]> {
       `the same git log -p: ${gitPhase.baseline.medianMs.toFixed(1)} ms (subject: kagi log's own git log --raw of .kagi/secrets)`,
       undefined,
       { subject_ms: gitPhase.subject.medianMs, baseline_ms: gitPhase.baseline.medianMs },
+    ),
+    ratioResult(
+      'log_new_commit_vs_git_log_p',
+      newCommit.ratio,
+      `the same git log -p, each side after a new commit: ${newCommit.baseline.medianMs.toFixed(1)} ms (subject: kagi log whose walk is not known yet)`,
+      undefined,
+      { subject_ms: newCommit.subject.medianMs, baseline_ms: newCommit.baseline.medianMs },
     ),
     await codeCacheGain('log_code_cache_vs_none', (kagiRun) => kagiRun(v, 'log'), { runs: 7 }),
   ];

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCliBuilt } from './cli-harness';
@@ -54,7 +55,10 @@ describe('kagi log', function () {
     assert.match(out, /^[0-9a-f]{12} {2}\d{4}-\d\d-\d\dT\S+ {2}Alice Author$/m);
     // The second run reads names and fingerprints from the device's cache, and agrees.
     const cacheDir = path.join(repo.home, 'git-log');
-    const files = fs.readdirSync(cacheDir).sort();
+    const files = fs
+      .readdirSync(cacheDir)
+      .filter((f) => !f.endsWith('.walks'))
+      .sort();
     assert.equal(files.length, 2);
     assert.match(files[0]!, /\.changes\.json$/);
     for (const f of files) assert.match(fs.readFileSync(path.join(cacheDir, f), 'utf8'), /"A"/);
@@ -110,5 +114,63 @@ describe('kagi log', function () {
     const shallow = repo.kagiOk(['log'], { cwd: clone });
     assert.match(shallow, /shallow clone: older history is not in this clone/);
     assert.deepEqual(filesContain(repo.home, CANARY), []);
+  });
+
+  it('a repeated log reads its walk from the device; a new commit, a deepened clone or a bad cache walk again', () => {
+    const repo = history();
+    const expected = parse(repo.kagiOk(['log']));
+    const walksDir = path.join(
+      repo.home,
+      'git-log',
+      fs.readdirSync(path.join(repo.home, 'git-log')).find((f) => f.endsWith('.walks'))!,
+    );
+    const [walkFile, ...others] = fs.readdirSync(walksDir);
+    assert.deepEqual(others, []);
+    const walks = path.join(walksDir, walkFile!);
+    const remembered = fs.readFileSync(walks, 'utf8');
+    assert.ok(!remembered.includes(CANARY));
+    // Proof that the second run asks Git only for HEAD: an edit of the remembered walk shows.
+    fs.writeFileSync(walks, remembered.replace('"remove B"', '"remembered"'));
+    assert.deepEqual(parse(repo.kagiOk(['log'])), ['remembered | api/development | - B', ...expected.slice(1)]);
+    // A walk with one malformed commit, or a file that is no JSON, is walked again.
+    fs.writeFileSync(walks, remembered.replace(/"commit":"[0-9a-f]+"/, '"commit":"HEAD"'));
+    assert.deepEqual(parse(repo.kagiOk(['log'])), expected);
+    fs.writeFileSync(walks, '{"not json');
+    assert.deepEqual(parse(repo.kagiOk(['log'])), expected);
+    // A new commit is a new start: walked from Git. Past 32 walks, the newest 24 are kept.
+    const old = Array.from({ length: 40 }, (_, i) => path.join(walksDir, `${String(i).padStart(64, '0')}.json`));
+    for (const [i, f] of old.entries()) {
+      fs.writeFileSync(f, '[]');
+      fs.utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+    }
+    setStdin(repo, ['web'], 'W', `${CANARY}-6`);
+    commitAll(repo, 'change W');
+    assert.deepEqual(parse(repo.kagiOk(['log'])), ['change W | web/development | ~ W', ...expected]);
+    const kept = fs.readdirSync(walksDir);
+    assert.equal(kept.length, 24);
+    assert.deepEqual(
+      old.filter((f) => !kept.includes(path.basename(f))),
+      old.slice(0, 18),
+    );
+    // A clone deepened at the same HEAD walks further than its first, shallow walk.
+    const clone = tempDir('kagi-deepen-');
+    repo.gitOk(['clone', '-q', '--depth', '1', `file://${repo.dir}`, clone]);
+    const subjects = () => [...new Set(parse(repo.kagiOk(['log'], { cwd: clone })).map((r) => r.split(' | ')[0]))];
+    assert.deepEqual(subjects(), ['change W']);
+    repo.gitOk(['fetch', '-q', '--deepen=1'], { cwd: clone });
+    assert.deepEqual(subjects(), ['change W', 'remove B']);
+  });
+
+  it('a replace ref cannot rewrite the history kagi log shows', () => {
+    const repo = history();
+    const forged = repo.gitOk(['cat-file', 'commit', 'HEAD']).replace('remove B', 'forged');
+    const id = spawnSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], {
+      cwd: repo.dir,
+      input: forged,
+      encoding: 'utf8',
+    });
+    repo.gitOk(['replace', 'HEAD', id.stdout.trim()]);
+    assert.equal(repo.gitOk(['log', '-1', '--format=%s']).trim(), 'forged');
+    assert.equal(parse(repo.kagiOk(['log']))[0], 'remove B | api/development | - B');
   });
 });

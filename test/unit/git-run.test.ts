@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { headCommit } from '../../src/vault/git/head';
 import { isShallow } from '../../src/vault/git/history';
 import { gitRaw, gitRawAsync, gitTopLevel, readBlob, readBlobs } from '../../src/vault/git/run';
 import { tempDir } from './helpers';
@@ -80,6 +81,36 @@ describe('git: answers without a Git process agree with Git', () => {
     git(dir, 'clone', '-q', '--depth', '1', `file://${dir}`, clone);
     assert.equal(git(clone, 'rev-parse', '--is-shallow-repository'), 'true');
     assert.equal(isShallow(clone), true);
+  });
+
+  it("HEAD's commit: a branch, detached, packed, a symbolic ref, a worktree, an empty repository", () => {
+    const dir = repo();
+    const commonDir = path.join(dir, '.git');
+    const same = (cwd: string, common = commonDir) =>
+      assert.deepEqual(headCommit(cwd), { commit: git(cwd, 'rev-parse', 'HEAD'), commonDir: common });
+    same(dir);
+    fs.writeFileSync(path.join(dir, 'sub', 'f'), 'z\n');
+    git(dir, 'commit', '-q', '-am', 'two');
+    same(dir);
+    git(dir, 'checkout', '-q', '--detach', 'HEAD~1');
+    same(dir);
+    git(dir, 'checkout', '-q', 'main');
+    // The loose ref gone into packed-refs, then a stale loose one over it: Git's rule, loose first.
+    git(dir, 'pack-refs', '--all');
+    assert.equal(fs.existsSync(path.join(dir, '.git', 'refs', 'heads', 'main')), false);
+    same(dir);
+    fs.writeFileSync(path.join(dir, '.git', 'refs', 'heads', 'main'), `${git(dir, 'rev-parse', 'HEAD~1')}\n`);
+    same(dir);
+    git(dir, 'branch', 'other');
+    git(dir, 'symbolic-ref', 'refs/heads/alias', 'refs/heads/other');
+    git(dir, 'symbolic-ref', 'HEAD', 'refs/heads/alias');
+    same(dir);
+    const wt = path.join(tempDir('kagi-git-wt-'), 'wt');
+    git(dir, 'worktree', 'add', '-q', '--detach', wt, 'HEAD');
+    same(wt, fs.realpathSync(commonDir));
+    const empty = tempDir('kagi-git-empty-');
+    git(empty, 'init', '-q', '-b', 'main');
+    assert.equal(headCommit(empty), undefined);
   });
 
   it('many blobs in one process: the same bytes as one by one, missing ids left out', () => {

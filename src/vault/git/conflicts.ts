@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
 import { isPlainObject } from '../format/encoding';
+import { OBJECT_ID } from './objectId';
 
 export interface ConflictRecord {
   /** the store's path from the Git root, as Git named it (%P) */
@@ -15,8 +16,6 @@ export interface ConflictRecord {
   theirs: string;
   keys: string[];
 }
-
-const BLOB_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export const conflictsDir = (gitDir: string) => path.join(gitDir, 'kagi', 'conflicts');
 const recordFile = (gitDir: string, storePath: string) =>
@@ -59,7 +58,7 @@ function parseRecord(text: string | undefined): ConflictRecord | undefined {
   }
   if (!isPlainObject(raw) || raw.version !== 1) return undefined;
   const { path: p, scope, base, ours, theirs, keys } = raw;
-  const id = (v: unknown) => typeof v === 'string' && BLOB_ID.test(v);
+  const id = (v: unknown) => typeof v === 'string' && OBJECT_ID.test(v);
   if (typeof p !== 'string' || typeof scope !== 'string' || !id(ours) || !id(theirs)) return undefined;
   if (base !== undefined && !id(base)) return undefined;
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) return undefined;

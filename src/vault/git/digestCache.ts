@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import * as path from 'node:path';
 import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from '../disk/files';
+import { OBJECT_ID } from './objectId';
 
 /** A store revision as history needs it: key → fingerprint. */
 export type Digest = Map<string, string>;
@@ -19,7 +20,6 @@ export interface KeyChange {
 /** Enough for years of a busy vault's history; beyond it, the oldest entries go first. */
 const MAX_ENTRIES = 20_000;
 
-const BLOB_ID = /^[0-9a-f]{40,64}$/;
 const OPS = new Set(['+', '~', '-']);
 
 /** One JSON object on disk, read on first use, written back (bounded) only when it changed. */
@@ -73,12 +73,12 @@ const isPairs = (v: unknown): v is [string, string][] =>
   Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === 'string'));
 
 function parseDigest(id: string, raw: unknown): Digest | undefined {
-  return BLOB_ID.test(id) && isPairs(raw) ? new Map(raw) : undefined;
+  return OBJECT_ID.test(id) && isPairs(raw) ? new Map(raw) : undefined;
 }
 
 function parseChanges(id: string, raw: unknown): KeyChange[] | undefined {
   const [before, after, ...rest] = id.split('..');
-  const side = (s: string | undefined) => s === '' || (s !== undefined && BLOB_ID.test(s));
+  const side = (s: string | undefined) => s === '' || (s !== undefined && OBJECT_ID.test(s));
   if (rest.length > 0 || !side(before) || !side(after) || !isPairs(raw)) return undefined;
   if (!raw.every(([op]) => OPS.has(op))) return undefined;
   return raw.map(([op, key]) => ({ op: op as KeyChange['op'], key }));

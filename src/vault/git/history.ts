@@ -22,9 +22,19 @@ export interface CommitTouches {
 const RS = '\x1e';
 const US = '\x1f';
 
-/** Newest first, from HEAD (a detached HEAD works the same); `pathspec` is a store file or the secrets folder. */
-export async function storeCommits(gitRoot: string, pathspec: string, maxCount: number): Promise<CommitTouches[]> {
+/**
+ * Newest first, from `from` (HEAD by default; a detached HEAD works the same); `pathspec` is a
+ * store file or the secrets folder. walkCache.ts remembers walks by the commit they start from.
+ */
+export async function storeCommits(
+  gitRoot: string,
+  pathspec: string,
+  maxCount: number,
+  from = 'HEAD',
+): Promise<CommitTouches[]> {
   const r = await gitRawAsync(gitRoot, [
+    // History as committed: a local replace ref cannot rewrite who changed what.
+    '--no-replace-objects',
     'log',
     `--max-count=${maxCount}`,
     `--format=${RS}%H${US}%an${US}%aI${US}%s`,
@@ -32,7 +42,7 @@ export async function storeCommits(gitRoot: string, pathspec: string, maxCount: 
     '--no-abbrev',
     '--no-renames',
     '--diff-merges=dense-combined',
-    'HEAD',
+    from,
     '--',
     pathspec,
   ]);

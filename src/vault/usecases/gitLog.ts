@@ -1,8 +1,9 @@
 // `kagi log`: which keys changed in which commit, by whom. Names and fingerprints only.
-import { isShallow, storeCommits } from '../git/history';
+import { isShallow } from '../git/history';
 import { gitTopLevel } from '../git/run';
 import { printable } from '../git/sealed';
 import { StoreDigests, type KeyChange } from '../git/storeDigests';
+import { WalkCache } from '../git/walkCache';
 import { kagiDirInRepo, pathInRepo, splitStorePath } from '../git/vaultPath';
 import type { Project } from '../project/project';
 import { KagiError } from '../errors';
@@ -49,8 +50,10 @@ export interface LogFilter {
 export async function keyHistory(project: Project, filter: LogFilter = {}, reader?: StoreDigests): Promise<KeyHistory> {
   const gitRoot = requireGitRoot(project);
   const kagiDir = kagiDirInRepo(gitRoot, project.kagiDir);
-  // Git walks the history while this process unwraps the key and reads the digest cache.
-  const walk = storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
+  // Git walks the history (or names HEAD, when this walk is known) while this process unwraps
+  // the key and reads the digest cache.
+  const walks = new WalkCache(project.dataDir, project.projectId());
+  const walk = walks.storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
   walk.catch(() => undefined); // its error is thrown below, unless opening the digests fails first
   const digests = reader ?? (await StoreDigests.open(gitRoot, project));
   const commits = await walk;
@@ -76,6 +79,7 @@ export async function keyHistory(project: Project, filter: LogFilter = {}, reade
       });
   }
   digests.save();
+  walks.save();
   return { entries, shallow: isShallow(gitRoot) };
 }
 
