@@ -111,6 +111,13 @@ describe('git: answers without a Git process agree with Git', () => {
     const empty = tempDir('kagi-git-empty-');
     git(empty, 'init', '-q', '-b', 'main');
     assert.equal(headCommit(empty), undefined);
+    // A HEAD naming a file outside refs/heads/ is never read by hand: the id planted there is not the answer.
+    const planted = '1'.repeat(40);
+    fs.writeFileSync(path.join(dir, 'planted'), `${planted}\n`);
+    for (const ref of ['refs/heads/../../../planted', 'refs/heads/..\\..\\..\\planted']) {
+      fs.writeFileSync(path.join(dir, '.git', 'HEAD'), `ref: ${ref}\n`);
+      assert.notEqual(headCommit(dir)?.commit, planted);
+    }
   });
 
   it('many blobs in one process: the same bytes as one by one, missing ids left out', () => {

@@ -31,17 +31,21 @@ function fromFiles(gitRoot: string): Head | undefined {
     const read = (rel: string) => readTextIfExists(path.join(dotGit, rel), { maxBytes: MAX_REF_BYTES })?.trim();
     const head = read('HEAD');
     const ref = head?.startsWith('ref: ') ? head.slice(5) : undefined;
-    // Only a branch's loose ref; `..`, a packed ref, a reftable placeholder: Git answers.
-    const commit = ref
-      ? /^refs\/heads\/[^\0]+$/.test(ref) && !ref.split('/').includes('..')
-        ? read(ref)
-        : undefined
-      : head;
+    const commit = ref ? (looseBranch(ref) ? read(ref) : undefined) : head;
     return commit && OBJECT_ID.test(commit) ? { commit, commonDir: dotGit } : undefined;
   } catch {
     return undefined; // a link, a folder where a ref should be: Git answers
   }
 }
+
+/**
+ * A branch name that can only be a file under `refs/heads/` (Git refuses a backslash, `..` and control
+ * characters in ref names: one here was not written by Git). A packed ref or a reftable
+ * placeholder has no such file: Git answers.
+ */
+const looseBranch = (ref: string) =>
+  /^refs\/heads\/[^\x00-\x1f\x7f\\]+$/.test(ref) &&
+  !ref.split('/').some((part) => part === '..' || part === '.' || part === '');
 
 function fromGit(gitRoot: string): Head | undefined {
   const r = gitRaw(gitRoot, [

@@ -50,8 +50,8 @@ export interface LogFilter {
 export async function keyHistory(project: Project, filter: LogFilter = {}, reader?: StoreDigests): Promise<KeyHistory> {
   const gitRoot = requireGitRoot(project);
   const kagiDir = kagiDirInRepo(gitRoot, project.kagiDir);
-  // Git walks the history (or names HEAD, when this walk is known) while this process unwraps
-  // the key and reads the digest cache.
+  // Git walks the history (unless this device made the same walk before: walkCache.ts) while
+  // this process unwraps the key and reads the digest cache.
   const walks = new WalkCache(project.dataDir, project.projectId());
   const walk = walks.storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
   walk.catch(() => undefined); // its error is thrown below, unless opening the digests fails first
