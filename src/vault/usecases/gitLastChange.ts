@@ -1,5 +1,6 @@
 // "When did this key last change, and who changed it?" per key of one scope: the commits come
 // from `kagi log`'s use case (the same digests, cached by blob id: names and fingerprints only).
+import { headCommit } from '../git/head';
 import { compareDigests, StoreDigests, type Digest } from '../git/storeDigests';
 import { pathInRepo } from '../git/vaultPath';
 import { readFileBounded } from '../disk/files';
@@ -46,7 +47,8 @@ export async function keyLastChanges(
   const bytes = file ? readFileBounded(file, { maxBytes: MAX_STORE_BYTES }) : undefined;
   if (!file || !bytes) return { unavailable: 'no-store', keys: new Map(), shallow: false };
   const rel = pathInRepo(gitRoot, file);
-  const head = revParse(gitRoot, 'HEAD');
+  // From the clone's files when it can (git/head.ts): a hover asks this every time.
+  const head = headCommit(gitRoot)?.commit;
   const worktreeId = blobId(gitRoot, bytes);
   const depth = opts.depth ?? LAST_CHANGE_DEPTH;
   const memoKey = [scope, head ?? '', worktreeId, depth].join('\0');
