@@ -161,7 +161,7 @@ export async function benchLog(): Promise<BenchResult[]> {
     { runs: 7 },
   );
   // The first log after a commit (here an empty one, before each side): the device knows no walk
-  // from the new HEAD yet (src/vault/git/walkCache.ts), so Git walks the whole history again.
+  // from the new HEAD yet, and extends the one kept for an ancestor (src/vault/git/walkCache.ts).
   const newCommit = await compare(
     () => kagi(v, 'log'),
     () => git(v, 'log', '-p', '--', 'twin.txt'),
@@ -185,7 +185,7 @@ export async function benchLog(): Promise<BenchResult[]> {
     ratioResult(
       'log_new_commit_vs_git_log_p',
       newCommit.ratio,
-      `the same git log -p, each side after a new commit: ${newCommit.baseline.medianMs.toFixed(1)} ms (subject: kagi log whose walk is not known yet)`,
+      `the same git log -p, each side after a new commit: ${newCommit.baseline.medianMs.toFixed(1)} ms (subject: kagi log whose walk is not known yet: an ancestor's is extended)`,
       undefined,
       { subject_ms: newCommit.subject.medianMs, baseline_ms: newCommit.baseline.medianMs },
     ),

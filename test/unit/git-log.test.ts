@@ -116,7 +116,7 @@ describe('kagi log', function () {
     assert.deepEqual(filesContain(repo.home, CANARY), []);
   });
 
-  it('a repeated log reads its walk from the device; a new commit, a deepened clone or a bad cache walk again', () => {
+  it('a repeated log reads its walk from the device, a commit since extends it; a merge, a deepened clone or a bad cache walk again', () => {
     const repo = history();
     const expected = parse(repo.kagiOk(['log']));
     const walksDir = path.join(
@@ -137,15 +137,46 @@ describe('kagi log', function () {
     assert.deepEqual(parse(repo.kagiOk(['log'])), expected);
     fs.writeFileSync(walks, '{"not json');
     assert.deepEqual(parse(repo.kagiOk(['log'])), expected);
-    // A new commit is a new start: walked from Git. Past 32 walks, the newest 24 are kept.
+    // A commit on top extends the walk kept for its parent: only the commit since comes from
+    // Git, the rest from the device (its edit shows through).
+    fs.writeFileSync(walks, remembered.replace('"remove B"', '"remembered"'));
+    setStdin(repo, ['web'], 'W', `${CANARY}-6`);
+    commitAll(repo, 'change W');
+    assert.deepEqual(parse(repo.kagiOk(['log'])), [
+      'change W | web/development | ~ W',
+      'remembered | api/development | - B',
+      ...expected.slice(1),
+    ]);
+    // A merge since: Git walks all of it (the edit is gone), and agrees with a walk from nothing.
+    repo.gitOk(['checkout', '-q', '-b', 'side', 'HEAD~1']);
+    setStdin(repo, ['api'], 'S', `${CANARY}-7`);
+    commitAll(repo, 'side');
+    repo.gitOk(['checkout', '-q', 'main']);
+    repo.gitOk(['merge', '-q', '--no-edit', 'side']);
+    const fromGit = () => {
+      fs.rmSync(walksDir, { recursive: true });
+      return repo.kagiOk(['log']);
+    };
+    const afterMerge = repo.kagiOk(['log']);
+    assert.ok(!afterMerge.includes('remembered'));
+    assert.equal(fromGit(), afterMerge);
+    // Three commits on the merge: extended, and the same as Git's own walk.
+    for (const n of [8, 9, 10]) {
+      setStdin(repo, ['api'], 'A', `${CANARY}-${n}`);
+      commitAll(repo, `change A ${n}`);
+    }
+    const extended = repo.kagiOk(['log']);
+    assert.match(extended, /change A 10[\s\S]*change A 9[\s\S]*change A 8[\s\S]*side\n/);
+    assert.equal(fromGit(), extended);
+    // Past 32 walks, the newest 24 are kept.
     const old = Array.from({ length: 40 }, (_, i) => path.join(walksDir, `${String(i).padStart(64, '0')}.json`));
     for (const [i, f] of old.entries()) {
       fs.writeFileSync(f, '[]');
       fs.utimesSync(f, 1_000_000 + i, 1_000_000 + i);
     }
-    setStdin(repo, ['web'], 'W', `${CANARY}-6`);
-    commitAll(repo, 'change W');
-    assert.deepEqual(parse(repo.kagiOk(['log'])), ['change W | web/development | ~ W', ...expected]);
+    setStdin(repo, ['web'], 'W', `${CANARY}-11`);
+    commitAll(repo, 'change W again');
+    assert.equal(parse(repo.kagiOk(['log']))[0], 'change W again | web/development | ~ W');
     const kept = fs.readdirSync(walksDir);
     assert.equal(kept.length, 24);
     assert.deepEqual(
@@ -156,9 +187,9 @@ describe('kagi log', function () {
     const clone = tempDir('kagi-deepen-');
     repo.gitOk(['clone', '-q', '--depth', '1', `file://${repo.dir}`, clone]);
     const subjects = () => [...new Set(parse(repo.kagiOk(['log'], { cwd: clone })).map((r) => r.split(' | ')[0]))];
-    assert.deepEqual(subjects(), ['change W']);
+    assert.deepEqual(subjects(), ['change W again']);
     repo.gitOk(['fetch', '-q', '--deepen=1'], { cwd: clone });
-    assert.deepEqual(subjects(), ['change W', 'remove B']);
+    assert.deepEqual(subjects(), ['change W again', 'change A 10']);
   });
 
   it('a replace ref cannot rewrite the history kagi log shows', () => {

@@ -14,12 +14,15 @@ import { ensurePrivateDir, readTextIfExists, removeFile, writeFileAtomic } from 
 import { storeCommits, type CommitTouches, type StoreTouch } from './history';
 import { OBJECT_ID } from './objectId';
 import { headCommit } from './head';
+import { gitRaw } from './run';
 
 /** Walks kept per project: the newest, for a few branches, pathspecs and depths. */
 const MAX_WALKS = 32;
 /** A kept walk of MAX_KEPT_COMMITS commits is well under this. */
 const MAX_WALK_BYTES = 4 * 1024 * 1024;
 const WALK_FILE = /^[0-9a-f]{64}\.json$/;
+/** Commits since a kept walk that extend it (a pull of more walks everything again). */
+const MAX_EXTENDED = 64;
 /** A longer walk (a log asked for more than its default 1,000 commits) is not kept. */
 const MAX_KEPT_COMMITS = 1_000;
 /** A shallow file lists one commit per line: this is a million of them. */
@@ -45,7 +48,10 @@ export class WalkCache {
     this.dir = path.join(dataDir, 'git-log', `${projectId}.walks`);
   }
 
-  /** storeCommits from HEAD, from this cache when the same walk is known. */
+  /**
+   * storeCommits from HEAD: from this cache when the same walk is known, else the walk of a
+   * recent ancestor extended by the commits since (extend), else all of it from Git.
+   */
   async storeCommits(gitRoot: string, pathspec: string, maxCount: number): Promise<CommitTouches[]> {
     const start = walkStart(gitRoot, pathspec, maxCount);
     if (!start) return storeCommits(gitRoot, pathspec, maxCount);
@@ -53,9 +59,53 @@ export class WalkCache {
     const known = this.read(id);
     if (known) return known;
     // From the commit the id names, not HEAD again: a commit made meanwhile is not in this walk.
-    const commits = await storeCommits(gitRoot, pathspec, maxCount, start.head);
+    const commits =
+      (await this.extend(gitRoot, start)) ?? (await storeCommits(gitRoot, pathspec, maxCount, start.head));
     if (commits.length <= MAX_KEPT_COMMITS) this.made = { id, commits };
     return commits;
+  }
+
+  /**
+   * The walk from HEAD built on a kept walk from an ancestor C, when every commit after C has
+   * one parent: Git's walk from HEAD then passes those commits one at a time and reaches C with
+   * nothing else queued, so from C on it is the walk from C, order and all. Only the commits
+   * after C are walked (`C..HEAD`). No kept walk among the last MAX_EXTENDED commits before a
+   * merge (after a rebase, a merge, a long pull): undefined, and the caller walks everything.
+   * The usual case is a commit or a pull since the last log: a few commits, not the history.
+   */
+  private async extend(gitRoot: string, start: WalkStart): Promise<CommitTouches[] | undefined> {
+    if (!this.keepsAny()) return undefined;
+    const r = gitRaw(gitRoot, [
+      '--no-replace-objects',
+      'rev-list',
+      '--parents',
+      `--max-count=${MAX_EXTENDED + 1}`,
+      start.head,
+    ]);
+    if (r.status !== 0) return undefined;
+    const chain = r.stdout
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' '));
+    for (let i = 0; i + 1 < chain.length; i++) {
+      const [, ...parents] = chain[i]!;
+      const parent = chain[i + 1]![0]!;
+      if (parents.length !== 1 || parents[0] !== parent) return undefined;
+      const base = this.read(walkId({ ...start, head: parent }));
+      if (!base) continue;
+      const newer = await storeCommits(gitRoot, start.pathspec, start.maxCount, `${parent}..${start.head}`);
+      return [...newer, ...base].slice(0, start.maxCount);
+    }
+    return undefined;
+  }
+
+  private keepsAny(): boolean {
+    try {
+      return fs.readdirSync(this.dir).some((f) => WALK_FILE.test(f));
+    } catch {
+      return false;
+    }
   }
 
   /**
