@@ -6,7 +6,8 @@
 // grafts. Replace refs are not followed by the walk at all (history.ts). Commit ids, authors,
 // subjects and blob ids: what Git holds in the clear; never a value. One file per walk, named
 // by its key: a run reads only the walk it needs, and a commit (a new HEAD, a new walk) adds one
-// file instead of rewriting every walk kept.
+// file instead of rewriting every walk kept. That new walk is mostly the kept walk of its parent:
+// `extend` walks only the commits since (docs/git.md § 4).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
