@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
+import { isPlainObject } from '../format/encoding';
 import { storeCommits, type CommitTouches, type StoreTouch } from './history';
 import { OBJECT_ID } from './objectId';
 import { headCommit } from './head';
@@ -168,26 +169,24 @@ function walkStart(gitRoot: string, pathspec: string, maxCount: number): WalkSta
   }
 }
 
+/** The boundary goes last: neither a commit id nor a pathspec holds a NUL, so nothing is ambiguous. */
 function walkId(s: WalkStart): string {
-  const boundary = createHash('sha256').update(s.boundary).digest('hex');
-  return createHash('sha256')
-    .update([s.head, s.pathspec, String(s.maxCount), boundary].join('\0'))
-    .digest('hex');
+  return createHash('sha256').update(`${s.head}\0${s.pathspec}\0${s.maxCount}\0`).update(s.boundary).digest('hex');
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 function parseTouch(raw: unknown): StoreTouch | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { path: p, before, after } = raw as Record<string, unknown>;
+  if (!isPlainObject(raw)) return undefined;
+  const { path: p, before, after } = raw;
   const side = (id: unknown) => id === undefined || (isString(id) && OBJECT_ID.test(id));
   if (!isString(p) || !side(before) || !side(after)) return undefined;
   return { path: p, ...(before ? { before: before as string } : {}), ...(after ? { after: after as string } : {}) };
 }
 
 function parseCommit(raw: unknown): CommitTouches | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { commit, author, date, subject, touches } = raw as Record<string, unknown>;
+  if (!isPlainObject(raw)) return undefined;
+  const { commit, author, date, subject, touches } = raw;
   if (!isString(commit) || !OBJECT_ID.test(commit) || !isString(author) || !isString(date) || !isString(subject))
     return undefined;
   if (!Array.isArray(touches)) return undefined;
