@@ -79,6 +79,23 @@ describe('the OpenSSL and noble implementations agree', () => {
       }
     }
   });
+
+  it('read keys and nonces through views into a larger buffer (a file read, a Buffer from the pool) as their bytes', () => {
+    const key = randomBytes(32),
+      nonce = randomBytes(24),
+      aad = randomBytes(9),
+      pt = randomBytes(100);
+    const expected = Buffer.from(nobleAead.seal(key, nonce, aad, pt));
+    // The same bytes at odd offsets of one shared ArrayBuffer.
+    const shared = Buffer.alloc(200, 0xa5);
+    key.copy(shared, 3);
+    nonce.copy(shared, 51);
+    const [keyView, nonceView] = [shared.subarray(3, 35), shared.subarray(51, 75)];
+    for (const impl of [nativeAead, nobleAead]) {
+      assert.deepEqual(Buffer.from(impl.seal(keyView, nonceView, aad, pt)), expected, impl.name);
+      assert.deepEqual(Buffer.from(impl.open(keyView, nonceView, aad, expected)), pt, impl.name);
+    }
+  });
 });
 
 describe('public random bytes (nonces, temp names)', () => {

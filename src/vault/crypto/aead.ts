@@ -39,7 +39,9 @@ const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
  * Only that one block runs in JS; the bulk runs in OpenSSL, ~25× faster.
  */
 function subkeyAndNonce(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array; iv: Uint8Array } {
-  const words = (b: Uint8Array, n: number) => new Uint32Array(b.slice(0, n * 4).buffer);
+  // A copy into a buffer of its own: a Node Buffer's `slice` is a view into a shared pool, whose
+  // `.buffer` starts elsewhere (a nonce read from a file would give the wrong words).
+  const words = (b: Uint8Array, n: number) => new Uint32Array(Uint8Array.prototype.slice.call(b, 0, n * 4).buffer);
   const out = new Uint32Array(8);
   hchacha(SIGMA, words(key, 8), words(nonce, 4), out);
   const iv = new Uint8Array(12);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isKagiError, type KagiErrorCode } from '../errors';
 import { loadIdentity } from '../device/identity';
 import type { Project } from '../project/project';
@@ -6,9 +5,11 @@ import type { KeySource } from '../device/projectKey';
 import type { Member } from '../format/access';
 import { displayName, readArtifactIndex } from '../project/artifacts';
 import { locatorOf } from '../format/artifactPaths';
-import { readScopeKeys, ScopeKeys } from './scopeKeys';
+import type { ScopeKeys } from './scopeKeys';
+import { type KeyNameCache, readKeyNames } from './keyNames';
 
 export { type KeyInfo, NAME_SEPARATOR, ScopeKeys } from './scopeKeys';
+export { KeyNameCache } from './keyNames';
 
 /** A file artifact as a listing may show it: its name, where it restores and its size. Never content. */
 export interface FileInfo {
@@ -57,39 +58,8 @@ export interface Listing {
 export interface ListOptions {
   /** false in Restricted Mode: read kagi.json only */
   decrypt: boolean;
-  /** kept between listings of one vault, so only changed stores are decrypted again */
+  /** kept between listings of one vault, so only changed stores are decrypted again (usecases/keyNames.ts) */
   cache?: KeyNameCache;
-}
-
-/**
- * Key names per scope, remembered with a digest of the encrypted text they were read from
- * and the key that opened it: a listing after a change decrypts only the stores whose file
- * changed. Holds names and descriptions, what a listing shows anyway. A digest, not the
- * text: the texts of a 30k-secret vault are megabytes the extension host would keep for
- * nothing (bench `host_heap_after_listing`). The names stay in ScopeKeys' compact form, the
- * same objects the listing hands out.
- */
-export class KeyNameCache {
-  private readonly entries = new Map<string, { digest: string; keyId: string; keys: ScopeKeys }>();
-
-  /** `digest`: textDigest of the store's encrypted text, computed once by the caller for both calls. */
-  lookup(scope: string, digest: string, keyId: string): ScopeKeys | undefined {
-    const e = this.entries.get(scope);
-    return e && e.keyId === keyId && e.digest === digest ? e.keys : undefined;
-  }
-
-  remember(scope: string, digest: string, keyId: string, keys: ScopeKeys): void {
-    this.entries.set(scope, { digest, keyId, keys });
-  }
-
-  /** Forgets scopes that are gone (or failed), so the cache never outgrows the vault. */
-  keepOnly(scopes: Set<string>): void {
-    for (const scope of this.entries.keys()) if (!scopes.has(scope)) this.entries.delete(scope);
-  }
-}
-
-function textDigest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
 }
 
 export async function listVault(project: Project, opts: ListOptions): Promise<Listing> {
@@ -130,7 +100,10 @@ export async function listVault(project: Project, opts: ListOptions): Promise<Li
     const resolved = await project.key(cfg);
     listing.keySource = resolved.source;
     if (resolved.member) listing.member = resolved.member;
-    listing.keys = readKeyNames(project, cfg, resolved.key, listing.scopeErrors, opts.cache ?? new KeyNameCache());
+    listing.keys = readKeyNames(project, cfg, resolved.key, {
+      cache: opts.cache,
+      onError: (scope, e) => listing.scopeErrors.set(scope, blockedFrom(e, 'error')),
+    });
     try {
       listing.files = fileInfos(project, cfg, resolved.key);
     } catch (e) {
@@ -140,33 +113,6 @@ export async function listVault(project: Project, opts: ListOptions): Promise<Li
     listing.blocked = await classify(project, e);
   }
   return listing;
-}
-
-function readKeyNames(
-  project: Project,
-  cfg: ReturnType<Project['config']>,
-  key: Uint8Array,
-  errors: Map<string, Blocked>,
-  cache: KeyNameCache,
-): Map<string, ScopeKeys> {
-  const keyId = createHash('sha256').update(key).digest('hex');
-  const out = new Map<string, ScopeKeys>();
-  const pool = new Map<string, ScopeKeys>();
-  for (const scope of project.scopes(cfg)) {
-    try {
-      const sealed = project.sealedScope(cfg, scope);
-      const digest = textDigest(sealed.text);
-      const cached = cache.lookup(scope, digest, keyId);
-      const read = () => readScopeKeys(project, cfg, scope, key, sealed);
-      const keys = ScopeKeys.shared(cached ?? read(), pool);
-      if (keys !== cached) cache.remember(scope, digest, keyId, keys);
-      out.set(scope, keys);
-    } catch (e) {
-      errors.set(scope, blockedFrom(e, 'error'));
-    }
-  }
-  cache.keepOnly(new Set(out.keys()));
-  return out;
 }
 
 function fileInfos(project: Project, cfg: ReturnType<Project['config']>, key: Uint8Array): Map<string, FileInfo[]> {

@@ -1,7 +1,11 @@
 import { KagiError } from '../errors';
 import { INVALID_SECRET_NAME } from '../format/store';
+import { isPlainObject } from '../format/encoding';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Project } from '../project/project';
+
+/** A ScopeKeys as the device's key-name cache keeps it: the joined names, and descriptions if any. */
+export type SerializedScopeKeys = [joined: string, descriptions: Record<string, string> | undefined];
 
 /** A key's name and description: everything a listing may show. Never a value. */
 export interface KeyInfo {
@@ -68,6 +72,34 @@ export class ScopeKeys {
     if (seen && sameDescriptions(seen.descriptions, keys.descriptions)) return seen;
     if (!seen) pool.set(keys.joined, keys);
     return keys;
+  }
+
+  /** What the device's key-name cache keeps (usecases/keyNames.ts): the joined names, and descriptions if any. */
+  serialize(): SerializedScopeKeys {
+    return [this.joined, this.descriptions && Object.fromEntries(this.descriptions)];
+  }
+
+  /**
+   * Back from `serialize`, checked as `build` checks what a store holds: valid names, each once,
+   * sorted; descriptions strings of keys it has. `undefined` for anything else.
+   */
+  static deserialize(joined: unknown, descriptions: unknown): ScopeKeys | undefined {
+    if (typeof joined !== 'string') return undefined;
+    const names = joined === '' ? [] : joined.split(NAME_SEPARATOR);
+    for (let i = 0; i < names.length; i++) {
+      if (INVALID_SECRET_NAME.test(names[i]!) || (i > 0 && !(names[i - 1]! < names[i]!))) return undefined;
+    }
+    let map: Map<string, string> | undefined;
+    if (descriptions !== undefined) {
+      if (!isPlainObject(descriptions)) return undefined;
+      map = new Map();
+      const known = new Set(names);
+      for (const [key, text] of Object.entries(descriptions)) {
+        if (typeof text !== 'string' || !known.has(key)) return undefined;
+        map.set(key, text);
+      }
+    }
+    return names.length === 0 && !map ? ScopeKeys.EMPTY : new ScopeKeys(joined, names.length, map);
   }
 
   /** The names, sorted. A new array each call. */

@@ -5,7 +5,8 @@ import type { Project } from '../project/project';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Transaction } from '../project/transaction';
 import { joinScope, normalizeKey, servicesOf, splitScope } from '../scopes/names';
-import { readScopeKeys, type ScopeKeys } from './scopeKeys';
+import type { ScopeKeys } from './scopeKeys';
+import { readKeyNames } from './keyNames';
 import { secretEnv, type SecretEnv } from './processEnv';
 
 export interface SecretInput {
@@ -121,15 +122,20 @@ export async function readScopeEnv(project: Project, scope: string): Promise<Sec
   return envs.get(scope)!;
 }
 
+/** kagi.json and the project key, after any interrupted rotation is finished. */
+async function unlock(project: Project): Promise<{ cfg: ProjectConfig; key: Uint8Array }> {
+  await project.recover();
+  const cfg = project.config();
+  return { cfg, key: (await project.key(cfg)).key };
+}
+
 /** `read` of each scope (all when `only` is undefined), after any interrupted rotation is finished. */
 async function mapScopes<T>(
   project: Project,
   only: string[] | undefined,
   read: (cfg: ProjectConfig, scope: string, key: Uint8Array) => T,
 ): Promise<Map<string, T>> {
-  await project.recover();
-  const cfg = project.config();
-  const { key } = await project.key(cfg);
+  const { cfg, key } = await unlock(project);
   const out = new Map<string, T>();
   for (const scope of only ?? project.scopes(cfg)) out.set(scope, read(cfg, scope, key));
   return out;
@@ -183,9 +189,9 @@ export async function readSelection(project: Project, target: ScopeSelection): P
  * masked listing (`kagi get`) needs.
  */
 export async function readSelectionKeys(project: Project, target: ScopeSelection): Promise<Map<string, ScopeKeys>> {
-  return mapScopes(project, selectedScopes(project, target), (cfg, scope, key) =>
-    readScopeKeys(project, cfg, scope, key),
-  );
+  const scopes = selectedScopes(project, target);
+  const { cfg, key } = await unlock(project);
+  return readKeyNames(project, cfg, key, { scopes });
 }
 
 /** The scopes a selection names (`undefined`: all); a service that has none is an error naming the ones that exist. */
