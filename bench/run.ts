@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { makeVault, plaintextCopy, tempDir } from './fixtures';
 import type { BenchResult } from './result';
-import { benchOpenList, scaleResult } from './cases/openList';
+import { benchOpenList, benchOpenListCold, scaleResult } from './cases/openList';
 import { benchTree } from './cases/tree';
 import { benchSet, benchSetCli } from './cases/setKey';
 import { benchRotate } from './cases/rotate';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     const hugeList = await benchOpenList(huge, await plaintextCopy(huge));
     return scaleResult(openList, hugeList);
   });
+  await step('open_list_cold_vs_dotenv', () => benchOpenListCold(big, plain));
   await step('open_list_rss_vs_dotenv', () => benchRss(big, plain));
   await step('tree_vs_open_list', () => benchTree(big));
   await step('set_big_vs_small', () => benchSet(big, small));

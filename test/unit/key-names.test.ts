@@ -39,7 +39,11 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     const second = await readSelectionKeys(again, { kind: 'all' });
     assert.deepEqual(reads, []);
     assert.deepEqual(namesOf(second), namesOf(first));
-    assert.deepEqual(namesOf(second), { 'api/development': [], 'api/production': ['DB_URL'], development: ['ROOT_KEY'] });
+    assert.deepEqual(namesOf(second), {
+      'api/development': [],
+      'api/production': ['DB_URL'],
+      development: ['ROOT_KEY'],
+    });
     assert.equal(second.get('api/production')!.description('DB_URL'), 'primary database');
   });
 
@@ -119,7 +123,9 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     await readSelectionKeys(project, { kind: 'all' });
     const store = project.file(project.config().services['api/production']!.file);
     const env = JSON.parse(fs.readFileSync(store, 'utf8'));
-    env.tag = Buffer.from(Buffer.from(env.tag, 'base64').map((b: number, i: number) => (i === 0 ? b ^ 1 : b))).toString('base64');
+    env.tag = Buffer.from(Buffer.from(env.tag, 'base64').map((b: number, i: number) => (i === 0 ? b ^ 1 : b))).toString(
+      'base64',
+    );
     fs.writeFileSync(store, JSON.stringify(env));
     await assert.rejects(readSelectionKeys(reopen(root, alice), { kind: 'all' }), { code: 'auth-failed' });
     const listing = await listVault(reopen(root, alice), { decrypt: true });
@@ -150,7 +156,10 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     const again = reopen(root, alice);
     const reads = countReads(again);
     await setSecrets(reopen(root, alice), 'development', [{ key: 'SECOND', value: VALUE }]);
-    assert.deepEqual((await readSelectionKeys(again, { kind: 'all' })).get('development')!.names(), ['ROOT_KEY', 'SECOND']);
+    assert.deepEqual((await readSelectionKeys(again, { kind: 'all' })).get('development')!.names(), [
+      'ROOT_KEY',
+      'SECOND',
+    ]);
     assert.deepEqual(reads.sort(), ALL);
     assert.ok(fs.lstatSync(file).isSymbolicLink());
     assert.deepEqual(fs.readFileSync(elsewhere), planted);

@@ -336,9 +336,13 @@ export function readTextIfExists(file: string, opts: ReadOptions = {}): string |
 }
 
 export function readText(file: string, whatIsMissing: () => KagiError, opts: ReadOptions = {}): string {
-  const text = readTextIfExists(file, opts);
-  if (text === undefined) throw whatIsMissing();
-  return text;
+  return readBytes(file, whatIsMissing, opts).toString('utf8');
+}
+
+export function readBytes(file: string, whatIsMissing: () => KagiError, opts: ReadOptions = {}): Buffer {
+  const bytes = readFileBounded(file, opts);
+  if (bytes === undefined) throw whatIsMissing();
+  return bytes;
 }
 
 export function removeFile(file: string): void {
@@ -355,9 +359,12 @@ export function removeFile(file: string): void {
  * writes, chmods and deletes outside the vault. Missing folders are fine: we create them.
  */
 export function assertRealFolders(root: string, file: string): void {
+  const seen = checkedThisTurn();
+  // Most files of a listing share their folder with one checked before: one lookup for them.
+  const chain = `${root}\0${path.dirname(file)}`;
+  if (seen.has(chain)) return;
   const rel = path.relative(root, path.dirname(file));
   if (rel.startsWith('..') || path.isAbsolute(rel)) return;
-  const seen = checkedThisTurn();
   // `root` itself first: a committed `.kagi -> /somewhere` would take every write with it.
   let current = path.dirname(root);
   for (const segment of [path.basename(root), ...(rel === '' ? [] : rel.split(path.sep))]) {
@@ -378,13 +385,14 @@ export function assertRealFolders(root: string, file: string): void {
     }
     seen.add(current);
   }
+  seen.add(chain);
 }
 
 let checked: Set<string> | undefined;
 
 /**
- * Folders found real during the current synchronous run: a loop over 600 scopes checks
- * each folder once. Forgotten at the next microtask, so no await lies between a check
+ * Folders found real during the current synchronous run, and whole chains from a root to a
+ * folder (`root\0folder`): a loop over 600 scopes checks each folder once. Forgotten at the next microtask, so no await lies between a check
  * and the reads and writes it covers.
  */
 function checkedThisTurn(): Set<string> {

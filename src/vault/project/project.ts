@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { KagiError } from '../errors';
 import { fromUtf8 } from '../format/encoding';
-import { assertRealFolders, MAX_CONFIG_BYTES, readText, readTextIfExists } from '../disk/files';
+import { assertRealFolders, MAX_CONFIG_BYTES, readBytes, readText, readTextIfExists } from '../disk/files';
 import { dataDir, journalPath, stagingPath, type HostEnv } from '../device/dataDir';
 import { open, scopeAad } from '../crypto/seal';
 import { parseEnvelope } from '../format/envelope';
@@ -161,6 +161,12 @@ export class Project {
 
   /** The encrypted text of one scope named in kagi.json, as it is on disk. */
   sealedScope(cfg: ProjectConfig, scope: string): { text: string; file: string } {
+    const { bytes, file } = this.sealedScopeBytes(cfg, scope);
+    return { text: bytes.toString('utf8'), file };
+  }
+
+  /** The same as bytes: what a listing hashes to know whether it read this text before (usecases/keyNames.ts). */
+  sealedScopeBytes(cfg: ProjectConfig, scope: string): { bytes: Buffer; file: string } {
     const entry = cfg.services[scope];
     if (!entry) {
       throw new KagiError(
@@ -176,7 +182,7 @@ export class Project {
         'fix .kagi/kagi.json or restore it from Git',
       );
     }
-    const text = readText(
+    const bytes = readBytes(
       this.file(entry.file),
       () =>
         new KagiError(
@@ -185,7 +191,7 @@ export class Project {
           'restore it from Git (git checkout -- .kagi/), or pull the latest changes',
         ),
     );
-    return { text, file: entry.file };
+    return { bytes, file: entry.file };
   }
 
   writeAccess(list: AccessList): void {

@@ -10,7 +10,7 @@
 // holds the project key can make an entry. An entry says "this exact text, opened under this
 // key as this scope, holds these names", which is what decrypting it again would find. Never
 // a value. Anything wrong with the file (missing, damaged, a link, another key after a
-// rotation, too big) is a miss: the stores are decrypted, as without it (docs/decisions.md).
+// rotation, too big) is a miss: the stores are decrypted, as without it (docs/architecture.md).
 import { createHash, hkdfSync } from 'node:crypto';
 import * as path from 'node:path';
 import { aead } from '../crypto/aead';
@@ -28,7 +28,7 @@ const FILE_VERSION = 1;
 const DIGEST = /^[A-Za-z0-9+/]{43}=$/;
 
 interface Entry {
-  /** textDigest of the store's encrypted text the names were read from */
+  /** SHA-256 (base64) of the store file's bytes the names were read from */
   digest: string;
   keys: ScopeKeys;
 }
@@ -129,16 +129,13 @@ function readOne(
   cache: KeyNameCache,
   pool: Map<string, ScopeKeys>,
 ): ScopeKeys {
-  const sealed = project.sealedScope(cfg, scope);
-  const digest = textDigest(sealed.text);
+  const { bytes, file } = project.sealedScopeBytes(cfg, scope);
+  const digest = createHash('sha256').update(bytes).digest('base64');
   const cached = cache.lookup(scope, digest);
-  const keys = ScopeKeys.shared(cached ?? readScopeKeys(project, cfg, scope, key, sealed), pool);
+  const read = () => readScopeKeys(project, cfg, scope, key, { text: bytes.toString('utf8'), file });
+  const keys = ScopeKeys.shared(cached ?? read(), pool);
   if (keys !== cached) cache.remember(scope, digest, keys);
   return keys;
-}
-
-function textDigest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
 }
 
 // The device file: nonce ‖ XChaCha20-Poly1305(JSON) ‖ tag. The JSON keeps each distinct list
