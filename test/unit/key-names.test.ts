@@ -165,3 +165,20 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     assert.deepEqual(fs.readFileSync(elsewhere), planted);
   });
 });
+
+describe('key names on the device: written only when they change', () => {
+  it('a listing that finds every store known leaves the file alone, even where scopes share described keys', async () => {
+    const { root, alice, project } = await twoScopeVault(VALUE);
+    // Two scopes with the same key and description: the listing shares one ScopeKeys between them.
+    await setSecrets(project, 'api/development', [{ key: 'DB_URL', value: VALUE, description: 'primary database' }]);
+    await readSelectionKeys(project, { kind: 'all' });
+    const written = fs.statSync(deviceFile(project), { bigint: true });
+    for (let i = 0; i < 2; i++) {
+      await listVault(reopen(root, alice), { decrypt: true });
+      await readSelectionKeys(reopen(root, alice), { kind: 'all' });
+    }
+    const now = fs.statSync(deviceFile(project), { bigint: true });
+    assert.equal(now.ino, written.ino, 'the file was replaced');
+    assert.equal(now.mtimeNs, written.mtimeNs);
+  });
+});

@@ -49,9 +49,10 @@ export class KeyNameCache {
     return e && e.digest === digest ? e.keys : undefined;
   }
 
+  /** Equal names under the same digest (a listing's shared ScopeKeys) change nothing the device keeps. */
   remember(scope: string, digest: string, keys: ScopeKeys): void {
+    if (this.entries.get(scope)?.digest !== digest) this.changed = true;
     this.entries.set(scope, { digest, keys });
-    this.changed = true;
   }
 
   /** Forgets scopes that are gone (or failed), so the cache never outgrows the vault. */
