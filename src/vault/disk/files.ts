@@ -360,40 +360,47 @@ export function removeFile(file: string): void {
  */
 export function assertRealFolders(root: string, file: string): void {
   const seen = checkedThisTurn();
-  // Most files of a listing share their folder with one checked before: one lookup for them.
-  const chain = `${root}\0${path.dirname(file)}`;
-  if (seen.has(chain)) return;
-  const rel = path.relative(root, path.dirname(file));
+  if (seen.has(`${root}\0${path.dirname(file)}`)) return;
+  const [from, dir] = [path.resolve(root), path.resolve(path.dirname(file))];
+  const rel = path.relative(from, dir);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return;
-  // `root` itself first: a committed `.kagi -> /somewhere` would take every write with it.
-  let current = path.dirname(root);
-  for (const segment of [path.basename(root), ...(rel === '' ? [] : rel.split(path.sep))]) {
-    current = path.join(current, segment);
-    if (seen.has(current)) continue;
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(current);
-    } catch {
-      return;
-    }
-    if (st.isSymbolicLink()) {
-      throw new KagiError(
-        'bad-store',
-        `${path.relative(path.dirname(root), current)} is a symbolic link; kagi does not read or write through links inside the vault`,
-        'replace it with a real folder (restore .kagi/ from Git), and check who added the link',
-      );
-    }
-    seen.add(current);
+  assertRealChain(from, dir, seen);
+}
+
+/**
+ * `root`, then each folder down to `dir`, is not a link; false when one is missing (fine: we
+ * create it). A chain found real is remembered for the turn as `root\0dir`: the stores of a
+ * listing share their folders, so most calls end at the first lookup, and a new folder costs
+ * one lstat below a chain already checked.
+ */
+function assertRealChain(root: string, dir: string, seen: Set<string>): boolean {
+  const chain = `${root}\0${dir}`;
+  if (seen.has(chain)) return true;
+  // `dir` is inside `root`, both resolved: going up reaches `root`.
+  if (dir !== root && !assertRealChain(root, path.dirname(dir), seen)) return false;
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.lstatSync(dir);
+  } catch {
+    return false;
+  }
+  if (st.isSymbolicLink()) {
+    throw new KagiError(
+      'bad-store',
+      `${path.relative(path.dirname(root), dir)} is a symbolic link; kagi does not read or write through links inside the vault`,
+      'replace it with a real folder (restore .kagi/ from Git), and check who added the link',
+    );
   }
   seen.add(chain);
+  return true;
 }
 
 let checked: Set<string> | undefined;
 
 /**
- * Folders found real during the current synchronous run, and whole chains from a root to a
- * folder (`root\0folder`): a loop over 600 scopes checks each folder once. Forgotten at the next microtask, so no await lies between a check
- * and the reads and writes it covers.
+ * Chains of folders found real during the current synchronous run (`root\0folder`): a loop
+ * over 600 scopes checks each folder once. Forgotten at the next microtask, so no await lies
+ * between a check and the reads and writes it covers.
  */
 function checkedThisTurn(): Set<string> {
   if (!checked) {
