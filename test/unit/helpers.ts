@@ -70,3 +70,14 @@ export async function twoScopeVault(value: string) {
   await setSecrets(project, 'development', [{ key: 'ROOT_KEY', value: `${value}-root` }]);
   return { root, alice, project };
 }
+
+/** Records which scopes a listing decrypts (the real visitScopeKeys still runs). */
+export function countReads(project: Project): string[] {
+  const reads: string[] = [];
+  const real = project.visitScopeKeys.bind(project);
+  project.visitScopeKeys = (scope, key, sealed, visit) => {
+    reads.push(scope);
+    real(scope, key, sealed, visit);
+  };
+  return reads;
+}

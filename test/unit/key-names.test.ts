@@ -6,24 +6,21 @@ import { readSelectionKeys, setSecrets } from '../../src/vault/usecases/secrets'
 import { listVault } from '../../src/vault/usecases/listing';
 import { KeyNameCache, keyNamesPath } from '../../src/vault/usecases/keyNames';
 import type { HostEnv } from '../../src/vault/device/dataDir';
-import { twoScopeVault } from './helpers';
+import { countReads, twoScopeVault } from './helpers';
 
 const VALUE = 'key-names-canary-9d2f';
 const ALL = ['api/development', 'api/production', 'development'];
 
-/** Records which scopes are decrypted (the real visitScopeKeys still runs). */
-function countReads(project: Project): string[] {
-  const reads: string[] = [];
-  const real = project.visitScopeKeys.bind(project);
-  project.visitScopeKeys = (scope, key, sealed, visit) => {
-    reads.push(scope);
-    real(scope, key, sealed, visit);
-  };
-  return reads;
-}
-
 /** A new handle, as a new CLI process or a new window opens the vault: nothing in memory. */
 const reopen = (root: string, host: HostEnv) => Project.open(root, host);
+
+/** A masked listing of the whole vault by a new handle, and the stores it decrypted (sorted). */
+async function listAgain(root: string, host: HostEnv) {
+  const project = reopen(root, host);
+  const reads = countReads(project);
+  const listed = await readSelectionKeys(project, { kind: 'all' });
+  return { reads: reads.sort(), listed };
+}
 
 const namesOf = (m: Map<string, { names(): string[] }>) =>
   Object.fromEntries([...m].map(([scope, keys]) => [scope, keys.names()]));
@@ -34,9 +31,7 @@ describe("key names remembered on the device (a new process doesn't decrypt what
   it('a second masked listing in a new process decrypts nothing and lists the same names', async () => {
     const { root, alice, project } = await twoScopeVault(VALUE);
     const first = await readSelectionKeys(project, { kind: 'all' });
-    const again = reopen(root, alice);
-    const reads = countReads(again);
-    const second = await readSelectionKeys(again, { kind: 'all' });
+    const { reads, listed: second } = await listAgain(root, alice);
     assert.deepEqual(reads, []);
     assert.deepEqual(namesOf(second), namesOf(first));
     assert.deepEqual(namesOf(second), {
@@ -72,9 +67,7 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     await readSelectionKeys(project, { kind: 'all' });
     // Another handle writes, as a `git pull` would bring a new store: this cache never saw it.
     await setSecrets(reopen(root, alice), 'api/production', [{ key: 'NEW_ONE', value: VALUE }]);
-    const again = reopen(root, alice);
-    const reads = countReads(again);
-    const listed = await readSelectionKeys(again, { kind: 'all' });
+    const { reads, listed } = await listAgain(root, alice);
     assert.deepEqual(reads, ['api/production']);
     assert.deepEqual(listed.get('api/production')!.names(), ['DB_URL', 'NEW_ONE']);
   });
@@ -88,16 +81,12 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     flipped[flipped.length - 20]! ^= 1;
     for (const bad of [flipped, good.subarray(0, 30), Buffer.from('{"v":1,"names":[],"scopes":{}}'), Buffer.alloc(0)]) {
       fs.writeFileSync(file, bad);
-      const again = reopen(root, alice);
-      const reads = countReads(again);
-      assert.deepEqual(namesOf(await readSelectionKeys(again, { kind: 'all' })), expected);
-      assert.deepEqual(reads.sort(), ALL);
+      const { reads, listed } = await listAgain(root, alice);
+      assert.deepEqual(namesOf(listed), expected);
+      assert.deepEqual(reads, ALL);
       assert.notDeepEqual(fs.readFileSync(file), bad);
     }
-    const last = reopen(root, alice);
-    const reads = countReads(last);
-    await readSelectionKeys(last, { kind: 'all' });
-    assert.deepEqual(reads, [], 'the file written after the miss is read');
+    assert.deepEqual((await listAgain(root, alice)).reads, [], 'the file written after the miss is read');
   });
 
   it('a file sealed under another project key (before a rotation) is a miss', async () => {
@@ -108,14 +97,8 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     const other = await twoScopeVault(VALUE);
     await readSelectionKeys(other.project, { kind: 'all' });
     fs.writeFileSync(file, fs.readFileSync(deviceFile(other.project)));
-    const again = reopen(root, alice);
-    const reads = countReads(again);
-    await readSelectionKeys(again, { kind: 'all' });
-    assert.deepEqual(reads.sort(), ALL);
-    const last = reopen(root, alice);
-    const after = countReads(last);
-    await readSelectionKeys(last, { kind: 'all' });
-    assert.deepEqual(after, [], 'sealed under this key again after the miss');
+    assert.deepEqual((await listAgain(root, alice)).reads, ALL);
+    assert.deepEqual((await listAgain(root, alice)).reads, [], 'sealed under this key again after the miss');
   });
 
   it('a store that no longer opens is an error even when its old names are remembered', async () => {
@@ -138,10 +121,7 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     await readSelectionKeys(project, { kind: 'all' });
     await setSecrets(reopen(root, alice), 'api/production', [{ key: 'NEW_ONE', value: VALUE }]);
     await readSelectionKeys(reopen(root, alice), { kind: 'service', service: 'api' });
-    const again = reopen(root, alice);
-    const reads = countReads(again);
-    await readSelectionKeys(again, { kind: 'all' });
-    assert.deepEqual(reads, []);
+    assert.deepEqual((await listAgain(root, alice)).reads, []);
   });
 
   it('never reads or writes through a link where the device file should be', async () => {
@@ -153,14 +133,10 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     const planted = fs.readFileSync(elsewhere);
     fs.rmSync(file);
     fs.symlinkSync(elsewhere, file);
-    const again = reopen(root, alice);
-    const reads = countReads(again);
     await setSecrets(reopen(root, alice), 'development', [{ key: 'SECOND', value: VALUE }]);
-    assert.deepEqual((await readSelectionKeys(again, { kind: 'all' })).get('development')!.names(), [
-      'ROOT_KEY',
-      'SECOND',
-    ]);
-    assert.deepEqual(reads.sort(), ALL);
+    const { reads, listed } = await listAgain(root, alice);
+    assert.deepEqual(listed.get('development')!.names(), ['ROOT_KEY', 'SECOND']);
+    assert.deepEqual(reads, ALL);
     assert.ok(fs.lstatSync(file).isSymbolicLink());
     assert.deepEqual(fs.readFileSync(elsewhere), planted);
   });

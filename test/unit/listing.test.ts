@@ -4,20 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { Project } from '../../src/vault/project/project';
 import { setSecrets } from '../../src/vault/usecases/secrets';
 import { KeyNameCache, listVault } from '../../src/vault/usecases/listing';
-import { twoScopeVault } from './helpers';
+import { countReads, twoScopeVault } from './helpers';
 
 const VALUE = 'listing-canary-4b1e';
-
-/** Records which scopes the listing decrypts (the real visitScopeKeys still runs). */
-function countReads(project: Project): string[] {
-  const reads: string[] = [];
-  const real = project.visitScopeKeys.bind(project);
-  project.visitScopeKeys = (scope, key, sealed, visit) => {
-    reads.push(scope);
-    real(scope, key, sealed, visit);
-  };
-  return reads;
-}
 
 const names = (l: Awaited<ReturnType<typeof listVault>>) =>
   Object.fromEntries([...l.keys!].map(([scope, keys]) => [scope, keys.names()]));
