@@ -113,6 +113,13 @@ describe('kagi log', function () {
     repo.gitOk(['clone', '-q', '--depth', '1', `file://${repo.dir}`, clone]);
     const shallow = repo.kagiOk(['log'], { cwd: clone });
     assert.match(shallow, /shallow clone: older history is not in this clone/);
+    // Linked worktrees: the clone's shallow file is in the common folder, not in the worktree's.
+    const shallowTree = `${clone}-worktree`;
+    repo.gitOk(['-C', clone, 'worktree', 'add', '-q', shallowTree]);
+    assert.match(repo.kagiOk(['log'], { cwd: shallowTree }), /shallow clone: older history is not in this clone/);
+    const fullTree = `${repo.dir}-worktree`;
+    repo.gitOk(['worktree', 'add', '-q', fullTree]);
+    assert.doesNotMatch(repo.kagiOk(['log'], { cwd: fullTree }), /shallow clone/);
     assert.deepEqual(filesContain(repo.home, CANARY), []);
   });
 

@@ -39,12 +39,19 @@ interface WalkStart {
   maxCount: number;
   /** the bytes of the clone's `shallow` and `info/grafts` files ('' when absent) */
   boundary: string;
+  /** the clone has a `shallow` file: Git's own test of a shallow repository */
+  shallow: boolean;
 }
 
 export class WalkCache {
   private readonly dir: string;
   /** the walk this run made, written by save() */
   private made?: { id: string; commits: CommitTouches[] };
+  /**
+   * Whether the clone is shallow, as its files said when storeCommits read them; undefined when
+   * it could not tell. Saves `kagi log` a `git rev-parse` outside a plain clone (isShallow).
+   */
+  shallow?: boolean;
 
   constructor(dataDir: string, projectId: string) {
     this.dir = path.join(dataDir, 'git-log', `${projectId}.walks`);
@@ -57,6 +64,7 @@ export class WalkCache {
   async storeCommits(gitRoot: string, pathspec: string, maxCount: number): Promise<CommitTouches[]> {
     const start = walkStart(gitRoot, pathspec, maxCount);
     if (!start) return storeCommits(gitRoot, pathspec, maxCount);
+    this.shallow = start.shallow;
     const id = walkId(start);
     const known = this.read(id);
     if (known) return known;
@@ -162,8 +170,10 @@ function walkStart(gitRoot: string, pathspec: string, maxCount: number): WalkSta
   const { commit, commonDir } = head;
   try {
     const read = (...parts: string[]) =>
-      readTextIfExists(path.join(commonDir, ...parts), { maxBytes: MAX_BOUNDARY_BYTES }) ?? '';
-    return { head: commit, pathspec, maxCount, boundary: `${read('shallow')}\0${read('info', 'grafts')}` };
+      readTextIfExists(path.join(commonDir, ...parts), { maxBytes: MAX_BOUNDARY_BYTES });
+    const shallow = read('shallow');
+    const boundary = `${shallow ?? ''}\0${read('info', 'grafts') ?? ''}`;
+    return { head: commit, pathspec, maxCount, boundary, shallow: shallow !== undefined };
   } catch {
     return undefined;
   }

@@ -80,7 +80,7 @@ export async function keyHistory(project: Project, filter: LogFilter = {}, reade
   }
   digests.save();
   walks.save();
-  return { entries, shallow: isShallow(gitRoot) };
+  return { entries, shallow: walks.shallow ?? isShallow(gitRoot) };
 }
 
 function requireGitRoot(project: Project): string {
