@@ -15,7 +15,7 @@ import { ensurePrivateDir, readTextIfExists, removeFile, writeFileAtomic } from 
 import { isPlainObject } from '../format/encoding';
 import { storeCommits, type CommitTouches, type StoreTouch } from './history';
 import { OBJECT_ID } from './objectId';
-import { headCommit } from './head';
+import { headCommit, type Head } from './head';
 import { gitRaw } from './run';
 
 /** Walks kept per project: the newest, for a few branches, pathspecs and depths. */
@@ -61,8 +61,13 @@ export class WalkCache {
    * storeCommits from HEAD: from this cache when the same walk is known, else the walk of a
    * recent ancestor extended by the commits since (extend), else all of it from Git.
    */
-  async storeCommits(gitRoot: string, pathspec: string, maxCount: number): Promise<CommitTouches[]> {
-    const start = walkStart(gitRoot, pathspec, maxCount);
+  async storeCommits(
+    gitRoot: string,
+    pathspec: string,
+    maxCount: number,
+    head = headCommit(gitRoot),
+  ): Promise<CommitTouches[]> {
+    const start = walkStart(pathspec, maxCount, head);
     if (!start) return storeCommits(gitRoot, pathspec, maxCount);
     this.shallow = start.shallow;
     const id = walkId(start);
@@ -163,9 +168,8 @@ export class WalkCache {
  * the walk, when one is needed, starts at once instead of waiting for this thread to finish
  * unwrapping the key (~40 ms).
  */
-function walkStart(gitRoot: string, pathspec: string, maxCount: number): WalkStart | undefined {
+function walkStart(pathspec: string, maxCount: number, head: Head | undefined): WalkStart | undefined {
   if (BOUNDARY_VARIABLES.some((v) => process.env[v] !== undefined)) return undefined;
-  const head = headCommit(gitRoot);
   if (!head) return undefined;
   const { commit, commonDir } = head;
   try {

@@ -48,7 +48,8 @@ export async function keyLastChanges(
   if (!file || !bytes) return { unavailable: 'no-store', keys: new Map(), shallow: false };
   const rel = pathInRepo(gitRoot, file);
   // From the clone's files when it can (git/head.ts): a hover asks this every time.
-  const head = headCommit(gitRoot)?.commit;
+  const headNow = headCommit(gitRoot);
+  const head = headNow?.commit;
   const worktreeId = blobId(gitRoot, bytes);
   const depth = opts.depth ?? LAST_CHANGE_DEPTH;
   const memoKey = [scope, head ?? '', worktreeId, depth].join('\0');
@@ -65,8 +66,9 @@ export async function keyLastChanges(
   if (typeof committed !== 'string')
     for (const c of compareDigests(committed, worktree)) if (c.op !== '-') keys.set(c.key, { kind: 'worktree' });
   // keyHistory saves the reader's cache (the working tree's digest stays in it: the next commit is that blob).
+  // It walks from the HEAD read above: the answer is remembered under that commit.
   const history = head
-    ? await keyHistory(project, { file, maxCount: depth }, digests)
+    ? await keyHistory(project, { file, maxCount: depth }, { reader: digests, head: headNow })
     : { entries: [], shallow: false };
   attribute(keys, worktree, history.entries, depth);
   const answer = { keys, shallow: history.shallow };

@@ -4,6 +4,7 @@ import { gitTopLevel } from '../git/run';
 import { printable } from '../git/sealed';
 import { StoreDigests, type KeyChange } from '../git/storeDigests';
 import { WalkCache } from '../git/walkCache';
+import type { Head } from '../git/head';
 import { kagiDirInRepo, pathInRepo, splitStorePath } from '../git/vaultPath';
 import type { Project } from '../project/project';
 import { KagiError } from '../errors';
@@ -45,17 +46,23 @@ export interface LogFilter {
 
 /**
  * Newest first. Blobs are opened once per run and kept as digests (names and keyed
- * fingerprints) by blob id; values are dropped as soon as a blob is digested.
+ * fingerprints) by blob id; values are dropped as soon as a blob is digested. `known`: what
+ * the caller has already read (its digest reader, HEAD), so it is not read twice.
  */
-export async function keyHistory(project: Project, filter: LogFilter = {}, reader?: StoreDigests): Promise<KeyHistory> {
+export async function keyHistory(
+  project: Project,
+  filter: LogFilter = {},
+  known: { reader?: StoreDigests; head?: Head } = {},
+): Promise<KeyHistory> {
   const gitRoot = requireGitRoot(project);
   const kagiDir = kagiDirInRepo(gitRoot, project.kagiDir);
   // Git walks the history (unless this device made the same walk before: walkCache.ts) while
   // this process unwraps the key and reads the digest cache.
   const walks = new WalkCache(project.dataDir, project.projectId());
-  const walk = walks.storeCommits(gitRoot, pathspecOf(gitRoot, kagiDir, filter), filter.maxCount ?? 1000);
+  const pathspec = pathspecOf(gitRoot, kagiDir, filter);
+  const walk = walks.storeCommits(gitRoot, pathspec, filter.maxCount ?? 1000, known.head);
   walk.catch(() => undefined); // its error is thrown below, unless opening the digests fails first
-  const digests = reader ?? (await StoreDigests.open(gitRoot, project));
+  const digests = known.reader ?? (await StoreDigests.open(gitRoot, project));
   const commits = await walk;
   const entries: LogEntry[] = [];
   for (const [i, c] of commits.entries()) {
