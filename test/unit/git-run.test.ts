@@ -2,9 +2,11 @@
 // shallow or not), and many blobs in one process: each must agree with Git's own answer.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { headCommit } from '../../src/vault/git/head';
+import { blobIdLike } from '../../src/vault/git/objectId';
 import { isShallow } from '../../src/vault/git/history';
 import { gitRaw, gitRawAsync, gitTopLevel, readBlob, readBlobs } from '../../src/vault/git/run';
 import { tempDir } from './helpers';
@@ -117,6 +119,24 @@ describe('git: answers without a Git process agree with Git', () => {
     for (const ref of ['refs/heads/../../../planted', 'refs/heads/..\\..\\..\\planted']) {
       fs.writeFileSync(path.join(dir, '.git', 'HEAD'), `ref: ${ref}\n`);
       assert.notEqual(headCommit(dir)?.commit, planted);
+    }
+  });
+
+  it("a blob's id, hashed here, is the one `git hash-object` gives, in SHA-1 and SHA-256 repositories", () => {
+    const samples = [Buffer.alloc(0), Buffer.from('a\r\nb\n'), randomBytes(4099), Buffer.from('blob 3\0abc')];
+    for (const format of ['sha1', 'sha256']) {
+      const dir = tempDir('kagi-git-format-');
+      git(dir, 'init', '-q', `--object-format=${format}`);
+      // Attributes and end-of-line settings don't apply to --stdin (no --path): nor to ours.
+      fs.writeFileSync(path.join(dir, '.gitattributes'), '* text eol=crlf\n');
+      git(dir, 'config', 'core.autocrlf', 'true');
+      // Any object id of the repository names its format: here the empty blob's.
+      const sample = git(dir, 'hash-object', '--stdin');
+      assert.equal(sample.length, format === 'sha1' ? 40 : 64);
+      for (const bytes of samples) {
+        const r = spawnSync('git', ['hash-object', '--stdin'], { cwd: dir, input: bytes, encoding: 'utf8' });
+        assert.equal(blobIdLike(sample, bytes), r.stdout.trim(), `${format}, ${bytes.length} bytes`);
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 // "When did this key last change, and who changed it?" per key of one scope: the commits come
 // from `kagi log`'s use case (the same digests, cached by blob id: names and fingerprints only).
 import { headCommit } from '../git/head';
+import { blobIdLike } from '../git/objectId';
 import { compareDigests, StoreDigests, type Digest } from '../git/storeDigests';
 import { pathInRepo } from '../git/vaultPath';
 import { readFileBounded } from '../disk/files';
@@ -47,10 +48,11 @@ export async function keyLastChanges(
   const bytes = file ? readFileBounded(file, { maxBytes: MAX_STORE_BYTES }) : undefined;
   if (!file || !bytes) return { unavailable: 'no-store', keys: new Map(), shallow: false };
   const rel = pathInRepo(gitRoot, file);
-  // From the clone's files when it can (git/head.ts): a hover asks this every time.
+  // From the clone's files when it can (git/head.ts), and the blob id hashed here in HEAD's
+  // object format (an empty repository asks Git): a hover asks both every time.
   const headNow = headCommit(gitRoot);
   const head = headNow?.commit;
-  const worktreeId = blobId(gitRoot, bytes);
+  const worktreeId = head ? blobIdLike(head, bytes) : blobId(gitRoot, bytes);
   const depth = opts.depth ?? LAST_CHANGE_DEPTH;
   const memoKey = [scope, head ?? '', worktreeId, depth].join('\0');
   const known = opts.memo?.get(memoKey);
