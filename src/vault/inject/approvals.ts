@@ -3,6 +3,7 @@
 // derived from the project key: without that key the file can't be tested against guesses.
 // A new project key (rotation) makes every entry unknown, so this device asks again — safe side.
 import { createHmac } from 'node:crypto';
+import { purposeKey } from '../crypto/purposeKey';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../disk/files';
@@ -15,7 +16,7 @@ export function approvalsPath(dataDir: string, projectId: string): string {
 }
 
 export function approvalMac(projectKey: Uint8Array, scope: string, key: string, value: string): string {
-  const macKey = createHmac('sha256', projectKey).update('kagi injection approval v1').digest();
+  const macKey = purposeKey(projectKey, 'kagi injection approval v1');
   return createHmac('sha256', macKey).update(`${scope}\0${key}\0${value}`, 'utf8').digest('base64');
 }
 

@@ -11,9 +11,10 @@
 // key as this scope, holds these names", which is what decrypting it again would find. Never
 // a value. Anything wrong with the file (missing, damaged, a link, another key after a
 // rotation, too big) is a miss: the stores are decrypted, as without it (docs/architecture.md).
-import { createHash, hkdfSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { aead } from '../crypto/aead';
+import { purposeKey } from '../crypto/purposeKey';
 import { publicRandomBytes } from '../crypto/publicRandom';
 import { NONCE_BYTES } from '../format/envelope';
 import { isPlainObject, utf8 } from '../format/encoding';
@@ -144,9 +145,7 @@ function readOne(
 // {"v":1,"names":["A\nB",…],"scopes":{"api/production":["<digest>",0,{"A":"description"}?],…}}
 
 /** The key the file is sealed under: never the project key itself, which seals stores. */
-function fileKey(key: Uint8Array): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', key, new Uint8Array(0), 'kagi-vscode key-name cache v1', 32));
-}
+const fileKey = (key: Uint8Array) => purposeKey(key, 'kagi-vscode key-name cache v1');
 
 const fileAad = (file: string) => utf8(`kagi-vscode:key-names:v${FILE_VERSION}:${path.basename(file)}`);
 
