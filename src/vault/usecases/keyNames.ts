@@ -185,7 +185,7 @@ function parseDeviceFile(raw: unknown): Map<string, Entry> {
   if (!isPlainObject(raw) || raw.v !== FILE_VERSION || !Array.isArray(raw.names) || !isPlainObject(raw.scopes)) {
     return none;
   }
-  const lists: (ScopeKeys | undefined)[] = raw.names.map((joined) => ScopeKeys.deserialize(joined, undefined));
+  const lists: (ScopeKeys | undefined)[] = raw.names.map((joined) => ScopeKeys.deserialize(joined));
   const out = new Map<string, Entry>();
   for (const [scope, value] of Object.entries(raw.scopes)) {
     if (!Array.isArray(value) || value.length < 2 || value.length > 3) return none;
@@ -193,7 +193,7 @@ function parseDeviceFile(raw: unknown): Map<string, Entry> {
     if (typeof digest !== 'string' || !DIGEST.test(digest) || typeof at !== 'number') return none;
     const shared = lists[at];
     if (!shared) return none;
-    const keys = descriptions === undefined ? shared : ScopeKeys.deserialize(raw.names[at], descriptions);
+    const keys = descriptions === undefined ? shared : shared.withDescriptions(descriptions);
     if (!keys) return none;
     out.set(scope, { digest, keys });
   }

@@ -80,26 +80,31 @@ export class ScopeKeys {
   }
 
   /**
-   * Back from `serialize`, checked as `build` checks what a store holds: valid names, each once,
-   * sorted; descriptions strings of keys it has. `undefined` for anything else.
+   * The names back from `serialize`, checked as `build` checks what a store holds: valid names,
+   * each once, sorted. `undefined` for anything else.
    */
-  static deserialize(joined: unknown, descriptions: unknown): ScopeKeys | undefined {
+  static deserialize(joined: unknown): ScopeKeys | undefined {
     if (typeof joined !== 'string') return undefined;
     const names = joined === '' ? [] : joined.split(NAME_SEPARATOR);
     for (let i = 0; i < names.length; i++) {
       if (INVALID_SECRET_NAME.test(names[i]!) || (i > 0 && !(names[i - 1]! < names[i]!))) return undefined;
     }
-    let map: Map<string, string> | undefined;
-    if (descriptions !== undefined) {
-      if (!isPlainObject(descriptions)) return undefined;
-      map = new Map();
-      const known = new Set(names);
-      for (const [key, text] of Object.entries(descriptions)) {
-        if (typeof text !== 'string' || !known.has(key)) return undefined;
-        map.set(key, text);
-      }
+    return names.length === 0 ? ScopeKeys.EMPTY : new ScopeKeys(joined, names.length, undefined);
+  }
+
+  /**
+   * These names with the descriptions `serialize` gave (strings, of keys these names hold); the
+   * names are not checked again. `undefined` for anything else.
+   */
+  withDescriptions(descriptions: unknown): ScopeKeys | undefined {
+    if (!isPlainObject(descriptions)) return undefined;
+    const map = new Map<string, string>();
+    const known = new Set(this.names());
+    for (const [key, text] of Object.entries(descriptions)) {
+      if (typeof text !== 'string' || !known.has(key)) return undefined;
+      map.set(key, text);
     }
-    return names.length === 0 && !map ? ScopeKeys.EMPTY : new ScopeKeys(joined, names.length, map);
+    return new ScopeKeys(this.joined, this.size, map);
   }
 
   /** The names, sorted. A new array each call. */
