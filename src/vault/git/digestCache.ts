@@ -6,7 +6,7 @@
 // has to be compared anew. Never a value.
 import { createHmac } from 'node:crypto';
 import * as path from 'node:path';
-import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from '../disk/files';
+import { readTextIfExists, writeFileAtomic } from '../disk/files';
 import { OBJECT_ID } from './objectId';
 
 /** A store revision as history needs it: key → fingerprint. */
@@ -46,7 +46,6 @@ class CacheFile<T> {
     if (!this.changed || !this.entries) return;
     const all = [...this.entries];
     const kept = all.slice(Math.max(0, all.length - MAX_ENTRIES));
-    ensurePrivateDir(path.dirname(this.file));
     writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(kept.map(([id, v]) => [id, this.serialize(v)]))));
     this.changed = false;
   }

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensurePrivateDir, readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
+import { readTextIfExists, removeFile, writeFileAtomic } from '../disk/files';
 import { isPlainObject } from '../format/encoding';
 import { storeCommits, type CommitTouches, type StoreTouch } from './history';
 import { OBJECT_ID } from './objectId';
@@ -132,7 +132,6 @@ export class WalkCache {
     this.made = undefined;
     if (!made) return;
     try {
-      ensurePrivateDir(this.dir);
       writeFileAtomic(path.join(this.dir, `${made.id}.json`), JSON.stringify(made.commits));
       this.prune();
     } catch {

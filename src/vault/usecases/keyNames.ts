@@ -18,7 +18,7 @@ import { purposeKey } from '../crypto/purposeKey';
 import { publicRandomBytes } from '../crypto/publicRandom';
 import { NONCE_BYTES } from '../format/envelope';
 import { isPlainObject, utf8 } from '../format/encoding';
-import { ensurePrivateDir, readFileBounded, writeFileAtomic } from '../disk/files';
+import { readFileBounded, writeFileAtomic } from '../disk/files';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Project } from '../project/project';
 import { readScopeKeys, ScopeKeys } from './scopeKeys';
@@ -163,7 +163,6 @@ function writeDeviceFile(file: string, key: Uint8Array, entries: Map<string, Ent
   const nonce = publicRandomBytes(NONCE_BYTES);
   const sealed = aead.seal(fileKey(key), nonce, fileAad(file), plaintext);
   if (NONCE_BYTES + sealed.length > MAX_FILE_BYTES) return;
-  ensurePrivateDir(path.dirname(file));
   writeFileAtomic(file, Buffer.concat([nonce, sealed]));
 }
 
