@@ -17,7 +17,7 @@ import { aead } from '../crypto/aead';
 import { purposeKey } from '../crypto/purposeKey';
 import { publicRandomBytes } from '../crypto/publicRandom';
 import { NONCE_BYTES } from '../format/envelope';
-import { isPlainObject, utf8 } from '../format/encoding';
+import { fromUtf8, isPlainObject, utf8 } from '../format/encoding';
 import { readFileBounded, writeFileAtomic } from '../disk/files';
 import type { ProjectConfig } from '../format/projectConfig';
 import type { Project } from '../project/project';
@@ -172,7 +172,7 @@ function readDeviceFile(file: string, key: Uint8Array): Map<string, Entry> {
     if (!bytes || bytes.length < NONCE_BYTES) return new Map();
     const nonce = bytes.subarray(0, NONCE_BYTES);
     const plaintext = aead.open(fileKey(key), nonce, fileAad(file), bytes.subarray(NONCE_BYTES));
-    return parseDeviceFile(JSON.parse(Buffer.from(plaintext).toString('utf8')));
+    return parseDeviceFile(JSON.parse(fromUtf8(plaintext, file)));
   } catch {
     return new Map(); // another key, a damaged or foreign file: the stores are read instead
   }
