@@ -9,8 +9,8 @@ const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 
 /**
  * X25519 is the only age recipient type kagi uses: ML-KEM hybrid and P-256 tag recipient
- * code is replaced by a stub that throws; age's X25519 goes through node:crypto instead of
- * WebCrypto (node-x25519.mjs), and the pure-JS curve it falls back to is loaded on first use;
+ * code is replaced by a stub that throws; age's X25519 goes through the vault's (src/vault/crypto/x25519.ts: node:crypto instead of
+ * WebCrypto, via node-x25519.ts), and the pure-JS curve it falls back to is loaded on first use;
  * age's HKDF and HMAC over SHA-256 go through node:crypto too (node-hashes.mjs).
  */
 export const x25519Only = {
@@ -23,7 +23,11 @@ export const x25519Only = {
       /age-encryption[\\/]dist[\\/]/.test(args.importer) ? { path: here('node-hashes.mjs') } : undefined,
     );
     b.onResolve({ filter: /^\.\/x25519\.js$/ }, (args) =>
-      /age-encryption[\\/]dist[\\/]recipients\.js$/.test(args.importer) ? { path: here('node-x25519.mjs') } : undefined,
+      /age-encryption[\\/]dist[\\/]recipients\.js$/.test(args.importer) ? { path: here('node-x25519.ts') } : undefined,
+    );
+    // The vault's X25519 falls back to @noble/curves only where the runtime lacks X25519 keys.
+    b.onResolve({ filter: /^@noble\/curves\/ed25519\.js$/ }, (args) =>
+      /src[\\/]vault[\\/]crypto[\\/]x25519\.ts$/.test(args.importer) ? { path: here('lazy-x25519.mjs') } : undefined,
     );
   },
 };

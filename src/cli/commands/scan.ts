@@ -16,7 +16,9 @@ import { reportError } from '../report';
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'find vault values written in plain text in files Git would commit',
-  help: `Usage: kagi scan [--staged] [PATH…]
+  // A getter: the text reads two of the vault's constants, and `kagi --version` should not load the vault.
+  get help() {
+    return `Usage: kagi scan [--staged] [PATH…]
        kagi scan --install-hook [--yes]
 
 Looks for the value of every secret of every scope this device can open, written
@@ -37,7 +39,8 @@ Options:
   --install-hook   install a pre-commit hook running \`kagi scan --staged\`; a hook
                    that kagi did not write is replaced only after asking (or --yes)
   --yes            with --install-hook: replace an existing hook without asking
-`,
+`;
+  },
   async run(ctx, args) {
     try {
       const p = parseOptions('scan', args, {

@@ -1,4 +1,4 @@
-import { hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { chacha20poly1305, hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { createCipheriv, createDecipheriv, getCiphers } from 'node:crypto';
 
 /** XChaCha20-Poly1305 (IETF draft, as libsodium's `_ietf_`): seal returns ciphertext ‖ tag. */
@@ -78,4 +78,17 @@ export const nativeAead: Aead = {
   },
 };
 
-export const aead: Aead = getCiphers().includes('chacha20-poly1305') ? nativeAead : nobleAead;
+const opensslChaCha = getCiphers().includes('chacha20-poly1305');
+
+export const aead: Aead = opensslChaCha ? nativeAead : nobleAead;
+
+/** ChaCha20-Poly1305 (RFC 8439, a 12-byte nonce, no AAD), as age seals file keys and payloads; throws on a bad tag. */
+export function openChaCha20Poly1305(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array {
+  if (!opensslChaCha) return chacha20poly1305(key, nonce).decrypt(sealed);
+  if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
+  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
+  d.setAuthTag(sealed.subarray(sealed.length - TAG));
+  const plaintext = d.update(sealed.subarray(0, sealed.length - TAG));
+  d.final();
+  return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
+}

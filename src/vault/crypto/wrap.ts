@@ -1,4 +1,5 @@
-import { Decrypter, Encrypter } from 'age-encryption';
+import { Encrypter } from 'age-encryption';
+import { countStanzas, openAgeFile, parseAgeIdentity, type AgeIdentity } from './ageFile';
 import { KagiError } from '../errors';
 import { encodeBase64 } from '../format/encoding';
 import { X25519_RECIPIENT } from '../device/identity';
@@ -34,10 +35,14 @@ export async function wrapProjectKey(key: Uint8Array, recipient: string, owner?:
   return encodeBase64(await e.encrypt(key));
 }
 
-/** The key inside a wrap, or undefined when this identity is not its recipient. */
+/**
+ * The key inside a wrap, or undefined when this identity is not its recipient, or the wrap is
+ * damaged or holds anything but a 32-byte key. `identity` may be decoded once (parseAgeIdentity)
+ * for a walk over many wraps.
+ */
 export async function unwrapProjectKey(
   wrapped: Uint8Array,
-  secretKey: string,
+  identity: string | AgeIdentity,
   whose = 'a wrapped key in access.json',
 ): Promise<Uint8Array | undefined> {
   const stanzas = countStanzas(wrapped);
@@ -48,25 +53,11 @@ export async function unwrapProjectKey(
       'someone edited .kagi/access.json: restore it from Git and check who changed it',
     );
   }
-  const d = new Decrypter();
-  d.addIdentity(secretKey);
+  const id = typeof identity === 'string' ? parseAgeIdentity(identity) : identity;
   try {
-    const key = await d.decrypt(wrapped);
-    return key.length === KEY_BYTES ? key : undefined;
+    const key = openAgeFile(wrapped, id);
+    return key?.length === KEY_BYTES ? key : undefined;
   } catch {
     return undefined;
   }
-}
-
-const STANZA = Buffer.from('\n-> ');
-const HEADER_END = Buffer.from('\n---');
-
-/** The `-> ` lines of an age header, counted without parsing or trying any of them. */
-export function countStanzas(wrapped: Uint8Array): number {
-  const bytes = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength);
-  const end = bytes.indexOf(HEADER_END);
-  const header = end < 0 ? bytes : bytes.subarray(0, end);
-  let count = 0;
-  for (let at = header.indexOf(STANZA); at >= 0; at = header.indexOf(STANZA, at + 1)) count++;
-  return count;
 }

@@ -1,4 +1,5 @@
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { generateX25519Identity } from 'age-encryption';
+import { ageRecipient, parseAgeIdentity } from '../crypto/ageFile';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
@@ -15,11 +16,13 @@ export interface DeviceIdentity {
 const IDENTITY = /^AGE-SECRET-KEY-1[02-9ACDEFGHJKLMNPQRSTUVWXYZ]{58}$/;
 export const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
+const recipientOf = (secretKey: string) => ageRecipient(parseAgeIdentity(secretKey));
+
 export async function loadIdentity(data: string): Promise<DeviceIdentity | undefined> {
   const secretKey = loadSecretKey(data);
   return secretKey === undefined
     ? undefined
-    : { secretKey, recipient: await identityToRecipient(secretKey), file: identityPath(data) };
+    : { secretKey, recipient: recipientOf(secretKey), file: identityPath(data) };
 }
 
 /**
@@ -58,7 +61,7 @@ export async function loadOrCreateIdentity(data: string): Promise<DeviceIdentity
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create', file, e);
     return requireIdentity(data);
   }
-  return { secretKey, recipient: await identityToRecipient(secretKey), file };
+  return { secretKey, recipient: recipientOf(secretKey), file };
 }
 
 function parseSecretKey(text: string, file: string): string {

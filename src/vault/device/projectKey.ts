@@ -3,9 +3,9 @@ import { bytesToHex, decodeBase64Strict, hexToBytes } from '../format/encoding';
 import * as fs from 'node:fs';
 import { readTextIfExists, SMALL_FILE_BYTES, writeFileAtomic } from '../disk/files';
 import { keyCachePath } from './dataDir';
-import { identityToRecipient } from 'age-encryption';
 import { loadSecretKey } from './identity';
 import { unwrapProjectKey } from '../crypto/wrap';
+import { ageRecipient, parseAgeIdentity, type AgeIdentity } from '../crypto/ageFile';
 import type { AccessList, Member } from '../format/access';
 
 export type KeySource = 'KAGI_PROJECT_KEY' | 'KAGI_PROJECT_KEY_FILE' | 'device identity' | 'key cache';
@@ -85,7 +85,7 @@ async function keyFromIdentity(ctx: KeyContext): Promise<ResolvedKey> {
   const access = ctx.readAccess();
   const found = await findMyMembership(access, { secretKey });
   if (found) return { ...found, source: 'device identity' };
-  throw notAMember(ctx.projectId, access, await identityToRecipient(secretKey));
+  throw notAMember(ctx.projectId, access, ageRecipient(parseAgeIdentity(secretKey)));
 }
 
 /**
@@ -96,6 +96,7 @@ export async function findMyMembership(
   access: AccessList,
   identity: { secretKey: string },
 ): Promise<{ key: Uint8Array; member: Member } | undefined> {
+  let mine: AgeIdentity | undefined; // decoded on the first wrap: its public key costs an X25519 operation
   for (const member of access.members) {
     if (member.status !== 'active' || !member.wrappedKey) continue;
     const wrapped = decodeBase64Strict(member.wrappedKey);
@@ -106,7 +107,8 @@ export async function findMyMembership(
         'restore .kagi/access.json from Git',
       );
     }
-    const key = await unwrapProjectKey(wrapped, identity.secretKey, `the wrapped key of member ${member.memberId}`);
+    mine ??= parseAgeIdentity(identity.secretKey);
+    const key = await unwrapProjectKey(wrapped, mine, `the wrapped key of member ${member.memberId}`);
     if (key) return { key, member };
   }
   return undefined;

@@ -1,0 +1,165 @@
+// The vault's own reader of age files (src/vault/crypto/ageFile.ts) against two independent
+// implementations: Go `age` (Debian package `age`) writes, and age-encryption's Decrypter
+// judges every damaged copy the same way ours must.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient, armor } from 'age-encryption';
+import {
+  AgeFormatError,
+  ageRecipient,
+  openAgeFile,
+  parseAgeIdentity,
+  type AgeIdentity,
+} from '../../src/vault/crypto/ageFile';
+import { openChaCha20Poly1305 } from '../../src/vault/crypto/aead';
+import { AGE_KEYGEN, GO_AGE, requirePeers } from './peers';
+import { tempDir } from './helpers';
+
+/** Go age's encryption of `plaintext` to `recipients` (binary, not armored). */
+function goEncrypt(plaintext: Uint8Array, recipients: string[]): Uint8Array {
+  const args = recipients.flatMap((r) => ['-r', r]);
+  return new Uint8Array(execFileSync('age', args, { input: plaintext, stdio: ['pipe', 'pipe', 'pipe'] }));
+}
+
+async function newIdentity(): Promise<{ secret: string; recipient: string; id: AgeIdentity }> {
+  const secret = await generateX25519Identity();
+  return { secret, recipient: await identityToRecipient(secret), id: parseAgeIdentity(secret) };
+}
+
+/** What age-encryption makes of a file: its plaintext, or the fact that it refused. */
+async function referenceOpen(file: Uint8Array, secret: string): Promise<Uint8Array | 'refused'> {
+  const d = new Decrypter();
+  d.addIdentity(secret);
+  try {
+    return await d.decrypt(file);
+  } catch {
+    return 'refused';
+  }
+}
+
+/** The same question put to our reader: not ours (undefined) and malformed (thrown) are both a refusal. */
+function ourOpen(file: Uint8Array, id: AgeIdentity): Uint8Array | 'refused' {
+  try {
+    return openAgeFile(file, id) ?? 'refused';
+  } catch (e) {
+    assert.ok(e instanceof AgeFormatError, `only AgeFormatError escapes, got ${String(e)}`);
+    return 'refused';
+  }
+}
+
+describe('age files: our reader against Go age', () => {
+  before(function () {
+    requirePeers(this, [GO_AGE, AGE_KEYGEN]);
+  });
+
+  it('opens what `age -r` wrote, for payloads from empty to one full 64 KiB chunk', async () => {
+    const me = await newIdentity();
+    for (const size of [0, 1, 16, 32, 33, 1000, 65_535, 65_536]) {
+      const plaintext = randomBytes(size);
+      assert.deepEqual(
+        openAgeFile(goEncrypt(plaintext, [me.recipient]), me.id),
+        new Uint8Array(plaintext),
+        `${size} B`,
+      );
+    }
+  });
+
+  it('refuses a payload of two chunks instead of opening part of it', async () => {
+    const me = await newIdentity();
+    const file = goEncrypt(randomBytes(65_537), [me.recipient]);
+    assert.throws(() => openAgeFile(file, me.id), /more than one chunk/);
+  });
+
+  it('finds its stanza among several, and answers "not for me" when none is', async () => {
+    const [me, a, b] = [await newIdentity(), await newIdentity(), await newIdentity()];
+    const key = randomBytes(32);
+    assert.deepEqual(openAgeFile(goEncrypt(key, [a.recipient, me.recipient, b.recipient]), me.id), new Uint8Array(key));
+    assert.equal(openAgeFile(goEncrypt(key, [a.recipient, b.recipient]), me.id), undefined);
+  });
+
+  it('derives the recipient `age-keygen -y` derives, and refuses an identity with a bad checksum', async () => {
+    const file = path.join(tempDir('kagi-age-file-'), 'key.txt');
+    execFileSync('age-keygen', ['-o', file], { stdio: 'ignore' });
+    const secret = fs.readFileSync(file, 'utf8').match(/^AGE-SECRET-KEY-1\S+$/m)![0];
+    const expected = execFileSync('age-keygen', ['-y', file]).toString().trim();
+    assert.equal(ageRecipient(parseAgeIdentity(secret)), expected);
+    const last = secret.at(-1) === 'Q' ? 'P' : 'Q';
+    assert.throws(() => parseAgeIdentity(secret.slice(0, -1) + last), AgeFormatError);
+    assert.throws(() => parseAgeIdentity(secret.toLowerCase().replace('age-secret-key-1', 'AGE-SECRET-KEY-1')));
+  });
+});
+
+describe('age files: our reader judges damage as age-encryption does', () => {
+  it('every one-byte change and every truncation of a wrap is refused by both', async function () {
+    this.timeout(120_000);
+    const me = await newIdentity();
+    const other = await newIdentity();
+    const e = new Encrypter();
+    e.addRecipient(other.recipient);
+    e.addRecipient(me.recipient);
+    const key = randomBytes(32);
+    const file = await e.encrypt(key);
+    assert.deepEqual(ourOpen(file, me.id), new Uint8Array(key), 'the undamaged file opens');
+    const variants: Uint8Array[] = [];
+    for (let at = 0; at < file.length; at++) {
+      for (const flip of [0x01, 0x20, 0x80]) {
+        const damaged = new Uint8Array(file);
+        damaged[at]! ^= flip;
+        variants.push(damaged);
+      }
+      variants.push(file.subarray(0, at));
+    }
+    // The header MAC covers every stanza, the other recipient's too, and the tag the payload:
+    // no variant opens, but each must be refused by both, never opened by ours alone.
+    for (const v of variants) {
+      assert.deepEqual(ourOpen(v, me.id), await referenceOpen(v, me.secret), `a variant of ${v.length} bytes`);
+    }
+  });
+
+  it('skips stanzas of other types (grease) before and after its own, whatever their body length', async () => {
+    const me = await newIdentity();
+    for (const bodyBytes of [0, 47, 48, 96, 100]) {
+      const grease = { wrapFileKey: () => [{ args: ['grease-x', 'a', 'b'], body: randomBytes(bodyBytes) }] };
+      const e = new Encrypter();
+      e.addRecipient(grease as never);
+      e.addRecipient(me.recipient);
+      e.addRecipient(grease as never);
+      const file = await e.encrypt(new Uint8Array([1, 2, 3]));
+      assert.deepEqual(ourOpen(file, me.id), await referenceOpen(file, me.secret), `grease body of ${bodyBytes} B`);
+      assert.deepEqual(ourOpen(file, me.id), new Uint8Array([1, 2, 3]));
+    }
+  });
+
+  it('refuses an armored file, a malformed X25519 stanza and a low-order share, as errors', async () => {
+    const me = await newIdentity();
+    const e = new Encrypter();
+    e.addRecipient(me.recipient);
+    const file = await e.encrypt(randomBytes(32));
+    const armored = new TextEncoder().encode(armor.encode(file));
+    assert.throws(() => openAgeFile(armored, me.id), /not a binary age v1 file/);
+    const text = Buffer.from(file).toString('latin1');
+    const share = text.match(/^-> X25519 (\S+)$/m)![1]!;
+    const withArgs = (args: string) => Buffer.from(text.replace(`-> X25519 ${share}`, `-> X25519 ${args}`), 'latin1');
+    assert.throws(() => openAgeFile(withArgs(`${share} extra`), me.id), /invalid X25519 stanza/);
+    assert.throws(() => openAgeFile(withArgs(share.slice(0, 40)), me.id), /invalid X25519 stanza/);
+    const lowOrder = Buffer.alloc(32).toString('base64').replace(/=+$/, '');
+    assert.throws(() => openAgeFile(withArgs(lowOrder), me.id), /low-order/);
+    assert.equal(await referenceOpen(withArgs(lowOrder), me.secret), 'refused');
+  });
+});
+
+describe('ChaCha20-Poly1305 (RFC 8439) as age uses it', () => {
+  it('opens what @noble/ciphers seals, and throws on a changed tag', () => {
+    for (let i = 0; i < 20; i++) {
+      const [key, nonce, plaintext] = [randomBytes(32), randomBytes(12), randomBytes(i * 7)];
+      const sealed = chacha20poly1305(key, nonce).encrypt(plaintext);
+      assert.deepEqual(openChaCha20Poly1305(key, nonce, sealed), new Uint8Array(plaintext));
+      sealed[sealed.length - 1]! ^= 1;
+      assert.throws(() => openChaCha20Poly1305(key, nonce, sealed));
+    }
+  });
+});
