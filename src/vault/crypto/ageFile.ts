@@ -31,7 +31,7 @@ const MAX_HEADER_BYTES = 64 * 1024;
 /** An age file that does not parse, or whose MAC or payload fails: never "not for you". */
 export class AgeFormatError extends Error {}
 
-export interface AgeStanza {
+interface AgeStanza {
   args: string[];
   body: Uint8Array;
 }

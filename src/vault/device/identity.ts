@@ -16,7 +16,8 @@ export interface DeviceIdentity {
 const IDENTITY = /^AGE-SECRET-KEY-1[02-9ACDEFGHJKLMNPQRSTUVWXYZ]{58}$/;
 export const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
-const recipientOf = (secretKey: string) => ageRecipient(parseAgeIdentity(secretKey));
+/** The `age1…` recipient of a secret key (an X25519 operation). */
+export const recipientOf = (secretKey: string): string => ageRecipient(parseAgeIdentity(secretKey));
 
 export async function loadIdentity(data: string): Promise<DeviceIdentity | undefined> {
   const secretKey = loadSecretKey(data);

@@ -3,9 +3,9 @@ import { bytesToHex, decodeBase64Strict, hexToBytes } from '../format/encoding';
 import * as fs from 'node:fs';
 import { readTextIfExists, SMALL_FILE_BYTES, writeFileAtomic } from '../disk/files';
 import { keyCachePath } from './dataDir';
-import { loadSecretKey } from './identity';
+import { loadSecretKey, recipientOf } from './identity';
 import { unwrapProjectKey } from '../crypto/wrap';
-import { ageRecipient, parseAgeIdentity, type AgeIdentity } from '../crypto/ageFile';
+import { parseAgeIdentity, type AgeIdentity } from '../crypto/ageFile';
 import type { AccessList, Member } from '../format/access';
 
 export type KeySource = 'KAGI_PROJECT_KEY' | 'KAGI_PROJECT_KEY_FILE' | 'device identity' | 'key cache';
@@ -85,7 +85,7 @@ async function keyFromIdentity(ctx: KeyContext): Promise<ResolvedKey> {
   const access = ctx.readAccess();
   const found = await findMyMembership(access, { secretKey });
   if (found) return { ...found, source: 'device identity' };
-  throw notAMember(ctx.projectId, access, ageRecipient(parseAgeIdentity(secretKey)));
+  throw notAMember(ctx.projectId, access, recipientOf(secretKey));
 }
 
 /**
