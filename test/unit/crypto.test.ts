@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { nativeAead, nobleAead } from '../../src/vault/crypto/aead';
+import { aead, nativeAead, nobleAead } from '../../src/vault/crypto/aead';
 import { open, scopeAad, seal } from '../../src/vault/crypto/seal';
 import { publicRandomBytes } from '../../src/vault/crypto/publicRandom';
 import { utf8 } from '../../src/vault/format/encoding';
@@ -60,6 +60,10 @@ for (const impl of [nativeAead, nobleAead]) {
 }
 
 describe('the OpenSSL and noble implementations agree', () => {
+  it("Node's OpenSSL has ChaCha20-Poly1305, and the vault's default finds it (the fallback is for BoringSSL builds)", () => {
+    assert.equal(aead.name, 'openssl');
+  });
+
   it('on random keys, nonces, AADs and lengths, both ways, and both reject a flipped bit', () => {
     for (let len = 0; len < 300; len += 7) {
       const key = randomBytes(32),
