@@ -1,56 +1,21 @@
-// esbuild plugins that keep age-encryption's unused or slow paths out of our node bundles
-// (docs/architecture.md, "Bundle"). Shared by scripts/build.mjs and anything that bundles
-// the vault the same way.
+// esbuild plugins for our node bundles (docs/architecture.md, "Bundle"). Shared by
+// scripts/build.mjs and anything that bundles the vault the same way.
 import { builtinModules } from 'node:module';
-import { readFile } from 'node:fs/promises';
 import { lazyModuleSource } from './lazy-door.mjs';
 
 const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 
 /**
- * X25519 is the only age recipient type kagi uses: ML-KEM hybrid and P-256 tag recipient
- * code is replaced by a stub that throws; age's X25519 goes through the vault's (src/vault/crypto/x25519.ts: node:crypto instead of
- * WebCrypto, via node-x25519.ts), and the pure-JS curve it falls back to is loaded on first use;
- * age's HKDF and HMAC over SHA-256 go through node:crypto too (node-hashes.mjs).
+ * The vault's X25519 (src/vault/crypto/x25519.ts) runs on node:crypto and falls back to
+ * @noble/curves only where the runtime lacks X25519 keys; importing the curve builds its tables
+ * (~10 ms per CLI run), so the bundle loads it on first use (lazy-x25519.mjs).
  */
-export const x25519Only = {
-  name: 'x25519-only',
+export const lazyCurve = {
+  name: 'lazy-curve',
   setup(b) {
-    b.onResolve({ filter: /^@noble\/(post-quantum\/hybrid|curves\/nist)\.js$/ }, () => ({
-      path: here('unsupported-age-recipients.js'),
-    }));
-    b.onResolve({ filter: /^@noble\/hashes\/(hkdf|hmac)\.js$/ }, (args) =>
-      /age-encryption[\\/]dist[\\/]/.test(args.importer) ? { path: here('node-hashes.mjs') } : undefined,
-    );
-    b.onResolve({ filter: /^\.\/x25519\.js$/ }, (args) =>
-      /age-encryption[\\/]dist[\\/]recipients\.js$/.test(args.importer) ? { path: here('node-x25519.ts') } : undefined,
-    );
-    // The vault's X25519 falls back to @noble/curves only where the runtime lacks X25519 keys.
     b.onResolve({ filter: /^@noble\/curves\/ed25519\.js$/ }, (args) =>
       /src[\\/]vault[\\/]crypto[\\/]x25519\.ts$/.test(args.importer) ? { path: here('lazy-x25519.mjs') } : undefined,
     );
-  },
-};
-
-/** age's stream collection without `new Response()`, which loads Node's whole fetch (undici). */
-export const ageWithoutFetch = {
-  name: 'age-without-fetch',
-  setup(b) {
-    b.onLoad({ filter: /age-encryption[\\/]dist[\\/]io\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const patched = source
-        .replace('return new Uint8Array(await new Response(stream).arrayBuffer());', 'return await __collect(stream);')
-        .replace(
-          'return await new Response(stream).text();',
-          'return new TextDecoder().decode(await __collect(stream));',
-        );
-      if (patched.includes('new Response('))
-        throw new Error('age-encryption io.js changed: update the age-without-fetch build patch');
-      return {
-        contents: `import { collect as __collect } from ${JSON.stringify(here('age-read-all.mjs'))};\n${patched}`,
-        loader: 'js',
-      };
-    });
   },
 };
 
@@ -90,4 +55,4 @@ export const hostModulesOnce = {
  */
 const LOADED_ON_FIRST_USE = new Set(['child_process', 'readline', 'tty']);
 
-export const nodePlugins = [x25519Only, ageWithoutFetch, hostModulesOnce];
+export const nodePlugins = [lazyCurve, hostModulesOnce];

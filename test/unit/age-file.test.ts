@@ -8,14 +8,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient, armor } from 'age-encryption';
+import { AgeFormatError, openAgeFile, sealAgeFile } from '../../src/vault/crypto/ageFile';
 import {
-  AgeFormatError,
+  AgeKeyError,
   ageRecipient,
-  openAgeFile,
+  generateAgeIdentity,
   parseAgeIdentity,
+  parseAgeRecipient,
   type AgeIdentity,
-} from '../../src/vault/crypto/ageFile';
-import { openChaCha20Poly1305 } from '../../src/vault/crypto/aead';
+} from '../../src/vault/crypto/ageKeys';
+import { x25519, x25519Base } from '../../src/vault/crypto/x25519';
+import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
+import { openChaCha20Poly1305, sealChaCha20Poly1305 } from '../../src/vault/crypto/aead';
 import { AGE_KEYGEN, GO_AGE, requirePeers } from './peers';
 import { tempDir } from './helpers';
 
@@ -23,6 +27,14 @@ import { tempDir } from './helpers';
 function goEncrypt(plaintext: Uint8Array, recipients: string[]): Uint8Array {
   const args = recipients.flatMap((r) => ['-r', r]);
   return new Uint8Array(execFileSync('age', args, { input: plaintext, stdio: ['pipe', 'pipe', 'pipe'] }));
+}
+
+/** Go age's decryption of `file` with the identity `secret` (in a temp file, as age reads it). */
+function goDecrypt(file: Uint8Array, secret: string): Uint8Array {
+  const dir = tempDir('kagi-age-file-');
+  fs.writeFileSync(path.join(dir, 'id'), `${secret}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'file.age'), file);
+  return new Uint8Array(execFileSync('age', ['-d', '-i', path.join(dir, 'id'), path.join(dir, 'file.age')]));
 }
 
 async function newIdentity(): Promise<{ secret: string; recipient: string; id: AgeIdentity }> {
@@ -88,7 +100,7 @@ describe('age files: our reader against Go age', () => {
     const expected = execFileSync('age-keygen', ['-y', file]).toString().trim();
     assert.equal(ageRecipient(parseAgeIdentity(secret)), expected);
     const last = secret.at(-1) === 'Q' ? 'P' : 'Q';
-    assert.throws(() => parseAgeIdentity(secret.slice(0, -1) + last), AgeFormatError);
+    assert.throws(() => parseAgeIdentity(secret.slice(0, -1) + last), AgeKeyError);
     assert.throws(() => parseAgeIdentity(secret.toLowerCase().replace('age-secret-key-1', 'AGE-SECRET-KEY-1')));
   });
 });
@@ -152,11 +164,88 @@ describe('age files: our reader judges damage as age-encryption does', () => {
   });
 });
 
+describe('age files: our writer, read by Go age and age-encryption', () => {
+  before(function () {
+    requirePeers(this, [GO_AGE]);
+  });
+
+  it('`age -d` and age-encryption open what it seals, from empty to one full chunk', async () => {
+    const me = await newIdentity();
+    for (const size of [0, 1, 32, 65_536]) {
+      const plaintext = new Uint8Array(randomBytes(size));
+      const file = sealAgeFile(plaintext, me.recipient);
+      assert.deepEqual(goDecrypt(file, me.secret), plaintext, `${size} B, Go age`);
+      assert.deepEqual(await referenceOpen(file, me.secret), plaintext, `${size} B, age-encryption`);
+      assert.deepEqual(openAgeFile(file, me.id), plaintext, `${size} B, ours`);
+    }
+  });
+
+  it('draws a new file key, share and nonce every time: two seals of one key differ in every part', async () => {
+    const me = await newIdentity();
+    const key = randomBytes(32);
+    const [a, b] = [sealAgeFile(key, me.recipient), sealAgeFile(key, me.recipient)];
+    const lines = (f: Uint8Array) => Buffer.from(f).toString('latin1').split('\n').slice(1, 4);
+    for (const [x, y] of lines(a).map((l, i) => [l, lines(b)[i]])) assert.notEqual(x, y);
+    assert.notDeepEqual(a.subarray(-64), b.subarray(-64));
+  });
+
+  it('refuses a payload of two chunks and a recipient that is not age X25519', async () => {
+    const me = await newIdentity();
+    assert.throws(() => sealAgeFile(new Uint8Array(65_537), me.recipient), /more than one chunk/);
+    assert.throws(() => sealAgeFile(new Uint8Array(32), me.recipient.replace('age1', 'agf1')), AgeKeyError);
+    assert.throws(() => sealAgeFile(new Uint8Array(32), me.recipient.slice(0, -1) + 'q'), AgeKeyError);
+  });
+});
+
+describe('age keys', () => {
+  before(function () {
+    requirePeers(this, [AGE_KEYGEN]);
+  });
+
+  it('a generated identity is what age-keygen makes: `age-keygen -y` derives the same recipient', async () => {
+    for (let i = 0; i < 5; i++) {
+      const secret = generateAgeIdentity();
+      assert.match(secret, /^AGE-SECRET-KEY-1[02-9ACDEFGHJKLMNPQRSTUVWXYZ]{58}$/);
+      const file = path.join(tempDir('kagi-age-keys-'), 'key.txt');
+      fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+      const expected = execFileSync('age-keygen', ['-y', file]).toString().trim();
+      assert.equal(ageRecipient(parseAgeIdentity(secret)), expected);
+      assert.equal(await identityToRecipient(secret), expected);
+      assert.deepEqual(parseAgeRecipient(expected), parseAgeIdentity(secret).publicKey);
+    }
+  });
+
+  it("refuses a recipient in an identity's place and the other way round", async () => {
+    const me = await newIdentity();
+    assert.throws(() => parseAgeIdentity(me.recipient), AgeKeyError);
+    assert.throws(() => parseAgeRecipient(me.secret), AgeKeyError);
+  });
+});
+
+describe('X25519 over node:crypto', () => {
+  it("derives the public keys and shared secrets @noble/curves' x25519 derives", () => {
+    for (let i = 0; i < 20; i++) {
+      const [a, b] = [randomBytes(32), randomBytes(32)];
+      const pubB = x25519Base(b);
+      assert.deepEqual(pubB, nobleX25519.scalarMultBase(b));
+      assert.deepEqual(x25519(a, pubB), nobleX25519.scalarMult(a, pubB));
+      assert.deepEqual(x25519(a, pubB), x25519(b, x25519Base(a)));
+    }
+  });
+
+  it('refuses a low-order point (an all-zero secret) and keys that are not 32 bytes', () => {
+    assert.throws(() => x25519(randomBytes(32), new Uint8Array(32)));
+    assert.throws(() => x25519Base(new Uint8Array(31)), /32 bytes/);
+    assert.throws(() => x25519(randomBytes(32), new Uint8Array(33)), /32 bytes/);
+  });
+});
+
 describe('ChaCha20-Poly1305 (RFC 8439) as age uses it', () => {
-  it('opens what @noble/ciphers seals, and throws on a changed tag', () => {
+  it('seals what @noble/ciphers seals, opens it, and throws on a changed tag', () => {
     for (let i = 0; i < 20; i++) {
       const [key, nonce, plaintext] = [randomBytes(32), randomBytes(12), randomBytes(i * 7)];
       const sealed = chacha20poly1305(key, nonce).encrypt(plaintext);
+      assert.deepEqual(sealChaCha20Poly1305(key, nonce, plaintext), sealed);
       assert.deepEqual(openChaCha20Poly1305(key, nonce, sealed), new Uint8Array(plaintext));
       sealed[sealed.length - 1]! ^= 1;
       assert.throws(() => openChaCha20Poly1305(key, nonce, sealed));

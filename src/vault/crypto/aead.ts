@@ -96,7 +96,14 @@ const opensslChaCha = hasOpenSslChaCha();
 
 export const aead: Aead = opensslChaCha ? nativeAead : nobleAead;
 
-/** ChaCha20-Poly1305 (RFC 8439, a 12-byte nonce, no AAD), as age seals file keys and payloads; throws on a bad tag. */
+/** ChaCha20-Poly1305 (RFC 8439, a 12-byte nonce, no AAD), as age seals file keys and payloads: ciphertext ‖ tag. */
+export function sealChaCha20Poly1305(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  if (!opensslChaCha) return chacha20poly1305(key, nonce).encrypt(plaintext);
+  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
+  return new Uint8Array(Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]));
+}
+
+/** The opposite of sealChaCha20Poly1305; throws on a bad tag. */
 export function openChaCha20Poly1305(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array {
   if (!opensslChaCha) return chacha20poly1305(key, nonce).decrypt(sealed);
   if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');

@@ -1,20 +1,22 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { base64nopad, bech32 } from '@scure/base';
-import { openChaCha20Poly1305 } from './aead';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { base64nopad } from '@scure/base';
+import { openChaCha20Poly1305, sealChaCha20Poly1305 } from './aead';
+import { parseAgeRecipient, type AgeIdentity } from './ageKeys';
 import { x25519, x25519Base, X25519_BYTES } from './x25519';
 
 /**
- * Opens a binary age v1 file (age-encryption.org/v1, C2SP's age specification) for one X25519
- * identity, in one synchronous pass through node:crypto.
+ * Binary age v1 files (age-encryption.org/v1, C2SP's age specification) for X25519 keys, read
+ * and written in one synchronous pass through node:crypto: the members' wrapped project keys.
  *
- * Why our own reader: every command that needs the project key opens one such file, a wrapped
- * key of 32 bytes. age-encryption's reader streams it through WHATWG streams and promises; the
- * streams alone load ~20 internal modules, and a CLI run spent ~12 ms of its ~35 ms above a bare
- * `node` there (bench/README.md, round 11). Writing keeps age-encryption (wrap.ts), and tests
- * hold this reader to Go `age` and age-encryption byte for byte (test/unit/age-file.test.ts).
+ * Why our own: every command that needs the project key opens one such file, a wrapped key of
+ * 32 bytes. age-encryption reads and writes through WHATWG streams and promises; the streams
+ * alone load ~20 internal modules, and a CLI run spent ~12 ms of its ~35 ms above a bare `node`
+ * there (bench/README.md, round 11). Go `age` and age-encryption (a test dependency) hold this
+ * module to the format byte for byte (test/unit/age-file.test.ts, age-interop.test.ts).
  *
- * It reads what kagi and the Rust CLI write, a file key for one recipient and a payload of
- * one STREAM chunk; a file holding more than one chunk (64 KiB) is refused, not opened.
+ * It is the part of age that kagi and the Rust CLI use: X25519 recipients only (stanzas of other
+ * types are skipped, as age skips them), and a payload of one STREAM chunk (64 KiB); a file
+ * holding more is refused, not partly opened, and never written.
  */
 
 const AGE_VERSION_LINE = 'age-encryption.org/v1';
@@ -27,6 +29,10 @@ const CHUNK_BYTES = 64 * 1024;
 const BODY_COLUMNS = 64;
 /** No header kagi reads is near this; a bigger one is hostile, and is refused before any work. */
 const MAX_HEADER_BYTES = 64 * 1024;
+/** ChaCha20-Poly1305's nonce for a file key: age seals each with a key used once. */
+const ZERO_NONCE = new Uint8Array(12);
+/** STREAM's nonce for the first chunk when it is also the last: counter 0, last-chunk flag set. */
+const LAST_CHUNK_NONCE = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 
 /** An age file that does not parse, or whose MAC or payload fails: never "not for you". */
 export class AgeFormatError extends Error {}
@@ -42,36 +48,6 @@ interface AgeHeader {
   covered: Uint8Array;
   mac: Uint8Array;
   payload: Uint8Array;
-}
-
-/** An X25519 identity, decoded once: its scalar and the public key age mixes into each stanza's salt. */
-export interface AgeIdentity {
-  scalar: Uint8Array;
-  publicKey: Uint8Array;
-}
-
-const IDENTITY_PREFIX = 'AGE-SECRET-KEY-';
-
-/** `AGE-SECRET-KEY-1…` → its scalar and public key; throws on anything else, as age does. */
-export function parseAgeIdentity(secretKey: string): AgeIdentity {
-  let decoded: { prefix: string; bytes: Uint8Array };
-  try {
-    decoded = bech32.decodeToBytes(secretKey);
-  } catch {
-    throw new AgeFormatError('invalid age identity');
-  }
-  if (
-    !secretKey.startsWith(`${IDENTITY_PREFIX}1`) ||
-    decoded.prefix.toUpperCase() !== IDENTITY_PREFIX ||
-    decoded.bytes.length !== X25519_BYTES
-  )
-    throw new AgeFormatError('invalid age identity');
-  return { scalar: decoded.bytes, publicKey: x25519Base(decoded.bytes) };
-}
-
-/** The `age1…` recipient of an identity. */
-export function ageRecipient(identity: AgeIdentity): string {
-  return bech32.encodeFromBytes('age', identity.publicKey);
 }
 
 /** The `-> ` stanzas of a header, counted without decoding or trying any of them. */
@@ -93,12 +69,53 @@ export function openAgeFile(file: Uint8Array, identity: AgeIdentity): Uint8Array
   const header = parseHeader(file);
   const fileKey = unwrapFileKey(header.stanzas, identity);
   if (!fileKey) return undefined;
-  const mac = createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header'))
-    .update(header.covered)
-    .digest();
+  const mac = headerMac(fileKey, header.covered);
   if (header.mac.length !== mac.length || !timingSafeEqual(header.mac, mac))
     throw new AgeFormatError('invalid header MAC');
   return openPayload(header.payload, fileKey);
+}
+
+/**
+ * `plaintext` as an age file for one X25519 recipient (`age1…`): what `age -r` writes, for a
+ * payload of up to one chunk.
+ */
+export function sealAgeFile(plaintext: Uint8Array, recipient: string): Uint8Array {
+  if (plaintext.length > CHUNK_BYTES) throw new AgeFormatError('more than one chunk: larger than any key kagi wraps');
+  const fileKey = randomBytes(FILE_KEY_BYTES);
+  const covered = Buffer.from(
+    `${AGE_VERSION_LINE}\n${x25519Stanza(fileKey, parseAgeRecipient(recipient))}---`,
+    'latin1',
+  );
+  const header = Buffer.from(
+    `${covered.toString('latin1')} ${base64nopad.encode(headerMac(fileKey, covered))}\n`,
+    'latin1',
+  );
+  const nonce = randomBytes(STREAM_NONCE_BYTES);
+  const chunk = sealChaCha20Poly1305(hkdf(fileKey, nonce, 'payload'), LAST_CHUNK_NONCE, plaintext);
+  return new Uint8Array(Buffer.concat([header, nonce, chunk]));
+}
+
+/** `-> X25519 <share>` and its body: the file key sealed under a key from a fresh ephemeral share. */
+function x25519Stanza(fileKey: Uint8Array, recipient: Uint8Array): string {
+  const ephemeral = randomBytes(X25519_BYTES);
+  const share = x25519Base(ephemeral);
+  const body = sealChaCha20Poly1305(wrapKey(x25519(ephemeral, recipient), share, recipient), ZERO_NONCE, fileKey);
+  // A 32-byte body is 43 base64 characters: one line, shorter than a full one, ends the stanza.
+  return `-> X25519 ${base64nopad.encode(share)}\n${base64nopad.encode(body)}\n`;
+}
+
+/** The key that seals a file key in an X25519 stanza: HKDF over the shared secret, salted with both public keys. */
+function wrapKey(secret: Uint8Array, share: Uint8Array, recipient: Uint8Array): Uint8Array {
+  const salt = new Uint8Array(2 * X25519_BYTES);
+  salt.set(share);
+  salt.set(recipient, X25519_BYTES);
+  return hkdf(secret, salt, X25519_LABEL);
+}
+
+function headerMac(fileKey: Uint8Array, covered: Uint8Array): Uint8Array {
+  return createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header'))
+    .update(covered)
+    .digest();
 }
 
 function hkdf(ikm: Uint8Array, salt: Uint8Array, info: string): Uint8Array {
@@ -118,12 +135,8 @@ function unwrapFileKey(stanzas: AgeStanza[], identity: AgeIdentity): Uint8Array 
     } catch {
       throw new AgeFormatError('invalid X25519 stanza: a low-order share');
     }
-    const salt = new Uint8Array(2 * X25519_BYTES);
-    salt.set(share);
-    salt.set(identity.publicKey, X25519_BYTES);
-    const wrapKey = hkdf(secret, salt, X25519_LABEL);
     try {
-      return openChaCha20Poly1305(wrapKey, new Uint8Array(12), body);
+      return openChaCha20Poly1305(wrapKey(secret, share, identity.publicKey), ZERO_NONCE, body);
     } catch {
       // Sealed for another recipient: try the next stanza.
     }
@@ -138,10 +151,8 @@ function openPayload(payload: Uint8Array, fileKey: Uint8Array): Uint8Array {
   if (sealed.length > CHUNK_BYTES + TAG_BYTES)
     throw new AgeFormatError('age payload holds more than one chunk: larger than any key kagi wraps');
   const streamKey = hkdf(fileKey, payload.subarray(0, STREAM_NONCE_BYTES), 'payload');
-  const nonce = new Uint8Array(12);
-  nonce[11] = 1;
   try {
-    return openChaCha20Poly1305(streamKey, nonce, sealed);
+    return openChaCha20Poly1305(streamKey, LAST_CHUNK_NONCE, sealed);
   } catch {
     throw new AgeFormatError('age payload does not authenticate');
   }

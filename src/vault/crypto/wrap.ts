@@ -1,5 +1,5 @@
-import { Encrypter } from 'age-encryption';
-import { countStanzas, openAgeFile, parseAgeIdentity, type AgeIdentity } from './ageFile';
+import { countStanzas, openAgeFile, sealAgeFile } from './ageFile';
+import { parseAgeIdentity, type AgeIdentity } from './ageKeys';
 import { KagiError } from '../errors';
 import { encodeBase64 } from '../format/encoding';
 import { X25519_RECIPIENT } from '../device/identity';
@@ -30,9 +30,7 @@ export async function wrapProjectKey(key: Uint8Array, recipient: string, owner?:
         : 'ask the requester to run `kagi member request` again with a current kagi',
     );
   }
-  const e = new Encrypter();
-  e.addRecipient(recipient);
-  return encodeBase64(await e.encrypt(key));
+  return encodeBase64(sealAgeFile(key, recipient));
 }
 
 /**

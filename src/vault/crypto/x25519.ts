@@ -2,12 +2,11 @@ import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
 import { x25519 as pureJs } from '@noble/curves/ed25519.js';
 
 /**
- * X25519 through Node's own crypto (OpenSSL, or BoringSSL in Electron), synchronously. The
- * vault's age files (ageFile.ts) and age-encryption's writer (through the build's stand-in,
- * scripts/bundle/node-x25519.ts) both use it. WebCrypto's X25519, age-encryption's own, loads
- * Node's whole WebCrypto layer on its first call: 15–30 ms of a CLI run. Where the runtime's
- * crypto lacks X25519 keys, @noble/curves' pure-JS curve does the work; the node bundles load
- * it on first use only (scripts/bundle/plugins.mjs), since building its tables costs ~10 ms.
+ * X25519 through Node's own crypto (OpenSSL, or BoringSSL in Electron), synchronously, for the
+ * vault's age files (ageFile.ts, ageKeys.ts). WebCrypto's X25519 loads Node's whole WebCrypto
+ * layer on its first call: 15–30 ms of a CLI run. Where the runtime's crypto lacks X25519 keys,
+ * @noble/curves' pure-JS curve does the work; the node bundles load it on first use only
+ * (scripts/bundle/plugins.mjs), since building its tables costs ~10 ms.
  */
 
 export const X25519_BYTES = 32;

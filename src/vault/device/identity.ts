@@ -1,5 +1,4 @@
-import { generateX25519Identity } from 'age-encryption';
-import { ageRecipient, parseAgeIdentity } from '../crypto/ageFile';
+import { ageRecipient, generateAgeIdentity, parseAgeIdentity } from '../crypto/ageKeys';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
@@ -55,7 +54,7 @@ export async function loadOrCreateIdentity(data: string): Promise<DeviceIdentity
   if (existing) return existing;
   const file = identityPath(data);
   ensurePrivateDir(path.dirname(file));
-  const secretKey = await generateX25519Identity();
+  const secretKey = generateAgeIdentity();
   try {
     fs.writeFileSync(file, secretKey, { flag: 'wx', mode: 0o600 });
   } catch (e) {

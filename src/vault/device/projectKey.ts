@@ -5,7 +5,7 @@ import { readTextIfExists, SMALL_FILE_BYTES, writeFileAtomic } from '../disk/fil
 import { keyCachePath } from './dataDir';
 import { loadSecretKey, recipientOf } from './identity';
 import { unwrapProjectKey } from '../crypto/wrap';
-import { parseAgeIdentity, type AgeIdentity } from '../crypto/ageFile';
+import { parseAgeIdentity, type AgeIdentity } from '../crypto/ageKeys';
 import type { AccessList, Member } from '../format/access';
 
 export type KeySource = 'KAGI_PROJECT_KEY' | 'KAGI_PROJECT_KEY_FILE' | 'device identity' | 'key cache';
