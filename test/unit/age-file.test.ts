@@ -17,7 +17,7 @@ import {
   parseAgeRecipient,
   type AgeIdentity,
 } from '../../src/vault/crypto/ageKeys';
-import { x25519, x25519Base } from '../../src/vault/crypto/x25519';
+import { x25519, x25519Backend, x25519Base } from '../../src/vault/crypto/x25519';
 import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
 import { openChaCha20Poly1305, sealChaCha20Poly1305 } from '../../src/vault/crypto/aead';
 import { AGE_KEYGEN, GO_AGE, requirePeers } from './peers';
@@ -223,6 +223,10 @@ describe('age keys', () => {
 });
 
 describe('X25519 over node:crypto', () => {
+  it("runs on Node's own crypto here, its keys made from JWK (the pure-JS curve is the fallback)", () => {
+    assert.equal(x25519Backend(), 'node:crypto');
+  });
+
   it("derives the public keys and shared secrets @noble/curves' x25519 derives", () => {
     for (let i = 0; i < 20; i++) {
       const [a, b] = [randomBytes(32), randomBytes(32)];

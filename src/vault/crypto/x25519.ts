@@ -38,6 +38,9 @@ function nativeKeys(): boolean {
   return nativeX25519;
 }
 
+/** Which implementation answers here: a test holds Node to its own, so a refused key cannot slow every command unseen. */
+export const x25519Backend = (): 'node:crypto' | '@noble/curves' => (nativeKeys() ? 'node:crypto' : '@noble/curves');
+
 function x25519Native(scalar: Uint8Array, point: Uint8Array): Uint8Array {
   const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64url(scalar), x: '' }, format: 'jwk' });
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(point) }, format: 'jwk' });
