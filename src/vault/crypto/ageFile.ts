@@ -82,14 +82,9 @@ export function openAgeFile(file: Uint8Array, identity: AgeIdentity): Uint8Array
 export function sealAgeFile(plaintext: Uint8Array, recipient: string): Uint8Array {
   if (plaintext.length > CHUNK_BYTES) throw new AgeFormatError('more than one chunk: larger than any key kagi wraps');
   const fileKey = randomBytes(FILE_KEY_BYTES);
-  const covered = Buffer.from(
-    `${AGE_VERSION_LINE}\n${x25519Stanza(fileKey, parseAgeRecipient(recipient))}---`,
-    'latin1',
-  );
-  const header = Buffer.from(
-    `${covered.toString('latin1')} ${base64nopad.encode(headerMac(fileKey, covered))}\n`,
-    'latin1',
-  );
+  const coveredText = `${AGE_VERSION_LINE}\n${x25519Stanza(fileKey, parseAgeRecipient(recipient))}---`;
+  const mac = headerMac(fileKey, Buffer.from(coveredText, 'latin1'));
+  const header = Buffer.from(`${coveredText} ${base64nopad.encode(mac)}\n`, 'latin1');
   const nonce = randomBytes(STREAM_NONCE_BYTES);
   const chunk = sealChaCha20Poly1305(hkdf(fileKey, nonce, 'payload'), LAST_CHUNK_NONCE, plaintext);
   return new Uint8Array(Buffer.concat([header, nonce, chunk]));
