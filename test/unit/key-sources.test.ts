@@ -108,8 +108,13 @@ describe('age wrap of the project key (docs/format.md §5.2)', () => {
     assert.equal(await unwrapProjectKey(bin, await generateX25519Identity()), undefined);
   });
 
-  it('refuses a recipient that is not age X25519', async () => {
+  it('refuses a recipient that is not age X25519, or whose Bech32 checksum is wrong', async () => {
     await assert.rejects(wrapProjectKey(new Uint8Array(32), 'ssh-ed25519 AAAA'), code('bad-access'));
+    const recipient = await identityToRecipient(await generateX25519Identity());
+    const edited = recipient.slice(0, -1) + (recipient.endsWith('q') ? 'p' : 'q');
+    await assert.rejects(wrapProjectKey(new Uint8Array(32), edited), (e: Error & { code?: string }) => {
+      return code('bad-access')(e) && /not an age X25519 recipient/.test(e.message);
+    });
   });
 
   it('a wrap whose payload is not 32 bytes is skipped by the member search', async () => {

@@ -49,6 +49,16 @@ export function parseAgeRecipient(recipient: string): Uint8Array {
   return decode(recipient, RECIPIENT_PREFIX, 'recipient');
 }
 
+/** Whether `text` is an `age1…` X25519 recipient, its checksum included. */
+export function isAgeRecipient(text: string): boolean {
+  try {
+    parseAgeRecipient(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The `age1…` recipient of an identity. */
 export function ageRecipient(identity: AgeIdentity): string {
   return bech32.encodeFromBytes(RECIPIENT_PREFIX, identity.publicKey);
