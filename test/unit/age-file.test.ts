@@ -164,6 +164,23 @@ describe('age files: our reader judges damage as age-encryption does', () => {
   });
 });
 
+describe("age files: a wrap the Rust CLI's age crate wrote", () => {
+  // The `wrapped_key` of the one member in BANG88/kagi v0.1.10's tests/.kagi/access.json (MIT):
+  // an X25519 stanza and the crate's random grease stanza (`-> \l-grease p#`, a two-line
+  // body). Its identity was never published, so only the parse can be checked: a foreign
+  // identity must get "not mine", never a format error.
+  const RUST_WRAP = Buffer.from(
+    'YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBiLzlvekJPNG9pTm03R1N0VFhac0N5amdxdFAvY2R1T2swN21Zbk5KM1Q0Ci9ORER3cVAzb1dGYWNoSTgrUHNUM213QkRQRFpRTHlsZHlIMFpyclh6eHcKLT4gXGwtZ3JlYXNlIHAjCkNEY1ZKelRvSUQvTDdtLzBRdzZQa1dzQkEvcy8zV2dVbnVFNGxzYXZOcWZodktjSWw0bmxxeTZxbEtWcjl3dEEKNkQ3Um43Y3pPV01NVFp2VTVKYWN3d2sKLS0tIFNQMUFtSlNrTFhlcS81Yyt6Yk53WnFDZklqVUUwdW1jQjhFVW5WWXlWa1UKicga+56HyBSLMsbD2RHoMhTtTD2zHZR2l0V6mTdTbgfZ+iqcyeFFe7Ln2cm2/XNCab0Jg89dD2iN97UFaDa2eg==',
+    'base64',
+  );
+
+  it('parses, skips the grease stanza, and is not for a foreign identity', async () => {
+    assert.match(RUST_WRAP.toString('latin1'), /\n-> \S+-grease /);
+    const foreign = await newIdentity();
+    assert.equal(openAgeFile(new Uint8Array(RUST_WRAP), foreign.id), undefined);
+  });
+});
+
 describe('age files: our writer, read by Go age and age-encryption', () => {
   before(function () {
     requirePeers(this, [GO_AGE]);
