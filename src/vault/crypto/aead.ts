@@ -49,32 +49,38 @@ function subkeyAndNonce(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Arra
   return { subkey: new Uint8Array(out.buffer), iv };
 }
 
+/** OpenSSL's ChaCha20-Poly1305 (RFC 8439, a 12-byte nonce): ciphertext ‖ tag. */
+function opensslSeal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
+  const c = createCipheriv('chacha20-poly1305', key, iv, { authTagLength: TAG });
+  c.setAAD(aad, { plaintextLength: pt.length });
+  return new Uint8Array(Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]));
+}
+
+function opensslOpen(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array) {
+  const d = createDecipheriv('chacha20-poly1305', key, iv, { authTagLength: TAG });
+  d.setAAD(aad, { plaintextLength: ciphertext.length });
+  d.setAuthTag(tag);
+  const plaintext = d.update(ciphertext);
+  d.final(); // throws when the tag does not authenticate; a stream cipher has nothing left to emit
+  return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
+}
+
+/** ciphertext ‖ tag, apart. */
+function splitTag(sealed: Uint8Array): [Uint8Array, Uint8Array] {
+  if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
+  return [sealed.subarray(0, sealed.length - TAG), sealed.subarray(sealed.length - TAG)];
+}
+
 export const nativeAead: Aead = {
   name: 'openssl',
   seal(key, nonce, aad, pt) {
     const { subkey, iv } = subkeyAndNonce(key, nonce);
-    const c = createCipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG });
-    c.setAAD(aad, { plaintextLength: pt.length });
-    return new Uint8Array(Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]));
+    return opensslSeal(subkey, iv, aad, pt);
   },
-  open(key, nonce, aad, sealed) {
-    if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
-    return nativeAead.openDetached(
-      key,
-      nonce,
-      aad,
-      sealed.subarray(0, sealed.length - TAG),
-      sealed.subarray(sealed.length - TAG),
-    );
-  },
+  open: (key, nonce, aad, sealed) => nativeAead.openDetached(key, nonce, aad, ...splitTag(sealed)),
   openDetached(key, nonce, aad, ciphertext, tag) {
     const { subkey, iv } = subkeyAndNonce(key, nonce);
-    const d = createDecipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG });
-    d.setAAD(aad, { plaintextLength: ciphertext.length });
-    d.setAuthTag(tag);
-    const plaintext = d.update(ciphertext);
-    d.final(); // throws when the tag does not authenticate; a stream cipher has nothing left to emit
-    return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
+    return opensslOpen(subkey, iv, aad, ciphertext, tag);
   },
 };
 
@@ -96,20 +102,16 @@ const opensslChaCha = hasOpenSslChaCha();
 
 export const aead: Aead = opensslChaCha ? nativeAead : nobleAead;
 
+const NO_AAD = new Uint8Array(0);
+
 /** ChaCha20-Poly1305 (RFC 8439, a 12-byte nonce, no AAD), as age seals file keys and payloads: ciphertext ‖ tag. */
 export function sealChaCha20Poly1305(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  if (!opensslChaCha) return chacha20poly1305(key, nonce).encrypt(plaintext);
-  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
-  return new Uint8Array(Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]));
+  return opensslChaCha ? opensslSeal(key, nonce, NO_AAD, plaintext) : chacha20poly1305(key, nonce).encrypt(plaintext);
 }
 
 /** The opposite of sealChaCha20Poly1305; throws on a bad tag. */
 export function openChaCha20Poly1305(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array {
-  if (!opensslChaCha) return chacha20poly1305(key, nonce).decrypt(sealed);
-  if (sealed.length < TAG) throw new Error('ciphertext shorter than its tag');
-  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
-  d.setAuthTag(sealed.subarray(sealed.length - TAG));
-  const plaintext = d.update(sealed.subarray(0, sealed.length - TAG));
-  d.final();
-  return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
+  return opensslChaCha
+    ? opensslOpen(key, nonce, NO_AAD, ...splitTag(sealed))
+    : chacha20poly1305(key, nonce).decrypt(sealed);
 }
