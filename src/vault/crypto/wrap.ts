@@ -2,7 +2,6 @@ import { countStanzas, openAgeFile, sealAgeFile } from './ageFile';
 import { isAgeRecipient, parseAgeIdentity, type AgeIdentity } from './ageKeys';
 import { KagiError } from '../errors';
 import { encodeBase64 } from '../format/encoding';
-import { X25519_RECIPIENT } from '../device/identity';
 import { KEY_BYTES } from './seal';
 
 /**
@@ -21,8 +20,8 @@ export interface WrapOwner {
 
 /** The project key as a binary (unarmored) age file for one recipient, base64. */
 export async function wrapProjectKey(key: Uint8Array, recipient: string, owner?: WrapOwner): Promise<string> {
-  // The shape, then the Bech32 checksum: an edited recipient is refused here, not at age's first use.
-  if (!X25519_RECIPIENT.test(recipient) || !isAgeRecipient(recipient)) {
+  // Prefix, alphabet, length and Bech32 checksum: an edited recipient is refused here.
+  if (!isAgeRecipient(recipient)) {
     throw new KagiError(
       'bad-access',
       `${owner ? `member ${owner.memberId} (${owner.name}): ` : ''}recipient ${recipient} is not an age X25519 recipient (age1…)`,

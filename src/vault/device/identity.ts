@@ -13,7 +13,6 @@ export interface DeviceIdentity {
 }
 
 const IDENTITY = /^AGE-SECRET-KEY-1[02-9ACDEFGHJKLMNPQRSTUVWXYZ]{58}$/;
-export const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
 /** The `age1…` recipient of a secret key (an X25519 operation). */
 export const recipientOf = (secretKey: string): string => ageRecipient(parseAgeIdentity(secretKey));
