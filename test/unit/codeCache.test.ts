@@ -39,14 +39,14 @@ if (require.main === module) {
 `;
 const HELPER = `module.exports = { name: 'helper', base: (i) => i % 3 };\n`;
 
-async function makeDist(): Promise<string> {
+async function makeDist(body = BODY): Promise<string> {
   const href = pathToFileURL(path.join(REPO, 'scripts', 'bundle', 'code-cache-entries.mjs')).href;
   const { stubSource } = (await import(href)) as { stubSource(entry: string): string };
   const dist = path.join(tempDir('kagi-cc-dist-'), 'dist');
   fs.mkdirSync(dist);
   fs.copyFileSync(LOADER, path.join(dist, 'code-cache.js'));
   fs.writeFileSync(path.join(dist, 'app.js'), stubSource('app.js'));
-  fs.writeFileSync(path.join(dist, 'app.bundle.js'), BODY);
+  fs.writeFileSync(path.join(dist, 'app.bundle.js'), body);
   fs.writeFileSync(path.join(dist, 'helper.js'), HELPER);
   return dist;
 }
@@ -150,6 +150,25 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     assert.equal(fs.statSync(path.join(home.cache, files[0]!)).mode & 0o777, 0o600);
     assert.deepEqual(runOk(home), ['hit']);
     assert.deepEqual(runOk(home), ['hit']);
+  });
+
+  it('a bundle that is not ASCII is read as UTF-8, from the cache too; an ASCII one as the same text', async () => {
+    // The loader decodes an ASCII bundle (what esbuild writes) as Latin-1; anything else must
+    // still come out as the UTF-8 text it is, not as its bytes one by one.
+    const text = 'caf\u00e9 \u2192 \u2713 \u{1F511}';
+    for (const literal of [
+      JSON.stringify(text),
+      `'${text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)}'`,
+    ]) {
+      const utf8 = path.join(await makeDist(`process.stdout.write(${literal});\n`), 'app.js');
+      const home = makeHome();
+      for (const events of [['miss', 'written'], ['hit']]) {
+        const r = run(utf8, home);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, text);
+        assert.deepEqual(r.events, events);
+      }
+    }
   });
 
   it('KAGI_NO_CODE_CACHE=1 reads and writes nothing', () => {
