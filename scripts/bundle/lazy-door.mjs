@@ -11,24 +11,34 @@ import * as path from 'node:path';
  * and copied the module's own properties onto it. The module here owns none; its prototype is
  * a proxy that requires the real module on the first property read, so nothing loads until an
  * export is used. `__esModule` is answered without loading: `true` for a bundle (esbuild's
- * CommonJS), `undefined` for a Node built-in (scripts/bundle/plugins.mjs).
+ * CommonJS), `undefined` for a Node built-in (scripts/bundle/plugins.mjs). `parts`: names
+ * served by a smaller file that exports the same bindings (the vault's hot path,
+ * scripts/bundle/vault-split.mjs), required instead of `specifier` for those names.
  */
-export const lazyModuleSource = (specifier, { esModule }) => `
+export const lazyModuleSource = (specifier, { esModule, parts = [] }) => `
 let loaded;
 const load = () => (loaded ??= require(${JSON.stringify(specifier)}));
+${parts
+  .map(
+    ({ file, names }, i) => `let loaded${i};
+const names${i} = new Set(${JSON.stringify(names)});
+const load${i} = () => (loaded${i} ??= require(${JSON.stringify(file)}));`,
+  )
+  .join('\n')}
+const owner = (name) => ${parts.map((_, i) => `names${i}.has(name) ? load${i}() : `).join('')}load();
 const exportsOnFirstUse = new Proxy(Object.create(null), {
-  get: (_, name) => (name === '__esModule' ? ${esModule ? 'true' : 'undefined'} : load()[name]),
-  has: (_, name) => name in load(),
+  get: (_, name) => (name === '__esModule' ? ${esModule ? 'true' : 'undefined'} : owner(name)[name]),
+  has: (_, name) => name in owner(name),
 });
 module.exports = Object.create(exportsOnFirstUse);
 `;
 
 /**
  * `door`: the module's path from the repository root (`src/vault/index.ts`); `file`: the bundle
- * the proxy requires, relative to the entry bundle (`./vault.js`). The door is recognised by
+ * the proxy requires, relative to the entry bundle (`./vault.js`); `parts`: see lazyModuleSource. The door is recognised by
  * the path an import resolves to (`../vault`, `../../vault`, `./commandHandlers`), not by name.
  */
-export function lazyDoor({ name, door, file }) {
+export function lazyDoor({ name, door, file, parts }) {
   const doorPath = path.resolve(door);
   const spec =
     path.basename(doorPath, '.ts') === 'index' ? path.basename(path.dirname(doorPath)) : path.basename(doorPath, '.ts');
@@ -37,16 +47,18 @@ export function lazyDoor({ name, door, file }) {
     const target = path.resolve(args.resolveDir, args.path);
     return target + '.ts' === doorPath || path.join(target, 'index.ts') === doorPath;
   };
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const files = new Set([file, ...(parts ?? []).map((p) => p.file)]);
   return {
     name,
     setup(b) {
       b.onResolve({ filter: new RegExp(`${spec}$`) }, (args) =>
         isDoor(args) ? { path: spec, namespace: name } : undefined,
       );
-      b.onResolve({ filter: new RegExp(`^${escaped}$`), namespace: name }, () => ({ path: file, external: true }));
+      b.onResolve({ filter: /.*/, namespace: name }, (args) =>
+        files.has(args.path) ? { path: args.path, external: true } : undefined,
+      );
       b.onLoad({ filter: /.*/, namespace: name }, () => ({
-        contents: lazyModuleSource(file, { esModule: true }),
+        contents: lazyModuleSource(file, { esModule: true, parts }),
         loader: 'js',
       }));
     },

@@ -1,8 +1,6 @@
 // esbuild plugins for our node bundles (docs/architecture.md, "Bundle"). Shared by
 // scripts/build.mjs and anything that bundles the vault the same way.
-import * as fs from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import ts from 'typescript';
 import { lazyModuleSource } from './lazy-door.mjs';
 
 const require = createRequire(import.meta.url);
@@ -25,16 +23,15 @@ export const lazyCurve = {
 const hostModules = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'vscode']);
 
 /**
- * One module per host module (Node's built-ins, `vscode`) for the whole bundle, re-exporting
- * the host module's names one by one. esbuild wraps `import * as fs from 'node:fs'` in
- * `__toESM(require(...))` in every module that writes it, and `export * from 'node:fs'` in a
- * run-time `__reExport`: both copy every property of the module into a new object of getters,
- * ~1 ms of each bundle's load for `fs`, `crypto`, `path`, `os` and `buffer`, and the `vscode`
- * API object at activation (bench `run_vs_floor`, `activation_vs_empty`). Named re-exports
- * compile to one `require` and plain property reads at each use (`import_node_fs.statSync`),
- * read live as before. A name used in our code but missing from the list fails the build
- * (`import-is-undefined` is an error in scripts/build.mjs); a listed name missing from the
- * runtime reads `undefined`, as it did through the copy.
+ * One module per host module (Node's built-ins, `vscode`) for the whole bundle. esbuild wraps
+ * `import * as fs from 'node:fs'` in `__toESM(require(...))` in every module that writes it,
+ * copying the module's properties each time (~7 ms of every CLI start, ~10 ms of the
+ * extension's activation for the `vscode` API object); through one module, once. A built-in's
+ * module re-exports its names one by one: `export * from 'node:fs'` would still copy every
+ * property into an object of getters at load (~1 ms per bundle for `fs`, `crypto`, `path`, `os`
+ * and `buffer`, bench `run_vs_floor`), named re-exports compile to one `require` and plain
+ * property reads at each use (`import_node_fs.statSync`), live as before. A name our code uses
+ * but the list lacks fails the build (`import-is-undefined` is an error in scripts/build.mjs).
  */
 export const hostModulesOnce = {
   name: 'host-modules-once',
@@ -48,7 +45,11 @@ export const hostModulesOnce = {
     b.onLoad({ filter: /.*/, namespace: 'host-module' }, (args) => ({
       contents: LOADED_ON_FIRST_USE.has(args.path.replace(/^node:/, ''))
         ? lazyModuleSource(args.path, { esModule: false })
-        : `export { ${exportedNames(args.path).join(', ')} } from ${JSON.stringify(args.path)};`,
+        : args.path === 'vscode'
+          ? // Its names are the running editor's: code reads API newer than @types/vscode off the
+            // namespace (src/extension/lmTool.ts), so the copy of every run-time name stays.
+            `export * from 'vscode';`
+          : `export { ${exportedNames(args.path).join(', ')} } from ${JSON.stringify(args.path)};`,
       loader: 'js',
     }));
   },
@@ -56,35 +57,11 @@ export const hostModulesOnce = {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** The names a host module exports: a built-in's own properties here, `vscode`'s from its typings. */
+/** A built-in's names, as this Node has them (the extension host's Node is the same major or newer). */
 function exportedNames(specifier) {
-  const names = specifier === 'vscode' ? vscodeValueNames() : Object.getOwnPropertyNames(require(specifier));
-  return names.filter((n) => IDENTIFIER.test(n) && n !== 'default').sort();
-}
-
-/**
- * The run-time values `declare module 'vscode'` declares in @types/vscode (the engine's API
- * the extension compiles against): its exported classes, enums, namespaces, functions and
- * variables, not its interfaces and types.
- */
-function vscodeValueNames() {
-  const file = require.resolve('@types/vscode/index.d.ts');
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
-  const module = source.statements.find((s) => ts.isModuleDeclaration(s) && s.name.text === 'vscode');
-  const names = [];
-  for (const s of module?.body?.statements ?? []) {
-    if (!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    if (ts.isVariableStatement(s)) names.push(...s.declarationList.declarations.map((d) => d.name.getText(source)));
-    else if (
-      ts.isClassDeclaration(s) ||
-      ts.isEnumDeclaration(s) ||
-      ts.isModuleDeclaration(s) ||
-      ts.isFunctionDeclaration(s)
-    )
-      names.push(s.name.text);
-  }
-  if (!names.includes('window') || !names.includes('Uri')) throw new Error(`${file}: no vscode API found`);
-  return [...new Set(names)];
+  return Object.getOwnPropertyNames(require(specifier))
+    .filter((n) => IDENTIFIER.test(n) && n !== 'default')
+    .sort();
 }
 
 /**

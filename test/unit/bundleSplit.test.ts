@@ -15,8 +15,19 @@ import { device, tempDir } from './helpers';
 interface Entry {
   scopeOf(scope: string): { service?: string; env: string };
   makeError(): Error;
+  doorError(): unknown;
   recognises(e: unknown): boolean;
 }
+
+interface VaultSplit {
+  buildVault(opts: {
+    outdir: string;
+    options: esbuild.BuildOptions;
+  }): Promise<esbuild.BuildResult & { metafile: esbuild.Metafile }>;
+  HOT_PATH_NAMES: string[];
+}
+const vaultSplit = async () =>
+  (await import(pathToFileURL(path.resolve('scripts/bundle/vault-split.mjs')).href)) as VaultSplit;
 
 async function plugins(): Promise<esbuild.Plugin[]> {
   const href = (rel: string) => pathToFileURL(path.resolve(rel)).href;
@@ -39,26 +50,60 @@ describe('bundle split: the vault loads on first use', function () {
       plugins: all,
       metafile: true,
     });
-    await esbuild.build({
-      ...common,
-      entryPoints: ['src/vault/index.ts'],
-      outfile: path.join(out, 'vault.js'),
-      plugins: all.slice(1),
-    });
+    const { buildVault, HOT_PATH_NAMES } = await vaultSplit();
+    await buildVault({ outdir: out, options: { bundle: true, logLevel: 'error', plugins: all.slice(1) } });
+    fs.copyFileSync('scripts/bundle/code-cache.cjs', path.join(out, 'code-cache.js'));
     const entrySource = fs.readFileSync(path.join(out, 'entry.js'), 'utf8');
     assert.ok(!entrySource.includes('src/vault/'), 'no vault module is bundled into the entry');
-    const vaultFile = path.join(out, 'vault.js');
     // Node's own require, to see what it has loaded (its cache) as the extension host would.
     const nodeRequire = createRequire(__filename);
-    const loaded = () => nodeRequire.cache[vaultFile] !== undefined;
+    const loaded = () =>
+      ['vault-core.js', 'vault-shared.js', 'vault.js'].filter((f) => nodeRequire.cache[path.join(out, f)]);
 
     const entry = nodeRequire(path.join(out, 'entry.js')) as Entry;
-    assert.equal(loaded(), false, 'requiring the entry must not load the vault');
-    assert.deepEqual(entry.scopeOf('api/production'), { service: 'api', env: 'production' });
-    assert.equal(loaded(), true);
+    assert.deepEqual(loaded(), [], 'requiring the entry must not load the vault');
+    // The hot path's names come from vault-core.js (and the shared code), without the door.
     const e = entry.makeError();
+    assert.deepEqual(loaded(), ['vault-core.js', 'vault-shared.js']);
     assert.equal(entry.recognises(e), true, 'classes keep their identity through the proxy');
     assert.equal(entry.recognises(new Error('x')), false);
+    assert.deepEqual(entry.scopeOf('api/production'), { service: 'api', env: 'production' });
+    assert.deepEqual(loaded(), ['vault-core.js', 'vault-shared.js', 'vault.js'], 'any other name loads the door');
+    // One module, one instance: an error made on the door's side is the hot path's class.
+    assert.equal(entry.recognises(entry.doorError()), true);
+    const door = nodeRequire(path.join(out, 'vault.js')) as Record<string, unknown>;
+    const core = nodeRequire(path.join(out, 'vault-core.js')) as Record<string, unknown>;
+    for (const name of HOT_PATH_NAMES) {
+      assert.ok(door[name] !== undefined, `the door exports ${name}`);
+      assert.equal(core[name], door[name], `${name} is one binding in vault-core.js and vault.js`);
+    }
+    assert.deepEqual(Object.keys(core).sort(), [...HOT_PATH_NAMES].sort());
+  });
+
+  it("the vault's three bundles share no module (as scripts/build.mjs builds them)", async () => {
+    const out = tempDir('kagi-vault-split-');
+    const { buildVault } = await vaultSplit();
+    const result = await buildVault({
+      outdir: out,
+      options: { bundle: true, logLevel: 'error', plugins: (await plugins()).slice(1) },
+    });
+    const owners = new Map<string, string[]>();
+    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      for (const input of Object.keys(output.inputs))
+        owners.set(input, [...(owners.get(input) ?? []), path.basename(file)]);
+    }
+    const twice = [...owners].filter(([, files]) => files.length > 1);
+    assert.deepEqual(twice, []);
+    const shared = [...owners].filter(([, [file]]) => file === 'vault-shared.js').map(([input]) => input);
+    const doorOnly = [...owners].filter(([, [file]]) => file === 'vault.js').map(([input]) => input);
+    // The hot path reads a scope: the ciphers and the store's format are shared; the rest of the
+    // use cases are not (git, the team's review, the scan).
+    assert.ok(
+      shared.includes('src/vault/crypto/aead.ts') && shared.includes('src/vault/format/store.ts'),
+      shared.join(),
+    );
+    for (const m of ['src/vault/usecases/gitMerge.ts', 'src/vault/usecases/scan.ts', 'src/vault/team/review.ts'])
+      assert.ok(doorOnly.includes(m), `${m} only in vault.js`);
   });
 });
 
@@ -145,8 +190,9 @@ describe('bundle: built-ins a command does not call are never loaded (scripts/bu
   const LAZY = ['child_process', 'readline', 'tty'];
 
   /** The CLI with a preload that writes which of LAZY Node loaded (its own list) at exit. */
-  function kagiLoading(args: string[], opts: CliOptions): { loaded: string[]; stdout: string } {
+  function kagiLoading(args: string[], opts: CliOptions): { loaded: string[]; bundles: string[]; stdout: string } {
     const report = path.join(tempDir('kagi-builtins-'), 'loaded.json');
+    const trace = path.join(path.dirname(report), 'code-cache.trace');
     const preload = path.join(path.dirname(report), 'preload.cjs');
     // Only the CLI's process reports: `kagi run`'s child inherits NODE_OPTIONS too.
     fs.writeFileSync(
@@ -154,12 +200,22 @@ describe('bundle: built-ins a command does not call are never loaded (scripts/bu
       `if (process.argv[1] === ${JSON.stringify(CLI)}) process.on('exit', () => require('fs').writeFileSync(` +
         `${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList.map((m) => m.replace(/^NativeModule /, '')))));`,
     );
-    const r = kagiOk(args, { ...opts, env: { NODE_OPTIONS: `--require ${preload}` } });
+    const r = kagiOk(args, { ...opts, env: { NODE_OPTIONS: `--require ${preload}`, KAGI_CODE_CACHE_TRACE: trace } });
     const all = JSON.parse(fs.readFileSync(report, 'utf8')) as string[];
-    return { loaded: LAZY.filter((m) => all.includes(m)), stdout: r.stdout };
+    // The bundles the code cache loader ran (one line each: `<bundle> <event>`).
+    const bundles = [
+      ...new Set(
+        fs
+          .readFileSync(trace, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ')[0]!),
+      ),
+    ];
+    return { loaded: LAZY.filter((m) => all.includes(m)), bundles: bundles.sort(), stdout: r.stdout };
   }
 
-  it('`kagi get` loads none of child_process, readline, tty; `kagi run` loads child_process and runs its program', () => {
+  it('`kagi get` loads none of child_process, readline, tty, nor the vault beyond its hot path; `kagi run` loads child_process and runs its program', () => {
     const opts = { cwd: tempDir('kagi-cli-'), home: device('owner').home };
     kagiOk(['init', '--envs', 'development'], opts);
     kagiOk(['set', 'development', 'GREETING', 'hello'], opts);
@@ -171,5 +227,12 @@ describe('bundle: built-ins a command does not call are never loaded (scripts/bu
     const run = kagiLoading(['run', 'development', '--', ...hashEnvProgram(['GREETING'])], opts);
     assert.equal(run.stdout, hashOf(['hello']), 'the program ran with the secret, through the lazy child_process');
     assert.deepEqual(run.loaded, ['child_process']);
+
+    // The vault's hot path (scripts/bundle/vault-split.mjs): get and run never load the door's
+    // own bundle; a command beyond it does.
+    const hot = ['cli.bundle', 'vault-core.bundle', 'vault-shared.bundle'];
+    assert.deepEqual(get.bundles, hot);
+    assert.deepEqual(run.bundles, hot);
+    assert.deepEqual(kagiLoading(['member', 'list'], opts).bundles, [...hot, 'vault.bundle']);
   });
 });

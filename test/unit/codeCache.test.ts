@@ -376,14 +376,17 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     const plain = kagi(['help', 'scan'], { KAGI_NO_CODE_CACHE: '1' });
     assert.match(plain, /^Usage: kagi scan/);
     assert.equal(kagi(['help', 'scan']), plain);
+    // The vault's door and the code it shares with the hot path (scripts/bundle/vault-split.mjs).
     assert.deepEqual(events(home), [
       'cli.bundle miss',
       'cli.bundle written',
+      'vault-shared.bundle miss',
+      'vault-shared.bundle written',
       'vault.bundle miss',
       'vault.bundle written',
     ]);
     assert.equal(kagi(['help', 'scan']), plain);
-    assert.deepEqual(events(home), ['cli.bundle hit', 'vault.bundle hit']);
+    assert.deepEqual(events(home), ['cli.bundle hit', 'vault-shared.bundle hit', 'vault.bundle hit']);
     // `--version` and the command list load the CLI's bundle only, never the vault.
     assert.match(kagi(['--version']), /^kagi \d/);
     assert.deepEqual(events(home), ['cli.bundle hit']);

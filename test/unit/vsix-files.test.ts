@@ -22,7 +22,7 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/(extension|commands|vault|cli)(\.bundle)?\.js$/,
+  /^dist\/(extension|commands|vault|vault-core|vault-shared|cli)(\.bundle)?\.js$/,
   // the loader the entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
   /^dist\/code-cache\.js$/,
   // the apps and the one chunk they share
@@ -37,8 +37,11 @@ const REQUIRED = [
   'package.json',
   'package.nls.json',
   'dist/extension.js',
-  // required by dist/extension.js (and dist/cli.js) on first use of the vault
+  // required by dist/extension.js (and dist/cli.js) on first use of the vault: its door, its
+  // hot path, and the code both require (scripts/bundle/vault-split.mjs)
   'dist/vault.js',
+  'dist/vault-core.js',
+  'dist/vault-shared.js',
   // required by dist/extension.js on a command's first run (src/extension/onDemandCommands.ts)
   'dist/commands.js',
   // what the extension names as Git's drivers, textconv and pre-commit guard (kagi-git launcher)
@@ -47,6 +50,8 @@ const REQUIRED = [
   'dist/extension.bundle.js',
   'dist/commands.bundle.js',
   'dist/vault.bundle.js',
+  'dist/vault-core.bundle.js',
+  'dist/vault-shared.bundle.js',
   'dist/cli.bundle.js',
   'dist/code-cache.js',
   'media/icon.png',
@@ -123,6 +128,9 @@ describe('the VSIX contents (vsce ls)', function () {
         'dist/extension.js.map',
         'dist/vault.js',
         'dist/vault.js.map',
+        'dist/vault-shared.bundle.js',
+        'dist/vault-shared.bundle.js.map',
+        'dist/vault-esm/vault-shared.js',
         'dist/commands.js',
         'dist/commands.bundle.js',
         'dist/commands.bundle.js.map',
@@ -157,6 +165,7 @@ describe('the VSIX contents (vsce ls)', function () {
         [
           'dist/extension.js',
           'dist/vault.js',
+          'dist/vault-shared.bundle.js',
           'dist/commands.js',
           'dist/commands.bundle.js',
           'dist/webview/shared.js',
