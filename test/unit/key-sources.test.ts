@@ -5,9 +5,10 @@ import { Encrypter, generateX25519Identity, identityToRecipient } from 'age-encr
 import { initProject } from '../../src/vault/usecases/init';
 import { Project } from '../../src/vault/project/project';
 import { findMyMembership, parseKeyText, resolveProjectKey, type KeyContext } from '../../src/vault/device/projectKey';
-import { loadIdentity, loadOrCreateIdentity } from '../../src/vault/device/identity';
+import { loadIdentity, loadOrCreateIdentity, loadSecretKey } from '../../src/vault/device/identity';
 import { unwrapProjectKey, wrapProjectKey } from '../../src/vault/crypto/wrap';
 import { decodeBase64Strict, encodeBase64 } from '../../src/vault/format/encoding';
+import { KagiError } from '../../src/vault/errors';
 import { identityPath, keyCachePath } from '../../src/vault/device/dataDir';
 import type { AccessList, Member } from '../../src/vault/format/access';
 import { device, tempDir } from './helpers';
@@ -153,6 +154,28 @@ describe('identity file (docs/format.md §6.2)', () => {
     fs.mkdirSync(path.dirname(identityPath(data)), { recursive: true });
     fs.writeFileSync(identityPath(data), secret + '\n');
     assert.equal((await loadIdentity(data))?.secretKey, secret);
+  });
+
+  it('rejects an identity whose checksum does not match, with what to do and never the key', async () => {
+    const data = tempDir();
+    const secret = await generateX25519Identity();
+    // One character of the data part changed for another of the Bech32 alphabet: the shape holds.
+    const i = 'AGE-SECRET-KEY-1'.length + 10;
+    const changed = secret.slice(0, i) + (secret[i] === 'Q' ? 'P' : 'Q') + secret.slice(i + 1);
+    fs.mkdirSync(path.dirname(identityPath(data)), { recursive: true });
+    fs.writeFileSync(identityPath(data), changed + '\n');
+    for (const load of [() => loadIdentity(data), async () => loadSecretKey(data)]) {
+      await assert.rejects(
+        load(),
+        (e: Error & { code?: string; hint?: string }) =>
+          e instanceof KagiError &&
+          e.code === 'no-identity' &&
+          /checksum/.test(e.message) &&
+          /member request/.test(e.hint ?? '') &&
+          !e.message.includes(changed.slice(20)) &&
+          !e.message.includes(secret.slice(20)),
+      );
+    }
   });
 
   it('rejects age-keygen comment lines', async () => {

@@ -59,6 +59,16 @@ export function isAgeRecipient(text: string): boolean {
   }
 }
 
+/** Whether `text` is an `AGE-SECRET-KEY-1…` X25519 identity, its checksum included (no X25519 operation). */
+export function isAgeIdentity(text: string): boolean {
+  try {
+    decode(text, IDENTITY_PREFIX, 'identity');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The `age1…` recipient of an identity. */
 export function ageRecipient(identity: AgeIdentity): string {
   return bech32.encodeFromBytes(RECIPIENT_PREFIX, identity.publicKey);

@@ -1,4 +1,4 @@
-import { ageRecipient, generateAgeIdentity, parseAgeIdentity } from '../crypto/ageKeys';
+import { ageRecipient, generateAgeIdentity, isAgeIdentity, parseAgeIdentity } from '../crypto/ageKeys';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioError, KagiError } from '../errors';
@@ -71,6 +71,14 @@ function parseSecretKey(text: string, file: string): string {
       'no-identity',
       `${file} is not a bare age X25519 identity (AGE-SECRET-KEY-1…)`,
       'remove comment lines and keep only the AGE-SECRET-KEY-1… line',
+    );
+  }
+  // The right shape with a wrong Bech32 checksum: a character changed since it was written.
+  if (!isAgeIdentity(secretKey)) {
+    throw new KagiError(
+      'no-identity',
+      `${file} holds an age identity whose checksum does not match (a character of it was changed)`,
+      'restore the file from a backup; without one, move it aside and run `kagi member request` for a new identity',
     );
   }
   return secretKey;
