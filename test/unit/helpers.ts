@@ -10,9 +10,30 @@ import { Project } from '../../src/vault/project/project';
 import { initProject } from '../../src/vault/usecases/init';
 import { setSecrets } from '../../src/vault/usecases/secrets';
 
-/** A fresh folder under the OS temp dir, removed after the current mocha suite. */
+const made: string[] = [];
+
+/**
+ * A fresh folder under the OS temp dir, removed when the process (the mocha run, the bench)
+ * exits. A run makes ~1,500 of them, test identities among them. KAGI_KEEP_TEST_DIRS=1 keeps
+ * them, to look at what a failing test left.
+ */
 export function tempDir(prefix = 'kagi-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (made.push(dir) === 1) process.once('exit', removeMade);
+  return dir;
+}
+
+function removeMade(): void {
+  if (process.env.KAGI_KEEP_TEST_DIRS === '1') return;
+  for (const dir of made.splice(0)) {
+    try {
+      // A test may have left a folder read-only: make it writable again, then remove it all.
+      fs.chmodSync(dir, 0o700);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort: a folder this user cannot remove stays (a test's other-user file)
+    }
+  }
 }
 
 /** A device: its own KAGI_HOME, no key variables leaking in from the test runner. */
