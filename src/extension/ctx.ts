@@ -54,6 +54,17 @@ export class Ctx implements vscode.Disposable {
     this.extension.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
 
+  /**
+   * Registers a provider right after activate() returns, for providers VS Code only asks when
+   * it has a request (completion, hover, code actions) or waits for (a webview view): each
+   * registration is a round trip to the workbench, ~0.5–1 ms, that whatever triggered the
+   * activation need not wait for. Commands, the tree and the task, debug and terminal providers
+   * stay in activate(): VS Code calls them as soon as activation resolves.
+   */
+  registerAfterActivation(register: () => vscode.Disposable): void {
+    this.afterActivation(() => this.extension.subscriptions.push(register()));
+  }
+
   /** The `kagi.*` settings, typed and validated (`scope`: a file, for resource settings). */
   config(scope?: vscode.Uri): KagiConfig {
     return new KagiConfig(vscode.workspace.getConfiguration(SECTION, scope));

@@ -28,7 +28,7 @@ export function registerLanguageFeatures(ctx: Ctx): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('kagi');
   const subs = ctx.extension.subscriptions;
   subs.push(diagnostics);
-  subs.push(
+  ctx.registerAfterActivation(() =>
     vscode.languages.registerCompletionItemProvider(
       SELECTOR,
       { provideCompletionItems: (d, p) => complete(ctx, d, p) },
@@ -39,7 +39,9 @@ export function registerLanguageFeatures(ctx: Ctx): void {
       '(',
     ),
   );
-  subs.push(vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (d, p) => hover(ctx, d, p) }));
+  ctx.registerAfterActivation(() =>
+    vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (d, p) => hover(ctx, d, p) }),
+  );
   const check = (doc: vscode.TextDocument) => void checkTemplate(ctx, diagnostics, doc);
   subs.push(
     vscode.workspace.onDidOpenTextDocument(check),

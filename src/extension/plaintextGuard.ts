@@ -197,11 +197,13 @@ class PlaintextFixes implements vscode.CodeActionProvider {
 export function registerPlaintextGuard(ctx: Ctx): PlaintextGuard {
   const guard = new PlaintextGuard(ctx);
   const recheckAll = () => vscode.workspace.textDocuments.forEach((d) => guard.schedule(d));
-  ctx.extension.subscriptions.push(
-    guard,
+  ctx.registerAfterActivation(() =>
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PlaintextFixes(guard), {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
     }),
+  );
+  ctx.extension.subscriptions.push(
+    guard,
     vscode.workspace.onDidOpenTextDocument((d) => guard.schedule(d)),
     vscode.workspace.onDidChangeTextDocument((e) => guard.schedule(e.document)),
     ctx.onDidChangeVault((c) => {

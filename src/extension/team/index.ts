@@ -24,7 +24,9 @@ function memberIdArg(arg: unknown): string | undefined {
 export function registerTeam(ctx: Ctx): TeamViewProvider {
   const provider = new TeamViewProvider(ctx);
   const subs = ctx.extension.subscriptions;
-  subs.push(provider, vscode.window.registerWebviewViewProvider(TEAM_VIEW_ID, provider));
+  subs.push(provider);
+  // A view shown before this runs is resolved once it does: the workbench waits for its provider.
+  ctx.registerAfterActivation(() => vscode.window.registerWebviewViewProvider(TEAM_VIEW_ID, provider));
 
   /** A team command: runs the flow on the vault as the webview does; the view shows the outcome, a failed one too. */
   const teamCommand = (id: CommandId, fn: (v: VaultFolder, arg: unknown) => Promise<boolean>) =>
