@@ -35,8 +35,9 @@ module.exports = Object.create(exportsOnFirstUse);
 
 /**
  * `door`: the module's path from the repository root (`src/vault/index.ts`); `file`: the bundle
- * the proxy requires, relative to the entry bundle (`./vault.js`); `parts`: see lazyModuleSource. The door is recognised by
- * the path an import resolves to (`../vault`, `../../vault`, `./commandHandlers`), not by name.
+ * the proxy requires, relative to the entry bundle (`./vault.js`); `parts`: see
+ * lazyModuleSource. The door is recognised by the path an import resolves to (`../vault`,
+ * `../../vault`, `./commandHandlers`), not by name.
  */
 export function lazyDoor({ name, door, file, parts }) {
   const doorPath = path.resolve(door);

@@ -23,7 +23,7 @@ import { bundleOf, writeStub } from './code-cache-entries.mjs';
  * What `kagi run`, `kagi get` and the CLI around them use, by the module that defines it. The
  * entry names defining modules, not the door: esbuild splits by module, and importing the door
  * would put every use case on the hot path. A name the hot path uses but this list lacks still
- * works (from vault.js, loaded for it); test/unit/vaultSplit.test.ts says which commands load what.
+ * works (from vault.js, loaded for it); test/unit/bundleSplit.test.ts says which commands load what.
  */
 export const HOT_PATH = {
   'src/vault/errors.ts': ['KagiError', 'isKagiError', 'describeError'],
