@@ -3,9 +3,9 @@
 // from the sources by `npm run gen:contributions` (scripts/l10n.ts reads them with TypeScript).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { bareUserStrings, bundleFile, extensionSources, l10nBundle, l10nMessages } from '../../scripts/l10n';
+import { tempDir } from './helpers';
 
 /** Its command titles reach package.json, translated through package.nls.json (contributions.test.ts). */
 const MANIFEST_SOURCES = ['src/extension/commandTable.ts'];
@@ -23,7 +23,7 @@ describe('localization of the extension (vscode.l10n)', () => {
   });
 
   it('finds each kind of bare user-facing string, and accepts its l10n form', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-l10n-'));
+    const dir = tempDir('kagi-l10n-');
     const bad = path.join(dir, 'bad.ts');
     fs.writeFileSync(
       bad,

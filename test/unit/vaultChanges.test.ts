@@ -2,12 +2,12 @@
 // plain Node: no vscode import).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AnnouncedStates, diskState, RACY_MS, sameState } from '../../src/extension/vaultChanges';
+import { tempDir } from './helpers';
 
 function kagiDir(): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-changes-')), '.kagi');
+  const dir = path.join(tempDir('kagi-changes-'), '.kagi');
   fs.mkdirSync(path.join(dir, 'stores'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'kagi.json'), '{"version":1}');
   fs.writeFileSync(path.join(dir, 'stores', 'api.development.json'), 'ciphertext-AAAA');
@@ -101,7 +101,7 @@ describe('vaultChanges: which vaults the .kagi/ watcher announces', () => {
 describe('vaultChanges: committed links and special files (issue 16)', () => {
   it('a recently modified link in .kagi/ is never followed: no digest of /proc/self/pagemap or of a file outside', () => {
     const dir = kagiDir();
-    const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kagi-outside-')), 'target');
+    const outside = path.join(tempDir('kagi-outside-'), 'target');
     fs.writeFileSync(outside, 'outside bytes');
     fs.symlinkSync('/proc/self/pagemap', path.join(dir, 'stores', 'pagemap.json'));
     fs.symlinkSync(outside, path.join(dir, 'stores', 'outside.json'));
