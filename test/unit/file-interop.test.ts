@@ -70,7 +70,7 @@ const BINARY = Buffer.from([...Array.from({ length: 256 }, (_, i) => i), 0, 13, 
 
 function projectKey(root: string, home: string): Buffer {
   const access = JSON.parse(fs.readFileSync(path.join(root, '.kagi', 'access.json'), 'utf8'));
-  const wrapped = path.join(root, '..', `wrapped-${path.basename(root)}.age`);
+  const wrapped = path.join(tempDir('kagi-wrapped-'), 'wrapped.age');
   fs.writeFileSync(wrapped, Buffer.from(access.members[0].wrapped_key, 'base64'));
   return run('age', ['-d', '-i', path.join(home, 'identities', 'default.agekey'), wrapped]);
 }

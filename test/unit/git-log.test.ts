@@ -114,10 +114,10 @@ describe('kagi log', function () {
     const shallow = repo.kagiOk(['log'], { cwd: clone });
     assert.match(shallow, /shallow clone: older history is not in this clone/);
     // Linked worktrees: the clone's shallow file is in the common folder, not in the worktree's.
-    const shallowTree = `${clone}-worktree`;
+    const shallowTree = path.join(tempDir('kagi-worktree-'), 'shallow');
     repo.gitOk(['-C', clone, 'worktree', 'add', '-q', shallowTree]);
     assert.match(repo.kagiOk(['log'], { cwd: shallowTree }), /shallow clone: older history is not in this clone/);
-    const fullTree = `${repo.dir}-worktree`;
+    const fullTree = path.join(tempDir('kagi-worktree-'), 'full');
     repo.gitOk(['worktree', 'add', '-q', fullTree]);
     assert.doesNotMatch(repo.kagiOk(['log'], { cwd: fullTree }), /shallow clone/);
     assert.deepEqual(filesContain(repo.home, CANARY), []);

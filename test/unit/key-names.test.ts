@@ -6,7 +6,7 @@ import { readSelectionKeys, setSecrets } from '../../src/vault/usecases/secrets'
 import { listVault } from '../../src/vault/usecases/listing';
 import { KeyNameCache, keyNamesPath } from '../../src/vault/usecases/keyNames';
 import type { HostEnv } from '../../src/vault/device/dataDir';
-import { countReads, twoScopeVault } from './helpers';
+import { countReads, tempDir, twoScopeVault } from './helpers';
 
 const VALUE = 'key-names-canary-9d2f';
 const ALL = ['api/development', 'api/production', 'development'];
@@ -128,7 +128,7 @@ describe("key names remembered on the device (a new process doesn't decrypt what
     const { root, alice, project } = await twoScopeVault(VALUE);
     await readSelectionKeys(project, { kind: 'all' });
     const file = deviceFile(project);
-    const elsewhere = path.join(path.dirname(root), `${path.basename(root)}-elsewhere`);
+    const elsewhere = path.join(tempDir('kagi-elsewhere-'), 'key-names');
     fs.copyFileSync(file, elsewhere);
     const planted = fs.readFileSync(elsewhere);
     fs.rmSync(file);
