@@ -150,8 +150,8 @@ describe('cli: kagi file', function () {
     v.write('sa.json', 'x');
     v.ok('file', 'add', 'sa.json');
     fs.rmSync(path.join(v.root, 'sa.json'));
-    fs.mkdirSync(path.join(v.top, '..', path.basename(v.top) + '-outside'), { recursive: true });
-    fs.symlinkSync(path.join(v.top, '..', path.basename(v.top) + '-outside'), path.join(v.root, 'out-link'));
+    const outsideDir = tempDir('kagi-file-outside-');
+    fs.symlinkSync(outsideDir, path.join(v.root, 'out-link'));
     const before = v.state();
     const outside = path.join(v.root, '..', path.basename(v.top) + '-escape.json');
     refused(
@@ -170,7 +170,7 @@ describe('cli: kagi file', function () {
     refused(v.run('file', 'restore', 'repo:../sa.json'), /invalid repository-relative file path/, before, v.state());
     refused(v.run('file', 'restore', 'repo:.kagi/kagi.json'), /inside \.kagi\//, before, v.state());
     assert.equal(fs.existsSync(outside), false);
-    assert.deepEqual(fs.readdirSync(path.join(v.top, '..', path.basename(v.top) + '-outside')), []);
+    assert.deepEqual(fs.readdirSync(outsideDir), []);
     assert.equal(fs.existsSync(path.join(v.root, 'sa.json')), false);
   });
 
