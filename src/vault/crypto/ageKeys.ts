@@ -49,25 +49,21 @@ export function parseAgeRecipient(recipient: string): Uint8Array {
   return decode(recipient, RECIPIENT_PREFIX, 'recipient');
 }
 
-/** Whether `text` is an `age1…` X25519 recipient, its checksum included. */
-export function isAgeRecipient(text: string): boolean {
+/** Whether `text` decodes as an age X25519 key with this prefix, its checksum included. */
+function isAgeKey(text: string, prefix: string): boolean {
   try {
-    parseAgeRecipient(text);
+    decode(text, prefix, '');
     return true;
   } catch {
     return false;
   }
 }
 
+/** Whether `text` is an `age1…` X25519 recipient, its checksum included. */
+export const isAgeRecipient = (text: string): boolean => isAgeKey(text, RECIPIENT_PREFIX);
+
 /** Whether `text` is an `AGE-SECRET-KEY-1…` X25519 identity, its checksum included (no X25519 operation). */
-export function isAgeIdentity(text: string): boolean {
-  try {
-    decode(text, IDENTITY_PREFIX, 'identity');
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isAgeIdentity = (text: string): boolean => isAgeKey(text, IDENTITY_PREFIX);
 
 /** The `age1…` recipient of an identity. */
 export function ageRecipient(identity: AgeIdentity): string {
