@@ -5,11 +5,11 @@
 // The names of the hot path come from dist/vault-core.js, the rest from dist/vault.js
 // (scripts/bundle/vault-split.mjs).
 import { lazyDoor } from './lazy-door.mjs';
-import { HOT_PATH_NAMES } from './vault-split.mjs';
+import { HOT_PATH_NAMES, VAULT_DOOR_FILE, VAULT_HOT_PATH_FILE } from './vault-split.mjs';
 
 export const lazyVault = lazyDoor({
   name: 'lazy-vault',
   door: 'src/vault/index.ts',
-  file: './vault.js',
-  parts: [{ file: './vault-core.js', names: HOT_PATH_NAMES }],
+  file: VAULT_DOOR_FILE,
+  parts: [{ file: VAULT_HOT_PATH_FILE, names: HOT_PATH_NAMES }],
 });

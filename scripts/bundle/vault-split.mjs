@@ -40,6 +40,9 @@ const DOOR = 'src/vault/index.ts';
 const DOOR_NAME = 'vault';
 const CORE = 'vault-core';
 const SHARED = 'vault-shared';
+/** What the lazy door requires, relative to the bundle that holds it (lazy-vault.mjs). */
+export const VAULT_DOOR_FILE = `./${DOOR_NAME}.js`;
+export const VAULT_HOT_PATH_FILE = `./${CORE}.js`;
 
 /** The hot path's entry, made here: a packaging choice, not a second door in src/. */
 const hotPathEntry = (root) => ({
@@ -126,12 +129,11 @@ async function commonJs(esmDir, outdir, name, options) {
 function exportsInPlace(text, file) {
   const helper = /\bmodule\.exports ?= ?([\w$]+)\(/.exec(text)?.[1];
   const id = (name) => name.replace(/\$/g, '\\$');
-  const copy = helper
-    ? new RegExp(
-        `var ${id(helper)} ?= ?\\(?([\\w$]+)\\)? ?=> ?([\\w$]+)\\(([\\w$]+)\\(\\{\\}, ?"__esModule", ?\\{ ?value: ?(?:true|!0) ?\\}\\), ?\\1\\)`,
-      )
-    : undefined;
-  const match = copy?.exec(text);
+  const match =
+    helper &&
+    new RegExp(
+      `var ${id(helper)} ?= ?\\(?([\\w$]+)\\)? ?=> ?([\\w$]+)\\(([\\w$]+)\\(\\{\\}, ?"__esModule", ?\\{ ?value: ?(?:true|!0) ?\\}\\), ?\\1\\)`,
+    ).exec(text);
   if (!match) {
     throw new Error(
       `${file}: esbuild's __toCommonJS helper not found; see exportsInPlace in scripts/bundle/vault-split.mjs`,
