@@ -27,13 +27,24 @@ function removeMade(): void {
   if (process.env.KAGI_KEEP_TEST_DIRS === '1') return;
   for (const dir of made.splice(0)) {
     try {
-      // A test may have left a folder read-only: make it writable again, then remove it all.
-      fs.chmodSync(dir, 0o700);
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
-      // best effort: a folder this user cannot remove stays (a test's other-user file)
+      // A test left a folder in it read-only (root removes it anyway; other users cannot).
+      try {
+        makeWritable(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // best effort: what this user cannot remove stays (a test's other-user file)
+      }
     }
   }
+}
+
+/** Every folder under `dir` (links not followed) made writable by its owner again. */
+function makeWritable(dir: string): void {
+  fs.chmodSync(dir, 0o700);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+    if (e.isDirectory()) makeWritable(path.join(dir, e.name));
 }
 
 /** A device: its own KAGI_HOME, no key variables leaking in from the test runner. */
