@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Project, readScopes } from '../../src/vault';
 import { compare } from '../measure';
@@ -7,6 +8,15 @@ import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
 
 const CLI = path.resolve('dist/cli.js');
+
+/**
+ * Warm-up runs of a case that starts the CLI: the code cache of each bundle is written by its
+ * first CACHE_RUNS runs (scripts/bundle/code-cache.cjs), so the timed runs are the steady state
+ * a user's commands run in, none of them paying a cache write.
+ */
+export const CLI_WARMUP: number = (
+  createRequire(__filename)(path.resolve('scripts/bundle/code-cache.cjs')) as { CACHE_RUNS: number }
+).CACHE_RUNS;
 const DOTENVX = path.resolve('node_modules/@dotenvx/dotenvx/src/cli/dotenvx.js');
 /** The child both sides start: it checks it got the secrets, so nothing is skipped. */
 const CHILD = ['-e', 'if(!process.env.SECRET_000)process.exit(3)'];
@@ -38,7 +48,7 @@ async function scopeValues(v: BenchVault): Promise<Record<string, string>> {
 }
 
 export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
-  const r = await compare(cliRun(v), bareNode(v, await scopeValues(v)), { runs: 9 });
+  const r = await compare(cliRun(v), bareNode(v, await scopeValues(v)), { runs: 9, warmup: CLI_WARMUP });
   return ratioResult(
     'run_vs_floor',
     r.ratio,
@@ -54,7 +64,7 @@ export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
  * so the gain is read apart from the machine's drift between bench runs.
  */
 export async function benchRunCodeCache(v: BenchVault): Promise<BenchResult> {
-  const r = await compare(cliRun(v), cliRun(v, { KAGI_NO_CODE_CACHE: '1' }), { runs: 15 });
+  const r = await compare(cliRun(v), cliRun(v, { KAGI_NO_CODE_CACHE: '1' }), { runs: 15, warmup: CLI_WARMUP });
   return ratioResult(
     'run_code_cache_vs_none',
     r.ratio,
@@ -81,7 +91,7 @@ export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<Ben
   if (!fs.readFileSync(path.join(dir, '.env'), 'utf8').includes('encrypted:'))
     throw new Error('dotenvx did not encrypt');
   const dotenvx = () => run([DOTENVX, 'run', '-q', '-f', '.env', '--', process.execPath, ...CHILD], { cwd: dir, env });
-  const r = await compare(cliRun(v), dotenvx, { runs: 5 });
+  const r = await compare(cliRun(v), dotenvx, { runs: 5, warmup: CLI_WARMUP });
   return ratioResult(
     'run_vs_dotenvx',
     r.ratio,

@@ -6,6 +6,7 @@ import { Project, setSecrets } from '../../src/vault';
 import { storeCommits } from '../../src/vault/git/history';
 import { makeVault, secretValue, tempDir, type BenchVault } from '../fixtures';
 import { compare } from '../measure';
+import { CLI_WARMUP } from './cliRun';
 import { ratioResult, type BenchResult } from '../result';
 
 const CLI = path.resolve('dist/cli.js');
@@ -50,7 +51,7 @@ async function codeCacheGain(
   const r = await compare(
     () => command(kagi),
     () => command(kagiCompiling),
-    opts,
+    { warmup: CLI_WARMUP, ...opts },
   );
   return ratioResult(
     id,
@@ -86,7 +87,7 @@ export async function benchTextconv(): Promise<BenchResult> {
   const r = await compare(
     () => git(v, 'show', '--textconv', `HEAD:${v.store}`),
     () => git(v, 'show', 'HEAD:twin.txt'),
-    { runs: 9 },
+    { runs: 9, warmup: CLI_WARMUP },
   );
   return ratioResult(
     'textconv_vs_git_show',
@@ -121,7 +122,7 @@ export async function benchMergeDriver(): Promise<BenchResult[]> {
   const r = await compare(
     () => driver(kagi),
     () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env')),
-    { runs: 9, before },
+    { runs: 9, warmup: CLI_WARMUP, before },
   );
   return [
     ratioResult(
@@ -151,7 +152,7 @@ export async function benchLog(): Promise<BenchResult[]> {
   const r = await compare(
     () => kagi(v, 'log'),
     () => git(v, 'log', '-p', '--', 'twin.txt'),
-    { runs: 7 },
+    { runs: 7, warmup: CLI_WARMUP },
   );
   // A phase of kagi log, for reading the miss: its one `git log --raw` (and the parse of its
   // output), run from this process, against the same baseline.
@@ -165,7 +166,7 @@ export async function benchLog(): Promise<BenchResult[]> {
   const newCommit = await compare(
     () => kagi(v, 'log'),
     () => git(v, 'log', '-p', '--', 'twin.txt'),
-    { runs: 7, before: () => git(v, 'commit', '-q', '--allow-empty', '-m', 'no vault change') },
+    { runs: 7, warmup: CLI_WARMUP, before: () => git(v, 'commit', '-q', '--allow-empty', '-m', 'no vault change') },
   );
   return [
     ratioResult(

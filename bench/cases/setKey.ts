@@ -2,7 +2,7 @@ import { Project, setSecrets } from '../../src/vault';
 import { compare } from '../measure';
 import { ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
-import { cli } from './cliRun';
+import { CLI_WARMUP, cli } from './cliRun';
 
 /** A fresh handle each time, as a CLI run would: the key is unwrapped on both sides. */
 async function setOne(v: BenchVault, scope: string, i: number): Promise<void> {
@@ -33,7 +33,10 @@ export async function benchSet(big: BenchVault, small: BenchVault): Promise<Benc
  */
 export async function benchSetCli(big: BenchVault, small: BenchVault): Promise<BenchResult> {
   const set = (v: BenchVault, scope: string) => cli(v, ['set', ...scope.split('/'), 'BENCH_KEY', 'cli-value']);
-  const r = await compare(set(big, big.scopes[big.scopes.length >> 1]!), set(small, small.scopes[0]!), { runs: 9 });
+  const r = await compare(set(big, big.scopes[big.scopes.length >> 1]!), set(small, small.scopes[0]!), {
+    runs: 9,
+    warmup: CLI_WARMUP,
+  });
   return ratioResult(
     'set_cli_big_vs_small',
     r.ratio,

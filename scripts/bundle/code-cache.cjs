@@ -10,7 +10,9 @@
 // current user owns and nobody else can write, read without following links, and only when its
 // key (the bundle's source, the runtime and its flags) is the one computed now. Anything else,
 // and any error, means a plain compile: no output ever (the CLI's stdout and stderr are the
-// user's), and the cache is rewritten after the work is done, never before.
+// user's), and the cache is rewritten after the work is done, never before. A cache holds what
+// the runs that wrote it compiled; the first CACHE_RUNS runs of a bundle each write it again,
+// so it holds what they all ran, not only the first (often `--version`, or a failed command).
 const buffer = require('node:buffer');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -18,11 +20,26 @@ const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 
-/** The file format (magic, key, SHA-256 of the data, data); a change makes every earlier cache a miss. */
-const MAGIC = Buffer.from('KAGI-V8-CACHE-1\n');
+/**
+ * The file format (magic, key, runs, SHA-256 of the data, data); a change makes every earlier
+ * cache a miss. `runs`: how many runs have written it, one byte.
+ */
+const MAGIC = Buffer.from('KAGI-V8-CACHE-2\n');
 const KEY_BYTES = 32;
+const RUNS_BYTES = 1;
 const SUM_BYTES = 32;
-const HEADER_BYTES = MAGIC.length + KEY_BYTES + SUM_BYTES;
+const RUNS_AT = MAGIC.length + KEY_BYTES;
+const SUM_AT = RUNS_AT + RUNS_BYTES;
+const HEADER_BYTES = SUM_AT + SUM_BYTES;
+/**
+ * The runs that write a bundle's cache: the first (a miss) and the next ones while the cache is
+ * younger than this. V8 serializes every function compiled in the process, those the cache gave
+ * and those this run compiled, so each write holds the union of the runs so far. Each costs a
+ * serialization after the work (~5 ms for `kagi run`'s three bundles); after that a run writes
+ * nothing. A command none of them ran still works: its functions compile as they would without
+ * a cache.
+ */
+const CACHE_RUNS = 3;
 /** A bound on what is read: the biggest cache (the vault's, after a listing) is ~0.3 MB. */
 const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 /**
@@ -124,12 +141,13 @@ function readCache(file, key) {
     if (!st.isFile() || !ownedPrivately(st) || st.size > MAX_CACHE_BYTES) return { event: 'untrusted-file' };
     const buf = readAll(fd, st.size);
     if (buf.length <= HEADER_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return { event: 'bad-header' };
-    if (!buf.subarray(MAGIC.length, MAGIC.length + KEY_BYTES).equals(key)) return { event: 'wrong-key' };
+    if (!buf.subarray(MAGIC.length, RUNS_AT).equals(key)) return { event: 'wrong-key' };
     const data = buf.subarray(HEADER_BYTES);
     // V8 checks the data's version, flags and source length, but release builds skip its
     // checksum: damaged bytes would reach the deserializer. They stop here.
-    if (!sha256(data).equals(buf.subarray(MAGIC.length + KEY_BYTES, HEADER_BYTES))) return { event: 'bad-checksum' };
-    return { data };
+    if (!sha256(data).equals(buf.subarray(SUM_AT, HEADER_BYTES))) return { event: 'bad-checksum' };
+    // The count only decides whether this run writes again; a damaged one costs a write at most.
+    return { data, runs: buf[RUNS_AT] };
   } catch (e) {
     return { event: errorEvent('read-error', e) };
   } finally {
@@ -181,13 +199,13 @@ function prune(dir, name, kept) {
   for (const c of caches.slice(KEEP_PER_BUNDLE - 1)) fs.rmSync(c.file, { force: true });
 }
 
-function writeCache({ name, dir, file, key, script }) {
+function writeCache({ name, dir, file, key, runs, script }) {
   try {
     mkdirPrivate(path.dirname(dir));
     mkdirPrivate(dir);
     if (!trustedDir(dir)) return trace(name, 'untrusted-dir');
     const data = script.createCachedData();
-    writeAtomic(file, Buffer.concat([MAGIC, key, sha256(data), data]));
+    writeAtomic(file, Buffer.concat([MAGIC, key, Buffer.of(runs), sha256(data), data]));
     prune(dir, name, file);
     trace(name, 'written');
   } catch (e) {
@@ -254,12 +272,13 @@ function compile(name, filename, bytes) {
   const script = new vm.Script(wrapped, { ...options, cachedData: found.data });
   if (found.data && !script.cachedDataRejected) {
     trace(name, 'hit');
+    if (found.runs < CACHE_RUNS) writeLater({ name, dir, file, key, runs: found.runs + 1, script });
     return script;
   }
   const event = found.data ? 'rejected' : found.event;
   trace(name, event);
   // A folder that is not ours stays untouched; anything else is (re)written after the work.
-  if (event !== 'untrusted-dir') writeLater({ name, dir, file, key, script });
+  if (event !== 'untrusted-dir') writeLater({ name, dir, file, key, runs: 1, script });
   return script;
 }
 
@@ -276,4 +295,4 @@ function load(stub, stubRequire, bodyFile) {
   return stub.exports;
 }
 
-module.exports = { load, cacheDir, cacheKey };
+module.exports = { load, cacheDir, cacheKey, CACHE_RUNS };

@@ -8,13 +8,13 @@ const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
 
 /**
  * The vault's X25519 (src/vault/crypto/x25519.ts) runs on node:crypto and falls back to
- * @noble/curves only where the runtime lacks X25519 keys; importing the curve builds its tables
- * (~10 ms per CLI run), so the bundle loads it on first use (lazy-x25519.mjs).
+ * @noble/curves' ladder (x25519Curve.ts) only where the runtime lacks X25519 keys; loading the
+ * curve costs ~2–3 ms of a CLI run, so the bundle loads it on first use (lazy-x25519.mjs).
  */
 export const lazyCurve = {
   name: 'lazy-curve',
   setup(b) {
-    b.onResolve({ filter: /^@noble\/curves\/ed25519\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/x25519Curve$/ }, (args) =>
       /src[\\/]vault[\\/]crypto[\\/]x25519\.ts$/.test(args.importer) ? { path: here('lazy-x25519.mjs') } : undefined,
     );
   },

@@ -19,6 +19,7 @@ import {
 } from '../../src/vault/crypto/ageKeys';
 import { x25519, x25519Backend, x25519Base } from '../../src/vault/crypto/x25519';
 import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
+import { x25519 as fallbackCurve } from '../../src/vault/crypto/x25519Curve';
 import { openChaCha20Poly1305, sealChaCha20Poly1305 } from '../../src/vault/crypto/aead';
 import { AGE_KEYGEN, GO_AGE, requirePeers } from './peers';
 import { tempDir } from './helpers';
@@ -258,6 +259,58 @@ describe('X25519 over node:crypto', () => {
     assert.throws(() => x25519(randomBytes(32), new Uint8Array(32)));
     assert.throws(() => x25519Base(new Uint8Array(31)), /32 bytes/);
     assert.throws(() => x25519(randomBytes(32), new Uint8Array(33)), /32 bytes/);
+  });
+
+  it('stays on node:crypto after OpenSSL refuses a low-order point (the input is at fault, not the runtime)', () => {
+    assert.throws(() => x25519(randomBytes(32), new Uint8Array(32)));
+    assert.equal(x25519Backend(), 'node:crypto');
+  });
+});
+
+describe("the fallback curve (x25519Curve.ts: @noble/curves' ladder without ed25519)", () => {
+  const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+
+  it("gives RFC 7748's test vectors (§ 5.2 and the § 6.1 exchange)", () => {
+    const out = fallbackCurve.scalarMult(
+      hex('a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4'),
+      hex('e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c'),
+    );
+    assert.equal(Buffer.from(out).toString('hex'), 'c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552');
+    const alice = hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    const bob = hex('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb');
+    const bobPublic = fallbackCurve.scalarMultBase(bob);
+    assert.equal(
+      Buffer.from(fallbackCurve.scalarMultBase(alice)).toString('hex'),
+      '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
+    );
+    assert.equal(
+      Buffer.from(bobPublic).toString('hex'),
+      'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f',
+    );
+    assert.equal(
+      Buffer.from(fallbackCurve.scalarMult(alice, bobPublic)).toString('hex'),
+      '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742',
+    );
+  });
+
+  it("agrees with @noble/curves' ed25519.js x25519 and with node:crypto on random keys", () => {
+    for (let i = 0; i < 10; i++) {
+      const [a, b] = [randomBytes(32), randomBytes(32)];
+      const pubB = fallbackCurve.scalarMultBase(b);
+      assert.deepEqual(pubB, nobleX25519.scalarMultBase(b));
+      assert.deepEqual(pubB, x25519Base(b));
+      assert.deepEqual(fallbackCurve.scalarMult(a, pubB), x25519(a, pubB));
+    }
+  });
+
+  it("refuses a low-order point, and leaves the caller's scalar as it was (clamping works on a copy)", () => {
+    const scalar = new Uint8Array(32).fill(0xff);
+    assert.throws(() => fallbackCurve.scalarMult(scalar, new Uint8Array(32)));
+    const one = new Uint8Array(32);
+    one[0] = 1;
+    assert.throws(() => fallbackCurve.scalarMult(scalar, one));
+    fallbackCurve.scalarMultBase(scalar);
+    assert.deepEqual(scalar, new Uint8Array(32).fill(0xff));
   });
 });
 

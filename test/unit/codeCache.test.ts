@@ -13,9 +13,14 @@ import { CLI, ensureCliBuilt } from './cli-harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const LOADER = path.join(REPO, 'scripts', 'bundle', 'code-cache.cjs');
-const { cacheDir } = createRequire(__filename)(LOADER) as {
+const { cacheDir, CACHE_RUNS } = createRequire(__filename)(LOADER) as {
   cacheDir(env: Record<string, string | undefined>, platform: string, home: string): string | undefined;
+  CACHE_RUNS: number;
 };
+/** Where a cache file keeps the count of the runs that wrote it: after the magic and the key. */
+const RUNS_AT = 16 + 32;
+/** A run that found a young cache: it uses it, and writes it again with what it compiled. */
+const GROWING = ['hit', 'written'];
 const OTHER_UID = 65534;
 
 /** Lines 1 and 4 of the bundle make the errors whose first stack frames the program prints. */
@@ -141,15 +146,53 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     assert.equal(exported.stdout.trim(), JSON.stringify({ answer: 42 }), exported.stderr);
   });
 
-  it('writes the cache after the first run (folder 0700, file 0600) and uses it on the next', () => {
+  it('writes the cache after the first run (folder 0700, file 0600) and uses it on the next ones', () => {
     const home = makeHome();
     assert.deepEqual(runOk(home), ['miss', 'written']);
     assert.equal(fs.statSync(home.cache).mode & 0o777, 0o700);
     const files = cacheFiles(home.cache);
     assert.equal(files.length, 1);
     assert.equal(fs.statSync(path.join(home.cache, files[0]!)).mode & 0o777, 0o600);
+    for (let i = 1; i < CACHE_RUNS; i++) assert.deepEqual(runOk(home), GROWING);
     assert.deepEqual(runOk(home), ['hit']);
     assert.deepEqual(runOk(home), ['hit']);
+  });
+
+  it(`the first ${CACHE_RUNS} runs each write the cache with what they compiled added; later runs write nothing`, async () => {
+    // Two halves of the program, chosen by an environment variable: a first run compiles one of
+    // them, a later run the other. V8 serializes what the process compiled, so the rewrite holds both.
+    const half = (name: string) =>
+      Array.from({ length: 200 }, (_, i) => `function ${name}${i}(x) { return x * ${i} + '${name}'.length; }`).join(
+        '\n',
+      );
+    const calls = (name: string) => Array.from({ length: 200 }, (_, i) => `t += ${name}${i}(${i});`).join(' ');
+    const body = `${half('a')}\n${half('b')}\nlet t = 0;\nif (process.env.HALF === 'b') { ${calls('b')} } else { ${calls('a')} }\nprocess.stdout.write(String(t));\n`;
+    const halves = path.join(await makeDist(body), 'app.js');
+    const home = makeHome();
+    const cacheOf = () => {
+      const [name] = cacheFiles(home.cache);
+      return fs.readFileSync(path.join(home.cache, name!));
+    };
+    const runHalf = (h: string) => {
+      const r = run(halves, home, { HALF: h });
+      assert.equal(r.status, 0, r.stderr);
+      return r.events;
+    };
+    assert.deepEqual(runHalf('a'), ['miss', 'written']);
+    const first = cacheOf();
+    assert.equal(first[RUNS_AT], 1);
+    assert.deepEqual(runHalf('b'), GROWING);
+    const second = cacheOf();
+    assert.equal(second[RUNS_AT], 2);
+    // The b half's 200 functions join a's: the cache grows by about as much as a's half made it.
+    assert.ok(second.length > first.length * 1.4, `the cache grew from ${first.length} to ${second.length} bytes`);
+    for (let i = 2; i < CACHE_RUNS; i++) assert.deepEqual(runHalf('a'), GROWING);
+    const last = cacheOf();
+    assert.equal(last[RUNS_AT], CACHE_RUNS);
+    assert.ok(last.length >= second.length, 'a later write keeps what an earlier one held');
+    assert.deepEqual(runHalf('b'), ['hit']);
+    assert.deepEqual(runHalf('a'), ['hit']);
+    assert.ok(cacheOf().equals(last), 'the cache is not written again');
   });
 
   it('a bundle that is not ASCII is read as UTF-8, from the cache too; an ASCII one as the same text', async () => {
@@ -162,7 +205,7 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     ]) {
       const utf8 = path.join(await makeDist(`process.stdout.write(${literal});\n`), 'app.js');
       const home = makeHome();
-      for (const events of [['miss', 'written'], ['hit']]) {
+      for (const events of [['miss', 'written'], GROWING]) {
         const r = run(utf8, home);
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stdout, text);
@@ -196,7 +239,7 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
       return b;
     });
     assert.deepEqual(runOk(home), ['bad-checksum', 'written']);
-    assert.deepEqual(runOk(home), ['hit']);
+    assert.deepEqual(runOk(home), GROWING);
   });
 
   it('a cache V8 rejects (valid file, data of another source) is compiled fresh and rewritten', async () => {
@@ -209,10 +252,9 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     run(path.join(otherDist, 'app.js'), otherHome);
     const [otherName] = cacheFiles(otherHome.cache);
     const other = fs.readFileSync(path.join(otherHome.cache, otherName!));
-    const magicAndKey = 16 + 32;
-    editCache(home.cache, (mine) => Buffer.concat([mine.subarray(0, magicAndKey), other.subarray(magicAndKey)]));
+    editCache(home.cache, (mine) => Buffer.concat([mine.subarray(0, RUNS_AT), other.subarray(RUNS_AT)]));
     assert.deepEqual(runOk(home), ['rejected', 'written']);
-    assert.deepEqual(runOk(home), ['hit']);
+    assert.deepEqual(runOk(home), GROWING);
   });
 
   it('a cache under this name with another key or header is not used, and is replaced', () => {
@@ -225,7 +267,7 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     assert.deepEqual(runOk(home), ['wrong-key', 'written']);
     editCache(home.cache, (b) => Buffer.concat([Buffer.from('NOT-A-CACHE'), b.subarray(11)]));
     assert.deepEqual(runOk(home), ['bad-header', 'written']);
-    assert.deepEqual(runOk(home), ['hit']);
+    assert.deepEqual(runOk(home), GROWING);
   });
 
   it('a symlink planted at the cache path is not followed, neither to read nor to write', () => {
@@ -250,7 +292,7 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     fs.chownSync(path.join(home.cache, name!), OTHER_UID, OTHER_UID);
     assert.deepEqual(runOk(home), ['untrusted-file', 'written']);
     assert.equal(fs.statSync(path.join(home.cache, name!)).uid, process.getuid!());
-    assert.deepEqual(runOk(home), ['hit']);
+    assert.deepEqual(runOk(home), GROWING);
   });
 
   it('a group-writable cache file is not used', () => {
@@ -385,6 +427,14 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
       'vault.bundle miss',
       'vault.bundle written',
     ]);
+    // A young cache is written again by the runs after the first (CACHE_RUNS in all), then not.
+    for (let i = 1; i < CACHE_RUNS; i++) {
+      assert.equal(kagi(['help', 'scan']), plain);
+      assert.deepEqual(
+        events(home),
+        ['cli', 'vault-shared', 'vault'].flatMap((b) => [`${b}.bundle hit`, `${b}.bundle written`]).sort(),
+      );
+    }
     assert.equal(kagi(['help', 'scan']), plain);
     assert.deepEqual(events(home), ['cli.bundle hit', 'vault-shared.bundle hit', 'vault.bundle hit']);
     // `--version` and the command list load the CLI's bundle only, never the vault.

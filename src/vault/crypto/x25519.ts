@@ -1,12 +1,12 @@
 import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
-import { x25519 as pureJs } from '@noble/curves/ed25519.js';
+import { x25519 as pureJs } from './x25519Curve';
 
 /**
  * X25519 through Node's own crypto (OpenSSL, or BoringSSL in Electron), synchronously, for the
  * vault's age files (ageFile.ts, ageKeys.ts). WebCrypto's X25519 loads Node's whole WebCrypto
  * layer on its first call: 15–30 ms of a CLI run. Where the runtime's crypto lacks X25519 keys,
- * @noble/curves' pure-JS curve does the work; the node bundles load it on first use only
- * (scripts/bundle/plugins.mjs), since building its tables costs ~10 ms.
+ * @noble/curves' pure-JS ladder does the work (x25519Curve.ts); the node bundles load it on
+ * first use only (scripts/bundle/plugins.mjs).
  */
 
 export const X25519_BYTES = 32;
@@ -26,8 +26,20 @@ const b64url = (bytes: Uint8Array) =>
  * scalar only, so no derived value can come from `x`. Where a runtime refuses such a key, or
  * lacks X25519, @noble/curves does the work.
  */
+function x25519Native(scalar: Uint8Array, point: Uint8Array): Uint8Array {
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64url(scalar), x: '' }, format: 'jwk' });
+  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(point) }, format: 'jwk' });
+  return new Uint8Array(diffieHellman({ privateKey, publicKey }));
+}
+
+/**
+ * Whether node:crypto does X25519 here, asked by one operation on fixed keys. Only asked when a
+ * native operation fails: the first one on a runtime that has it (every Node we know) costs no
+ * extra operation, and a failure caused by the input itself (OpenSSL refuses a low-order point)
+ * does not move the process to the slow curve.
+ */
 let nativeX25519: boolean | undefined;
-function nativeKeys(): boolean {
+function nativeWorks(): boolean {
   if (nativeX25519 === undefined) {
     try {
       nativeX25519 = x25519Native(new Uint8Array(32).fill(1), BASE_POINT).length === X25519_BYTES;
@@ -38,14 +50,20 @@ function nativeKeys(): boolean {
   return nativeX25519;
 }
 
-/** Which implementation answers here: a test holds Node to its own, so a refused key cannot slow every command unseen. */
-export const x25519Backend = (): 'node:crypto' | '@noble/curves' => (nativeKeys() ? 'node:crypto' : '@noble/curves');
-
-function x25519Native(scalar: Uint8Array, point: Uint8Array): Uint8Array {
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64url(scalar), x: '' }, format: 'jwk' });
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(point) }, format: 'jwk' });
-  return new Uint8Array(diffieHellman({ privateKey, publicKey }));
+/** node:crypto's answer, or the curve's where this runtime has no X25519 keys. */
+function scalarMult(scalar: Uint8Array, point: Uint8Array): Uint8Array {
+  if (nativeX25519 !== false) {
+    try {
+      return x25519Native(scalar, point);
+    } catch (e) {
+      if (nativeWorks()) throw e;
+    }
+  }
+  return point === BASE_POINT ? pureJs.scalarMultBase(scalar) : pureJs.scalarMult(scalar, point);
 }
+
+/** Which implementation answers here: a test holds Node to its own, so a refused key cannot slow every command unseen. */
+export const x25519Backend = (): 'node:crypto' | '@noble/curves' => (nativeWorks() ? 'node:crypto' : '@noble/curves');
 
 function checkLength(bytes: Uint8Array, what: string): void {
   if (!(bytes instanceof Uint8Array) || bytes.length !== X25519_BYTES)
@@ -56,8 +74,8 @@ function checkLength(bytes: Uint8Array, what: string): void {
 export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array {
   checkLength(scalar, 'private key');
   checkLength(point, 'public key');
-  const secret = nativeKeys() ? x25519Native(scalar, point) : pureJs.scalarMult(scalar, point);
-  // OpenSSL already refuses it; the check is ours so every runtime refuses the same points.
+  const secret = scalarMult(scalar, point);
+  // OpenSSL and the curve already refuse it; the check is ours so every runtime refuses the same points.
   if (secret.every((b) => b === 0)) throw new Error('X25519 shared secret is zero: a low-order public key');
   return secret;
 }
@@ -65,5 +83,5 @@ export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array {
 /** The public key of a private scalar. */
 export function x25519Base(scalar: Uint8Array): Uint8Array {
   checkLength(scalar, 'private key');
-  return nativeKeys() ? x25519Native(scalar, BASE_POINT) : pureJs.scalarMultBase(scalar);
+  return scalarMult(scalar, BASE_POINT);
 }
