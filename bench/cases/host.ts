@@ -54,7 +54,7 @@ async function namesBytes(v: BenchVault): Promise<number> {
   return bytes;
 }
 
-/** Warm runs (the code cache written by an earlier host) and cold runs (an empty cache folder). */
+/** Warm runs (the code cache written by the earlier hosts) and cold runs (an empty cache folder). */
 function measureInHost(v: BenchVault): { warm: HostRun[]; cold: HostRun[] } {
   const out = path.join(tempDir('host'), 'host.json');
   const r = spawnSync(process.execPath, ['bench/host/measure-host.mjs', v.root, v.host.home, String(RUNS), out], {
@@ -96,7 +96,7 @@ export async function benchHost(v: BenchVault): Promise<BenchResult[]> {
   const code = (r: HostRun) => r.codeShown - r.codeBefore;
   const names = await namesBytes(v);
   return [
-    activationRatio('activation_vs_empty', runs, 1.5, 'warm: written by an earlier host'),
+    activationRatio('activation_vs_empty', runs, 1.5, 'warm: written by the earlier hosts'),
     // The first window after an install or update: no cache yet. Kept as its own figure (report).
     activationRatio('activation_cold_vs_empty', cold, undefined, 'cold: an empty cache folder'),
     ratioResult(
