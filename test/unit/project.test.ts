@@ -298,4 +298,20 @@ describe('project: the unwrapped key', () => {
     assert.notEqual(stranger.key(), failed, 'a failure is retried, not cached');
     await assert.rejects(stranger.key());
   });
+
+  it('is kept while access.json reads the same, and resolved again once its text changes', async () => {
+    const root = tempDir();
+    const alice = device('alice');
+    await initProject(root, alice);
+    const project = Project.open(root, alice);
+    const first = project.key();
+    await first;
+    assert.equal(project.key(), first, 'the same text: the cached key');
+    const file = path.join(root, '.kagi', 'access.json');
+    fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}\n`);
+    const second = project.key();
+    assert.notEqual(second, first, 'another text (here one more newline): the key is found again');
+    assert.deepEqual((await second).key, (await first).key);
+    assert.equal(project.key(), second);
+  });
 });

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { KagiError } from '../errors';
 import { fromUtf8 } from '../format/encoding';
 import { assertRealFolders, MAX_CONFIG_BYTES, readBytes, readText, readTextIfExists } from '../disk/files';
@@ -33,7 +32,7 @@ export const KAGI_DIR = '.kagi';
 export class Project {
   readonly kagiDir: string;
   readonly dataDir: string;
-  private keyCache?: { accessHash: string; key: Promise<ResolvedKey> };
+  private keyCache?: { accessText: string | undefined; key: Promise<ResolvedKey> };
   /** A project's id never changes once created; remembered so journal checks skip a read. */
   private knownProjectId?: string;
 
@@ -103,16 +102,15 @@ export class Project {
   }
 
   /**
-   * The project key, cached against the exact access.json bytes it was found in, and
-   * while in flight, so concurrent callers share one unwrap; a failure is not kept.
+   * The project key, cached against the exact access.json text it was found in, and
+   * while in flight, so concurrent callers share one unwrap; a failure is not kept. The text
+   * itself is kept to compare (a few KB, public): comparing it costs less than hashing it, on
+   * every launch with injected secrets (bench `inject_vs_json_parse`).
    */
   key(cfg?: ProjectConfig): Promise<ResolvedKey> {
     try {
       const text = this.accessText();
-      const accessHash = createHash('sha256')
-        .update(text ?? '')
-        .digest('hex');
-      if (this.keyCache?.accessHash === accessHash) return this.keyCache.key;
+      if (this.keyCache && this.keyCache.accessText === text) return this.keyCache.key;
       const projectId = (cfg ?? this.config()).projectId;
       const key = resolveProjectKey({
         env: this.host.env,
@@ -120,7 +118,7 @@ export class Project {
         projectId,
         readAccess: () => accessFrom(text),
       });
-      this.keyCache = { accessHash, key };
+      this.keyCache = { accessText: text, key };
       key.catch(() => {
         if (this.keyCache?.key === key) this.keyCache = undefined;
       });
