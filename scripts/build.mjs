@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { lazyVault } from './bundle/lazy-vault.mjs';
 import { lazyCommands, COMMANDS_DOOR, checkDisjoint } from './bundle/lazy-commands.mjs';
-import { bundleOf, codeCacheLoader, writeStub } from './bundle/code-cache-entries.mjs';
+import { bundleOf, codeCacheLoader, writeDistPackageJson, writeStub } from './bundle/code-cache-entries.mjs';
 import { nodePlugins } from './bundle/plugins.mjs';
 import { buildVault } from './bundle/vault-split.mjs';
 
@@ -63,6 +63,7 @@ const builds = [
 // The entries dist/extension.js, dist/commands.js and dist/cli.js run the bundles above through
 // the V8 code cache (scripts/bundle/code-cache.cjs, docs/architecture.md "Bundle"); so do the
 // vault's three (buildVault below).
+writeDistPackageJson('dist');
 writeStub('dist/extension.js');
 writeStub('dist/commands.js');
 writeStub('dist/cli.js', { shebang: true });

@@ -93,7 +93,7 @@ async function activateTimed(id) {
 }
 
 /**
- * Whether one of Kagi's bundles loaded on first use (dist/vault.js, dist/vault-core.js,
+ * Whether one of Kagi's bundles loaded on first use (dist/vault.js,
  * dist/vault-shared.js, dist/commands.js) is loaded yet.
  */
 const loaded = (name) =>
@@ -131,7 +131,7 @@ async function runWithResults() {
     activation_ms[id] = timed.ms;
     activation_cpu_ms[id] = timed.cpu_ms;
     if (id === kagiId) {
-      vault_loaded_at_activation = ['vault.js', 'vault-core.js', 'vault-shared.js'].some(loaded);
+      vault_loaded_at_activation = ['vault.js', 'vault-shared.js'].some(loaded);
       commands_loaded_at_activation = loaded('commands.js');
     }
     // Whatever an activation starts in the background finishes before the next one is timed.

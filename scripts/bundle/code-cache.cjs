@@ -35,7 +35,7 @@ const HEADER_BYTES = SUM_AT + SUM_BYTES;
  * The runs that write a bundle's cache: the first (a miss) and the next ones while the cache is
  * younger than this. V8 serializes every function compiled in the process, those the cache gave
  * and those this run compiled, so each write holds the union of the runs so far. Each costs a
- * serialization after the work (~5 ms for `kagi run`'s three bundles); after that a run writes
+ * serialization after the work (~5 ms for `kagi run`'s two bundles); after that a run writes
  * nothing. A command none of them ran still works: its functions compile as they would without
  * a cache.
  */

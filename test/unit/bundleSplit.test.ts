@@ -39,48 +39,57 @@ async function plugins(): Promise<esbuild.Plugin[]> {
 describe('bundle split: the vault loads on first use', function () {
   this.timeout(60_000);
 
-  it('requiring the entry loads no vault; the first call does; the door behaves as itself', async () => {
-    const out = tempDir('kagi-bundle-split-');
-    const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' } as const;
-    const all = await plugins();
-    await esbuild.build({
-      ...common,
-      entryPoints: ['test/unit/fixtures/lazy-door-entry.ts'],
-      outfile: path.join(out, 'entry.js'),
-      plugins: all,
-      metafile: true,
+  // Minified as `npm run package` builds it (the hot path's names are aliases added to the shared
+  // chunk, scripts/bundle/vault-split.mjs) and not, as the tests' dist/ is built.
+  for (const minify of [true, false])
+    it(`requiring the entry loads no vault; the first call does; the door behaves as itself (minify: ${minify})`, async () => {
+      const out = tempDir('kagi-bundle-split-');
+      const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' } as const;
+      const all = await plugins();
+      await esbuild.build({
+        ...common,
+        entryPoints: ['test/unit/fixtures/lazy-door-entry.ts'],
+        outfile: path.join(out, 'entry.js'),
+        plugins: all,
+        metafile: true,
+      });
+      const { buildVault, HOT_PATH_NAMES } = await vaultSplit();
+      await buildVault({ outdir: out, options: { bundle: true, minify, logLevel: 'error', plugins: all.slice(1) } });
+      fs.copyFileSync('scripts/bundle/code-cache.cjs', path.join(out, 'code-cache.js'));
+      const entrySource = fs.readFileSync(path.join(out, 'entry.js'), 'utf8');
+      assert.ok(!entrySource.includes('src/vault/'), 'no vault module is bundled into the entry');
+      // Node's own require, to see what it has loaded (its cache) as the extension host would.
+      const nodeRequire = createRequire(__filename);
+      const loaded = () => ['vault-shared.js', 'vault.js'].filter((f) => nodeRequire.cache[path.join(out, f)]);
+
+      const entry = nodeRequire(path.join(out, 'entry.js')) as Entry;
+      assert.deepEqual(loaded(), [], 'requiring the entry must not load the vault');
+      // The hot path's names come from vault-shared.js, without the door.
+      const e = entry.makeError();
+      assert.deepEqual(loaded(), ['vault-shared.js']);
+      assert.equal(entry.recognises(e), true, 'classes keep their identity through the proxy');
+      assert.equal(entry.recognises(new Error('x')), false);
+      assert.deepEqual(entry.scopeOf('api/production'), { service: 'api', env: 'production' });
+      assert.deepEqual(loaded(), ['vault-shared.js', 'vault.js'], 'any other name loads the door');
+      // One module, one instance: an error made on the door's side is the hot path's class.
+      assert.equal(entry.recognises(entry.doorError()), true);
+      const door = nodeRequire(path.join(out, 'vault.js')) as Record<string, unknown>;
+      const shared = nodeRequire(path.join(out, 'vault-shared.js')) as Record<string, unknown>;
+      for (const name of HOT_PATH_NAMES) {
+        assert.ok(door[name] !== undefined, `the door exports ${name}`);
+        assert.equal(shared[name], door[name], `${name} is one binding in vault-shared.js and vault.js`);
+      }
+      // Only the shared chunk and the door ship: the hot path's own entry is folded into the chunk.
+      assert.deepEqual(
+        fs
+          .readdirSync(out)
+          .filter((f) => /^vault.*\.js$/.test(f))
+          .sort(),
+        ['vault-shared.bundle.js', 'vault-shared.js', 'vault.bundle.js', 'vault.js'],
+      );
     });
-    const { buildVault, HOT_PATH_NAMES } = await vaultSplit();
-    await buildVault({ outdir: out, options: { bundle: true, logLevel: 'error', plugins: all.slice(1) } });
-    fs.copyFileSync('scripts/bundle/code-cache.cjs', path.join(out, 'code-cache.js'));
-    const entrySource = fs.readFileSync(path.join(out, 'entry.js'), 'utf8');
-    assert.ok(!entrySource.includes('src/vault/'), 'no vault module is bundled into the entry');
-    // Node's own require, to see what it has loaded (its cache) as the extension host would.
-    const nodeRequire = createRequire(__filename);
-    const loaded = () =>
-      ['vault-core.js', 'vault-shared.js', 'vault.js'].filter((f) => nodeRequire.cache[path.join(out, f)]);
 
-    const entry = nodeRequire(path.join(out, 'entry.js')) as Entry;
-    assert.deepEqual(loaded(), [], 'requiring the entry must not load the vault');
-    // The hot path's names come from vault-core.js (and the shared code), without the door.
-    const e = entry.makeError();
-    assert.deepEqual(loaded(), ['vault-core.js', 'vault-shared.js']);
-    assert.equal(entry.recognises(e), true, 'classes keep their identity through the proxy');
-    assert.equal(entry.recognises(new Error('x')), false);
-    assert.deepEqual(entry.scopeOf('api/production'), { service: 'api', env: 'production' });
-    assert.deepEqual(loaded(), ['vault-core.js', 'vault-shared.js', 'vault.js'], 'any other name loads the door');
-    // One module, one instance: an error made on the door's side is the hot path's class.
-    assert.equal(entry.recognises(entry.doorError()), true);
-    const door = nodeRequire(path.join(out, 'vault.js')) as Record<string, unknown>;
-    const core = nodeRequire(path.join(out, 'vault-core.js')) as Record<string, unknown>;
-    for (const name of HOT_PATH_NAMES) {
-      assert.ok(door[name] !== undefined, `the door exports ${name}`);
-      assert.equal(core[name], door[name], `${name} is one binding in vault-core.js and vault.js`);
-    }
-    assert.deepEqual(Object.keys(core).sort(), [...HOT_PATH_NAMES].sort());
-  });
-
-  it("the vault's three bundles share no module (as scripts/build.mjs builds them)", async () => {
+  it("the vault's bundles share no module (as scripts/build.mjs builds them)", async () => {
     const out = tempDir('kagi-vault-split-');
     const { buildVault } = await vaultSplit();
     const result = await buildVault({
@@ -230,7 +239,7 @@ describe('bundle: built-ins a command does not call are never loaded (scripts/bu
 
     // The vault's hot path (scripts/bundle/vault-split.mjs): get and run never load the door's
     // own bundle; a command beyond it does.
-    const hot = ['cli.bundle', 'vault-core.bundle', 'vault-shared.bundle'];
+    const hot = ['cli.bundle', 'vault-shared.bundle'];
     assert.deepEqual(get.bundles, hot);
     assert.deepEqual(run.bundles, hot);
     assert.deepEqual(kagiLoading(['member', 'list'], opts).bundles, [...hot, 'vault.bundle']);

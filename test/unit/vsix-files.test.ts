@@ -22,7 +22,9 @@ const SHIPPED = [
   /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE$/,
-  /^dist\/(extension|commands|vault|vault-core|vault-shared|cli)(\.bundle)?\.js$/,
+  /^dist\/(extension|commands|vault|vault-shared|cli)(\.bundle)?\.js$/,
+  // the module type of dist/'s files (scripts/bundle/code-cache-entries.mjs)
+  /^dist\/package\.json$/,
   // the loader the entry stubs run their bundle through (scripts/bundle/code-cache.cjs)
   /^dist\/code-cache\.js$/,
   // the apps and the one chunk they share
@@ -37,10 +39,9 @@ const REQUIRED = [
   'package.json',
   'package.nls.json',
   'dist/extension.js',
-  // required by dist/extension.js (and dist/cli.js) on first use of the vault: its door, its
-  // hot path, and the code both require (scripts/bundle/vault-split.mjs)
+  // required by dist/extension.js (and dist/cli.js) on first use of the vault: its door and its
+  // hot path, which the door requires too (scripts/bundle/vault-split.mjs)
   'dist/vault.js',
-  'dist/vault-core.js',
   'dist/vault-shared.js',
   // required by dist/extension.js on a command's first run (src/extension/onDemandCommands.ts)
   'dist/commands.js',
@@ -50,10 +51,11 @@ const REQUIRED = [
   'dist/extension.bundle.js',
   'dist/commands.bundle.js',
   'dist/vault.bundle.js',
-  'dist/vault-core.bundle.js',
   'dist/vault-shared.bundle.js',
   'dist/cli.bundle.js',
   'dist/code-cache.js',
+  // so Node's package.json lookup for them stops at dist/ (scripts/bundle/code-cache-entries.mjs)
+  'dist/package.json',
   'media/icon.png',
 ];
 
