@@ -273,14 +273,16 @@ function openForReading(file: string, followLinks: boolean): number {
  *
  * The first chunk is sized from `fstat` (plus one whole unit, to see end of file or growth):
  * a 64 KB chunk per read made a 600-store listing allocate ~75 MB and spend a third of its
- * time collecting it (bench `open_list_vs_dotenv`). Sizes `stat` gets wrong (0 for /proc
- * files, a file still growing) go on in 64 KB chunks.
+ * time collecting it (bench `open_list_vs_dotenv`). That holds past 64 KB too (the caller has
+ * refused a size over `maxBytes`): a 1,000-secret store (~105 KB) was two reads and a copy,
+ * ~4 % of loading it for a launch (bench `inject_vs_json_parse`). Sizes `stat` gets wrong (0
+ * for /proc files, a file still growing) go on in 64 KB chunks.
  */
 function readUpTo(fd: number, file: string, maxBytes: number, statSize: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
-  let chunkBytes = statSize > 0 && statSize < CHUNK_BYTES ? wholeUnits(statSize + 1) : CHUNK_BYTES;
+  let chunkBytes = statSize > 0 ? wholeUnits(statSize + 1) : CHUNK_BYTES;
   for (;;) {
     const chunk = Buffer.allocUnsafe(chunkBytes);
     const n = fs.readSync(fd, chunk, 0, chunk.length, null);
