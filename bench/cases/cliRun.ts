@@ -47,8 +47,17 @@ async function scopeValues(v: BenchVault): Promise<Record<string, string>> {
   return Object.fromEntries([...store.secrets.values()].map((s) => [s.key, s.value]));
 }
 
+/**
+ * 21 alternating pairs (9 until round 14): each side is ~0.1 s, and with 9 the median moved by
+ * ±0.03 between two runs of the same code, as much as a change worth making here.
+ */
+const RUN_VS_FLOOR_RUNS = 21;
+
 export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
-  const r = await compare(cliRun(v), bareNode(v, await scopeValues(v)), { runs: 9, warmup: CLI_WARMUP });
+  const r = await compare(cliRun(v), bareNode(v, await scopeValues(v)), {
+    runs: RUN_VS_FLOOR_RUNS,
+    warmup: CLI_WARMUP,
+  });
   return ratioResult(
     'run_vs_floor',
     r.ratio,
