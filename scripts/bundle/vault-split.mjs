@@ -121,10 +121,13 @@ function withHotPathNames(esmDir) {
   const reexport = new RegExp(
     `^\\s*import\\s*${clause}\\s*from\\s*"\\./${SHARED}\\.js";?\\s*export\\s*${clause};?${TRAILING_COMMENTS.source}$`,
   ).exec(entry);
-  const chunkExports = [...chunk.matchAll(new RegExp(`\\bexport\\s*${clause};?`, 'g'))].at(-1);
-  if (!reexport || !chunkExports) {
+  // The chunk's own export clause is its last statement, before any trailing comments.
+  const chunkExports = new RegExp(`\\bexport\\s*${clause};?(?=${TRAILING_COMMENTS.source}$)`).exec(chunk);
+  if (!reexport) {
     throw new Error(`${esmDir}: the hot path entry is not a plain re-export of ${SHARED}.js; see withHotPathNames`);
   }
+  if (!chunkExports)
+    throw new Error(`${esmDir}: ${SHARED}.js does not end with its export clause; see withHotPathNames`);
   const localOfChunkExport = new Map(exportPairs(chunkExports[1]).map(([local, exported]) => [exported, local]));
   const chunkExportOfImport = new Map(exportPairs(reexport[1]).map(([exported, local]) => [local, exported]));
   const aliases = [];
