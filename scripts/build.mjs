@@ -62,7 +62,7 @@ const builds = [
 ];
 // The entries dist/extension.js, dist/commands.js and dist/cli.js run the bundles above through
 // the V8 code cache (scripts/bundle/code-cache.cjs, docs/architecture.md "Bundle"); so do the
-// vault's three (buildVault below).
+// vault's two (buildVault below).
 writeDistPackageJson('dist');
 writeStub('dist/extension.js');
 writeStub('dist/commands.js');
@@ -92,7 +92,7 @@ for (const app of ['team', 'compare']) {
 }
 
 // The vault, required by dist/extension.js, dist/commands.js and dist/cli.js on first use
-// (scripts/bundle/lazy-vault.mjs): three bundles, the hot path apart (scripts/bundle/vault-split.mjs).
+// (scripts/bundle/lazy-vault.mjs): two bundles, the hot path apart (scripts/bundle/vault-split.mjs).
 const vault = { outdir: 'dist', options: common, watch };
 
 if (watch) {

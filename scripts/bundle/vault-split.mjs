@@ -130,17 +130,16 @@ function withHotPathNames(esmDir) {
     throw new Error(`${esmDir}: ${SHARED}.js does not end with its export clause; see withHotPathNames`);
   const localOfChunkExport = new Map(exportPairs(chunkExports[1]).map(([local, exported]) => [exported, local]));
   const chunkExportOfImport = new Map(exportPairs(reexport[1]).map(([exported, local]) => [local, exported]));
-  const aliases = [];
-  for (const [local, name] of exportPairs(reexport[2])) {
+  const hotPath = exportPairs(reexport[2]).map(([local, name]) => {
     const chunkExport = chunkExportOfImport.get(local);
     const chunkLocal = localOfChunkExport.get(chunkExport);
     if (!chunkLocal) throw new Error(`${esmDir}: ${name} is not a binding of ${SHARED}.js; see withHotPathNames`);
-    // Unminified, the chunk already exports most names as themselves.
-    if (chunkExport !== name) aliases.push(`${chunkLocal} as ${name}`);
-  }
-  const exported = new Set([...localOfChunkExport.keys(), ...aliases.map((a) => a.split(' as ')[1])]);
-  const missing = HOT_PATH_NAMES.filter((n) => !exported.has(n));
+    return { name, chunkExport, chunkLocal };
+  });
+  const missing = HOT_PATH_NAMES.filter((n) => !hotPath.some((h) => h.name === n));
   if (missing.length > 0) throw new Error(`${esmDir}: hot path names not exported: ${missing.join(', ')}`);
+  // Unminified, the chunk already exports most names as themselves.
+  const aliases = hotPath.filter((h) => h.chunkExport !== h.name).map((h) => `${h.chunkLocal} as ${h.name}`);
   // Right after the chunk's own export clause, on its line: before the legal and source map
   // comments, and no line of the chunk moves (its source map holds).
   const at = chunkExports.index + chunkExports[0].length;
