@@ -1,5 +1,5 @@
 import { KagiError } from '../errors';
-import { isPlainObject, parseJsonFile } from './encoding';
+import { isPlainObject, parseJsonFile, type JsonDepth } from './encoding';
 import { pickExtra } from './projectConfig';
 
 /** The decrypted content of one scope. */
@@ -29,7 +29,7 @@ export function emptyStore(scope: string): Store {
 /** Errors here describe shape only: the text is decrypted and must never be quoted. */
 export function parseStore(text: string, file: string): Store {
   const secrets = new Map<string, Secret>();
-  const raw = visitStore(text, file, (mapKey, s) => {
+  const raw = visitStore(text, file, 'limited', (mapKey, s) => {
     // Lookups use the map key; a writer that let secret.key drift is repaired here.
     const secret: Secret = {
       key: mapKey,
@@ -45,29 +45,34 @@ export function parseStore(text: string, file: string): Store {
 /**
  * Each secret's name and description, checked as `parseStore` checks them, without building
  * the store: a listing of names (the tree, `kagi get`'s masked table) never holds a value
- * object or a map of secrets (bench `tree_vs_open_list`).
+ * object or a map of secrets (bench `tree_vs_open_list`). Unknown fields are dropped, so their
+ * depth is not limited (`JsonDepth`): a store `set` would refuse still lists.
  */
 export function visitStoreKeys(text: string, file: string, visit: (key: string, description?: string) => void): void {
-  visitStore(text, file, (mapKey, s) => visit(mapKey, typeof s.description === 'string' ? s.description : undefined));
+  visitStore(text, file, 'any', (mapKey, s) =>
+    visit(mapKey, typeof s.description === 'string' ? s.description : undefined),
+  );
 }
 
 /**
  * Each secret's name and value, checked as `parseStore` checks them, without building the
- * store: what a process's environment needs (bench `inject_vs_json_parse`).
+ * store: what a process's environment needs (bench `inject_vs_json_parse`). Depth as in
+ * `visitStoreKeys`.
  */
 export function visitStoreValues(text: string, file: string, visit: (key: string, value: string) => void): void {
-  visitStore(text, file, (mapKey, s) => visit(mapKey, s.value as string));
+  visitStore(text, file, 'any', (mapKey, s) => visit(mapKey, s.value as string));
 }
 
 /** Parses and checks a decrypted store, handing each secret to `visit`; returns the top-level object. */
 function visitStore(
   text: string,
   file: string,
+  depth: JsonDepth,
   visit: (mapKey: string, secret: Record<string, unknown>) => void,
 ): Record<string, unknown> {
   const bad = (message: string) =>
     new KagiError('bad-store', `${file}: decrypted content ${message}`, 'restore the file from Git');
-  const raw = parseJsonFile(text, file, 'bad-store');
+  const raw = parseJsonFile(text, file, 'bad-store', depth);
   if (!isPlainObject(raw)) throw bad('is not an object');
   if (typeof raw.name !== 'string') throw bad('has no "name"');
   if (!isPlainObject(raw.secrets)) throw bad('has no "secrets" object');
