@@ -10,7 +10,8 @@
 // runs, written first by the hosts that are not counted, as many as write a cache (CACHE_RUNS):
 // the user's every window after the first few)
 // or a `cold` host (a fresh, empty cache folder: the first window after an install or update),
-// alternating. The loader's trace says which each run was, so a warm figure is never a cold one.
+// alternating. The loader's events (read by the probe from the loader itself, after the timing)
+// say which each run was, so a warm figure is never a cold one.
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -30,11 +31,6 @@ function installApiOnly(extensionsDir) {
   writeFileSync(manifest, JSON.stringify({ ...pkg, activationEvents: [] }, null, 2));
 }
 
-/** The loader's events of this host run (`extension.bundle hit`, …), from its trace file. */
-function cacheEvents(traceFile) {
-  return existsSync(traceFile) ? readFileSync(traceFile, 'utf8').trim().split('\n').filter(Boolean) : [];
-}
-
 /** KAGI_BENCH_PROFILE=<file>.cpuprofile: one profile per host, `<file>-<run>.cpuprofile` (warm and cold apart). */
 function profileOf(run) {
   const file = process.env.KAGI_BENCH_PROFILE;
@@ -43,7 +39,6 @@ function profileOf(run) {
 
 async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0, run }) {
   const dirs = makeRunDirs('kagi-bench-host-');
-  const traceFile = path.join(dirs.results, 'code-cache.trace');
   installApiOnly(dirs.extensions);
   installExtension(dirs.extensions, path.join(HERE, 'empty-extension'));
   const runnerDir = installExtension(dirs.extensions, RUNNER_EXTENSION_DIR);
@@ -62,7 +57,6 @@ async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0, run
       KAGI_BENCH_ORDER: order.join(','),
       KAGI_BENCH_KAGI_ID: extensionId(readPackageJson()),
       XDG_CACHE_HOME: cacheHome,
-      KAGI_CODE_CACHE_TRACE: traceFile,
       ...profileOf(run),
     },
   });
@@ -83,7 +77,7 @@ async function oneRun({ workspace, kagiHome, order, cacheHome, lingerMs = 0, run
   }
   const out = JSON.parse(readFileSync(resultsFile, 'utf8'));
   if (!out.bench) throw new Error(`the probe failed: ${out.error ?? JSON.stringify(out.failures)}`);
-  return { ...out.bench, code_cache: cacheEvents(traceFile) };
+  return out.bench;
 }
 
 const [workspace, kagiHome, runs, outFile] = process.argv.slice(2);

@@ -100,6 +100,17 @@ const loaded = (name) =>
   Object.keys(require.cache).some((f) => path.basename(f) === name && path.basename(path.dirname(f)) === 'dist');
 
 /**
+ * What Kagi's code cache loader did in this host (`extension.bundle hit`, …), read from the
+ * loader the extension's stub already loaded (the same module: the host has one module cache),
+ * after the timing. Its file trace would have put a synchronous write inside the activation.
+ */
+function cacheEvents(extensionPath) {
+  const loader = require.cache[path.join(extensionPath, 'dist', 'code-cache.js')];
+  if (!loader) throw new Error("Kagi's code cache loader (dist/code-cache.js) is not loaded after activation");
+  return loader.exports.traceEvents();
+}
+
+/**
  * The nodes VS Code asks for: the roots, then the children of every node it shows expanded
  * (`all`: of every node, as if the user opened every environment).
  */
@@ -138,7 +149,9 @@ async function runWithResults() {
     await idle();
     activation_heap[id] = heap() - before;
   }
-  const api = vscode.extensions.getExtension(kagiId).exports;
+  const kagi = vscode.extensions.getExtension(kagiId);
+  const api = kagi.exports;
+  const code_cache = cacheEvents(kagi.extensionPath);
   const heapBefore = heap();
   const codeBefore = codeBytes();
   snapshot('before');
@@ -162,6 +175,7 @@ async function runWithResults() {
       activation_heap,
       vault_loaded_at_activation,
       commands_loaded_at_activation,
+      code_cache,
       heapBefore,
       heapListed,
       heapShown,

@@ -158,6 +158,29 @@ describe('V8 code cache loader (scripts/bundle/code-cache.cjs)', function () {
     assert.deepEqual(runOk(home), ['hit']);
   });
 
+  it('keeps its events in memory too (traceEvents: what the bench probe reads), with no trace file set', () => {
+    const home = makeHome();
+    // A program that loads the stub, then prints what the loader it used recorded.
+    const probe = path.join(dist, 'probe-events.js');
+    fs.writeFileSync(
+      probe,
+      `require('./app.js'); process.stdout.write(JSON.stringify(require('./code-cache.js').traceEvents()));`,
+    );
+    const events = (env: Record<string, string>) => {
+      const r = run(probe, home, env);
+      assert.equal(r.status, 0, r.stderr);
+      return { memory: JSON.parse(r.stdout) as string[], file: r.events };
+    };
+    const first = events({});
+    assert.deepEqual(first.memory, ['app.bundle miss']);
+    assert.deepEqual(first.file, ['miss', 'written']); // written after the program's own output
+    // No KAGI_CODE_CACHE_TRACE: nothing is written anywhere, the events are still kept.
+    const later = events({ KAGI_CODE_CACHE_TRACE: '' });
+    assert.deepEqual(later.memory, ['app.bundle hit']);
+    assert.deepEqual(later.file, []);
+    assert.ok(!fs.existsSync(home.trace));
+  });
+
   it(`the first ${CACHE_RUNS} runs each write the cache with what they compiled added; later runs write nothing`, async () => {
     // Two halves of the program, chosen by an environment variable: a first run compiles one of
     // them, a later run the other. V8 serializes what the process compiled, so the rewrite holds both.
