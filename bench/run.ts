@@ -67,7 +67,15 @@ async function main(): Promise<void> {
   await step('import_vs_dotenv_parse', () => benchImport(small));
   await step('rotate_vs', () => benchRotate(big, plain));
   await step('textconv_vs_git_show', benchTextconv);
-  await step(['merge_driver_vs_merge_file', 'merge_driver_code_cache_vs_none'], benchMergeDriver);
+  await step(
+    [
+      'merge_driver_vs_merge_file',
+      'merge_driver_code_cache_vs_none',
+      'node_start_vs_merge_file',
+      'merge_driver_vs_node_start',
+    ],
+    benchMergeDriver,
+  );
   await step(['log_vs_git_log_p', 'log_git_phase_vs_git_log_p', 'log_code_cache_vs_none'], benchLog);
   await step('activation_ms', benchActivation);
   await step(['activation_vs_empty', 'activation_cold_vs_empty', 'host_heap_after_listing'], () => benchHost(big));

@@ -133,6 +133,46 @@ export async function benchMergeDriver(): Promise<BenchResult[]> {
       { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
     ),
     await codeCacheGain('merge_driver_code_cache_vs_none', driver, { runs: 9, before }),
+    ...(await mergeDriverFloor(
+      v,
+      driver,
+      () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env')),
+      before,
+    )),
+  ];
+}
+
+/**
+ * Where `merge_driver_vs_merge_file` stands against the least any driver in Node costs: a bare
+ * `node` started the same way (spawnSync, the same environment) and doing nothing. Two reports:
+ * the bare start against `git merge-file` (above 3, no Node program meets the goal) and the
+ * driver against the bare start (what the driver itself adds: its own work, measurable and
+ * improvable).
+ */
+async function mergeDriverFloor(
+  v: BenchVault,
+  driver: (kagiRun: typeof kagi) => unknown,
+  mergeFile: () => unknown,
+  before: () => void,
+): Promise<BenchResult[]> {
+  const bareNode = () => run(process.execPath, ['-e', ''], v.root, v.host.home);
+  const start = await compare(bareNode, mergeFile, { runs: 9, warmup: CLI_WARMUP, before });
+  const above = await compare(() => driver(kagi), bareNode, { runs: 9, warmup: CLI_WARMUP, before });
+  return [
+    ratioResult(
+      'node_start_vs_merge_file',
+      start.ratio,
+      `git merge-file of the 1,000-line plaintext twins: ${start.baseline.medianMs.toFixed(1)} ms (the floor of merge_driver_vs_merge_file for a Node program)`,
+      undefined,
+      { subject_ms: start.subject.medianMs, baseline_ms: start.baseline.medianMs },
+    ),
+    ratioResult(
+      'merge_driver_vs_node_start',
+      above.ratio,
+      `a bare node started the same way, doing nothing: ${above.baseline.medianMs.toFixed(1)} ms`,
+      undefined,
+      { subject_ms: above.subject.medianMs, baseline_ms: above.baseline.medianMs },
+    ),
   ];
 }
 
