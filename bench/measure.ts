@@ -23,6 +23,13 @@ function collectGarbage(): void {
   gc();
 }
 
+/** A subject and its baseline timed alternately in one window (compare). */
+export interface Comparison {
+  subject: Timing;
+  baseline: Timing;
+  ratio: number;
+}
+
 /** Runs subject and baseline alternately so drift on a busy machine hits both alike. */
 export async function compare(
   subject: () => unknown,
@@ -34,7 +41,7 @@ export async function compare(
     /** a full GC before each timed run: for runs that leave tens of MB of garbage (collectGarbage) */
     collect?: boolean;
   } = {},
-): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
+): Promise<Comparison> {
   const runs = opts.runs ?? 7;
   const s: number[] = [];
   const b: number[] = [];

@@ -1,3 +1,5 @@
+import type { Comparison } from './measure';
+
 export interface BenchResult {
   id: string;
   /** the ratio (or the absolute figure for sizes and reports) */
@@ -27,4 +29,9 @@ export function ratioResult(
     ...(goalMax === undefined ? {} : { met: ratio <= goalMax }),
     detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])),
   };
+}
+
+/** A comparison's medians for a result's detail, with the case's own figures after them. */
+export function medians(r: Comparison, extra: Record<string, number | string> = {}): Record<string, number | string> {
+  return { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, ...extra };
 }

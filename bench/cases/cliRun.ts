@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Project, readScopes } from '../../src/vault';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
 
 const CLI = path.resolve('dist/cli.js');
@@ -63,7 +63,7 @@ export async function benchRunVsFloor(v: BenchVault): Promise<BenchResult> {
     r.ratio,
     `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms`,
     1.25,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }
 
@@ -79,7 +79,7 @@ export async function benchRunCodeCache(v: BenchVault): Promise<BenchResult> {
     r.ratio,
     `the same run compiling the bundles (KAGI_NO_CODE_CACHE=1): ${r.baseline.medianMs.toFixed(1)} ms`,
     undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }
 
@@ -106,7 +106,7 @@ export async function benchRunVsDotenvx(v: BenchVault, dir: string): Promise<Ben
     r.ratio,
     `dotenvx run of an encrypted .env with the same ${lines.length} values: ${r.baseline.medianMs.toFixed(1)} ms`,
     0.1,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }
 
@@ -140,6 +140,6 @@ export async function benchRunRustReference(v: BenchVault): Promise<BenchResult>
     r.ratio,
     `bare node spawning the same child: ${r.baseline.medianMs.toFixed(1)} ms (compare run_vs_floor)`,
     undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, binary: rust },
+    medians(r, { binary: rust }),
   );
 }

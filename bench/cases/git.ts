@@ -7,7 +7,7 @@ import { storeCommits } from '../../src/vault/git/history';
 import { makeVault, secretValue, tempDir, type BenchVault } from '../fixtures';
 import { compare } from '../measure';
 import { CLI_WARMUP } from './cliRun';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 
 const CLI = path.resolve('dist/cli.js');
 
@@ -58,7 +58,7 @@ async function codeCacheGain(
     r.ratio,
     `the same command compiling the bundles (KAGI_NO_CODE_CACHE=1): ${r.baseline.medianMs.toFixed(1)} ms`,
     undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }
 
@@ -94,7 +94,7 @@ export async function benchTextconv(): Promise<BenchResult> {
     r.ratio,
     `git show of the 1,000-key plaintext twin: ${r.baseline.medianMs.toFixed(1)} ms`,
     undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }
 
@@ -119,26 +119,18 @@ export async function benchMergeDriver(): Promise<BenchResult[]> {
     fs.copyFileSync(f('ours.enc'), f('result.enc'));
     fs.copyFileSync(f('ours.env'), f('result.env'));
   };
-  const r = await compare(
-    () => driver(kagi),
-    () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env')),
-    { runs: 9, warmup: CLI_WARMUP, before },
-  );
+  const mergeFile = () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env'));
+  const r = await compare(() => driver(kagi), mergeFile, { runs: 9, warmup: CLI_WARMUP, before });
   return [
     ratioResult(
       'merge_driver_vs_merge_file',
       r.ratio,
       `git merge-file of the 1,000-line plaintext twins: ${r.baseline.medianMs.toFixed(1)} ms`,
       3,
-      { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+      medians(r),
     ),
     await codeCacheGain('merge_driver_code_cache_vs_none', driver, { runs: 9, before }),
-    ...(await mergeDriverFloor(
-      v,
-      driver,
-      () => git(v, 'merge-file', f('result.env'), f('base.env'), f('theirs.env')),
-      before,
-    )),
+    ...(await mergeDriverFloor(v, () => driver(kagi), mergeFile, before)),
   ];
 }
 
@@ -151,27 +143,27 @@ export async function benchMergeDriver(): Promise<BenchResult[]> {
  */
 async function mergeDriverFloor(
   v: BenchVault,
-  driver: (kagiRun: typeof kagi) => unknown,
+  driver: () => unknown,
   mergeFile: () => unknown,
   before: () => void,
 ): Promise<BenchResult[]> {
   const bareNode = () => run(process.execPath, ['-e', ''], v.root, v.host.home);
   const start = await compare(bareNode, mergeFile, { runs: 9, warmup: CLI_WARMUP, before });
-  const above = await compare(() => driver(kagi), bareNode, { runs: 9, warmup: CLI_WARMUP, before });
+  const above = await compare(driver, bareNode, { runs: 9, warmup: CLI_WARMUP, before });
   return [
     ratioResult(
       'node_start_vs_merge_file',
       start.ratio,
       `git merge-file of the 1,000-line plaintext twins: ${start.baseline.medianMs.toFixed(1)} ms (the floor of merge_driver_vs_merge_file for a Node program)`,
       undefined,
-      { subject_ms: start.subject.medianMs, baseline_ms: start.baseline.medianMs },
+      medians(start),
     ),
     ratioResult(
       'merge_driver_vs_node_start',
       above.ratio,
       `a bare node started the same way, doing nothing: ${above.baseline.medianMs.toFixed(1)} ms`,
       undefined,
-      { subject_ms: above.subject.medianMs, baseline_ms: above.baseline.medianMs },
+      medians(above),
     ),
   ];
 }
@@ -214,21 +206,21 @@ export async function benchLog(): Promise<BenchResult[]> {
       r.ratio,
       `git log -p of the plaintext twin over 201 commits: ${r.baseline.medianMs.toFixed(1)} ms`,
       3,
-      { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+      medians(r),
     ),
     ratioResult(
       'log_git_phase_vs_git_log_p',
       gitPhase.ratio,
       `the same git log -p: ${gitPhase.baseline.medianMs.toFixed(1)} ms (subject: kagi log's own git log --raw of .kagi/secrets)`,
       undefined,
-      { subject_ms: gitPhase.subject.medianMs, baseline_ms: gitPhase.baseline.medianMs },
+      medians(gitPhase),
     ),
     ratioResult(
       'log_new_commit_vs_git_log_p',
       newCommit.ratio,
       `the same git log -p, each side after a new commit: ${newCommit.baseline.medianMs.toFixed(1)} ms (subject: kagi log whose walk is not known yet: an ancestor's is extended)`,
       undefined,
-      { subject_ms: newCommit.subject.medianMs, baseline_ms: newCommit.baseline.medianMs },
+      medians(newCommit),
     ),
     await codeCacheGain('log_code_cache_vs_none', (kagiRun) => kagiRun(v, 'log'), { runs: 7 }),
   ];

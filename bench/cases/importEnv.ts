@@ -2,7 +2,7 @@ import * as dotenv from 'dotenv';
 import { Project } from '../../src/vault';
 import { applyImport, parseDotenv, planImport } from '../../src/vault';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import { secretValue, type BenchVault } from '../fixtures';
 
 export function bigDotenv(lines: number): string {
@@ -29,6 +29,6 @@ export async function benchImport(v: BenchVault): Promise<BenchResult> {
     r.ratio,
     `dotenv.parse of the same 5,000 lines: ${r.baseline.medianMs.toFixed(1)} ms`,
     undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }

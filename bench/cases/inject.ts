@@ -1,7 +1,7 @@
 import { Project, readScopeEnv } from '../../src/vault';
 import { serializeStore } from '../../src/vault/format/store';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
 
 /**
@@ -29,6 +29,6 @@ export async function benchInject(v: BenchVault): Promise<BenchResult> {
     r.ratio,
     `JSON.parse of the ${Object.keys(env).length}-secret plaintext: ${r.baseline.medianMs.toFixed(3)} ms`,
     2,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }

@@ -4,7 +4,7 @@ import * as dotenv from 'dotenv';
 import { MASK, Project, readSelectionKeys } from '../../src/vault';
 import { keyNamesPath } from '../../src/vault/usecases/keyNames';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
 
 /**
@@ -71,7 +71,7 @@ async function compareOpenList(
     r.ratio,
     `read + dotenv.parse of ${v.scopes.length} plaintext files: ${r.baseline.medianMs.toFixed(1)} ms`,
     goal,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, rows: got },
+    medians(r, { rows: got }),
   );
 }
 

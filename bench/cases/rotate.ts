@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Project, approveMember, removeMember, requestAccess } from '../../src/vault';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import { device, tempDir, type BenchVault } from '../fixtures';
 
 /** Four more devices, each requested and approved: five active members. */
@@ -46,14 +46,14 @@ export async function benchRotate(v: BenchVault, plainDir: string): Promise<Benc
       floor.ratio,
       `${plainFiles.length} plaintext files rewritten durably (temp, fsync, rename, folder fsync): ${floor.baseline.medianMs.toFixed(1)} ms`,
       1.3,
-      { subject_ms: floor.subject.medianMs, baseline_ms: floor.baseline.medianMs, ...detail },
+      medians(floor, detail),
     ),
     ratioResult(
       'rotate_vs_plain_rewrite',
       plain.ratio,
       `rewrite ${plainFiles.length} plaintext files in place: ${plain.baseline.medianMs.toFixed(1)} ms`,
       undefined,
-      { subject_ms: plain.subject.medianMs, baseline_ms: plain.baseline.medianMs, ...detail },
+      medians(plain, detail),
     ),
   ];
 }

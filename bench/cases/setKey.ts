@@ -1,6 +1,6 @@
 import { Project, setSecrets } from '../../src/vault';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import type { BenchVault } from '../fixtures';
 import { CLI_WARMUP, cli } from './cliRun';
 
@@ -23,7 +23,7 @@ export async function benchSet(big: BenchVault, small: BenchVault): Promise<Benc
     r.ratio,
     `set one key in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`,
     1.1,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }
 
@@ -42,6 +42,6 @@ export async function benchSetCli(big: BenchVault, small: BenchVault): Promise<B
     r.ratio,
     `kagi set in a one-scope vault: ${r.baseline.medianMs.toFixed(1)} ms`,
     undefined,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs },
+    medians(r),
   );
 }

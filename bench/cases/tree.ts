@@ -2,7 +2,7 @@ import { Project } from '../../src/vault';
 import { listVault } from '../../src/vault/usecases/listing';
 import { buildTreeModel, walk, type TreeNode } from '../../src/extension/treeModel';
 import { compare } from '../measure';
-import { ratioResult, type BenchResult } from '../result';
+import { medians, ratioResult, type BenchResult } from '../result';
 import { openAndList } from './openList';
 import type { BenchVault } from '../fixtures';
 
@@ -45,6 +45,6 @@ export async function benchTree(v: BenchVault): Promise<BenchResult> {
     r.ratio,
     `open_list on the same vault: ${r.baseline.medianMs.toFixed(1)} ms`,
     1.1,
-    { subject_ms: r.subject.medianMs, baseline_ms: r.baseline.medianMs, nodes },
+    medians(r, { nodes }),
   );
 }
